@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Inventory to JSON.  The schema is documented in docs/json.md; fields are only
+ * ever added, never renamed, so scripts and configuration management can rely
+ * on them.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "srd-json.h"
+
+struct json_object *srd_json_hex(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	return json_object_new_string(buf);
+}
+
+void srd_json_add_range(struct json_object *o, const struct srd_range *r)
+{
+	json_object_object_add(o, "start", srd_json_hex(r->start));
+	json_object_object_add(o, "end", srd_json_hex(r->end));
+	json_object_object_add(o, "size", srd_json_hex(srd_range_size(r)));
+}
+
+static struct json_object *strv(char **v, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+static struct json_object *sources(unsigned mask)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned bit = 1; bit <= SRD_SOURCE_HMEM; bit <<= 1)
+		if (mask & bit)
+			json_object_array_add(a, json_object_new_string(srd_source_to_string(bit)));
+	return a;
+}
+
+static struct json_object *json_range(const struct srd_sr_range *u,
+				      const struct srd_inventory *inv)
+{
+	struct json_object *o = json_object_new_object();
+
+	srd_json_add_range(o, &u->range);
+	json_object_object_add(o, "sources", sources(u->sources));
+	json_object_object_add(o, "disagree", json_object_new_boolean(u->disagree));
+	if (u->disagree)
+		json_object_object_add(o, "disagreement", json_object_new_string(u->disagreement));
+	json_object_object_add(o, "window",
+			       u->window >= 0 ? json_object_new_string(inv->windows[u->window].name)
+					      : NULL);
+	json_object_object_add(o, "proximity_domain", json_object_new_int(u->proximity_domain));
+	json_object_object_add(o, "owner", json_object_new_string(srd_owner_to_string(u->owner)));
+	json_object_object_add(o, "cxl_bytes", srd_json_hex(u->cxl_bytes));
+	json_object_object_add(o, "hmem_bytes", srd_json_hex(u->hmem_bytes));
+	json_object_object_add(o, "reason", json_object_new_string(u->reason));
+	return o;
+}
+
+static struct json_object *json_region(const struct srd_region *r)
+{
+	struct json_object *o = json_object_new_object(), *t = json_object_new_array();
+
+	json_object_object_add(o, "name", json_object_new_string(r->name));
+	json_object_object_add(o, "decoder", json_object_new_string(r->decoder));
+	if (r->has_range)
+		srd_json_add_range(o, &r->range);
+	json_object_object_add(o, "mode", json_object_new_string(r->mode));
+	json_object_object_add(o, "committed", json_object_new_boolean(r->committed));
+	json_object_object_add(o, "enabled", json_object_new_boolean(r->enabled));
+	json_object_object_add(o, "dax_region", json_object_new_boolean(r->has_dax));
+	json_object_object_add(o, "interleave_ways", json_object_new_int64(r->ways));
+	json_object_object_add(o, "interleave_granularity", json_object_new_int64((int64_t)r->granularity));
+	for (unsigned i = 0; i < r->n_targets; i++) {
+		struct json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "position", json_object_new_int(i));
+		json_object_object_add(x, "decoder", json_object_new_string(r->target_decoder[i]));
+		json_object_object_add(x, "memdev", json_object_new_string(r->target_memdev[i]));
+		json_object_object_add(x, "serial", r->target_serial[i] == UINT64_MAX
+							    ? NULL
+							    : srd_json_hex(r->target_serial[i]));
+		json_object_array_add(t, x);
+	}
+	json_object_object_add(o, "targets", t);
+	return o;
+}
+
+static struct json_object *json_window(const struct srd_window *w)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(w->name));
+	srd_json_add_range(o, &w->range);
+	json_object_object_add(o, "interleave_ways", json_object_new_int64(w->ways));
+	json_object_object_add(o, "interleave_granularity", json_object_new_int64((int64_t)w->granularity));
+	json_object_object_add(o, "cap_ram", json_object_new_boolean(w->cap_ram));
+	json_object_object_add(o, "cap_pmem", json_object_new_boolean(w->cap_pmem));
+	json_object_object_add(o, "cap_type2", json_object_new_boolean(w->cap_type2));
+	json_object_object_add(o, "cap_type3", json_object_new_boolean(w->cap_type3));
+	json_object_object_add(o, "cedt_index", json_object_new_int(w->cedt_index));
+	return o;
+}
+
+static struct json_object *json_memdev(const struct srd_memdev *m)
+{
+	struct json_object *o = json_object_new_object();
+	char id[16];
+
+	json_object_object_add(o, "name", json_object_new_string(m->name));
+	json_object_object_add(o, "host", json_object_new_string(m->host));
+	json_object_object_add(o, "serial", m->serial == UINT64_MAX ? NULL : srd_json_hex(m->serial));
+	json_object_object_add(o, "ram_size", srd_json_hex(m->ram_bytes));
+	json_object_object_add(o, "pmem_size", srd_json_hex(m->pmem_bytes));
+	snprintf(id, sizeof(id), "%04x:%04x", m->pci_vendor, m->pci_device);
+	json_object_object_add(o, "pci_id", json_object_new_string(id));
+	json_object_object_add(o, "numa_node", json_object_new_int(m->numa_node));
+	json_object_object_add(o, "enabled", json_object_new_boolean(m->enabled));
+	return o;
+}
+
+static const char *const dax_kinds[] = { "hmem", "cxl", "other" };
+
+static struct json_object *json_dax(const struct srd_dax_dev *d)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(d->name));
+	json_object_object_add(o, "parent", json_object_new_string(d->parent));
+	json_object_object_add(o, "kind", json_object_new_string(dax_kinds[d->kind]));
+	if (d->has_range)
+		srd_json_add_range(o, &d->range);
+	json_object_object_add(o, "target_node", json_object_new_int(d->target_node));
+	json_object_object_add(o, "driver", json_object_new_string(d->driver));
+	json_object_object_add(o, "online", json_object_new_boolean(d->memory_online));
+	json_object_object_add(o, "movable", json_object_new_boolean(d->memory_movable));
+	return o;
+}
+
+static struct json_object *json_hmem(const struct srd_hmem *h)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(h->name));
+	json_object_object_add(o, "driver", json_object_new_string(h->driver));
+	if (h->has_range)
+		srd_json_add_range(o, &h->range);
+	return o;
+}
+
+#define JSON_ARRAY(fn, v, n)                                                                       \
+	({                                                                                         \
+		struct json_object *_a = json_object_new_array();                                  \
+		for (size_t _i = 0; _i < (n); _i++)                                                \
+			json_object_array_add(_a, fn(&(v)[_i]));                                   \
+		_a;                                                                                \
+	})
+
+struct json_object *srd_json_inventory(const struct srd_inventory *inv)
+{
+	struct json_object *o = json_object_new_object(), *k, *drv, *a, *p;
+
+	k = json_object_new_object();
+	json_object_object_add(k, "release", json_object_new_string(inv->kernel_release));
+	json_object_object_add(k, "behaviour",
+			       json_object_new_string(srd_behaviour_to_string(inv->behaviour)));
+	json_object_object_add(k, "behaviour_basis", json_object_new_string(inv->behaviour_basis));
+	json_object_object_add(o, "kernel", k);
+
+	drv = json_object_new_object();
+	for (int i = 0; i < _SRD_DRIVER_MAX; i++) {
+		struct json_object *d = json_object_new_object();
+
+		json_object_object_add(d, "present", json_object_new_boolean(inv->drivers[i].present));
+		json_object_object_add(d, "bound", json_object_new_int((int)inv->drivers[i].n_bound));
+		json_object_object_add(drv, srd_driver_to_string(i), d);
+	}
+	json_object_object_add(o, "drivers", drv);
+
+	a = json_object_new_object();
+	json_object_object_add(a, "iomem", json_object_new_boolean(inv->have_iomem));
+	json_object_object_add(a, "iomem_lists_soft_reserved",
+			       json_object_new_boolean(inv->iomem_lists_soft_reserved));
+	json_object_object_add(a, "memmap", json_object_new_boolean(inv->have_memmap));
+	json_object_object_add(a, "cmdline", json_object_new_boolean(inv->have_cmdline));
+	json_object_object_add(a, "cedt", json_object_new_boolean(inv->have_cedt));
+	json_object_object_add(a, "srat", json_object_new_boolean(inv->have_srat));
+	json_object_object_add(a, "hmat", json_object_new_boolean(inv->have_hmat));
+	json_object_object_add(o, "inputs", a);
+
+	json_object_object_add(o, "complete", json_object_new_boolean(srd_inventory_complete(inv)));
+	json_object_object_add(o, "problems", strv(inv->problems, inv->n_problems));
+	json_object_object_add(o, "notes", strv(inv->notes, inv->n_notes));
+
+	a = json_object_new_array();
+	for (size_t i = 0; i < inv->n_ranges; i++)
+		json_object_array_add(a, json_range(&inv->ranges[i], inv));
+	json_object_object_add(o, "ranges", a);
+
+	a = json_object_new_array();
+	for (size_t i = 0; i < inv->n_pieces; i++) {
+		p = json_object_new_object();
+		srd_json_add_range(p, &inv->pieces[i].range);
+		json_object_object_add(p, "source",
+				       json_object_new_string(srd_source_to_string(inv->pieces[i].source)));
+		json_object_object_add(p, "origin", json_object_new_string(inv->pieces[i].origin));
+		json_object_array_add(a, p);
+	}
+	json_object_object_add(o, "evidence", a);
+
+	json_object_object_add(o, "windows", JSON_ARRAY(json_window, inv->windows, inv->n_windows));
+	json_object_object_add(o, "regions", JSON_ARRAY(json_region, inv->regions, inv->n_regions));
+	json_object_object_add(o, "memdevs", JSON_ARRAY(json_memdev, inv->memdevs, inv->n_memdevs));
+	json_object_object_add(o, "dax_devices", JSON_ARRAY(json_dax, inv->dax, inv->n_dax));
+	json_object_object_add(o, "hmem_devices", JSON_ARRAY(json_hmem, inv->hmem, inv->n_hmem));
+	return o;
+}
+
+int srd_json_print(struct json_object *o, FILE *f)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_SPACED |
+								  JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	if (!s)
+		return -ENOMEM;
+	fputs(s, f);
+	fputc('\n', f);
+	return 0;
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Human summaries: what an administrator reads first.  Ranges come first with
+ * their owner and the reason, then the objects behind them, then anything
+ * that made the picture incomplete.
+ */
+#include <inttypes.h>
+
+#include "srd-print.h"
+
+void srd_print_inventory(const struct srd_inventory *inv, FILE *f)
+{
+	char b1[SRD_RANGE_FMT_MAX], b2[32], b3[64];
+
+	fprintf(f, "Kernel %s, behaviour %s (%s)\n", inv->kernel_release,
+		srd_behaviour_to_string(inv->behaviour), inv->behaviour_basis);
+	fprintf(f, "Drivers:");
+	for (int i = 0; i < _SRD_DRIVER_MAX; i++)
+		if (inv->drivers[i].present)
+			fprintf(f, " %s(%u)", srd_driver_to_string(i), inv->drivers[i].n_bound);
+	fprintf(f, "\n\n");
+
+	fprintf(f, "Soft Reserved ranges: %zu\n", inv->n_ranges);
+	for (size_t i = 0; i < inv->n_ranges; i++) {
+		const struct srd_sr_range *u = &inv->ranges[i];
+
+		fprintf(f, "  %-37s %10s  %-8s [%s]%s\n", srd_range_format(&u->range, b1, sizeof(b1)),
+			srd_format_bytes(srd_range_size(&u->range), b2, sizeof(b2)),
+			srd_owner_to_string(u->owner), srd_sources_format(u->sources, b3, sizeof(b3)),
+			u->window >= 0 ? "" : " outside CXL windows");
+		fprintf(f, "      %s\n", u->reason);
+		if (u->disagree)
+			fprintf(f, "      sources disagree: %s\n", u->disagreement);
+	}
+
+	fprintf(f, "\nCXL windows: %zu\n", inv->n_windows);
+	for (size_t i = 0; i < inv->n_windows; i++) {
+		const struct srd_window *w = &inv->windows[i];
+
+		fprintf(f, "  %-12s %-37s %10s  ways %u%s%s\n", w->name,
+			srd_range_format(&w->range, b1, sizeof(b1)),
+			srd_format_bytes(srd_range_size(&w->range), b2, sizeof(b2)), w->ways,
+			w->cap_ram ? " ram" : "", w->cap_pmem ? " pmem" : "");
+	}
+	fprintf(f, "\nCXL regions: %zu\n", inv->n_regions);
+	for (size_t i = 0; i < inv->n_regions; i++) {
+		const struct srd_region *r = &inv->regions[i];
+
+		fprintf(f, "  %-12s %-37s %-4s %s %s%s ways %u:", r->name,
+			r->has_range ? srd_range_format(&r->range, b1, sizeof(b1)) : "(no HPA)",
+			r->mode[0] ? r->mode : "?", r->committed ? "committed" : "uncommitted",
+			r->enabled ? "enabled" : "disabled", r->has_dax ? " dax" : "", r->ways);
+		for (unsigned k = 0; k < r->n_targets; k++)
+			fprintf(f, " %s", r->target_memdev[k][0] ? r->target_memdev[k] : "?");
+		fputc('\n', f);
+	}
+	fprintf(f, "\nCXL memdevs: %zu\n", inv->n_memdevs);
+	for (size_t i = 0; i < inv->n_memdevs; i++) {
+		const struct srd_memdev *m = &inv->memdevs[i];
+
+		fprintf(f, "  %-8s serial 0x%-10" PRIx64 " ram %10s  %s %04x:%04x%s\n", m->name,
+			m->serial, srd_format_bytes(m->ram_bytes, b2, sizeof(b2)), m->host,
+			m->pci_vendor, m->pci_device, m->enabled ? "" : " (disabled)");
+	}
+	fprintf(f, "\nDAX devices: %zu\n", inv->n_dax);
+	for (size_t i = 0; i < inv->n_dax; i++) {
+		const struct srd_dax_dev *d = &inv->dax[i];
+
+		fprintf(f, "  %-8s %-12s %-37s node %d %s%s\n", d->name, d->parent,
+			d->has_range ? srd_range_format(&d->range, b1, sizeof(b1)) : "(no resource)",
+			d->target_node, d->driver[0] ? d->driver : "unbound",
+			d->memory_online ? (d->memory_movable ? " online movable" : " online") : "");
+	}
+	if (inv->n_hmem) {
+		fprintf(f, "\nhmem devices: %zu\n", inv->n_hmem);
+		for (size_t i = 0; i < inv->n_hmem; i++)
+			fprintf(f, "  %-8s %s\n", inv->hmem[i].name,
+				inv->hmem[i].driver[0] ? inv->hmem[i].driver : "unbound");
+	}
+	for (size_t i = 0; i < inv->n_notes; i++)
+		fprintf(f, "%snote: %s\n", i ? "" : "\n", inv->notes[i]);
+	if (inv->n_problems) {
+		fprintf(f, "\nINCOMPLETE: %zu problem(s); srd will not act on this inventory\n",
+			inv->n_problems);
+		for (size_t i = 0; i < inv->n_problems; i++)
+			fprintf(f, "  %s\n", inv->problems[i]);
+	}
+}

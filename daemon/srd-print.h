@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Human-readable reports for the terminal. */
+#pragma once
+
+#include <stdio.h>
+
+#include "inventory.h"
+
+void srd_print_inventory(const struct srd_inventory *inv, FILE *f);

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Discovery of the live machine into an inventory: /proc/iomem, the firmware
+ * memory map, the command line, ACPI CEDT/SRAT, CXL objects through libcxl,
+ * DAX objects through libdaxctl, hmem platform devices and driver bindings
+ * from sysfs.  Read-only.
+ */
+#pragma once
+
+#include "inventory.h"
+
+/* The files discovery reads.  Fixed paths: tests present a fake machine in a
+ * private mount namespace, because libcxl and libdaxctl read /sys directly. */
+#define SRD_PATH_IOMEM "/proc/iomem"
+#define SRD_PATH_CMDLINE "/proc/cmdline"
+#define SRD_PATH_MEMMAP "/sys/firmware/memmap"
+#define SRD_PATH_CEDT "/sys/firmware/acpi/tables/CEDT"
+#define SRD_PATH_SRAT "/sys/firmware/acpi/tables/SRAT"
+#define SRD_PATH_HMAT "/sys/firmware/acpi/tables/HMAT"
+
+/*
+ * Reads everything and derives owners.  Unreadable or malformed inputs do not
+ * fail the call: they are recorded as problems in the inventory, which then
+ * reports itself incomplete.  Returns 0 or -ENOMEM (and -errno only when the
+ * CXL or DAX library context cannot be created at all).
+ */
+int srd_discover(struct srd_inventory **ret);
+
+/* The parts of srd_discover(), exposed for the tools that need only one. */
+int srd_discover_firmware(struct srd_inventory *inv);
+int srd_discover_cxl(struct srd_inventory *inv);
+int srd_discover_dax(struct srd_inventory *inv);
+int srd_discover_drivers(struct srd_inventory *inv);

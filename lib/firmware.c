@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Parsers for the firmware memory map entries and for the kernel command
+ * line's memmap= Soft Reserved injections.  The command line follows the
+ * kernel's own grammar (arch/x86/kernel/e820.c parse_memmap_one and
+ * lib/cmdline.c memparse): the forms and suffixes it accepts are accepted
+ * here, and anything it would reject is reported.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "firmware.h"
+
+int srd_memmap_parse_entry(const char *start, const char *end, const char *type,
+			   const char *origin, struct srd_memmap_entry *ret, struct srd_error *err)
+{
+	size_t tl;
+
+	if (srd_parse_u64(start, &ret->range.start) < 0)
+		return srd_error_set(err, -EINVAL, "%s/start: not a number: '%.40s'", origin,
+				     start);
+	if (srd_parse_u64(end, &ret->range.end) < 0)
+		return srd_error_set(err, -EINVAL, "%s/end: not a number: '%.40s'", origin, end);
+	if (ret->range.end < ret->range.start)
+		return srd_error_set(err, -EINVAL, "%s: end 0x%llx before start 0x%llx", origin,
+				     (unsigned long long)ret->range.end,
+				     (unsigned long long)ret->range.start);
+	tl = strlen(type);
+	if (tl == 0 || tl >= sizeof(ret->type))
+		return srd_error_set(err, -EINVAL, "%s/type: empty or too long", origin);
+	for (size_t i = 0; i < tl; i++)
+		if (!isprint((unsigned char)type[i]))
+			return srd_error_set(err, -EINVAL, "%s/type: unprintable byte", origin);
+	memcpy(ret->type, type, tl + 1);
+	return 0;
+}
+
+static int memmap_cmp(const void *a, const void *b)
+{
+	const struct srd_memmap_entry *x = a, *y = b;
+
+	return srd_range_cmp(&x->range, &y->range);
+}
+
+int srd_memmap_load(const char *dir, struct srd_memmap_entry **ret, size_t *ret_n,
+		    bool *ret_present, struct srd_error *err)
+{
+	_cleanup_free_ struct srd_memmap_entry *v = NULL;
+	size_t n = 0, alloc = 0;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	d = opendir(dir);
+	if (!d) {
+		if (errno == ENOENT) {
+			*ret = NULL;
+			*ret_n = 0;
+			*ret_present = false;
+			return 0;
+		}
+		return srd_error_set(err, -errno, "%s: %s", dir, strerror(errno));
+	}
+	while ((de = readdir(d))) {
+		char path[512], origin[512], s[64], e[64], t[80];
+		unsigned idx;
+		char junk;
+
+		if (sscanf(de->d_name, "%u%c", &idx, &junk) != 1)
+			continue;
+		snprintf(origin, sizeof(origin), "%s/%s", dir, de->d_name);
+		snprintf(path, sizeof(path), "%s/start", origin);
+		r = srd_read_line(path, s, sizeof(s));
+		if (r >= 0) {
+			snprintf(path, sizeof(path), "%s/end", origin);
+			r = srd_read_line(path, e, sizeof(e));
+		}
+		if (r >= 0) {
+			snprintf(path, sizeof(path), "%s/type", origin);
+			r = srd_read_line(path, t, sizeof(t));
+		}
+		if (r < 0) {
+			r = srd_error_set(err, r, "%s: %s", path, strerror(-r));
+			break;
+		}
+		if (n == alloc) {
+			size_t na = alloc ? alloc * 2 : 32;
+			struct srd_memmap_entry *p = realloc(v, na * sizeof(*v));
+
+			if (!p) {
+				r = -ENOMEM;
+				break;
+			}
+			v = p;
+			alloc = na;
+		}
+		r = srd_memmap_parse_entry(s, e, t, origin, &v[n], err);
+		if (r < 0)
+			break;
+		v[n++].index = idx;
+	}
+	closedir(d);
+	if (r < 0)
+		return r;
+
+	if (n)
+		qsort(v, n, sizeof(*v), memmap_cmp);
+	for (size_t i = 1; i < n; i++)
+		if (v[i].range.start <= v[i - 1].range.end)
+			return srd_error_set(err, -EINVAL, "%s: entries %u and %u overlap", dir,
+					     v[i - 1].index, v[i].index);
+	*ret = TAKE_PTR(v);
+	*ret_n = n;
+	*ret_present = true;
+	return 0;
+}
+
+/* memparse(): a base-0 number and an optional binary suffix.  Returns chars used. */
+static int memparse(const char *s, uint64_t *ret)
+{
+	const char *p = s;
+	unsigned shift = 0;
+	uint64_t v = 0;
+	unsigned base = 10;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2])) {
+		base = 16;
+		p += 2;
+	} else if (p[0] == '0') {
+		base = 8;
+	}
+	if (!isxdigit((unsigned char)*p))
+		return -EINVAL;
+	for (;; p++) {
+		unsigned d;
+
+		if (isdigit((unsigned char)*p))
+			d = (unsigned)(*p - '0');
+		else if (base == 16 && isxdigit((unsigned char)*p))
+			d = (unsigned)(tolower((unsigned char)*p) - 'a' + 10);
+		else
+			break;
+		if (d >= base)
+			return -EINVAL;
+		if (v > (UINT64_MAX - d) / base)
+			return -ERANGE;
+		v = v * base + d;
+	}
+	switch (*p) {
+	case 'E': case 'e': shift += 10; /* fall through */
+	case 'P': case 'p': shift += 10; /* fall through */
+	case 'T': case 't': shift += 10; /* fall through */
+	case 'G': case 'g': shift += 10; /* fall through */
+	case 'M': case 'm': shift += 10; /* fall through */
+	case 'K': case 'k': shift += 10;
+		p++;
+		break;
+	default:
+		break;
+	}
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*ret = v << shift;
+	return (int)(p - s);
+}
+
+/* simple_strtoull(p, &p, 0) for the type fields. */
+static int parse_type(const char *s, uint64_t *ret)
+{
+	const char *p = s;
+	unsigned base = 10;
+	uint64_t v = 0;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	} else if (p[0] == '0') {
+		base = 8;
+	}
+	if (!isxdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isxdigit((unsigned char)*p); p++) {
+		unsigned d = isdigit((unsigned char)*p) ? (unsigned)(*p - '0')
+							 : (unsigned)(tolower((unsigned char)*p) - 'a' + 10);
+
+		if (d >= base)
+			break;
+		if (v > (UINT64_MAX - d) / base)
+			return -ERANGE;
+		v = v * base + d;
+	}
+	*ret = v;
+	return (int)(p - s);
+}
+
+static int push_sr(struct srd_cmdline_sr **v, size_t *n, size_t *alloc,
+		   const struct srd_cmdline_sr *sr)
+{
+	if (*n == *alloc) {
+		size_t na = *alloc ? *alloc * 2 : 8;
+		struct srd_cmdline_sr *p = realloc(*v, na * sizeof(**v));
+
+		if (!p)
+			return -ENOMEM;
+		*v = p;
+		*alloc = na;
+	}
+	(*v)[(*n)++] = *sr;
+	return 0;
+}
+
+/* One item of a memmap= list, NUL-terminated. */
+static int parse_memmap_one(const char *item, const char *origin, struct srd_cmdline_sr **v,
+			    size_t *n, size_t *alloc, struct srd_error *err)
+{
+	uint64_t size, start, from = 0, to = 0;
+	const char *p = item;
+	int k;
+
+	if (strcmp(item, "exactmap") == 0)
+		return 0;
+	k = memparse(p, &size);
+	if (k < 0)
+		return srd_error_set(err, -EINVAL, "%s: memmap=%s: bad size", origin, item);
+	p += k;
+	if (*p == '\0')
+		return 0; /* memmap=nn: a memory limit */
+	if (*p == '@' || *p == '#' || *p == '$' || *p == '!') {
+		k = memparse(p + 1, &start);
+		if (k < 0 || p[1 + k] != '\0')
+			return srd_error_set(err, -EINVAL, "%s: memmap=%s: bad address", origin,
+					     item);
+		return 0;
+	}
+	if (*p != '%')
+		return srd_error_set(err, -EINVAL, "%s: memmap=%s: unknown form", origin, item);
+	k = memparse(p + 1, &start);
+	if (k < 0)
+		return srd_error_set(err, -EINVAL, "%s: memmap=%s: bad address", origin, item);
+	p += 1 + k;
+	if (*p == '-') {
+		k = parse_type(p + 1, &from);
+		if (k < 0)
+			return srd_error_set(err, -EINVAL, "%s: memmap=%s: bad old type", origin,
+					     item);
+		p += 1 + k;
+	}
+	if (*p == '+') {
+		k = parse_type(p + 1, &to);
+		if (k < 0)
+			return srd_error_set(err, -EINVAL, "%s: memmap=%s: bad new type", origin,
+					     item);
+		p += 1 + k;
+	}
+	if (*p != '\0')
+		return srd_error_set(err, -EINVAL, "%s: memmap=%s: trailing characters", origin,
+				     item);
+	if (to != SRD_E820_SOFT_RESERVED)
+		return 0;
+	if (size == 0)
+		return srd_error_set(err, -EINVAL, "%s: memmap=%s: zero size", origin, item);
+
+	struct srd_cmdline_sr sr = {
+		.kind = from ? SRD_CMDLINE_CONVERT : SRD_CMDLINE_ADD,
+		.old_type = (uint32_t)from,
+	};
+	if (srd_range_from_size(start, size, &sr.range) < 0)
+		return srd_error_set(err, -ERANGE, "%s: memmap=%s: range past the top of memory",
+				     origin, item);
+	return push_sr(v, n, alloc, &sr);
+}
+
+int srd_cmdline_parse(const char *buf, size_t len, const char *origin,
+		      struct srd_cmdline_sr **ret, size_t *ret_n, struct srd_error *err)
+{
+	_cleanup_free_ struct srd_cmdline_sr *v = NULL;
+	_cleanup_free_ char *word = NULL;
+	size_t n = 0, alloc = 0, i = 0;
+
+	if (len > 65536)
+		return srd_error_set(err, -EFBIG, "%s: longer than 64 KiB", origin);
+	if (memchr(buf, '\0', len))
+		return srd_error_set(err, -EINVAL, "%s: contains a NUL byte", origin);
+	word = malloc(len + 1);
+	if (!word)
+		return -ENOMEM;
+
+	while (i < len) {
+		size_t w = 0;
+		bool quoted = false;
+
+		while (i < len && isspace((unsigned char)buf[i]))
+			i++;
+		if (i >= len)
+			break;
+		/* Like the kernel's next_arg(): double quotes group, and are dropped. */
+		while (i < len && (quoted || !isspace((unsigned char)buf[i]))) {
+			if (buf[i] == '"')
+				quoted = !quoted;
+			else
+				word[w++] = buf[i];
+			i++;
+		}
+		word[w] = '\0';
+		if (quoted)
+			return srd_error_set(err, -EINVAL, "%s: unterminated quote", origin);
+		if (strncmp(word, "memmap=", 7) != 0)
+			continue;
+
+		char *save = NULL, *item;
+
+		if (word[7] == '\0')
+			return srd_error_set(err, -EINVAL, "%s: empty memmap=", origin);
+		for (item = strtok_r(word + 7, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+			int r = parse_memmap_one(item, origin, &v, &n, &alloc, err);
+
+			if (r < 0)
+				return r;
+		}
+	}
+	*ret = TAKE_PTR(v);
+	*ret_n = n;
+	return 0;
+}

@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The inventory model and its derived facts.  Discovery records what it saw;
+ * this file turns the raw Soft Reserved evidence into units of decision (what
+ * dax_hmem would register), notes which sources saw each unit and where they
+ * disagree, and derives the owner each unit has now from the regions and dax
+ * devices.  Nothing here reads the machine, so every rule is tested on
+ * literal inventories.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "inventory.h"
+
+static const char *const owner_names[_SRD_OWNER_MAX] = {
+	[SRD_OWNER_CXL] = "cxl",
+	[SRD_OWNER_HMEM] = "hmem",
+	[SRD_OWNER_NONE] = "none",
+	[SRD_OWNER_CONFLICT] = "conflict",
+};
+
+const char *srd_owner_to_string(enum srd_owner o)
+{
+	return o < _SRD_OWNER_MAX ? owner_names[o] : NULL;
+}
+
+int srd_owner_from_string(const char *s)
+{
+	for (int i = 0; i < _SRD_OWNER_MAX; i++)
+		if (srd_streq(owner_names[i], s))
+			return i;
+	return -EINVAL;
+}
+
+static const char *const behaviour_names[_SRD_BEHAVIOUR_MAX] = {
+	[SRD_BEHAVIOUR_UNKNOWN] = "unknown",
+	[SRD_BEHAVIOUR_CLAIM_FIRST] = "claim-first",
+	[SRD_BEHAVIOUR_DEFER_ALWAYS] = "defer-always",
+	[SRD_BEHAVIOUR_RESOLVE_ONCE] = "resolve-once",
+};
+
+const char *srd_behaviour_to_string(enum srd_behaviour b)
+{
+	return b < _SRD_BEHAVIOUR_MAX ? behaviour_names[b] : NULL;
+}
+
+int srd_behaviour_from_string(const char *s)
+{
+	for (int i = 0; i < _SRD_BEHAVIOUR_MAX; i++)
+		if (srd_streq(behaviour_names[i], s))
+			return i;
+	return -EINVAL;
+}
+
+const char *srd_source_to_string(unsigned bit)
+{
+	switch (bit) {
+	case SRD_SOURCE_MEMMAP: return "memmap";
+	case SRD_SOURCE_IOMEM: return "iomem";
+	case SRD_SOURCE_CMDLINE: return "cmdline";
+	case SRD_SOURCE_HMEM: return "hmem";
+	default: return NULL;
+	}
+}
+
+const char *srd_sources_format(unsigned mask, char *buf, size_t size)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned bit = 1; bit <= SRD_SOURCE_HMEM; bit <<= 1)
+		if (mask & bit) {
+			int k = snprintf(buf + off, size - off, "%s%s", off ? " " : "",
+					 srd_source_to_string(bit));
+
+			if (k < 0 || (size_t)k >= size - off)
+				break;
+			off += (size_t)k;
+		}
+	return buf;
+}
+
+static const char *const driver_names[_SRD_DRIVER_MAX] = {
+	[SRD_DRIVER_CXL_ACPI] = "cxl_acpi",
+	[SRD_DRIVER_CXL_PCI] = "cxl_pci",
+	[SRD_DRIVER_CXL_MEM] = "cxl_mem",
+	[SRD_DRIVER_CXL_PORT] = "cxl_port",
+	[SRD_DRIVER_CXL_REGION] = "cxl_region",
+	[SRD_DRIVER_DAX_CXL] = "cxl_dax_region",
+	[SRD_DRIVER_DAX_HMEM] = "hmem",
+	[SRD_DRIVER_HMEM_PLATFORM] = "hmem_platform",
+	[SRD_DRIVER_DEVICE_DAX] = "device_dax",
+	[SRD_DRIVER_KMEM] = "kmem",
+};
+
+const char *srd_driver_to_string(enum srd_driver_id d)
+{
+	return d < _SRD_DRIVER_MAX ? driver_names[d] : NULL;
+}
+
+struct srd_inventory *srd_inventory_new(void)
+{
+	return calloc(1, sizeof(struct srd_inventory));
+}
+
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void srd_inventory_free(struct srd_inventory *inv)
+{
+	if (!inv)
+		return;
+	free(inv->windows);
+	free(inv->regions);
+	free(inv->memdevs);
+	free(inv->dax);
+	free(inv->hmem);
+	free(inv->pieces);
+	free(inv->srat_ranges);
+	free(inv->srat_pxm);
+	free(inv->ranges);
+	strv_free(inv->problems, inv->n_problems);
+	strv_free(inv->notes, inv->n_notes);
+	free(inv);
+}
+
+static void *append(void **v, size_t *n, size_t elem)
+{
+	char *p;
+
+	if (srd_grow(v, *n, elem) < 0)
+		return NULL;
+	p = (char *)*v + elem * *n;
+	memset(p, 0, elem);
+	(*n)++;
+	return p;
+}
+
+#define APPEND(inv, field, count) append((void **)&(inv)->field, &(inv)->count, sizeof(*(inv)->field))
+
+struct srd_window *srd_inventory_add_window(struct srd_inventory *inv)
+{
+	struct srd_window *w = APPEND(inv, windows, n_windows);
+
+	if (w)
+		w->cedt_index = -1;
+	return w;
+}
+
+struct srd_region *srd_inventory_add_region(struct srd_inventory *inv)
+{
+	return APPEND(inv, regions, n_regions);
+}
+
+struct srd_memdev *srd_inventory_add_memdev(struct srd_inventory *inv)
+{
+	struct srd_memdev *m = APPEND(inv, memdevs, n_memdevs);
+
+	if (m) {
+		m->serial = UINT64_MAX;
+		m->numa_node = -1;
+	}
+	return m;
+}
+
+struct srd_dax_dev *srd_inventory_add_dax(struct srd_inventory *inv)
+{
+	struct srd_dax_dev *d = APPEND(inv, dax, n_dax);
+
+	if (d)
+		d->target_node = -1;
+	return d;
+}
+
+struct srd_hmem *srd_inventory_add_hmem(struct srd_inventory *inv)
+{
+	return APPEND(inv, hmem, n_hmem);
+}
+
+int srd_inventory_add_piece(struct srd_inventory *inv, enum srd_source src,
+			    const struct srd_range *r, const char *origin)
+{
+	struct srd_sr_piece *p = APPEND(inv, pieces, n_pieces);
+
+	if (!p)
+		return -ENOMEM;
+	p->range = *r;
+	p->source = src;
+	snprintf(p->origin, sizeof(p->origin), "%s", origin);
+	return 0;
+}
+
+int srd_inventory_add_srat(struct srd_inventory *inv, const struct srd_range *r, int pxm)
+{
+	size_t n = inv->n_srat;
+	struct srd_range *rr = APPEND(inv, srat_ranges, n_srat);
+
+	if (!rr)
+		return -ENOMEM;
+	*rr = *r;
+	if (srd_grow((void **)&inv->srat_pxm, n, sizeof(int)) < 0) {
+		inv->n_srat--;
+		return -ENOMEM;
+	}
+	inv->srat_pxm[n] = pxm;
+	return 0;
+}
+
+static int strv_addv(char ***v, size_t *n, const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		return -ENOMEM;
+	if (srd_grow((void **)v, *n, sizeof(char *)) < 0) {
+		free(s);
+		return -ENOMEM;
+	}
+	(*v)[(*n)++] = s;
+	return 0;
+}
+
+int srd_inventory_problem(struct srd_inventory *inv, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = strv_addv(&inv->problems, &inv->n_problems, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int srd_inventory_note(struct srd_inventory *inv, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = strv_addv(&inv->notes, &inv->n_notes, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int srd_inventory_window_of(const struct srd_inventory *inv, const struct srd_range *r)
+{
+	for (size_t i = 0; i < inv->n_windows; i++)
+		if (srd_range_contains(&inv->windows[i].range, r))
+			return (int)i;
+	return -1;
+}
+
+const struct srd_region *srd_inventory_region(const struct srd_inventory *inv, const char *name)
+{
+	for (size_t i = 0; i < inv->n_regions; i++)
+		if (srd_streq(inv->regions[i].name, name))
+			return &inv->regions[i];
+	return NULL;
+}
+
+const struct srd_memdev *srd_inventory_memdev(const struct srd_inventory *inv, const char *name)
+{
+	for (size_t i = 0; i < inv->n_memdevs; i++)
+		if (srd_streq(inv->memdevs[i].name, name))
+			return &inv->memdevs[i];
+	return NULL;
+}
+
+/* ---- derivation ---- */
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Cut points: addresses where a new unit must begin (window and SRAT starts, and
+ * the address after each of their ends). */
+static int collect_cuts(const struct srd_inventory *inv, uint64_t **ret, size_t *ret_n)
+{
+	size_t cap = 2 * inv->n_windows + (inv->have_hmat ? 2 * inv->n_srat : 0), n = 0;
+	uint64_t *v = malloc(sizeof(uint64_t) * (cap ? cap : 1));
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < inv->n_windows; i++) {
+		v[n++] = inv->windows[i].range.start;
+		if (inv->windows[i].range.end != UINT64_MAX)
+			v[n++] = inv->windows[i].range.end + 1;
+	}
+	if (inv->have_hmat)
+		for (size_t i = 0; i < inv->n_srat; i++) {
+			v[n++] = inv->srat_ranges[i].start;
+			if (inv->srat_ranges[i].end != UINT64_MAX)
+				v[n++] = inv->srat_ranges[i].end + 1;
+		}
+	qsort(v, n, sizeof(*v), u64_cmp);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+/* Collects ranges of the given set into a fresh array. */
+typedef bool (*range_filter_fn)(const struct srd_inventory *inv, size_t i, struct srd_range *ret);
+
+static int collect(const struct srd_inventory *inv, size_t n, range_filter_fn f,
+		   struct srd_range **ret, size_t *ret_n)
+{
+	struct srd_range *v = malloc(sizeof(*v) * (n ? n : 1));
+	size_t k = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (f(inv, i, &v[k]))
+			k++;
+	*ret = v;
+	*ret_n = k;
+	return 0;
+}
+
+static bool serving_region(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
+{
+	const struct srd_region *r = &inv->regions[i];
+
+	if (!r->has_range || !r->committed || !r->enabled)
+		return false;
+	*ret = r->range;
+	return true;
+}
+
+static bool hmem_dax(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
+{
+	const struct srd_dax_dev *d = &inv->dax[i];
+
+	if (d->kind != SRD_DAX_HMEM || !d->has_range)
+		return false;
+	*ret = d->range;
+	return true;
+}
+
+/* Names of the serving regions and hmem dax devices that touch u, for reasons. */
+static void names_touching(const struct srd_inventory *inv, const struct srd_range *u, bool cxl,
+			   char *buf, size_t size)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (cxl) {
+		for (size_t i = 0; i < inv->n_regions; i++) {
+			struct srd_range rr;
+
+			if (serving_region(inv, i, &rr) && srd_range_intersects(&rr, u)) {
+				int k = snprintf(buf + off, size - off, "%s%s", off ? ", " : "",
+						 inv->regions[i].name);
+				if (k < 0 || (size_t)k >= size - off)
+					return;
+				off += (size_t)k;
+			}
+		}
+	} else {
+		for (size_t i = 0; i < inv->n_dax; i++) {
+			struct srd_range rr;
+
+			if (hmem_dax(inv, i, &rr) && srd_range_intersects(&rr, u)) {
+				int k = snprintf(buf + off, size - off, "%s%s (%s)", off ? ", " : "",
+						 inv->dax[i].name, inv->dax[i].parent);
+				if (k < 0 || (size_t)k >= size - off)
+					return;
+				off += (size_t)k;
+			}
+		}
+	}
+}
+
+static void derive_owner(const struct srd_inventory *inv, struct srd_sr_range *u,
+			 const struct srd_range *cxl, size_t n_cxl, const struct srd_range *hm,
+			 size_t n_hm)
+{
+	uint64_t full = srd_range_size(&u->range);
+	char names_c[128], names_h[128], b1[32], b2[32];
+
+	srd_range_coverage(&u->range, cxl, n_cxl, &u->cxl_bytes, NULL, NULL);
+	srd_range_coverage(&u->range, hm, n_hm, &u->hmem_bytes, NULL, NULL);
+	names_touching(inv, &u->range, true, names_c, sizeof(names_c));
+	names_touching(inv, &u->range, false, names_h, sizeof(names_h));
+
+	if (u->cxl_bytes == full && u->hmem_bytes == 0) {
+		u->owner = SRD_OWNER_CXL;
+		snprintf(u->reason, sizeof(u->reason), "committed CXL region %s contains and serves it",
+			 names_c);
+	} else if (u->hmem_bytes == full && u->cxl_bytes == 0) {
+		u->owner = SRD_OWNER_HMEM;
+		snprintf(u->reason, sizeof(u->reason), "dax_hmem serves it through %s", names_h);
+	} else if (u->cxl_bytes && u->hmem_bytes) {
+		u->owner = SRD_OWNER_CONFLICT;
+		snprintf(u->reason, sizeof(u->reason),
+			 "both claim it: CXL region %s and dax_hmem %s (resource conflict)", names_c,
+			 names_h);
+	} else if (u->cxl_bytes == 0 && u->hmem_bytes == 0) {
+		u->owner = SRD_OWNER_NONE;
+		if (u->window >= 0)
+			snprintf(u->reason, sizeof(u->reason),
+				 "stranded: inside CXL window %s, no committed region serves it and "
+				 "no hmem device claimed it",
+				 inv->windows[u->window].name);
+		else
+			snprintf(u->reason, sizeof(u->reason),
+				 "stranded: no hmem device claimed it (outside every CXL window)");
+	} else {
+		bool c = u->cxl_bytes != 0;
+
+		u->owner = SRD_OWNER_CONFLICT;
+		snprintf(u->reason, sizeof(u->reason),
+			 "half-owned: %s %s covers %s of %s, the rest is stranded",
+			 c ? "CXL region" : "dax_hmem", c ? names_c : names_h,
+			 srd_format_bytes(c ? u->cxl_bytes : u->hmem_bytes, b1, sizeof(b1)),
+			 srd_format_bytes(full, b2, sizeof(b2)));
+	}
+}
+
+/* Per-source coverage check: a source that covers a unit only in part disagrees. */
+static void derive_sources(const struct srd_inventory *inv, struct srd_sr_range *u)
+{
+	unsigned partial = 0;
+
+	u->sources = 0;
+	for (unsigned bit = 1; bit <= SRD_SOURCE_HMEM; bit <<= 1) {
+		struct srd_range *v;
+		uint64_t cov = 0;
+		size_t k = 0;
+
+		v = malloc(sizeof(*v) * (inv->n_pieces ? inv->n_pieces : 1));
+		if (!v)
+			return;
+		for (size_t i = 0; i < inv->n_pieces; i++)
+			if (inv->pieces[i].source == bit)
+				v[k++] = inv->pieces[i].range;
+		srd_range_coverage(&u->range, v, k, &cov, NULL, NULL);
+		free(v);
+		if (cov)
+			u->sources |= bit;
+		if (cov && cov != srd_range_size(&u->range))
+			partial |= bit;
+	}
+	u->disagree = partial != 0;
+	if (partial) {
+		char s[64];
+
+		snprintf(u->disagreement, sizeof(u->disagreement), "%s cover%s it only in part",
+			 srd_sources_format(partial, s, sizeof(s)),
+			 (partial & (partial - 1)) ? "" : "s");
+	}
+}
+
+static int proximity_of(const struct srd_inventory *inv, const struct srd_range *r)
+{
+	for (size_t i = 0; i < inv->n_srat; i++)
+		if (srd_range_contains(&inv->srat_ranges[i], r))
+			return inv->srat_pxm[i];
+	return -1;
+}
+
+static void guess_behaviour(struct srd_inventory *inv)
+{
+	unsigned major = 0, minor = 0;
+	bool firmware_sr = false, window_hmem = false, window_stranded = false;
+
+	for (size_t i = 0; i < inv->n_pieces; i++)
+		if (inv->pieces[i].source & (SRD_SOURCE_MEMMAP | SRD_SOURCE_CMDLINE))
+			firmware_sr = true;
+	for (size_t i = 0; i < inv->n_ranges; i++) {
+		const struct srd_sr_range *u = &inv->ranges[i];
+		bool any_region = false;
+
+		if (u->window < 0)
+			continue;
+		for (size_t k = 0; k < inv->n_regions; k++)
+			if (inv->regions[k].has_range &&
+			    srd_range_intersects(&inv->regions[k].range, &u->range))
+				any_region = true;
+		if (any_region)
+			continue;
+		if (u->owner == SRD_OWNER_HMEM)
+			window_hmem = true;
+		if (u->owner == SRD_OWNER_NONE)
+			window_stranded = true;
+	}
+
+	if (inv->have_iomem && firmware_sr && !inv->iomem_lists_soft_reserved) {
+		inv->behaviour = SRD_BEHAVIOUR_RESOLVE_ONCE;
+		snprintf(inv->behaviour_basis, sizeof(inv->behaviour_basis),
+			 "observed: Soft Reserved is listed by firmware or the command line but not in "
+			 "/proc/iomem");
+		return;
+	}
+	if (inv->iomem_lists_soft_reserved && window_hmem) {
+		inv->behaviour = SRD_BEHAVIOUR_CLAIM_FIRST;
+		snprintf(inv->behaviour_basis, sizeof(inv->behaviour_basis),
+			 "observed: dax_hmem claimed Soft Reserved inside a CXL window with no region");
+		return;
+	}
+	if (inv->iomem_lists_soft_reserved && window_stranded && inv->hmem_platform_bound) {
+		inv->behaviour = SRD_BEHAVIOUR_DEFER_ALWAYS;
+		snprintf(inv->behaviour_basis, sizeof(inv->behaviour_basis),
+			 "observed: dax_hmem is bound but left Soft Reserved inside a CXL window "
+			 "unclaimed");
+		return;
+	}
+	if (sscanf(inv->kernel_release, "%u.%u", &major, &minor) == 2) {
+		unsigned v = major * 1000 + minor;
+
+		inv->behaviour = v < 6003   ? SRD_BEHAVIOUR_CLAIM_FIRST
+				 : v < 7001 ? SRD_BEHAVIOUR_DEFER_ALWAYS
+					    : SRD_BEHAVIOUR_RESOLVE_ONCE;
+		snprintf(inv->behaviour_basis, sizeof(inv->behaviour_basis),
+			 "version hint: kernel %u.%u (nothing on this machine shows the behaviour)",
+			 major, minor);
+		return;
+	}
+	inv->behaviour = SRD_BEHAVIOUR_UNKNOWN;
+	snprintf(inv->behaviour_basis, sizeof(inv->behaviour_basis),
+		 "no observation and no parsable kernel release");
+}
+
+int srd_inventory_derive(struct srd_inventory *inv)
+{
+	_cleanup_free_ struct srd_range *spans = NULL, *cxl = NULL, *hm = NULL;
+	_cleanup_free_ uint64_t *cuts = NULL;
+	size_t n_spans = inv->n_pieces, n_cuts = 0, n_cxl = 0, n_hm = 0;
+	int r;
+
+	free(inv->ranges);
+	inv->ranges = NULL;
+	inv->n_ranges = 0;
+
+	spans = malloc(sizeof(*spans) * (n_spans ? n_spans : 1));
+	if (!spans)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_spans; i++)
+		spans[i] = inv->pieces[i].range;
+	n_spans = srd_ranges_normalize(spans, n_spans);
+
+	r = collect_cuts(inv, &cuts, &n_cuts);
+	if (r < 0)
+		return r;
+	r = collect(inv, inv->n_regions, serving_region, &cxl, &n_cxl);
+	if (r < 0)
+		return r;
+	r = collect(inv, inv->n_dax, hmem_dax, &hm, &n_hm);
+	if (r < 0)
+		return r;
+
+	for (size_t s = 0, c = 0; s < n_spans; s++) {
+		uint64_t start = spans[s].start;
+
+		/* Skip cuts at or before the span start. */
+		while (c < n_cuts && cuts[c] <= start)
+			c++;
+		for (;;) {
+			struct srd_sr_range *u;
+			uint64_t end = spans[s].end;
+
+			if (c < n_cuts && cuts[c] <= spans[s].end)
+				end = cuts[c] - 1;
+			u = APPEND(inv, ranges, n_ranges);
+			if (!u)
+				return -ENOMEM;
+			u->range = (struct srd_range){ start, end };
+			u->window = srd_inventory_window_of(inv, &u->range);
+			u->proximity_domain = proximity_of(inv, &u->range);
+			derive_owner(inv, u, cxl, n_cxl, hm, n_hm);
+			derive_sources(inv, u);
+			if (end == spans[s].end)
+				break;
+			start = end + 1;
+			while (c < n_cuts && cuts[c] <= start)
+				c++;
+		}
+	}
+	guess_behaviour(inv);
+	return 0;
+}

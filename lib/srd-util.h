@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Small helpers every srd module uses: scope-bound cleanup, ownership hand-over,
+ * array sizes and the error record that parsers fill so a caller can print one
+ * message naming the file, the line and the problem.
+ */
+#pragma once
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define _unused_ __attribute__((unused))
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Hand a pointer over: returns it and leaves NULL behind so cleanup does nothing. */
+#define TAKE_PTR(p)                                                                                \
+	({                                                                                         \
+		typeof(p) _p = (p);                                                                \
+		(p) = NULL;                                                                        \
+		_p;                                                                                \
+	})
+
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+#define _cleanup_free_ _cleanup_(freep)
+
+static inline void fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+#define _cleanup_fclose_ _cleanup_(fclosep)
+
+/* Declares type_freep() for a free function that accepts NULL. */
+#define SRD_DEFINE_CLEANUP(type, func)                                                             \
+	static inline void func##p(type *p)                                                        \
+	{                                                                                          \
+		func(*p);                                                                          \
+	}
+
+/*
+ * A parser's or loader's complaint.  msg is complete and printable as is:
+ * "ORIGIN[:LINE]: problem".  Filled only when the call fails.
+ */
+struct srd_error {
+	char msg[512];
+};
+
+/* Formats into err (which may be NULL) and returns r, so callers can write
+ * "return srd_error_set(err, -EINVAL, ...)". */
+int srd_error_set(struct srd_error *err, int r, const char *fmt, ...) _printf_(3, 4);
+
+/*
+ * Reads a whole file of at most max_bytes into a NUL-terminated buffer.
+ * Returns 0, -EFBIG when the file is larger, or the negative errno of open/read.
+ */
+int srd_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *ret_len);
+
+/* Reads a sysfs-style one-line attribute, trailing newline stripped. */
+int srd_read_line(const char *path, char *buf, size_t size);
+
+/* Parses an unsigned number as the kernel prints it (decimal or 0x hex), rejecting junk. */
+int srd_parse_u64(const char *s, uint64_t *ret);
+
+/*
+ * Makes room for element n of an array that grows only by appending one at a
+ * time (capacity doubles at powers of two).  Returns 0 or -ENOMEM; *v is kept
+ * on failure.
+ */
+int srd_grow(void **v, size_t n, size_t elem);
+
+/* Formats a byte count as "256 MiB" for human output. */
+const char *srd_format_bytes(uint64_t bytes, char *buf, size_t size);
+
+static inline bool srd_streq(const char *a, const char *b)
+{
+	return a && b && __builtin_strcmp(a, b) == 0;
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The few I/O and formatting helpers shared by the library and the tools: whole-file
+ * reads with a size bound (sysfs and procfs files are read in one go so a parse sees
+ * one consistent snapshot), strict number parsing, and the error record.
+ */
+#include <ctype.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "srd-util.h"
+
+int srd_error_set(struct srd_error *err, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return r;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int srd_grow(void **v, size_t n, size_t elem)
+{
+	void *p;
+
+	if (n != 0 && (n & (n - 1)) != 0)
+		return 0;
+	p = realloc(*v, (n ? n * 2 : 1) * elem);
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	return 0;
+}
+
+int srd_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *ret_len)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, alloc = 0;
+	int fd, r = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+
+	for (;;) {
+		ssize_t n;
+
+		if (alloc - len < 4096) {
+			size_t want = alloc ? alloc * 2 : 16384;
+			char *p;
+
+			if (want > max_bytes + 4096)
+				want = max_bytes + 4096;
+			if (want <= len + 1) {
+				r = -EFBIG;
+				break;
+			}
+			p = realloc(buf, want);
+			if (!p) {
+				r = -ENOMEM;
+				break;
+			}
+			buf = p;
+			alloc = want;
+		}
+		n = read(fd, buf + len, alloc - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max_bytes) {
+			r = -EFBIG;
+			break;
+		}
+	}
+	close(fd);
+	if (r < 0)
+		return r;
+	if (!buf) {
+		buf = calloc(1, 1);
+		if (!buf)
+			return -ENOMEM;
+	}
+	buf[len] = '\0';
+	*ret_buf = TAKE_PTR(buf);
+	if (ret_len)
+		*ret_len = len;
+	return 0;
+}
+
+int srd_read_line(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\0'))
+		buf[--n] = '\0';
+	return 0;
+}
+
+int srd_parse_u64(const char *s, uint64_t *ret)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (end == s || *end != '\0')
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+const char *srd_format_bytes(uint64_t bytes, char *buf, size_t size)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	unsigned i = 0;
+	uint64_t v = bytes;
+
+	while (i + 1 < ARRAY_SIZE(units) && v >= 1024 && (v % 1024) == 0) {
+		v /= 1024;
+		i++;
+	}
+	if (i == 0 && bytes >= 1024) {
+		/* Not a round number: show it with one decimal in the largest unit. */
+		double d = (double)bytes;
+
+		while (i + 1 < ARRAY_SIZE(units) && d >= 1024) {
+			d /= 1024;
+			i++;
+		}
+		snprintf(buf, size, "%.1f %s", d, units[i]);
+		return buf;
+	}
+	snprintf(buf, size, "%" PRIu64 " %s", v, units[i]);
+	return buf;
+}

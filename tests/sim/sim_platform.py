@@ -1,0 +1,364 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""A simulated CXL platform: the firmware facts of a machine (Soft Reserved
+ranges, CXL windows, host bridges, memdevs, firmware-committed decoders) and
+the kernel state a given kernel generation produces from them at boot.
+
+The boot rules are those measured on real Debian kernels (DESIGN.md, "Kernel
+behaviour"):
+  claim-first (6.1)    dax_hmem registers every Soft Reserved range; committed
+                       decoders are not assembled into regions.
+  defer-always (6.12)  dax_hmem skips ranges inside a CXL window; committed
+                       decoders assemble into regions that serve through dax_cxl.
+  resolve-once (7.x)   after CXL probing, a range fully inside committed regions
+                       is dropped by hmem (CXL serves it); any other range is
+                       registered by hmem, and a region overlapping it then loses
+                       its dax region to the conflict.
+The description format is documented in tests/sim/README.md.
+"""
+
+import json
+
+MiB = 1 << 20
+BLOCK = 128 * MiB  # memory block size
+
+BEHAVIOURS = ("claim-first", "defer-always", "resolve-once")
+
+
+class PlatformError(Exception):
+    """A description that cannot describe a real machine; message names the file."""
+
+
+def num(v, what, origin):
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    if isinstance(v, str):
+        try:
+            return int(v, 0)
+        except ValueError:
+            pass
+    raise PlatformError(f"{origin}: {what}: not a number: {v!r}")
+
+
+def intersects(a0, a1, b0, b1):
+    return a0 <= b1 and b0 <= a1
+
+
+class Platform:
+    """Firmware facts plus the kernel state derived from them."""
+
+    def __init__(self, desc, origin="<platform>"):
+        self.origin = origin
+        o = origin
+        allowed = {"name", "description", "kernel", "memory", "soft_reserved", "windows",
+                   "host_bridges", "memdevs", "regions", "srat", "hmat", "kmem", "online",
+                   "timeline", "cxl_acpi", "expect", "user_regions"}
+        for k in desc:
+            if k not in allowed:
+                raise PlatformError(f"{o}: unknown key '{k}'")
+        self.name = desc.get("name", origin)
+        k = desc.get("kernel", {})
+        self.release = k.get("release", "6.12.0-sim")
+        self.behaviour = k.get("behaviour", "defer-always")
+        if self.behaviour not in BEHAVIOURS:
+            raise PlatformError(f"{o}: kernel.behaviour: '{self.behaviour}' is not one of {BEHAVIOURS}")
+        self.cmdline_extra = k.get("cmdline", "")
+        self.kmem = bool(desc.get("kmem", True))
+        self.online_zone = desc.get("online", "movable")
+        self.cxl_acpi = bool(desc.get("cxl_acpi", True))
+        self.hmat = bool(desc.get("hmat", False))
+
+        self.memory = []  # firmware memmap entries other than Soft Reserved
+        for i, m in enumerate(desc.get("memory", [{"start": 0, "size": "0x80000000", "type": "System RAM"}])):
+            s, z = num(m["start"], f"memory[{i}].start", o), num(m["size"], f"memory[{i}].size", o)
+            self.memory.append((s, s + z - 1, m.get("type", "System RAM")))
+
+        self.sr = []  # (start, end, source) with source "firmware" or "cmdline"
+        for i, m in enumerate(desc.get("soft_reserved", [])):
+            s, z = num(m["start"], f"soft_reserved[{i}].start", o), num(m["size"], f"soft_reserved[{i}].size", o)
+            src = m.get("source", "firmware")
+            if src not in ("firmware", "cmdline"):
+                raise PlatformError(f"{o}: soft_reserved[{i}].source: '{src}' is not firmware or cmdline")
+            if z <= 0:
+                raise PlatformError(f"{o}: soft_reserved[{i}].size: must be positive")
+            self.sr.append((s, s + z - 1, src))
+
+        self.host_bridges = []
+        for i, h in enumerate(desc.get("host_bridges", [{"uid": 0}])):
+            self.host_bridges.append({"uid": num(h.get("uid", i), f"host_bridges[{i}].uid", o),
+                                      "bus": num(h.get("bus", 0x0c + 0x10 * i), f"host_bridges[{i}].bus", o)})
+        uids = [h["uid"] for h in self.host_bridges]
+
+        self.windows = []
+        for i, w in enumerate(desc.get("windows", [])):
+            s, z = num(w["start"], f"windows[{i}].start", o), num(w["size"], f"windows[{i}].size", o)
+            targets = [num(t, f"windows[{i}].targets", o) for t in w.get("targets", [uids[0]])]
+            for t in targets:
+                if t not in uids:
+                    raise PlatformError(f"{o}: windows[{i}].targets: no host bridge with uid {t}")
+            ways = len(targets)
+            if s % (256 * MiB) or z % (256 * MiB * ways):
+                raise PlatformError(f"{o}: windows[{i}]: not 256 MiB x ways aligned")
+            self.windows.append({"start": s, "end": s + z - 1, "ways": ways, "targets": targets,
+                                 "granularity": num(w.get("granularity", 256), f"windows[{i}].granularity", o),
+                                 "ram": w.get("ram", True), "pmem": w.get("pmem", True),
+                                 "node": num(w.get("node", 1 + i), f"windows[{i}].node", o)})
+        for i in range(len(self.windows)):
+            for j in range(i + 1, len(self.windows)):
+                a, b = self.windows[i], self.windows[j]
+                if intersects(a["start"], a["end"], b["start"], b["end"]):
+                    raise PlatformError(f"{o}: windows[{i}] and windows[{j}] overlap")
+
+        self.memdevs = []
+        per_hb = {}
+        for i, m in enumerate(desc.get("memdevs", [])):
+            hb = num(m.get("host_bridge", uids[0]), f"memdevs[{i}].host_bridge", o)
+            if hb not in uids:
+                raise PlatformError(f"{o}: memdevs[{i}].host_bridge: no host bridge with uid {hb}")
+            slot = per_hb.get(hb, 0)
+            per_hb[hb] = slot + 1
+            self.memdevs.append({
+                "name": f"mem{i}", "serial": num(m.get("serial", i + 1), f"memdevs[{i}].serial", o),
+                "ram": num(m.get("ram_size", 256 * MiB), f"memdevs[{i}].ram_size", o),
+                "pmem": num(m.get("pmem_size", 0), f"memdevs[{i}].pmem_size", o),
+                "vendor": num(m.get("vendor", 0x8086), f"memdevs[{i}].vendor", o),
+                "device": num(m.get("device", 0x0d93), f"memdevs[{i}].device", o),
+                "host_bridge": hb, "slot": slot, "present": m.get("present", True),
+                "appear_at": float(m.get("appear_at", 0)),
+            })
+
+        self.srat = []
+        for i, s in enumerate(desc.get("srat", [])):
+            st, z = num(s["start"], f"srat[{i}].start", o), num(s["size"], f"srat[{i}].size", o)
+            self.srat.append((st, st + z - 1, num(s.get("pxm", 0), f"srat[{i}].pxm", o)))
+
+        # Regions: firmware-committed decoders ("firmware": true, the default) and
+        # regions an administrator created after boot ("firmware": false).
+        self.region_desc = []
+        for i, r in enumerate(desc.get("regions", [])):
+            wi = num(r.get("window", 0), f"regions[{i}].window", o)
+            if not 0 <= wi < len(self.windows):
+                raise PlatformError(f"{o}: regions[{i}].window: no window {wi}")
+            w = self.windows[wi]
+            s = num(r.get("start", w["start"]), f"regions[{i}].start", o)
+            z = num(r["size"], f"regions[{i}].size", o)
+            if not (w["start"] <= s and s + z - 1 <= w["end"]):
+                raise PlatformError(f"{o}: regions[{i}]: outside window {wi}")
+            targets = r.get("targets", ["mem0"])
+            names = [m["name"] for m in self.memdevs]
+            for t in targets:
+                if t not in names:
+                    raise PlatformError(f"{o}: regions[{i}].targets: no memdev '{t}'")
+            self.region_desc.append({
+                "window": wi, "start": s, "end": s + z - 1, "targets": targets,
+                "mode": r.get("mode", "ram"), "firmware": r.get("firmware", True),
+                "granularity": num(r.get("granularity", w["granularity"]), f"regions[{i}].granularity", o),
+                "committed": r.get("committed", True),
+            })
+        self.expect = desc.get("expect", {})
+        self.timeline = desc.get("timeline", [])
+        self.boot()
+
+    # ---- derived firmware views ----
+
+    def sr_units(self):
+        """Soft Reserved as dax_hmem would register it: merged, split at window
+        boundaries and (with an HMAT) at SRAT boundaries."""
+        pieces = sorted((s, e) for s, e, _ in self.sr)
+        merged = []
+        for s, e in pieces:
+            if merged and s <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        cuts = set()
+        for w in self.windows:
+            cuts.update((w["start"], w["end"] + 1))
+        if self.hmat:
+            for s, e, _ in self.srat:
+                cuts.update((s, e + 1))
+        units = []
+        for s, e in merged:
+            start = s
+            for c in sorted(x for x in cuts if s < x <= e):
+                units.append((start, c - 1))
+                start = c
+            units.append((start, e))
+        return units
+
+    def window_of(self, s, e):
+        for i, w in enumerate(self.windows):
+            if w["start"] <= s and e <= w["end"]:
+                return i
+        return None
+
+    def in_any_window(self, s, e):
+        return any(intersects(s, e, w["start"], w["end"]) for w in self.windows)
+
+    # ---- the boot model ----
+
+    def boot(self):
+        self.regions = []   # dicts: name, window, start, end, mode, committed, enabled, targets, dax
+        self.hmem = []      # dicts: name, id, start, end, bound
+        self.dax = []       # dicts: name, parent kind/name, start, end, driver, node
+        self.region_seq = 0
+        b = self.behaviour
+        present = {m["name"] for m in self.memdevs if m["present"]}
+
+        if self.cxl_acpi and b != "claim-first":
+            for rd in self.region_desc:
+                if rd["firmware"] and rd["committed"] and all(t in present for t in rd["targets"]):
+                    self.add_region(rd, enabled=True)
+        self.decoders_committed = [rd for rd in self.region_desc if rd["firmware"] and rd["committed"]]
+
+        for (s, e) in self.sr_units():
+            inwin = self.in_any_window(s, e) and self.cxl_acpi
+            covered = self.covered_by_regions(s, e)
+            if b == "claim-first":
+                self.add_hmem(s, e)
+            elif b == "defer-always":
+                if not inwin:
+                    self.add_hmem(s, e)
+            else:
+                if inwin and covered:
+                    pass  # "CXL claims resource, dropping"
+                else:
+                    self.add_hmem(s, e)  # "CXL did not claim resource, registering"
+
+        for rd in self.region_desc:
+            if not rd["firmware"] and rd["committed"] and self.cxl_acpi:
+                self.add_region(rd, enabled=True)  # created by an administrator after boot
+
+        for r in self.regions:
+            self.attach_region_dax(r)
+        for h in self.hmem:
+            self.attach_hmem_dax(h)
+
+    def covered_by_regions(self, s, e):
+        spans = sorted((r["start"], r["end"]) for r in self.regions if r["committed"] and r["enabled"])
+        cur = s
+        for a, z in spans:
+            if a > cur:
+                return False
+            if z >= cur:
+                cur = z + 1
+            if cur > e:
+                return True
+        return cur > e
+
+    def add_region(self, rd, enabled):
+        r = dict(rd)
+        r["name"] = f"region{self.region_seq}"
+        r["id"] = self.region_seq
+        self.region_seq += 1
+        r["enabled"] = enabled
+        r["dax"] = None
+        self.regions.append(r)
+        return r
+
+    def add_hmem(self, s, e):
+        hid = len(self.hmem)
+        h = {"name": f"hmem.{hid}", "id": hid, "start": s, "end": e, "bound": True}
+        self.hmem.append(h)
+        return h
+
+    def node_of(self, s, e):
+        w = self.window_of(s, e)
+        if w is not None:
+            return self.windows[w]["node"]
+        for a, z, pxm in self.srat:
+            if a <= s and e <= z:
+                return pxm
+        return 1
+
+    def dax_driver(self):
+        return "kmem" if self.kmem else "device_dax"
+
+    def attach_region_dax(self, r):
+        """dax_cxl (6.12+) gives a ram region a dax region, unless hmem holds
+        an overlapping range (the -12 conflict of 7.x)."""
+        if r["mode"] != "ram" or not r["enabled"] or self.behaviour == "claim-first":
+            return
+        if any(intersects(h["start"], h["end"], r["start"], r["end"]) for h in self.hmem):
+            return
+        d = {"name": f"dax{r['id']}.0", "region_id": r["id"], "kind": "cxl", "parent": r["name"],
+             "start": r["start"], "end": r["end"], "driver": self.dax_driver(),
+             "node": self.node_of(r["start"], r["end"])}
+        self.dax.append(d)
+        r["dax"] = d
+
+    def attach_hmem_dax(self, h):
+        """hmem registers a dax region and device; kmem cannot reserve the range
+        when a CXL region already holds part of it (-16)."""
+        rid = h["id"]
+        if any(d["region_id"] == rid for d in self.dax):
+            rid = 100 + h["id"]  # keep names unique in the simulation
+        conflict = any(intersects(h["start"], h["end"], r["start"], r["end"]) for r in self.regions if r["enabled"])
+        drv = self.dax_driver()
+        if conflict:
+            drv = "" if self.kmem else "device_dax"
+        d = {"name": f"dax{rid}.0", "region_id": rid, "kind": "hmem", "parent": h["name"],
+             "start": h["start"], "end": h["end"], "driver": drv, "node": self.node_of(h["start"], h["end"])}
+        self.dax.append(d)
+        h["dax"] = d
+
+    # ---- text views ----
+
+    def cmdline(self):
+        parts = ["BOOT_IMAGE=/vmlinuz-" + self.release, "root=/dev/vda", "ro"]
+        for s, e, src in self.sr:
+            if src == "cmdline":
+                parts.append(f"memmap={e - s + 1:#x}%{s:#x}+0xefffffff")
+        if self.cmdline_extra:
+            parts.append(self.cmdline_extra)
+        return " ".join(parts) + "\n"
+
+    def firmware_memmap(self):
+        ents = [(s, e, t) for s, e, t in self.memory]
+        ents += [(s, e, "Soft Reserved") for s, e, src in self.sr if src == "firmware"]
+        return sorted(ents)
+
+    def iomem_resources(self):
+        res = []
+        for s, e, t in self.memory:
+            res.append((s, e, t if t != "ACPI Tables" else "ACPI Tables"))
+        for i, w in enumerate(self.windows):
+            if self.cxl_acpi:
+                res.append((w["start"], w["end"], f"CXL Window {i}"))
+        if self.behaviour != "resolve-once":
+            for s, e, src in self.sr:
+                res.append((s, e, "Soft Reserved"))
+        for r in self.regions:
+            res.append((r["start"], r["end"], r["name"]))
+        for h in self.hmem:
+            res.append((h["start"], h["end"], h["name"]))
+        for d in self.dax:
+            if d["driver"]:
+                res.append((d["start"], d["end"], d["name"]))
+            if d["driver"] == "kmem":
+                res.append((d["start"], d["end"], "System RAM (kmem)"))
+        return res
+
+    def iomem_text(self):
+        """Nest resources by containment, as the kernel's resource tree does;
+        an equal range nests in the order the kernel inserts (the list order)."""
+        res = self.iomem_resources()
+        items = sorted(range(len(res)), key=lambda i: (res[i][0], -res[i][1], i))
+        out, stack = [], []
+        for i in items:
+            s, e, name = res[i]
+            while stack and not (stack[-1][0] <= s and e <= stack[-1][1]):
+                stack.pop()
+            out.append("  " * len(stack) + f"{s:08x}-{e:08x} : {name}")
+            stack.append((s, e))
+        return "\n".join(out) + "\n"
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            desc = json.load(f)
+    except json.JSONDecodeError as e:
+        raise PlatformError(f"{path}:{e.lineno}: {e.msg}")
+    except OSError as e:
+        raise PlatformError(f"{path}: {e.strerror}")
+    return Platform(desc, origin=path)
