@@ -32,7 +32,7 @@ static void daxctl_unrefp(struct daxctl_ctx **c)
 		daxctl_unref(*c);
 }
 
-static void library_log(struct srd_inventory *inv, const char *lib, int priority,
+_printf_(4, 0) static void library_log(struct srd_inventory *inv, const char *lib, int priority,
 			const char *format, va_list args)
 {
 	char *msg = NULL;
@@ -50,13 +50,13 @@ static void library_log(struct srd_inventory *inv, const char *lib, int priority
 	free(msg);
 }
 
-static void cxl_log(struct cxl_ctx *ctx, int priority, const char *file, int line, const char *fn,
+_printf_(6, 0) static void cxl_log(struct cxl_ctx *ctx, int priority, const char *file, int line, const char *fn,
 		    const char *format, va_list args)
 {
 	library_log(cxl_get_userdata(ctx), "libcxl", priority, format, args);
 }
 
-static void daxctl_log(struct daxctl_ctx *ctx, int priority, const char *file, int line,
+_printf_(6, 0) static void daxctl_log(struct daxctl_ctx *ctx, int priority, const char *file, int line,
 		       const char *fn, const char *format, va_list args)
 {
 	library_log(daxctl_get_userdata(ctx), "libdaxctl", priority, format, args);

@@ -148,17 +148,14 @@ static int memparse(const char *s, uint64_t *ret)
 			return -ERANGE;
 		v = v * base + d;
 	}
-	switch (*p) {
-	case 'E': case 'e': shift += 10; /* fall through */
-	case 'P': case 'p': shift += 10; /* fall through */
-	case 'T': case 't': shift += 10; /* fall through */
-	case 'G': case 'g': shift += 10; /* fall through */
-	case 'M': case 'm': shift += 10; /* fall through */
-	case 'K': case 'k': shift += 10;
-		p++;
-		break;
-	default:
-		break;
+	if (*p) {
+		static const char suffixes[] = "KMGTPE";
+		const char *k = strchr(suffixes, toupper((unsigned char)*p));
+
+		if (k) {
+			shift = 10 * (unsigned)(k - suffixes + 1);
+			p++;
+		}
 	}
 	if (shift && v > (UINT64_MAX >> shift))
 		return -ERANGE;

@@ -210,7 +210,7 @@ int srd_inventory_add_srat(struct srd_inventory *inv, const struct srd_range *r,
 	return 0;
 }
 
-static int strv_addv(char ***v, size_t *n, const char *fmt, va_list ap)
+_printf_(3, 0) static int strv_addv(char ***v, size_t *n, const char *fmt, va_list ap)
 {
 	char *s;
 

@@ -96,8 +96,14 @@ static int parse_line(const char *line, size_t n, const char *origin, unsigned l
 				     lineno);
 
 	b += 3;
-	if (b >= n)
-		return srd_error_set(err, -EINVAL, "%s:%u: empty name", origin, lineno);
+	{
+		size_t k = b;
+
+		while (k < n && line[k] == ' ')
+			k++;
+		if (k >= n)
+			return srd_error_set(err, -EINVAL, "%s:%u: empty name", origin, lineno);
+	}
 	for (size_t k = b; k < n; k++)
 		if (!isprint((unsigned char)line[k]))
 			return srd_error_set(err, -EINVAL, "%s:%u: unprintable byte in name",
@@ -113,7 +119,7 @@ int srd_iomem_parse(const char *buf, size_t len, const char *origin, struct srd_
 {
 	_cleanup_(srd_iomem_freep) struct srd_iomem *iomem = NULL;
 	struct srd_iomem_node *last = NULL; /* most recently added node */
-	bool any_nonzero = false;
+	bool any_nonzero = false, any_hidden = false;
 	unsigned lineno = 0;
 	size_t pos = 0;
 
@@ -168,7 +174,13 @@ int srd_iomem_parse(const char *buf, size_t len, const char *origin, struct srd_
 				parent = parent->parent;
 		}
 
-		if (parent != &iomem->root && !srd_range_contains(&parent->range, &range)) {
+		/* An unprivileged reader sees every address as zero; such a listing
+		 * cannot be ordered, so it is refused as a whole at the end. */
+		bool hidden = range.start == 0 && range.end == 0 && !any_nonzero;
+
+		if (hidden)
+			any_hidden = true;
+		if (!hidden && parent != &iomem->root && !srd_range_contains(&parent->range, &range)) {
 			free(name);
 			return srd_error_set(err, -EINVAL,
 					     "%s:%u: entry lies outside its parent (line %u)",
@@ -194,7 +206,7 @@ int srd_iomem_parse(const char *buf, size_t len, const char *origin, struct srd_
 
 			while (s->next)
 				s = s->next;
-			if (range.start <= s->range.end) {
+			if (!hidden && range.start <= s->range.end) {
 				r = srd_error_set(err, -EINVAL,
 						  "%s:%u: overlaps or precedes its sibling (line %u)",
 						  origin, lineno, s->line);
@@ -209,6 +221,8 @@ int srd_iomem_parse(const char *buf, size_t len, const char *origin, struct srd_
 			any_nonzero = true;
 	}
 
+	if (any_hidden && any_nonzero)
+		return srd_error_set(err, -EINVAL, "%s: zeroed and real addresses mixed", origin);
 	if (iomem->n_nodes > 0 && !any_nonzero)
 		return srd_error_set(err, -EPERM,
 				     "%s: every address is zero (the kernel hides them from "

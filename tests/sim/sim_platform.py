@@ -208,7 +208,9 @@ class Platform:
             for rd in self.region_desc:
                 if rd["firmware"] and rd["committed"] and all(t in present for t in rd["targets"]):
                     self.add_region(rd, enabled=True)
-        self.decoders_committed = [rd for rd in self.region_desc if rd["firmware"] and rd["committed"]]
+        # HDM decoders committed now: by firmware, or by an administrator's region.
+        self.decoders_committed = [rd for rd in self.region_desc
+                                   if rd["committed"] and (rd["firmware"] or self.cxl_acpi)]
 
         for (s, e) in self.sr_units():
             inwin = self.in_any_window(s, e) and self.cxl_acpi

@@ -1,0 +1,35 @@
+#!/bin/bash
+# Discovery against simulated platforms: each tests/platforms/*.json with an
+# "expect" section is rendered into a fake /sys and /proc, `srd --inventory
+# --json` runs in a private mount namespace, and its output is compared with
+# the expectation.  Root only (mount namespaces).
+set -euo pipefail
+srd=$1 src=$2
+if [ "$(id -u)" -ne 0 ] || ! unshare --mount true 2>/dev/null; then
+	echo "SKIP: needs root and mount namespaces"
+	exit 77
+fi
+sim=$src/tests/sim
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0 n=0
+for p in "$src"/tests/platforms/*.json; do
+	grep -q '"inventory"' "$p" || continue
+	name=$(basename "$p" .json)
+	n=$((n + 1))
+	"$sim/srd-sim" render "$p" "$tmp/$name"
+	if ! "$sim/harness.sh" "$tmp/$name" -- "$srd" --inventory --json >"$tmp/$name.json" 2>"$tmp/$name.err"; then
+		echo "FAIL $name: srd --inventory failed"; cat "$tmp/$name.err"; fail=$((fail + 1)); continue
+	fi
+	if "$sim/srd-sim" check "$p" "$tmp/$name.json"; then
+		echo "ok $name"
+	else
+		fail=$((fail + 1))
+	fi
+	# The human summary must run too, and name every owner it found.
+	"$sim/harness.sh" "$tmp/$name" -- "$srd" --inventory >"$tmp/$name.txt"
+	grep -q "Soft Reserved ranges:" "$tmp/$name.txt" || { echo "FAIL $name: no summary"; fail=$((fail + 1)); }
+done
+[ "$n" -gt 0 ] || { echo "no platforms found"; exit 1; }
+echo "$n platforms, $fail failed"
+[ "$fail" -eq 0 ]

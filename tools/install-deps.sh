@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Installs everything srd's build and tests need on Debian 12 (root).  Safe to
+# run again: apt-get skips what is installed and the fetch cache is reused.
+set -euo pipefail
+here=$(dirname "$(realpath "$0")")
+
+packages=(
+	# build
+	build-essential meson ninja-build pkg-config clang
+	libcxl-dev libdaxctl-dev libudev-dev libsystemd-dev libjson-c-dev
+	# tests: sanitizer runtime, the simulated platform, D-Bus, systemd tools
+	libclang-rt-14-dev python3 fuse3 libfuse3-dev python3-pyfuse3 util-linux
+	dbus systemd ndctl daxctl acpica-tools
+	# the real-kernel tier (downloads kernels; QEMU from bookworm-backports)
+	qemu-system-x86 busybox-static cpio xz-utils zstd kmod
+	# the fetch helper
+	apt-utils dpkg ca-certificates
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: run as root" >&2
+	exit 1
+fi
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get -q update
+	apt-get -q install -y --no-install-recommends "${missing[@]}"
+fi
+
+# Bookworm's iasl predates CEDT; trixie's runs here with trixie's libc.
+if ! "$here/iasl" -v >/dev/null 2>&1; then
+	"$here/debian-fetch.sh" /var/cache/srd-fetch /var/cache/srd-fetch/acpica \
+		acpica-tools/trixie libc6/trixie
+fi
