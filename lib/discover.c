@@ -7,7 +7,6 @@
  * refuses to act on it.
  */
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "acpi.h"
@@ -235,14 +234,19 @@ int srd_discover_firmware(struct srd_inventory *inv)
 int srd_discover(struct srd_inventory **ret)
 {
 	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
-	struct utsname u;
+	char release[SRD_NAME_MAX];
 	int r;
 
 	inv = srd_inventory_new();
 	if (!inv)
 		return -ENOMEM;
-	if (uname(&u) == 0)
-		snprintf(inv->kernel_release, sizeof(inv->kernel_release), "%s", u.release);
+	/* The same string as uname -r, read from procfs so a simulated platform
+	 * can present the kernel it models. */
+	if (srd_read_line(SRD_PATH_OSRELEASE, release, sizeof(release)) == 0)
+		snprintf(inv->kernel_release, sizeof(inv->kernel_release), "%s", release);
+	else if (srd_inventory_note(inv, "%s: unreadable; kernel behaviour from observation only",
+				    SRD_PATH_OSRELEASE) < 0)
+		return -ENOMEM;
 
 	r = srd_discover_drivers(inv);
 	if (r >= 0)

@@ -13,6 +13,7 @@
  * private mount namespace, because libcxl and libdaxctl read /sys directly. */
 #define SRD_PATH_IOMEM "/proc/iomem"
 #define SRD_PATH_CMDLINE "/proc/cmdline"
+#define SRD_PATH_OSRELEASE "/proc/sys/kernel/osrelease"
 #define SRD_PATH_MEMMAP "/sys/firmware/memmap"
 #define SRD_PATH_CEDT "/sys/firmware/acpi/tables/CEDT"
 #define SRD_PATH_SRAT "/sys/firmware/acpi/tables/SRAT"

@@ -13,7 +13,7 @@ if [ $# -lt 3 ] || [ "$2" != "--" ]; then
 fi
 root=$(realpath "$1")
 shift 2
-for f in sys proc/iomem proc/cmdline dev.nodes; do
+for f in sys proc/iomem proc/cmdline proc/osrelease dev.nodes; do
 	[ -e "$root/$f" ] || { echo "harness.sh: $root/$f: missing (not a rendered platform)" >&2; exit 2; }
 done
 exec unshare --mount --propagation private --net -- /bin/bash -c '
@@ -22,6 +22,7 @@ exec unshare --mount --propagation private --net -- /bin/bash -c '
 	mount --bind "$root/sys" /sys
 	mount --bind "$root/proc/iomem" /proc/iomem
 	mount --bind "$root/proc/cmdline" /proc/cmdline
+	mount --bind "$root/proc/osrelease" /proc/sys/kernel/osrelease
 	mount -t tmpfs -o mode=0755 srd-dev /dev
 	mknod -m 666 /dev/null c 1 3; mknod -m 666 /dev/zero c 1 5
 	mknod -m 666 /dev/random c 1 8; mknod -m 666 /dev/urandom c 1 9

@@ -62,6 +62,7 @@ def render(plat, root):
     t = Tree(root)
     t.write("/proc/iomem", plat.iomem_text())
     t.write("/proc/cmdline", plat.cmdline())
+    t.write("/proc/osrelease", plat.release + "\n")
     for i, (s, e, ty) in enumerate(plat.firmware_memmap()):
         t.attrs(f"/sys/firmware/memmap/{i}", start=hx(s), end=hx(e), type=ty)
     if plat.windows:

@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The newcomer's run: installs what is needed, builds srd, and runs it on a
+# bundled simulated CXL platform (default: the 7.x "nobody gets it" shape,
+# where hmem and a CXL region collide over one Soft Reserved range).
+#
+#   tools/demo.sh [PLATFORM.json]
+set -euo pipefail
+top=$(dirname "$(dirname "$(realpath "$0")")")
+cd "$top"
+platform=${1:-tests/platforms/nobody-7.2.json}
+
+tools/install-deps.sh >/dev/null
+if [ ! -f build/build.ninja ]; then
+	meson setup build >/dev/null
+fi
+ninja -C build >/dev/null
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+tests/sim/srd-sim render "$platform" "$root"
+run() { tests/sim/harness.sh "$root" -- "$@"; }
+
+echo "== Simulated platform: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$platform")"
+echo
+echo "== srd --inventory (what the kernel made of the firmware's description)"
+run build/daemon/srd --inventory

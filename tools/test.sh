@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The whole test run: installs what is needed, builds srd three ways (normal
+# with -Werror, address+undefined sanitizers, libFuzzer), runs every meson test
+# suite in the first two and each fuzz target briefly, and ends with one line
+# "N passed, N failed, N skipped".
+#
+#   tools/test.sh [--no-deps] [--suite NAME]... [--fuzz-seconds N]
+set -uo pipefail
+top=$(dirname "$(dirname "$(realpath "$0")")")
+cd "$top"
+
+deps=1 fuzz_seconds=${SRD_FUZZ_SECONDS:-15}
+suites=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--no-deps) deps=0 ;;
+	--suite) suites+=(--suite "$2"); shift ;;
+	--fuzz-seconds) fuzz_seconds=$2; shift ;;
+	*) echo "test.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+if [ "$deps" = 1 ]; then
+	tools/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+fi
+
+passed=0 failed=0 skipped=0
+tally() { # tally BUILD_DIR: add the meson test results of that build
+	local counts
+	counts=$(python3 - "$1/meson-logs/testlog.json" <<'PY'
+import json, sys
+p = f = s = 0
+try:
+    lines = open(sys.argv[1]).read().splitlines()
+except OSError:
+    lines = []
+for line in lines:
+    r = json.loads(line)["result"]
+    if r in ("OK", "EXPECTEDFAIL"):
+        p += 1
+    elif r == "SKIP":
+        s += 1
+    else:
+        f += 1
+print(p, f, s)
+PY
+	)
+	read -r p f s <<<"$counts"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+build() { # build DIR MESON-OPTIONS...: configure (once) and compile
+	local dir=$1
+	shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		meson setup "$dir" "$@" >"$dir/setup.log" 2>&1 || { cat "$dir/setup.log"; return 1; }
+	fi
+	ninja -C "$dir" >"$dir/ninja.log" 2>&1 || { cat "$dir/ninja.log"; return 1; }
+}
+
+echo "== build (warnings are errors)"
+if build build-ci --werror; then
+	meson test -C build-ci --print-errorlogs "${suites[@]}"
+	tally build-ci
+else
+	failed=$((failed + 1))
+fi
+
+echo "== address and undefined behaviour sanitizers"
+if build build-asan --werror -Db_sanitize=address,undefined -Db_lundef=false; then
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C build-asan --print-errorlogs --suite unit --suite sim
+	tally build-asan
+else
+	failed=$((failed + 1))
+fi
+
+echo "== fuzzing (${fuzz_seconds}s per parser)"
+if CC=clang build build-fuzz -Dfuzz=true -Db_lundef=false; then
+	for t in iomem cmdline memmap acpi; do
+		corpus=$(mktemp -d)
+		case $t in
+		iomem) cp tests/fixtures/iomem/* "$corpus/" ;;
+		cmdline) printf 'memmap=256M%%0x490000000+0xefffffff' >"$corpus/seed" ;;
+		memmap) printf '0x490000000\n0x49fffffff\nSoft Reserved\n' >"$corpus/seed" ;;
+		acpi) for f in tests/fixtures/acpi/*.dsl; do
+				tools/iasl -p "$corpus/$(basename "$f" .dsl)" "$f" >/dev/null 2>&1 || true
+			done ;;
+		esac
+		if build-fuzz/tests/fuzz/fuzz-$t -max_total_time="$fuzz_seconds" -max_len=8192 \
+			-artifact_prefix="build-fuzz/crash-$t-" "$corpus" >"build-fuzz/fuzz-$t.log" 2>&1; then
+			echo "ok fuzz-$t ($(grep -o 'Done [0-9]* runs' "build-fuzz/fuzz-$t.log"))"
+			passed=$((passed + 1))
+		else
+			tail -40 "build-fuzz/fuzz-$t.log"
+			echo "FAIL fuzz-$t"
+			failed=$((failed + 1))
+		fi
+		rm -rf "$corpus"
+	done
+else
+	failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
