@@ -60,6 +60,7 @@ static struct json_object *json_range(const struct srd_sr_range *u,
 	json_object_object_add(o, "owner", json_object_new_string(srd_owner_to_string(u->owner)));
 	json_object_object_add(o, "cxl_bytes", srd_json_hex(u->cxl_bytes));
 	json_object_object_add(o, "hmem_bytes", srd_json_hex(u->hmem_bytes));
+	json_object_object_add(o, "decoded_bytes", srd_json_hex(u->decoded_bytes));
 	json_object_object_add(o, "reason", json_object_new_string(u->reason));
 	return o;
 }
@@ -220,6 +221,61 @@ struct json_object *srd_json_inventory(const struct srd_inventory *inv)
 	json_object_object_add(o, "memdevs", JSON_ARRAY(json_memdev, inv->memdevs, inv->n_memdevs));
 	json_object_object_add(o, "dax_devices", JSON_ARRAY(json_dax, inv->dax, inv->n_dax));
 	json_object_object_add(o, "hmem_devices", JSON_ARRAY(json_hmem, inv->hmem, inv->n_hmem));
+	return o;
+}
+
+struct json_object *srd_json_decision(const struct srd_decision *d, const struct srd_inventory *inv)
+{
+	struct json_object *o = json_object_new_object(), *a;
+
+	json_object_object_add(o, "policy", json_object_new_string(srd_mode_to_string(d->mode)));
+	json_object_object_add(o, "verdict", json_object_new_string(srd_verdict_to_string(d->verdict)));
+	json_object_object_add(o, "fallback", json_object_new_boolean(d->fallback));
+	json_object_object_add(o, "refused", json_object_new_boolean(d->refused));
+	if (d->refused)
+		json_object_object_add(o, "refusal", json_object_new_string(d->refusal));
+	json_object_object_add(o, "summary", json_object_new_string(d->summary));
+	json_object_object_add(o, "complete", json_object_new_boolean(srd_inventory_complete(inv)));
+	json_object_object_add(o, "behaviour", json_object_new_string(srd_behaviour_to_string(inv->behaviour)));
+
+	a = json_object_new_array();
+	for (size_t i = 0; i < d->n_ranges; i++) {
+		const struct srd_range_decision *r = &d->ranges[i];
+		struct json_object *x = json_object_new_object();
+
+		srd_json_add_range(x, &r->range);
+		json_object_object_add(x, "sources", sources(r->sources));
+		json_object_object_add(x, "owner", json_object_new_string(srd_owner_to_string(r->owner)));
+		json_object_object_add(x, "decided", json_object_new_string(srd_target_to_string(r->target)));
+		json_object_object_add(x, "excluded", json_object_new_boolean(r->excluded));
+		json_object_object_add(x, "blocked", json_object_new_boolean(r->blocked));
+		json_object_object_add(x, "reason", json_object_new_string(r->reason));
+		json_object_array_add(a, x);
+	}
+	json_object_object_add(o, "ranges", a);
+
+	a = json_object_new_array();
+	for (size_t i = 0; i < d->n_actions; i++) {
+		const struct srd_action *act = &d->actions[i];
+		struct json_object *x = json_object_new_object();
+		char b[SRD_RANGE_FMT_MAX];
+
+		json_object_object_add(x, "action", json_object_new_string(srd_action_to_string(act->kind)));
+		json_object_object_add(x, "target", json_object_new_string(act->target));
+		json_object_object_add(x, "range", json_object_new_string(srd_range_format(&act->range, b, sizeof(b))));
+		if (act->kind == SRD_ACTION_CONFIGURE_DAX) {
+			json_object_object_add(x, "dax_mode", json_object_new_string(srd_dax_mode_to_string(act->dax_mode)));
+			json_object_object_add(x, "online", json_object_new_string(srd_online_to_string(act->online)));
+		}
+		json_object_object_add(x, "reason", json_object_new_string(act->reason));
+		json_object_array_add(a, x);
+	}
+	json_object_object_add(o, "actions", a);
+
+	a = json_object_new_array();
+	for (size_t i = 0; i < d->n_innocent; i++)
+		json_object_array_add(a, json_object_new_string(d->innocent[i]));
+	json_object_object_add(o, "untouched_regions", a);
 	return o;
 }
 

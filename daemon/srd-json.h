@@ -7,9 +7,11 @@
 
 #include <json-c/json.h>
 
+#include "decide.h"
 #include "inventory.h"
 
 struct json_object *srd_json_inventory(const struct srd_inventory *inv);
+struct json_object *srd_json_decision(const struct srd_decision *d, const struct srd_inventory *inv);
 struct json_object *srd_json_hex(uint64_t v);
 /* {"start","end","size"} of a range. */
 void srd_json_add_range(struct json_object *o, const struct srd_range *r);

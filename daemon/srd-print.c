@@ -86,3 +86,31 @@ void srd_print_inventory(const struct srd_inventory *inv, FILE *f)
 			fprintf(f, "  %s\n", inv->problems[i]);
 	}
 }
+
+void srd_print_decision(const struct srd_decision *d, FILE *f)
+{
+	char b[SRD_RANGE_FMT_MAX];
+
+	fprintf(f, "Policy %s: verdict %s%s\n", srd_mode_to_string(d->mode),
+		srd_verdict_to_string(d->verdict), d->fallback ? " (fallback)" : "");
+	for (size_t i = 0; i < d->n_ranges; i++) {
+		const struct srd_range_decision *r = &d->ranges[i];
+
+		fprintf(f, "  %-37s now %-8s -> %-9s%s\n", srd_range_format(&r->range, b, sizeof(b)),
+			srd_owner_to_string(r->owner), srd_target_to_string(r->target),
+			r->blocked ? " BLOCKED" : r->excluded ? " excluded" : "");
+		fprintf(f, "      %s\n", r->reason);
+	}
+	for (size_t i = 0; i < d->n_innocent; i++)
+		fprintf(f, "  %s overlaps no Soft Reserved range: never touched\n", d->innocent[i]);
+	if (d->refused)
+		fprintf(f, "\nRefusing to act: %s\n", d->refusal);
+	fprintf(f, "\nPlan: %zu action%s%s\n", d->n_actions, d->n_actions == 1 ? "" : "s",
+		d->mode == SRD_MODE_AUDIT ? " (audit: decide and report only)" : "");
+	for (size_t i = 0; i < d->n_actions; i++) {
+		const struct srd_action *a = &d->actions[i];
+
+		fprintf(f, "  %zu. %-16s %-24s %s\n", i + 1, srd_action_to_string(a->kind), a->target,
+			a->reason);
+	}
+}

@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "decide.h"
 #include "inventory.h"
 
 void srd_print_inventory(const struct srd_inventory *inv, FILE *f);
+void srd_print_decision(const struct srd_decision *d, FILE *f);

@@ -188,6 +188,30 @@ static int read_memdev(struct srd_inventory *inv, struct cxl_memdev *cm)
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", m->host);
 	if (srd_read_line(path, buf, sizeof(buf)) == 0 && srd_parse_u64(buf, &v) == 0)
 		m->pci_device = (uint16_t)v;
+	/* Committed endpoint decoders: the HPA this device decodes, with or without
+	 * a region object (6.1 does not assemble firmware-committed regions). */
+	struct cxl_endpoint *ep = cxl_memdev_get_endpoint(cm);
+	struct cxl_decoder *dec;
+
+	if (ep)
+		cxl_decoder_foreach(cxl_endpoint_get_port(ep), dec) {
+			unsigned long long start = cxl_decoder_get_resource(dec);
+			unsigned long long size = cxl_decoder_get_size(dec);
+			struct srd_decoded *d;
+
+			if (size == 0 || size == ULLONG_MAX || start == ULLONG_MAX)
+				continue;
+			d = srd_inventory_add_decoded(inv);
+			if (!d)
+				return -ENOMEM;
+			if (srd_range_from_size(start, size, &d->range) < 0) {
+				inv->n_decoded--;
+				return srd_inventory_problem(inv, "%s: decoder %s range overflows", m->name,
+							     cxl_decoder_get_devname(dec));
+			}
+			snprintf(d->decoder, sizeof(d->decoder), "%s", cxl_decoder_get_devname(dec));
+			snprintf(d->memdev, sizeof(d->memdev), "%s", m->name);
+		}
 	if (m->serial == UINT64_MAX)
 		return srd_inventory_note(inv, "%s: no serial number", m->name);
 	return 0;

@@ -120,6 +120,7 @@ void srd_inventory_free(struct srd_inventory *inv)
 	free(inv->dax);
 	free(inv->hmem);
 	free(inv->pieces);
+	free(inv->decoded);
 	free(inv->srat_ranges);
 	free(inv->srat_pxm);
 	free(inv->ranges);
@@ -179,6 +180,11 @@ struct srd_dax_dev *srd_inventory_add_dax(struct srd_inventory *inv)
 struct srd_hmem *srd_inventory_add_hmem(struct srd_inventory *inv)
 {
 	return APPEND(inv, hmem, n_hmem);
+}
+
+struct srd_decoded *srd_inventory_add_decoded(struct srd_inventory *inv)
+{
+	return APPEND(inv, decoded, n_decoded);
 }
 
 int srd_inventory_add_piece(struct srd_inventory *inv, enum srd_source src,
@@ -331,6 +337,12 @@ static bool serving_region(const struct srd_inventory *inv, size_t i, struct srd
 	if (!r->has_range || !r->committed || !r->enabled)
 		return false;
 	*ret = r->range;
+	return true;
+}
+
+static bool decoded_range(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
+{
+	*ret = inv->decoded[i].range;
 	return true;
 }
 
@@ -530,9 +542,9 @@ static void guess_behaviour(struct srd_inventory *inv)
 
 int srd_inventory_derive(struct srd_inventory *inv)
 {
-	_cleanup_free_ struct srd_range *spans = NULL, *cxl = NULL, *hm = NULL;
+	_cleanup_free_ struct srd_range *spans = NULL, *cxl = NULL, *hm = NULL, *dec = NULL;
 	_cleanup_free_ uint64_t *cuts = NULL;
-	size_t n_spans = inv->n_pieces, n_cuts = 0, n_cxl = 0, n_hm = 0;
+	size_t n_spans = inv->n_pieces, n_cuts = 0, n_cxl = 0, n_hm = 0, n_dec = 0;
 	int r;
 
 	free(inv->ranges);
@@ -555,6 +567,9 @@ int srd_inventory_derive(struct srd_inventory *inv)
 	r = collect(inv, inv->n_dax, hmem_dax, &hm, &n_hm);
 	if (r < 0)
 		return r;
+	r = collect(inv, inv->n_decoded, decoded_range, &dec, &n_dec);
+	if (r < 0)
+		return r;
 
 	for (size_t s = 0, c = 0; s < n_spans; s++) {
 		uint64_t start = spans[s].start;
@@ -575,6 +590,7 @@ int srd_inventory_derive(struct srd_inventory *inv)
 			u->window = srd_inventory_window_of(inv, &u->range);
 			u->proximity_domain = proximity_of(inv, &u->range);
 			derive_owner(inv, u, cxl, n_cxl, hm, n_hm);
+			srd_range_coverage(&u->range, dec, n_dec, &u->decoded_bytes, NULL, NULL);
 			derive_sources(inv, u);
 			if (end == spans[s].end)
 				break;

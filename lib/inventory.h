@@ -130,6 +130,14 @@ struct srd_driver_state {
 	unsigned n_bound; /* devices bound to it */
 };
 
+/* An HPA range some committed endpoint decoder decodes: where there is none,
+ * a Soft Reserved range inside a CXL window is not memory. */
+struct srd_decoded {
+	struct srd_range range;
+	char decoder[SRD_NAME_MAX];
+	char memdev[SRD_NAME_MAX];
+};
+
 /* A piece of raw Soft Reserved evidence, before merging. */
 struct srd_sr_piece {
 	struct srd_range range;
@@ -149,6 +157,7 @@ struct srd_sr_range {
 	enum srd_owner owner;
 	uint64_t cxl_bytes;  /* covered by committed, enabled regions */
 	uint64_t hmem_bytes; /* covered by hmem dax devices */
+	uint64_t decoded_bytes; /* covered by committed HDM decoders */
 	char reason[256];
 };
 
@@ -173,6 +182,8 @@ struct srd_inventory {
 	size_t n_hmem;
 	struct srd_sr_piece *pieces;
 	size_t n_pieces;
+	struct srd_decoded *decoded;
+	size_t n_decoded;
 	struct srd_range *srat_ranges; /* SRAT memory affinity, for splitting units */
 	int *srat_pxm;
 	size_t n_srat;
@@ -201,6 +212,7 @@ struct srd_region *srd_inventory_add_region(struct srd_inventory *inv);
 struct srd_memdev *srd_inventory_add_memdev(struct srd_inventory *inv);
 struct srd_dax_dev *srd_inventory_add_dax(struct srd_inventory *inv);
 struct srd_hmem *srd_inventory_add_hmem(struct srd_inventory *inv);
+struct srd_decoded *srd_inventory_add_decoded(struct srd_inventory *inv);
 int srd_inventory_add_piece(struct srd_inventory *inv, enum srd_source src,
 			    const struct srd_range *r, const char *origin);
 int srd_inventory_add_srat(struct srd_inventory *inv, const struct srd_range *r, int pxm);

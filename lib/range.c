@@ -167,3 +167,104 @@ const char *srd_range_format(const struct srd_range *r, char *buf, size_t size)
 	snprintf(buf, size, "0x%" PRIx64 "-0x%" PRIx64, r->start, r->end);
 	return buf;
 }
+
+struct index_entry {
+	struct srd_range r;
+	size_t id;
+};
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return srd_range_cmp(&((const struct index_entry *)a)->r, &((const struct index_entry *)b)->r);
+}
+
+int srd_range_index_build(struct srd_range_index *idx, const struct srd_range *ranges,
+			  const bool *valid, size_t n)
+{
+	_cleanup_free_ struct index_entry *e = malloc(sizeof(*e) * (n ? n : 1));
+	size_t k = 0;
+
+	*idx = (struct srd_range_index){};
+	if (!e)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if ((!valid || valid[i]) && srd_range_valid(&ranges[i]))
+			e[k++] = (struct index_entry){ ranges[i], i };
+	qsort(e, k, sizeof(*e), entry_cmp);
+	idx->ranges = malloc(sizeof(*idx->ranges) * (k ? k : 1));
+	idx->ids = malloc(sizeof(*idx->ids) * (k ? k : 1));
+	idx->max_end = malloc(sizeof(*idx->max_end) * (k ? k : 1));
+	if (!idx->ranges || !idx->ids || !idx->max_end) {
+		srd_range_index_free(idx);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < k; i++) {
+		idx->ranges[i] = e[i].r;
+		idx->ids[i] = e[i].id;
+		idx->max_end[i] = i && idx->max_end[i - 1] > e[i].r.end ? idx->max_end[i - 1] : e[i].r.end;
+	}
+	idx->n = k;
+	return 0;
+}
+
+void srd_range_index_free(struct srd_range_index *idx)
+{
+	free(idx->ranges);
+	free(idx->ids);
+	free(idx->max_end);
+	*idx = (struct srd_range_index){};
+}
+
+void srd_range_index_query(const struct srd_range_index *idx, const struct srd_range *q,
+			   bool (*fn)(size_t id, const struct srd_range *r, void *userdata),
+			   void *userdata)
+{
+	size_t lo = 0, hi = idx->n;
+
+	/* First entry whose running max end reaches q->start: nothing before it can
+	 * intersect (max_end is non-decreasing). */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (idx->max_end[mid] < q->start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < idx->n && idx->ranges[i].start <= q->end; i++)
+		if (idx->ranges[i].end >= q->start && !fn(idx->ids[i], &idx->ranges[i], userdata))
+			return;
+}
+
+struct collector {
+	size_t **buf, *cap, n;
+	bool oom;
+};
+
+static bool collect_one(size_t id, const struct srd_range *r, void *userdata)
+{
+	struct collector *c = userdata;
+
+	if (c->n == *c->cap) {
+		size_t nc = *c->cap ? *c->cap * 2 : 16;
+		size_t *p = realloc(*c->buf, nc * sizeof(size_t));
+
+		if (!p) {
+			c->oom = true;
+			return false;
+		}
+		*c->buf = p;
+		*c->cap = nc;
+	}
+	(*c->buf)[c->n++] = id;
+	return true;
+}
+
+ssize_t srd_range_index_collect(const struct srd_range_index *idx, const struct srd_range *q,
+				size_t **buf, size_t *cap)
+{
+	struct collector c = { .buf = buf, .cap = cap };
+
+	srd_range_index_query(idx, q, collect_one, &c);
+	return c.oom ? -ENOMEM : (ssize_t)c.n;
+}

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 struct srd_range {
@@ -56,3 +57,33 @@ bool srd_range_covered(const struct srd_range *target, const struct srd_range *s
 /* "0x1000-0x1fff" into buf; returns buf. */
 const char *srd_range_format(const struct srd_range *r, char *buf, size_t size);
 #define SRD_RANGE_FMT_MAX 48
+
+/*
+ * A static index over ranges for overlap queries: sorted by start with a
+ * running maximum of ends, so a query costs O(log n + overlaps) whatever the
+ * nesting.  Each entry carries the caller's id.
+ */
+struct srd_range_index {
+	struct srd_range *ranges;
+	size_t *ids;
+	uint64_t *max_end;
+	size_t n;
+};
+
+/* Builds from n ranges whose ids are 0..n-1 (entries with valid == false skipped). */
+int srd_range_index_build(struct srd_range_index *idx, const struct srd_range *ranges,
+			  const bool *valid, size_t n);
+void srd_range_index_free(struct srd_range_index *idx);
+
+/* Calls fn(id, range, userdata) for each indexed range intersecting q, in start order;
+ * stops early when fn returns false. */
+void srd_range_index_query(const struct srd_range_index *idx, const struct srd_range *q,
+			   bool (*fn)(size_t id, const struct srd_range *r, void *userdata),
+			   void *userdata);
+
+/*
+ * Collects the ids of indexed ranges intersecting q into *buf (grown as
+ * needed; free it when done).  Returns the count, or -ENOMEM.
+ */
+ssize_t srd_range_index_collect(const struct srd_range_index *idx, const struct srd_range *q,
+				size_t **buf, size_t *cap);

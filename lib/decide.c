@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The decision: which owner each Soft Reserved range should have.
+ *
+ * The rules come from the kernel developers' review of the in-kernel attempts
+ * (DESIGN.md, seeds/): "CXL understands everything, or touches nothing";
+ * a region that overlaps no Soft Reserved range (a device the firmware
+ * ignored, or one an administrator created) is never touched; excluded
+ * ranges and devices (accelerator memory) are neither counted nor touched;
+ * when CXL enumeration does not settle or a CXL driver fails, the policy's
+ * fallback decides (HMEM by default).  On top of those srd refuses anything
+ * that would lose memory: it never hands dax_hmem a range inside a CXL window
+ * that no committed HDM decoder decodes (onlining it faults), never acts on
+ * an incomplete or inconsistent inventory, and never takes online memory
+ * offline unless the policy allows it.
+ *
+ * Everything here is computed from its arguments; plan.c turns the targets
+ * into actions.
+ */
+#include <string.h>
+
+#include "decide.h"
+
+static const char *const verdict_names[_SRD_VERDICT_MAX] = { "cxl", "hmem", "mixed", "none" };
+static const char *const target_names[_SRD_TARGET_MAX] = { "cxl", "hmem", "unchanged" };
+
+const char *srd_verdict_to_string(enum srd_verdict v)
+{
+	return v < _SRD_VERDICT_MAX ? verdict_names[v] : NULL;
+}
+
+const char *srd_target_to_string(enum srd_target t)
+{
+	return t < _SRD_TARGET_MAX ? target_names[t] : NULL;
+}
+
+void srd_decision_free(struct srd_decision *d)
+{
+	if (!d)
+		return;
+	free(d->ranges);
+	free(d->actions);
+	free(d->innocent);
+	free(d);
+}
+
+struct decide_ctx {
+	const struct srd_inventory *inv;
+	const struct srd_policy *pol;
+	struct srd_decision *d;
+	struct srd_range_index regions; /* ids: inv->regions */
+	struct srd_range_index units;	/* ids: inv->ranges */
+	struct srd_range_index dax;	/* ids: inv->dax */
+	const struct srd_dax_dev *online_hit;
+	ssize_t first_untouchable; /* an innocent or excluded region, or -1 */
+	ssize_t first_cxl_target;  /* a range CXL is to keep, or -1 */
+	bool *region_excluded;
+	bool *region_touches_sr;
+	/* scratch for coverage queries */
+	struct srd_range *scratch;
+	size_t n_scratch;
+};
+
+static int memdev_name_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct srd_memdev *const *)a)->name,
+		      (*(const struct srd_memdev *const *)b)->name);
+}
+
+static bool serial_excluded(const struct srd_policy *pol, uint64_t serial)
+{
+	for (size_t i = 0; i < pol->n_exclude_serials; i++)
+		if (pol->exclude_serials[i].serial == serial)
+			return true;
+	return false;
+}
+
+static bool pci_excluded(const struct srd_policy *pol, const struct srd_memdev *m)
+{
+	for (size_t i = 0; i < pol->n_exclude_pci; i++)
+		if (pol->exclude_pci[i].vendor == m->pci_vendor &&
+		    pol->exclude_pci[i].device == m->pci_device)
+			return true;
+	return false;
+}
+
+/* A region is excluded when any of its devices is (accelerator memory). */
+static int mark_excluded_regions(struct decide_ctx *c)
+{
+	const struct srd_inventory *inv = c->inv;
+	_cleanup_free_ const struct srd_memdev **by_name = NULL;
+
+	c->region_excluded = calloc(inv->n_regions ? inv->n_regions : 1, sizeof(bool));
+	by_name = malloc(sizeof(*by_name) * (inv->n_memdevs ? inv->n_memdevs : 1));
+	if (!c->region_excluded || !by_name)
+		return -ENOMEM;
+	for (size_t i = 0; i < inv->n_memdevs; i++)
+		by_name[i] = &inv->memdevs[i];
+	qsort(by_name, inv->n_memdevs, sizeof(*by_name), memdev_name_cmp);
+
+	for (size_t i = 0; i < inv->n_regions; i++) {
+		const struct srd_region *r = &inv->regions[i];
+
+		for (unsigned t = 0; t < r->n_targets; t++) {
+			struct srd_memdev key = {}, *kp = &key;
+			const struct srd_memdev **m;
+
+			if (r->target_serial[t] != UINT64_MAX &&
+			    serial_excluded(c->pol, r->target_serial[t]))
+				c->region_excluded[i] = true;
+			snprintf(key.name, sizeof(key.name), "%s", r->target_memdev[t]);
+			m = bsearch(&kp, by_name, inv->n_memdevs, sizeof(*by_name), memdev_name_cmp);
+			if (m && pci_excluded(c->pol, *m))
+				c->region_excluded[i] = true;
+		}
+	}
+	return 0;
+}
+
+static int build_indexes(struct decide_ctx *c)
+{
+	const struct srd_inventory *inv = c->inv;
+	_cleanup_free_ struct srd_range *rr = malloc(sizeof(*rr) * (inv->n_regions ? inv->n_regions : 1));
+	_cleanup_free_ bool *valid = calloc(inv->n_regions ? inv->n_regions : 1, sizeof(bool));
+	_cleanup_free_ struct srd_range *ur = malloc(sizeof(*ur) * (inv->n_ranges ? inv->n_ranges : 1));
+	int r;
+
+	if (!rr || !valid || !ur)
+		return -ENOMEM;
+	for (size_t i = 0; i < inv->n_regions; i++) {
+		rr[i] = inv->regions[i].range;
+		valid[i] = inv->regions[i].has_range;
+	}
+	for (size_t i = 0; i < inv->n_ranges; i++)
+		ur[i] = inv->ranges[i].range;
+	r = srd_range_index_build(&c->regions, rr, valid, inv->n_regions);
+	if (r >= 0)
+		r = srd_range_index_build(&c->units, ur, NULL, inv->n_ranges);
+	if (r >= 0) {
+		_cleanup_free_ struct srd_range *dr = malloc(sizeof(*dr) * (inv->n_dax ? inv->n_dax : 1));
+		_cleanup_free_ bool *dv = malloc(sizeof(*dv) * (inv->n_dax ? inv->n_dax : 1));
+
+		if (!dr || !dv)
+			return -ENOMEM;
+		for (size_t i = 0; i < inv->n_dax; i++) {
+			dr[i] = inv->dax[i].range;
+			dv[i] = inv->dax[i].has_range;
+		}
+		r = srd_range_index_build(&c->dax, dr, dv, inv->n_dax);
+	}
+	c->scratch = malloc(sizeof(*c->scratch) * (inv->n_regions ? inv->n_regions : 1));
+	if (r >= 0 && !c->scratch)
+		r = -ENOMEM;
+	return r;
+}
+
+static bool note_touch(size_t id, const struct srd_range *r, void *userdata)
+{
+	*(bool *)userdata = true;
+	return false;
+}
+
+static int mark_innocent(struct decide_ctx *c)
+{
+	const struct srd_inventory *inv = c->inv;
+	struct srd_decision *d = c->d;
+
+	c->region_touches_sr = calloc(inv->n_regions ? inv->n_regions : 1, sizeof(bool));
+	d->innocent = calloc(inv->n_regions ? inv->n_regions : 1, SRD_NAME_MAX);
+	if (!c->region_touches_sr || !d->innocent)
+		return -ENOMEM;
+	for (size_t i = 0; i < inv->n_regions; i++) {
+		if (inv->regions[i].has_range)
+			srd_range_index_query(&c->units, &inv->regions[i].range, note_touch,
+					      &c->region_touches_sr[i]);
+		if (!c->region_touches_sr[i])
+			snprintf(d->innocent[d->n_innocent++], SRD_NAME_MAX, "%s", inv->regions[i].name);
+	}
+	return 0;
+}
+
+struct collect_arg {
+	struct decide_ctx *c;
+	bool committed_only;
+	bool excluded_hit;
+};
+
+static bool collect_region(size_t id, const struct srd_range *r, void *userdata)
+{
+	struct collect_arg *a = userdata;
+	const struct srd_region *reg = &a->c->inv->regions[id];
+
+	if (a->c->region_excluded[id])
+		a->excluded_hit = true;
+	if (a->committed_only && !reg->committed)
+		return true;
+	a->c->scratch[a->c->n_scratch++] = *r;
+	return true;
+}
+
+/* Bytes of u inside committed regions; *excluded set when an excluded region overlaps u. */
+static uint64_t committed_cover(struct decide_ctx *c, const struct srd_range *u, bool *excluded)
+{
+	struct collect_arg a = { .c = c, .committed_only = true };
+	uint64_t cov = 0;
+
+	c->n_scratch = 0;
+	srd_range_index_query(&c->regions, u, collect_region, &a);
+	srd_range_coverage(u, c->scratch, c->n_scratch, &cov, NULL, NULL);
+	if (excluded)
+		*excluded = a.excluded_hit;
+	return cov;
+}
+
+static const struct srd_exclusion_range *excluded_by_range(const struct srd_policy *pol,
+							   const struct srd_range *u)
+{
+	for (size_t i = 0; i < pol->n_exclude_ranges; i++)
+		if (srd_range_intersects(&pol->exclude_ranges[i].range, u))
+			return &pol->exclude_ranges[i];
+	return NULL;
+}
+
+static bool first_online(size_t id, const struct srd_range *r, void *userdata)
+{
+	struct decide_ctx *c = userdata;
+
+	if (!c->inv->dax[id].memory_online)
+		return true;
+	c->online_hit = &c->inv->dax[id];
+	return false;
+}
+
+/* A dax device overlapping u whose memory is online, or NULL. */
+static const struct srd_dax_dev *online_dax(struct decide_ctx *c, const struct srd_range *u)
+{
+	c->online_hit = NULL;
+	srd_range_index_query(&c->dax, u, first_online, c);
+	return c->online_hit;
+}
+
+/* Applies the interlocks to one range's target; turns it into UNCHANGED (blocked)
+ * with the reason when it cannot be carried out safely. */
+static void check_safety(struct decide_ctx *c, size_t i, uint64_t committed)
+{
+	const struct srd_inventory *inv = c->inv;
+	const struct srd_sr_range *u = &inv->ranges[i];
+	struct srd_range_decision *rd = &c->d->ranges[i];
+	uint64_t size = srd_range_size(&u->range);
+	char b1[32], b2[32];
+	const struct srd_dax_dev *on;
+
+	if (rd->target == SRD_TARGET_UNCHANGED)
+		return;
+	if (rd->target == SRD_TARGET_HMEM && u->window >= 0 && u->owner != SRD_OWNER_HMEM &&
+	    u->decoded_bytes < size && committed < size) {
+		rd->blocked = true;
+		rd->target = SRD_TARGET_UNCHANGED;
+		snprintf(rd->reason, sizeof(rd->reason),
+			 "dax_hmem cannot be given it: only %s of %s is decoded by committed HDM "
+			 "decoders, and onlining the rest would fault (%s)",
+			 srd_format_bytes(u->decoded_bytes > committed ? u->decoded_bytes : committed, b1,
+					  sizeof(b1)),
+			 srd_format_bytes(size, b2, sizeof(b2)), srd_mode_to_string(c->d->mode));
+		return;
+	}
+	/* A hand-off away from the owner that has the memory online needs it offline. */
+	on = online_dax(c, &u->range);
+	if (on && !c->pol->allow_offline &&
+	    ((rd->target == SRD_TARGET_HMEM && on->kind != SRD_DAX_HMEM) ||
+	     (rd->target == SRD_TARGET_CXL && on->kind == SRD_DAX_HMEM))) {
+		rd->blocked = true;
+		rd->target = SRD_TARGET_UNCHANGED;
+		snprintf(rd->reason, sizeof(rd->reason),
+			 "would move it to %s, but %s has its memory online and AllowOffline=no",
+			 on->kind == SRD_DAX_HMEM ? "CXL" : "dax_hmem", on->name);
+		return;
+	}
+	/* defer-always kernels give dax_hmem nothing inside a CXL window while
+	 * cxl_acpi is bound; unbinding it takes every region down. */
+	if (rd->target == SRD_TARGET_HMEM && u->window >= 0 && u->owner != SRD_OWNER_HMEM &&
+	    inv->behaviour == SRD_BEHAVIOUR_DEFER_ALWAYS) {
+		ssize_t k = c->first_untouchable;
+
+		if (k >= 0) {
+			rd->blocked = true;
+			rd->target = SRD_TARGET_UNCHANGED;
+			snprintf(rd->reason, sizeof(rd->reason),
+				 "dax_hmem defers ranges in CXL windows on this kernel (defer-always) "
+				 "until cxl_acpi is unbound, which would take down %s region %s",
+				 c->region_excluded[k] ? "excluded" : "innocent", inv->regions[k].name);
+			return;
+		}
+		k = c->first_cxl_target;
+		if (k >= 0) {
+			char b[SRD_RANGE_FMT_MAX];
+
+			rd->blocked = true;
+			rd->target = SRD_TARGET_UNCHANGED;
+			snprintf(rd->reason, sizeof(rd->reason),
+				 "dax_hmem defers ranges in CXL windows on this kernel (defer-always) "
+				 "until cxl_acpi is unbound, which would take %s from CXL too",
+				 srd_range_format(&inv->ranges[k].range, b, sizeof(b)));
+			return;
+		}
+	}
+}
+
+static enum srd_verdict verdict_of(const struct srd_decision *d)
+{
+	bool cxl = false, hmem = false;
+
+	for (size_t i = 0; i < d->n_ranges; i++) {
+		if (d->ranges[i].target == SRD_TARGET_CXL)
+			cxl = true;
+		else if (d->ranges[i].target == SRD_TARGET_HMEM)
+			hmem = true;
+	}
+	if (cxl && hmem)
+		return SRD_VERDICT_MIXED;
+	if (cxl)
+		return SRD_VERDICT_CXL;
+	if (hmem)
+		return SRD_VERDICT_HMEM;
+	return SRD_VERDICT_NONE;
+}
+
+static void set_target(struct srd_range_decision *rd, enum srd_target t, const char *fmt, ...)
+	_printf_(3, 4);
+static void set_target(struct srd_range_decision *rd, enum srd_target t, const char *fmt, ...)
+{
+	va_list ap;
+
+	rd->target = t;
+	va_start(ap, fmt);
+	vsnprintf(rd->reason, sizeof(rd->reason), fmt, ap);
+	va_end(ap);
+}
+
+static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *in)
+{
+	const struct srd_inventory *inv = c->inv;
+	const struct srd_policy *pol = c->pol;
+	struct srd_decision *d = c->d;
+	_cleanup_free_ uint64_t *committed = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(uint64_t));
+	char b[SRD_RANGE_FMT_MAX];
+	ssize_t first_uncontained = -1;
+	size_t n_considered = 0;
+	bool fallback = in && (in->settle_timed_out || in->cxl_probe_failed);
+
+	if (!committed)
+		return -ENOMEM;
+	for (size_t i = 0; i < inv->n_ranges; i++) {
+		const struct srd_sr_range *u = &inv->ranges[i];
+		struct srd_range_decision *rd = &d->ranges[i];
+		const struct srd_exclusion_range *ex = excluded_by_range(pol, &u->range);
+		bool ex_region = false;
+
+		rd->range = u->range;
+		rd->owner = u->owner;
+		rd->sources = u->sources;
+		committed[i] = committed_cover(c, &u->range, &ex_region);
+		if (ex || ex_region) {
+			rd->excluded = true;
+			if (ex)
+				set_target(rd, SRD_TARGET_UNCHANGED, "excluded by Range= (%s)", ex->origin.where);
+			else
+				set_target(rd, SRD_TARGET_UNCHANGED,
+					   "excluded: a region over it has a device excluded by Serial= or "
+					   "PCIDevice=");
+			continue;
+		}
+		if (u->window < 0) {
+			set_target(rd, SRD_TARGET_HMEM, "outside every CXL window: dax_hmem's");
+			continue;
+		}
+		n_considered++;
+		if (committed[i] < srd_range_size(&u->range) && first_uncontained < 0)
+			first_uncontained = (ssize_t)i;
+	}
+
+	for (size_t i = 0; i < inv->n_ranges; i++) {
+		const struct srd_sr_range *u = &inv->ranges[i];
+		struct srd_range_decision *rd = &d->ranges[i];
+		bool contained = committed[i] == srd_range_size(&u->range);
+
+		if (rd->excluded || u->window < 0)
+			continue;
+		if (fallback) {
+			d->fallback = true;
+			if (pol->fallback == SRD_FALLBACK_HMEM)
+				set_target(rd, SRD_TARGET_HMEM,
+					   "CXL did not settle (%s): falling back to dax_hmem (Fallback=hmem, %s)",
+					   in->settle_timed_out ? "enumeration timed out" : "a CXL driver failed",
+					   pol->fallback_origin.where);
+			else
+				set_target(rd, SRD_TARGET_UNCHANGED,
+					   "CXL did not settle: leaving the kernel's outcome (Fallback=keep, %s)",
+					   pol->fallback_origin.where);
+			continue;
+		}
+		switch (d->mode) {
+		case SRD_MODE_STRICT:
+		case SRD_MODE_AUDIT:
+			if (first_uncontained < 0)
+				set_target(rd, SRD_TARGET_CXL,
+					   "strict: every Soft Reserved range in a CXL window is inside "
+					   "committed regions, so CXL owns all %zu",
+					   n_considered);
+			else
+				set_target(rd, SRD_TARGET_HMEM,
+					   "strict: %s is not inside committed regions, so dax_hmem owns all %zu "
+					   "ranges in CXL windows",
+					   srd_range_format(&inv->ranges[first_uncontained].range, b, sizeof(b)),
+					   n_considered);
+			break;
+		case SRD_MODE_PER_RANGE:
+			if (contained)
+				set_target(rd, SRD_TARGET_CXL, "per-range: inside committed regions");
+			else
+				set_target(rd, SRD_TARGET_HMEM, "per-range: not inside committed regions");
+			break;
+		case SRD_MODE_PREFER_CXL:
+			if (committed[i])
+				set_target(rd, SRD_TARGET_CXL, "prefer-cxl%s",
+					   contained ? "" : ": CXL serves what its committed regions decode");
+			else
+				set_target(rd, SRD_TARGET_UNCHANGED,
+					   "prefer-cxl: no committed region covers it and no recorded layout "
+					   "exists to create one");
+			break;
+		case SRD_MODE_PREFER_HMEM:
+			set_target(rd, SRD_TARGET_HMEM, "prefer-hmem");
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	c->first_untouchable = -1;
+	for (size_t k = 0; k < inv->n_regions && c->first_untouchable < 0; k++)
+		if (!c->region_touches_sr[k] || c->region_excluded[k])
+			c->first_untouchable = (ssize_t)k;
+	c->first_cxl_target = -1;
+	for (size_t k = 0; k < inv->n_ranges && c->first_cxl_target < 0; k++)
+		if (d->ranges[k].target == SRD_TARGET_CXL)
+			c->first_cxl_target = (ssize_t)k;
+	for (size_t i = 0; i < inv->n_ranges; i++)
+		check_safety(c, i, committed[i]);
+	return 0;
+}
+
+/* Nothing destructive may be built on an incomplete or inconsistent inventory. */
+static void check_refusal(const struct srd_inventory *inv, struct srd_decision *d)
+{
+	char b[SRD_RANGE_FMT_MAX];
+
+	if (!srd_inventory_complete(inv)) {
+		d->refused = true;
+		snprintf(d->refusal, sizeof(d->refusal), "inventory incomplete (%zu problem%s; first: %s)",
+			 inv->n_problems, inv->n_problems == 1 ? "" : "s", inv->problems[0]);
+		return;
+	}
+	for (size_t i = 0; i < inv->n_ranges; i++)
+		if (inv->ranges[i].disagree) {
+			d->refused = true;
+			snprintf(d->refusal, sizeof(d->refusal), "sources disagree on %s: %s",
+				 srd_range_format(&inv->ranges[i].range, b, sizeof(b)),
+				 inv->ranges[i].disagreement);
+			return;
+		}
+}
+
+int srd_decide(const struct srd_inventory *inv, const struct srd_policy *pol,
+	       const struct srd_decide_input *in, struct srd_decision **ret)
+{
+	_cleanup_(srd_decision_freep) struct srd_decision *d = calloc(1, sizeof(*d));
+	struct decide_ctx c = { .inv = inv, .pol = pol, .d = d };
+	size_t n_blocked = 0;
+	int r;
+
+	if (!d)
+		return -ENOMEM;
+	d->mode = pol->mode;
+	if (in && in->policy_override) {
+		r = srd_mode_from_string(in->policy_override);
+		if (r < 0)
+			return -EINVAL;
+		d->mode = r;
+	}
+	d->decided_usec = in ? in->now_usec : 0;
+	d->ranges = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(*d->ranges));
+	if (!d->ranges)
+		return -ENOMEM;
+	d->n_ranges = inv->n_ranges;
+
+	r = mark_excluded_regions(&c);
+	if (r >= 0)
+		r = build_indexes(&c);
+	if (r >= 0)
+		r = mark_innocent(&c);
+	if (r >= 0)
+		r = decide_targets(&c, in);
+	if (r >= 0) {
+		d->verdict = verdict_of(d);
+		check_refusal(inv, d);
+		if (!d->refused && d->mode != SRD_MODE_AUDIT)
+			r = srd_plan_build(inv, pol, d);
+	}
+	srd_range_index_free(&c.regions);
+	srd_range_index_free(&c.units);
+	srd_range_index_free(&c.dax);
+	free(c.region_excluded);
+	free(c.region_touches_sr);
+	free(c.scratch);
+	if (r < 0)
+		return r;
+
+	for (size_t i = 0; i < d->n_ranges; i++)
+		n_blocked += d->ranges[i].blocked;
+	snprintf(d->summary, sizeof(d->summary), "%s: verdict %s for %zu range%s, %zu action%s%s%s%s",
+		 srd_mode_to_string(d->mode), srd_verdict_to_string(d->verdict), d->n_ranges,
+		 d->n_ranges == 1 ? "" : "s", d->n_actions, d->n_actions == 1 ? "" : "s",
+		 d->mode == SRD_MODE_AUDIT ? " (audit: nothing is done)" : "",
+		 d->refused ? "; refusing to act: " : "", d->refused ? d->refusal : "");
+	if (n_blocked && strlen(d->summary) + 40 < sizeof(d->summary))
+		snprintf(d->summary + strlen(d->summary), sizeof(d->summary) - strlen(d->summary),
+			 "; %zu range%s blocked by interlocks", n_blocked, n_blocked == 1 ? "" : "s");
+	*ret = TAKE_PTR(d);
+	return 0;
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The decision: inventory + policy (+ what settle observed and the time,
+ * passed in) -> a verdict, a target owner and a reason for every Soft
+ * Reserved range, and an ordered plan of abstract actions.  A pure function:
+ * no I/O, no clock, no logging, so every rule is tested on literal data.
+ */
+#pragma once
+
+#include "inventory.h"
+#include "policy.h"
+
+enum srd_verdict {
+	SRD_VERDICT_CXL,
+	SRD_VERDICT_HMEM,
+	SRD_VERDICT_MIXED,
+	SRD_VERDICT_NONE,
+	_SRD_VERDICT_MAX,
+};
+const char *srd_verdict_to_string(enum srd_verdict v);
+
+/* What srd wants for one range. */
+enum srd_target {
+	SRD_TARGET_CXL,
+	SRD_TARGET_HMEM,
+	SRD_TARGET_UNCHANGED, /* excluded, audit-only, fallback=keep, or cannot be served */
+	_SRD_TARGET_MAX,
+};
+const char *srd_target_to_string(enum srd_target t);
+
+/* Abstract actions, in the order a plan runs them (see plan.c). */
+enum srd_action_kind {
+	SRD_ACTION_OFFLINE_MEMORY,  /* daxX.Y: take its memory offline */
+	SRD_ACTION_RELEASE_HMEM,    /* hmem.N: dax_hmem lets go */
+	SRD_ACTION_RELEASE_REGION,  /* regionN: CXL lets go, decoders stay committed */
+	SRD_ACTION_DESTROY_REGION,  /* regionN: de-commit and delete, the HPA returns */
+	SRD_ACTION_UNBIND_CXL_ACPI, /* ACPI0017:00: the whole CXL topology goes */
+	SRD_ACTION_ENABLE_REGION,   /* regionN: bind the region driver (again) */
+	SRD_ACTION_CREATE_REGION,   /* 0xSTART-0xEND: from a recorded layout */
+	SRD_ACTION_CLAIM_HMEM,	    /* hmem.N or 0xSTART-0xEND: dax_hmem registers it */
+	SRD_ACTION_CONFIGURE_DAX,   /* daxX.Y: devdax or system-ram, online zone */
+	_SRD_ACTION_MAX,
+};
+const char *srd_action_to_string(enum srd_action_kind k);
+
+struct srd_action {
+	enum srd_action_kind kind;
+	char target[SRD_NAME_MAX];
+	struct srd_range range; /* the Soft Reserved range it serves */
+	enum srd_dax_mode dax_mode; /* configure-dax */
+	enum srd_online online;	    /* configure-dax */
+	char reason[320];
+};
+
+struct srd_range_decision {
+	struct srd_range range;
+	enum srd_owner owner; /* now */
+	enum srd_target target;
+	unsigned sources;
+	bool excluded;
+	bool blocked; /* the policy's owner cannot be given safely; left unchanged */
+	char reason[384];
+};
+
+/* What the caller observed while waiting for CXL to settle. */
+struct srd_decide_input {
+	uint64_t now_usec;	/* stamped into the decision, never read from a clock here */
+	bool settle_timed_out;	/* expected devices did not appear in time */
+	bool cxl_probe_failed;	/* a CXL driver failed to probe */
+	const char *policy_override; /* --policy NAME: replaces Mode= (NULL: none) */
+};
+
+struct srd_decision {
+	enum srd_mode mode;
+	enum srd_verdict verdict;
+	bool fallback;	/* the policy's fallback decided instead of Mode= */
+	bool refused;	/* nothing may be done: see refusal */
+	char refusal[512];
+	char summary[512];
+	uint64_t decided_usec;
+
+	struct srd_range_decision *ranges;
+	size_t n_ranges;
+	struct srd_action *actions;
+	size_t n_actions;
+	/* Regions overlapping no Soft Reserved range: never touched. */
+	char (*innocent)[SRD_NAME_MAX];
+	size_t n_innocent;
+
+	bool oom; /* internal: an allocation failed while planning */
+};
+
+/*
+ * Decides.  Returns 0 (with *ret set), -EINVAL for an unknown policy override,
+ * or -ENOMEM.  An incomplete or inconsistent inventory still gets a verdict,
+ * but an empty plan and refused set.
+ */
+int srd_decide(const struct srd_inventory *inv, const struct srd_policy *pol,
+	       const struct srd_decide_input *in, struct srd_decision **ret);
+void srd_decision_free(struct srd_decision *d);
+SRD_DEFINE_CLEANUP(struct srd_decision *, srd_decision_free)
+
+/* Internal to decide.c/plan.c: builds the ordered plan from the targets. */
+int srd_plan_build(const struct srd_inventory *inv, const struct srd_policy *pol,
+		   struct srd_decision *d);

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The administrator's policy: which owner srd wants for Soft Reserved memory,
+ * how long to wait for CXL to settle, what to do when it does not, what never
+ * to touch, and how the resulting dax devices are configured.  Parsed from
+ * systemd-style files (srd.conf(5)); every value remembers the file and line
+ * that set it so errors and reports can point there.
+ */
+#pragma once
+
+#include "range.h"
+#include "srd-util.h"
+
+enum srd_mode {
+	SRD_MODE_STRICT,
+	SRD_MODE_PER_RANGE,
+	SRD_MODE_PREFER_CXL,
+	SRD_MODE_PREFER_HMEM,
+	SRD_MODE_AUDIT,
+	_SRD_MODE_MAX,
+};
+
+enum srd_fallback {
+	SRD_FALLBACK_HMEM, /* settle timeout / probe failure: hand everything to dax_hmem */
+	SRD_FALLBACK_KEEP, /* leave the kernel's outcome alone and report */
+	_SRD_FALLBACK_MAX,
+};
+
+enum srd_teardown {
+	SRD_TEARDOWN_RELEASE, /* unbind the region driver; decoders stay committed */
+	SRD_TEARDOWN_DESTROY, /* de-commit and delete: the HPA stops decoding */
+	_SRD_TEARDOWN_MAX,
+};
+
+enum srd_dax_mode {
+	SRD_DAX_KEEP,
+	SRD_DAX_DEVDAX,
+	SRD_DAX_SYSTEM_RAM,
+	_SRD_DAX_MODE_MAX,
+};
+
+enum srd_online {
+	SRD_ONLINE_MOVABLE,
+	SRD_ONLINE_NORMAL,
+	SRD_ONLINE_NONE,
+	_SRD_ONLINE_MAX,
+};
+
+const char *srd_mode_to_string(enum srd_mode m);
+int srd_mode_from_string(const char *s);
+const char *srd_fallback_to_string(enum srd_fallback f);
+const char *srd_teardown_to_string(enum srd_teardown t);
+const char *srd_dax_mode_to_string(enum srd_dax_mode m);
+const char *srd_online_to_string(enum srd_online o);
+
+/* Where a setting came from: "FILE:LINE", or "default". */
+struct srd_origin {
+	char where[160];
+};
+
+struct srd_dax_policy {
+	enum srd_dax_mode mode;
+	enum srd_online online;
+	struct srd_origin mode_origin, online_origin;
+};
+
+struct srd_exclusion_range {
+	struct srd_range range;
+	struct srd_origin origin;
+};
+
+struct srd_exclusion_serial {
+	uint64_t serial;
+	struct srd_origin origin;
+};
+
+struct srd_exclusion_pci {
+	uint16_t vendor, device;
+	struct srd_origin origin;
+};
+
+struct srd_policy {
+	enum srd_mode mode;
+	enum srd_fallback fallback;
+	enum srd_teardown teardown;
+	bool allow_offline; /* may offline online memory to carry out a hand-off */
+	struct srd_origin mode_origin, fallback_origin, teardown_origin;
+
+	uint64_t settle_quiet_usec;
+	uint64_t settle_timeout_usec;
+	unsigned expect_memdevs;
+	unsigned expect_regions;
+	struct srd_origin quiet_origin, timeout_origin;
+
+	struct srd_exclusion_range *exclude_ranges;
+	size_t n_exclude_ranges;
+	struct srd_exclusion_serial *exclude_serials;
+	size_t n_exclude_serials;
+	struct srd_exclusion_pci *exclude_pci;
+	size_t n_exclude_pci;
+
+	struct srd_dax_policy dax_cxl, dax_hmem;
+
+	/* Files that were read, in order, for reports. */
+	char **files;
+	size_t n_files;
+};
+
+/* Facts [Match] sections test. */
+struct srd_host_facts {
+	char hostname[256];
+	char dmi_product_name[256];
+	char dmi_product_serial[256];
+	char kernel_release[128];
+};
+
+/* A policy with every default set (strict, fall back to hmem, release). */
+struct srd_policy *srd_policy_new(void);
+void srd_policy_free(struct srd_policy *p);
+SRD_DEFINE_CLEANUP(struct srd_policy *, srd_policy_free)
+
+/*
+ * Parses one file's text on top of p.  origin names it in errors and origins.
+ * Every error is appended to *errs as "FILE:LINE: message" (the parse goes
+ * on past errors so one run reports them all).  Returns the number of errors,
+ * or -ENOMEM.
+ */
+int srd_policy_parse(struct srd_policy *p, const char *text, size_t len, const char *origin,
+		     const struct srd_host_facts *host, char ***errs, size_t *n_errs);
+
+/* Checks the combination of settings (contradictions); appends errors like
+ * srd_policy_parse().  Returns the number of errors, or -ENOMEM. */
+int srd_policy_validate(const struct srd_policy *p, char ***errs, size_t *n_errs);
+
+/*
+ * Loads the configuration set: with path set, that one file; otherwise the
+ * vendor file, /etc/srd/srd.conf, and the drop-ins of srd.conf.d in both
+ * places in lexical order (a drop-in in /etc hides one of the same name in
+ * the vendor directory).  Missing files are fine; unreadable ones are errors.
+ * Returns the number of errors (0: *ret is set), or -ENOMEM.
+ */
+int srd_policy_load(const char *path, const char *vendor_dir, const char *etc_dir,
+		    const struct srd_host_facts *host, struct srd_policy **ret, char ***errs,
+		    size_t *n_errs);
+
+/* Reads this machine's facts (hostname, DMI, kernel release); missing ones stay "". */
+void srd_host_facts_read(struct srd_host_facts *f);
+
+void srd_strv_free(char **v, size_t n);

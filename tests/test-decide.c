@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The decision, table-driven on literal inventories: the reviewers' worked
+ * example, every policy, the safety interlocks, exclusions, fallbacks.
+ * Each case builds an inventory, derives owners, decides, and compares the
+ * verdict, each range's target and the whole plan (as "action target" lines).
+ */
+#include "decide.h"
+#include "test-util.h"
+
+#define R(a, b) ((struct srd_range){ (a), (b) })
+#define MiB (1ull << 20)
+#define GiB (1ull << 30)
+#define W0 0x490000000ull
+
+static struct srd_inventory *inventory(const char *release, uint64_t wstart, uint64_t wsize)
+{
+	struct srd_inventory *inv = srd_inventory_new();
+	struct srd_window *w = srd_inventory_add_window(inv);
+
+	snprintf(inv->kernel_release, sizeof(inv->kernel_release), "%s", release);
+	inv->have_iomem = true;
+	inv->drivers[SRD_DRIVER_DAX_CXL].present = true;
+	snprintf(w->name, sizeof(w->name), "decoder0.0");
+	w->range = R(wstart, wstart + wsize - 1);
+	return inv;
+}
+
+static void sr(struct srd_inventory *inv, uint64_t s, uint64_t e)
+{
+	struct srd_range r = R(s, e);
+
+	CHECK(srd_inventory_add_piece(inv, SRD_SOURCE_MEMMAP, &r, "t") == 0);
+}
+
+static struct srd_region *region(struct srd_inventory *inv, const char *name, uint64_t s, uint64_t e,
+				 bool committed, bool enabled, uint64_t serial)
+{
+	struct srd_region *r = srd_inventory_add_region(inv);
+	struct srd_decoded *d;
+
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->range = R(s, e);
+	r->has_range = true;
+	r->committed = committed;
+	r->enabled = enabled;
+	r->has_dax = enabled;
+	snprintf(r->mode, sizeof(r->mode), "ram");
+	r->ways = 1;
+	r->n_targets = 1;
+	r->target_serial[0] = serial;
+	snprintf(r->target_memdev[0], SRD_NAME_MAX, "mem%llu", (unsigned long long)serial);
+	if (committed) {
+		d = srd_inventory_add_decoded(inv);
+		d->range = r->range;
+	}
+	return r;
+}
+
+/* Firmware-committed decoders with no region object (6.1, or a failed assembly). */
+static void decoded(struct srd_inventory *inv, uint64_t s, uint64_t e)
+{
+	srd_inventory_add_decoded(inv)->range = R(s, e);
+}
+
+static struct srd_dax_dev *dax(struct srd_inventory *inv, const char *name, enum srd_dax_kind kind,
+			       const char *parent, uint64_t s, uint64_t e, const char *driver)
+{
+	struct srd_dax_dev *d = srd_inventory_add_dax(inv);
+
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	snprintf(d->parent, sizeof(d->parent), "%s", parent);
+	snprintf(d->driver, sizeof(d->driver), "%s", driver);
+	d->kind = kind;
+	d->range = R(s, e);
+	d->has_range = true;
+	if (kind == SRD_DAX_HMEM) {
+		struct srd_hmem *h = srd_inventory_add_hmem(inv);
+
+		snprintf(h->name, sizeof(h->name), "%s", parent);
+		snprintf(h->driver, sizeof(h->driver), "hmem");
+		h->range = d->range;
+		h->has_range = true;
+		CHECK(srd_inventory_add_piece(inv, SRD_SOURCE_HMEM, &d->range, parent) == 0);
+	}
+	return d;
+}
+
+/* Decides and checks verdict, targets ("cxl hmem unchanged" per range) and plan. */
+static struct srd_decision *expect(struct srd_inventory *inv, struct srd_policy *pol, const char *mode,
+				   const struct srd_decide_input *in_base, const char *verdict,
+				   const char *targets, const char *plan)
+{
+	struct srd_decide_input in = in_base ? *in_base : (struct srd_decide_input){};
+	struct srd_decision *d = NULL;
+	char got_t[512] = "", got_p[2048] = "";
+
+	in.policy_override = mode;
+	CHECK(srd_inventory_derive(inv) == 0);
+	CHECK(srd_decide(inv, pol, &in, &d) == 0);
+	for (size_t i = 0; i < d->n_ranges; i++)
+		snprintf(got_t + strlen(got_t), sizeof(got_t) - strlen(got_t), "%s%s", i ? " " : "",
+			 srd_target_to_string(d->ranges[i].target));
+	for (size_t i = 0; i < d->n_actions; i++)
+		snprintf(got_p + strlen(got_p), sizeof(got_p) - strlen(got_p), "%s%s %s", i ? "; " : "",
+			 srd_action_to_string(d->actions[i].kind), d->actions[i].target);
+	if (strcmp(srd_verdict_to_string(d->verdict), verdict) != 0 || strcmp(got_t, targets) != 0 ||
+	    strcmp(got_p, plan) != 0) {
+		fprintf(stderr, "policy %s:\n  verdict %s (want %s)\n  targets '%s' (want '%s')\n"
+				"  plan '%s'\n  want '%s'\n",
+			mode, srd_verdict_to_string(d->verdict), verdict, got_t, targets, got_p, plan);
+		for (size_t i = 0; i < d->n_ranges; i++)
+			fprintf(stderr, "  range %zu: %s\n", i, d->ranges[i].reason);
+		abort();
+	}
+	return d;
+}
+
+#define EXPECT(...) srd_decision_free(expect(__VA_ARGS__))
+
+/* The reviewers' example (000_...): SR1 0x085000-0x284fff, SR2, SR3 vs R1 shorter than SR1. */
+TEST(test_worked_example)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("7.0.0", 0, 256 * MiB);
+
+	sr(inv, 0x085000, 0x284fff);
+	sr(inv, 0x285000, 0x484fff);
+	sr(inv, 0x485000, 0x684fff);
+	/* Without an SRAT split the three touching ranges are one resource: the
+	 * example is about three separate resources, which SRAT+HMAT makes. */
+	inv->have_hmat = true;
+	CHECK(srd_inventory_add_srat(inv, &R(0x085000, 0x284fff), 1) == 0);
+	CHECK(srd_inventory_add_srat(inv, &R(0x285000, 0x484fff), 2) == 0);
+	CHECK(srd_inventory_add_srat(inv, &R(0x485000, 0x684fff), 3) == 0);
+	region(inv, "region1", 0x085000, 0x274fff, true, true, 1);
+	region(inv, "region2", 0x285000, 0x484fff, true, true, 2);
+	region(inv, "region3", 0x485000, 0x684fff, true, true, 3);
+	decoded(inv, 0x275000, 0x284fff); /* the firmware decodes all of SR1 */
+
+	EXPECT(inv, pol, "strict", NULL, "hmem", "hmem hmem hmem",
+	       "release-region region1; release-region region2; release-region region3; "
+	       "claim-hmem 0x85000-0x284fff; claim-hmem 0x285000-0x484fff; claim-hmem 0x485000-0x684fff");
+	EXPECT(inv, pol, "per-range", NULL, "mixed", "hmem cxl cxl",
+	       "release-region region1; claim-hmem 0x85000-0x284fff");
+	EXPECT(inv, pol, "audit", NULL, "hmem", "hmem hmem hmem", "");
+	EXPECT(inv, pol, "prefer-hmem", NULL, "hmem", "hmem hmem hmem",
+	       "release-region region1; release-region region2; release-region region3; "
+	       "claim-hmem 0x85000-0x284fff; claim-hmem 0x285000-0x484fff; claim-hmem 0x485000-0x684fff");
+	EXPECT(inv, pol, "prefer-cxl", NULL, "cxl", "cxl cxl cxl", "");
+
+	/* The strict reason names the range that failed the global check. */
+	struct srd_decision *d = expect(inv, pol, "strict", NULL, "hmem", "hmem hmem hmem",
+					"release-region region1; release-region region2; release-region region3; "
+					"claim-hmem 0x85000-0x284fff; claim-hmem 0x285000-0x484fff; "
+					"claim-hmem 0x485000-0x684fff");
+	CHECK_CONTAINS(d->ranges[2].reason, "0x85000-0x284fff is not inside committed regions");
+	srd_decision_free(d);
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
+TEST(test_all_contained)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("6.12.0", W0, 4 * GiB);
+
+	sr(inv, W0, W0 + 256 * MiB - 1);
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
+	dax(inv, "dax0.0", SRD_DAX_CXL, "region0", W0, W0 + 256 * MiB - 1, "kmem");
+	for (const char *m = "strict\0per-range\0prefer-cxl\0audit\0"; *m; m += strlen(m) + 1)
+		EXPECT(inv, pol, m, NULL, "cxl", "cxl", "");
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
+TEST(test_no_soft_reserved)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("6.12.0", W0, 4 * GiB);
+
+	/* An administrator's ram region, no Soft Reserved anywhere: nothing to do,
+	 * and the region keeps its dax device under every policy. */
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
+	dax(inv, "dax0.0", SRD_DAX_CXL, "region0", W0, W0 + 256 * MiB - 1, "device_dax");
+	for (const char *m = "strict\0per-range\0prefer-cxl\0prefer-hmem\0audit\0"; *m; m += strlen(m) + 1) {
+		struct srd_decision *d = expect(inv, pol, m, NULL, "none", "", "");
+
+		CHECK(d->n_innocent == 1);
+		CHECK_STREQ(d->innocent[0], "region0");
+		srd_decision_free(d);
+	}
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
+TEST(test_innocent_next_to_failing)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
+
+	/* SR at W0 has no region but firmware-committed decoders; region9 at W0+1G
+	 * overlaps no Soft Reserved: it is never touched. */
+	sr(inv, W0, W0 + 256 * MiB - 1);
+	decoded(inv, W0, W0 + 256 * MiB - 1);
+	region(inv, "region9", W0 + GiB, W0 + GiB + 256 * MiB - 1, true, true, 9);
+	for (const char *m = "strict\0per-range\0prefer-hmem\0"; *m; m += strlen(m) + 1)
+		EXPECT(inv, pol, m, NULL, "hmem", "hmem", "claim-hmem 0x490000000-0x49fffffff");
+	EXPECT(inv, pol, "prefer-cxl", NULL, "none", "unchanged", "");
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
+TEST(test_outside_windows_and_spanning)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("6.12.0", W0, 4 * GiB);
+
+	/* SR outside every window: dax_hmem's, whatever the policy. */
+	sr(inv, 0x100000000, 0x10fffffff);
+	/* Two adjacent firmware entries, one region spanning both: one range, CXL's. */
+	sr(inv, W0, W0 + 128 * MiB - 1);
+	sr(inv, W0 + 128 * MiB, W0 + 256 * MiB - 1);
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
+	EXPECT(inv, pol, "strict", NULL, "mixed", "hmem cxl", "claim-hmem 0x100000000-0x10fffffff");
+	EXPECT(inv, pol, "prefer-cxl", NULL, "mixed", "hmem cxl", "claim-hmem 0x100000000-0x10fffffff");
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
+TEST(test_uncommitted_region)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
+
+	/* An uncommitted region covers nothing; it is not released either (it is
+	 * not serving anything). */
+	sr(inv, W0, W0 + 256 * MiB - 1);
+	decoded(inv, W0, W0 + 256 * MiB - 1);
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, false, false, 1);
+	EXPECT(inv, pol, "strict", NULL, "hmem", "hmem", "claim-hmem 0x490000000-0x49fffffff");
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
+TEST(test_excluded_accelerator)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
+	char **errs = NULL;
+	size_t n = 0;
+
+	/* Range B belongs to an accelerator (serial 0x77), excluded: neither counted
+	 * nor touched, so range A alone decides and its region is released. */
+	sr(inv, W0, W0 + 512 * MiB - 1);
+	sr(inv, W0 + GiB, W0 + GiB + 256 * MiB - 1);
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
+	decoded(inv, W0 + 256 * MiB, W0 + 512 * MiB - 1);
+	region(inv, "region1", W0 + GiB, W0 + GiB + 256 * MiB - 1, true, true, 0x77);
+	CHECK(srd_policy_parse(pol, "[Exclude]\nSerial=0x77\n", 21, "x.conf", NULL, &errs, &n) == 0);
+	EXPECT(inv, pol, "strict", NULL, "hmem", "hmem unchanged",
+	       "release-region region0; claim-hmem 0x490000000-0x4afffffff");
+	/* Excluding by range works the same way. */
+	pol->n_exclude_serials = 0;
+	CHECK(srd_policy_parse(pol, "[Exclude]\nRange=0x4d0000000+256M\n", 32, "x.conf", NULL, &errs, &n) == 0);
+	struct srd_decision *d = expect(inv, pol, "prefer-hmem", NULL, "hmem", "hmem unchanged",
+					"release-region region0; claim-hmem 0x490000000-0x4afffffff");
+	CHECK(d->ranges[1].excluded);
+	CHECK_CONTAINS(d->ranges[1].reason, "excluded by Range= (x.conf:2)");
+	srd_decision_free(d);
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
+TEST(test_stranded_6_12)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("6.12.0", W0, 4 * GiB);
+
+	/* "deferring range to CXL", no region: stranded.  Without decoders it is not
+	 * memory: nothing may hand it to dax_hmem. */
+	inv->iomem_lists_soft_reserved = true;
+	inv->hmem_platform_bound = true;
+	sr(inv, W0, W0 + 256 * MiB - 1);
+	CHECK(srd_inventory_add_piece(inv, SRD_SOURCE_IOMEM, &R(W0, W0 + 256 * MiB - 1), "iomem") == 0);
+	struct srd_decision *d = expect(inv, pol, "strict", NULL, "none", "unchanged", "");
+
+	CHECK(d->ranges[0].blocked);
+	CHECK_CONTAINS(d->ranges[0].reason, "decoded by committed HDM decoders");
+	srd_decision_free(d);
+	/* With firmware-committed decoders it is memory: on this kernel dax_hmem
+	 * only gets it once cxl_acpi is gone. */
+	decoded(inv, W0, W0 + 256 * MiB - 1);
+	EXPECT(inv, pol, "strict", NULL, "hmem", "hmem",
+	       "unbind-cxl-acpi ACPI0017:00; claim-hmem 0x490000000-0x49fffffff");
+	/* ... unless that would take down an innocent region. */
+	region(inv, "region5", W0 + 2 * GiB, W0 + 2 * GiB + 256 * MiB - 1, true, true, 5);
+	d = expect(inv, pol, "strict", NULL, "none", "unchanged", "");
+	CHECK_CONTAINS(d->ranges[0].reason, "innocent region region5");
+	srd_decision_free(d);
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
+TEST(test_nobody_gets_it_7_2)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
+	struct srd_region *r;
+
+	/* SR larger than the region; hmem registered the whole range, kmem could not
+	 * reserve it (-16), the region lost its dax region (-12). */
+	sr(inv, W0, W0 + 512 * MiB - 1);
+	r = region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
+	r->has_dax = false;
+	dax(inv, "dax0.0", SRD_DAX_HMEM, "hmem.0", W0, W0 + 512 * MiB - 1, "");
+
+	/* Half of it has no decoder: dax_hmem must not get it; CXL can serve its half. */
+	struct srd_decision *d = expect(inv, pol, "strict", NULL, "none", "unchanged", "");
+
+	CHECK(d->ranges[0].owner == SRD_OWNER_CONFLICT);
+	CHECK(d->ranges[0].blocked);
+	srd_decision_free(d);
+	EXPECT(inv, pol, "prefer-cxl", NULL, "cxl", "cxl",
+	       "release-hmem hmem.0; enable-region region0");
+
+	/* Firmware decoded all of it: strict resolves the conflict to dax_hmem. */
+	decoded(inv, W0 + 256 * MiB, W0 + 512 * MiB - 1);
+	EXPECT(inv, pol, "strict", NULL, "hmem", "hmem", "release-region region0; claim-hmem hmem.0");
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
+TEST(test_fallback)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
+	struct srd_decide_input timeout = { .settle_timed_out = true, .now_usec = 42 };
+	struct srd_decide_input probe = { .cxl_probe_failed = true };
+
+	sr(inv, W0, W0 + 256 * MiB - 1);
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
+	/* Contained, but settle timed out: the kernel developers asked for HMEM. */
+	struct srd_decision *d = expect(inv, pol, "strict", &timeout, "hmem", "hmem",
+					"release-region region0; claim-hmem 0x490000000-0x49fffffff");
+
+	CHECK(d->fallback);
+	CHECK(d->decided_usec == 42);
+	CHECK_CONTAINS(d->ranges[0].reason, "enumeration timed out");
+	srd_decision_free(d);
+	EXPECT(inv, pol, "strict", &probe, "hmem", "hmem",
+	       "release-region region0; claim-hmem 0x490000000-0x49fffffff");
+	pol->fallback = SRD_FALLBACK_KEEP;
+	EXPECT(inv, pol, "strict", &timeout, "none", "unchanged", "");
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
+TEST(test_refusals)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
+
+	sr(inv, W0, W0 + 256 * MiB - 1);
+	decoded(inv, W0, W0 + 256 * MiB - 1);
+	/* An incomplete inventory gets a verdict but no plan. */
+	srd_inventory_problem(inv, "/sys/bus/cxl/devices/region3/commit: unreadable");
+	struct srd_decision *d = expect(inv, pol, "strict", NULL, "hmem", "hmem", "");
+
+	CHECK(d->refused);
+	CHECK_CONTAINS(d->refusal, "region3/commit");
+	srd_decision_free(d);
+	srd_inventory_free(inv);
+
+	/* Sources that disagree on the extent: no plan either. */
+	inv = inventory("7.2.0", W0, 4 * GiB);
+	sr(inv, W0, W0 + 512 * MiB - 1);
+	decoded(inv, W0, W0 + 512 * MiB - 1);
+	CHECK(srd_inventory_add_piece(inv, SRD_SOURCE_IOMEM, &R(W0, W0 + 256 * MiB - 1), "iomem") == 0);
+	d = expect(inv, pol, "strict", NULL, "hmem", "hmem", "");
+	CHECK(d->refused);
+	CHECK_CONTAINS(d->refusal, "sources disagree");
+	srd_decision_free(d);
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
+TEST(test_online_memory_and_dax_policy)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
+	struct srd_dax_dev *x;
+
+	/* hmem serves it with memory online; policy wants CXL. */
+	sr(inv, W0, W0 + 256 * MiB - 1);
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1)->has_dax = false;
+	x = dax(inv, "dax0.0", SRD_DAX_HMEM, "hmem.0", W0, W0 + 256 * MiB - 1, "kmem");
+	x->memory_online = true;
+	x->memory_movable = true;
+	struct srd_decision *d = expect(inv, pol, "prefer-cxl", NULL, "none", "unchanged", "");
+
+	CHECK_CONTAINS(d->ranges[0].reason, "AllowOffline=no");
+	srd_decision_free(d);
+	pol->allow_offline = true;
+	EXPECT(inv, pol, "prefer-cxl", NULL, "cxl", "cxl",
+	       "offline-memory dax0.0; release-hmem hmem.0; enable-region region0");
+	srd_inventory_free(inv);
+
+	/* CXL owns it; the policy wants system-ram online movable. */
+	inv = inventory("7.2.0", W0, 4 * GiB);
+	sr(inv, W0, W0 + 256 * MiB - 1);
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
+	dax(inv, "dax0.0", SRD_DAX_CXL, "region0", W0, W0 + 256 * MiB - 1, "device_dax");
+	pol->dax_cxl.mode = SRD_DAX_SYSTEM_RAM;
+	d = expect(inv, pol, "strict", NULL, "cxl", "cxl", "configure-dax dax0.0");
+	CHECK(d->actions[0].dax_mode == SRD_DAX_SYSTEM_RAM && d->actions[0].online == SRD_ONLINE_MOVABLE);
+	srd_decision_free(d);
+	/* Already as wanted: nothing to do. */
+	inv->dax[0].memory_online = inv->dax[0].memory_movable = true;
+	snprintf(inv->dax[0].driver, sizeof(inv->dax[0].driver), "kmem");
+	EXPECT(inv, pol, "strict", NULL, "cxl", "cxl", "");
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
+TEST(test_determinism_and_override)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
+	struct srd_decide_input in = { .policy_override = "lenient" };
+	struct srd_decision *d = NULL;
+
+	CHECK(srd_inventory_derive(inv) == 0);
+	CHECK(srd_decide(inv, pol, &in, &d) == -EINVAL);
+	CHECK(d == NULL);
+	for (const char *m = "strict\0per-range\0prefer-cxl\0prefer-hmem\0audit\0"; *m; m += strlen(m) + 1)
+		CHECK(srd_mode_from_string(m) >= 0);
+	CHECK(srd_verdict_to_string(_SRD_VERDICT_MAX) == NULL);
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
+int main(void)
+{
+	RUN(test_worked_example);
+	RUN(test_all_contained);
+	RUN(test_no_soft_reserved);
+	RUN(test_innocent_next_to_failing);
+	RUN(test_outside_windows_and_spanning);
+	RUN(test_uncommitted_region);
+	RUN(test_excluded_accelerator);
+	RUN(test_stranded_6_12);
+	RUN(test_nobody_gets_it_7_2);
+	RUN(test_fallback);
+	RUN(test_refusals);
+	RUN(test_online_memory_and_dax_policy);
+	RUN(test_determinism_and_override);
+	return 0;
+}
