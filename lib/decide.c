@@ -52,8 +52,6 @@ struct decide_ctx {
 	struct srd_range_index units;	/* ids: inv->ranges */
 	struct srd_range_index dax;	/* ids: inv->dax */
 	const struct srd_dax_dev *online_hit;
-	ssize_t first_untouchable; /* an innocent or excluded region, or -1 */
-	ssize_t first_cxl_target;  /* a range CXL is to keep, or -1 */
 	bool *region_excluded;
 	bool *region_touches_sr;
 	/* scratch for coverage queries */
@@ -276,33 +274,78 @@ static void check_safety(struct decide_ctx *c, size_t i, uint64_t committed)
 			 on->kind == SRD_DAX_HMEM ? "CXL" : "dax_hmem", on->name);
 		return;
 	}
-	/* defer-always kernels give dax_hmem nothing inside a CXL window while
-	 * cxl_acpi is bound; unbinding it takes every region down. */
-	if (rd->target == SRD_TARGET_HMEM && u->window >= 0 && u->owner != SRD_OWNER_HMEM &&
-	    inv->behaviour == SRD_BEHAVIOUR_DEFER_ALWAYS) {
-		ssize_t k = c->first_untouchable;
+}
 
-		if (k >= 0) {
-			rd->blocked = true;
-			rd->target = SRD_TARGET_UNCHANGED;
-			snprintf(rd->reason, sizeof(rd->reason),
-				 "dax_hmem defers ranges in CXL windows on this kernel (defer-always) "
-				 "until cxl_acpi is unbound, which would take down %s region %s",
-				 c->region_excluded[k] ? "excluded" : "innocent", inv->regions[k].name);
-			return;
-		}
-		k = c->first_cxl_target;
-		if (k >= 0) {
-			char b[SRD_RANGE_FMT_MAX];
+/* Does this range need cxl_acpi gone before dax_hmem will take it? */
+static bool needs_unbind(const struct srd_inventory *inv, const struct srd_range_decision *rd,
+			 const struct srd_sr_range *u)
+{
+	return inv->behaviour == SRD_BEHAVIOUR_DEFER_ALWAYS && rd->target == SRD_TARGET_HMEM &&
+	       u->window >= 0 && u->owner != SRD_OWNER_HMEM;
+}
 
-			rd->blocked = true;
-			rd->target = SRD_TARGET_UNCHANGED;
-			snprintf(rd->reason, sizeof(rd->reason),
-				 "dax_hmem defers ranges in CXL windows on this kernel (defer-always) "
-				 "until cxl_acpi is unbound, which would take %s from CXL too",
-				 srd_range_format(&inv->ranges[k].range, b, sizeof(b)));
-			return;
+struct survivor_arg {
+	struct decide_ctx *c;
+	bool all_hmem;
+};
+
+static bool region_unit_hmem(size_t id, const struct srd_range *r, void *userdata)
+{
+	struct survivor_arg *a = userdata;
+
+	if (a->c->d->ranges[id].target != SRD_TARGET_HMEM) {
+		a->all_hmem = false;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * defer-always kernels give dax_hmem nothing inside a CXL window while
+ * cxl_acpi is bound, and unbinding it takes every region down.  That is only
+ * allowed when no region would have to survive: none innocent, none excluded,
+ * none serving a range that stays with CXL.  Otherwise every range that needs
+ * the unbind is blocked (which only adds survivors, so one pass settles it).
+ */
+static void check_unbind(struct decide_ctx *c)
+{
+	const struct srd_inventory *inv = c->inv;
+	ssize_t survivor = -1;
+	bool needed = false;
+
+	for (size_t i = 0; i < inv->n_ranges; i++)
+		if (needs_unbind(inv, &c->d->ranges[i], &inv->ranges[i]))
+			needed = true;
+	if (!needed)
+		return;
+	for (size_t k = 0; k < inv->n_regions && survivor < 0; k++) {
+		struct survivor_arg a = { .c = c, .all_hmem = true };
+
+		if (!c->region_touches_sr[k] || c->region_excluded[k]) {
+			survivor = (ssize_t)k;
+			break;
 		}
+		srd_range_index_query(&c->units, &inv->regions[k].range, region_unit_hmem, &a);
+		if (!a.all_hmem)
+			survivor = (ssize_t)k;
+	}
+	if (survivor < 0)
+		return;
+	for (size_t i = 0; i < inv->n_ranges; i++) {
+		struct srd_range_decision *rd = &c->d->ranges[i];
+		size_t k = (size_t)survivor;
+
+		if (!needs_unbind(inv, rd, &inv->ranges[i]))
+			continue;
+		rd->blocked = true;
+		rd->target = SRD_TARGET_UNCHANGED;
+		snprintf(rd->reason, sizeof(rd->reason),
+			 "dax_hmem defers ranges in CXL windows on this kernel (defer-always) until "
+			 "cxl_acpi is unbound, which would take down %s region %s",
+			 !c->region_touches_sr[k] ? "innocent"
+			 : c->region_excluded[k] ? "excluded"
+						 : "the CXL-served",
+			 inv->regions[k].name);
 	}
 }
 
@@ -436,16 +479,9 @@ static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *i
 			return -EINVAL;
 		}
 	}
-	c->first_untouchable = -1;
-	for (size_t k = 0; k < inv->n_regions && c->first_untouchable < 0; k++)
-		if (!c->region_touches_sr[k] || c->region_excluded[k])
-			c->first_untouchable = (ssize_t)k;
-	c->first_cxl_target = -1;
-	for (size_t k = 0; k < inv->n_ranges && c->first_cxl_target < 0; k++)
-		if (d->ranges[k].target == SRD_TARGET_CXL)
-			c->first_cxl_target = (ssize_t)k;
 	for (size_t i = 0; i < inv->n_ranges; i++)
 		check_safety(c, i, committed[i]);
+	check_unbind(c);
 	return 0;
 }
 

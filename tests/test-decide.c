@@ -302,6 +302,37 @@ TEST(test_stranded_6_12)
 	srd_policy_free(pol);
 }
 
+TEST(test_unbind_never_strands_a_survivor)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("6.12.0", W0, 4 * GiB);
+	struct srd_dax_dev *x;
+
+	/* Range A is CXL's with its memory online; range B has decoders but no
+	 * region.  strict wants both for dax_hmem, but A cannot move (online,
+	 * AllowOffline=no), so unbinding cxl_acpi for B would pull region0 out
+	 * from under online memory: B must be blocked too. */
+	inv->iomem_lists_soft_reserved = true;
+	inv->hmem_platform_bound = true;
+	sr(inv, W0, W0 + 256 * MiB - 1);
+	sr(inv, W0 + 512 * MiB, W0 + 768 * MiB - 1);
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
+	decoded(inv, W0 + 512 * MiB, W0 + 768 * MiB - 1);
+	x = dax(inv, "dax0.0", SRD_DAX_CXL, "region0", W0, W0 + 256 * MiB - 1, "kmem");
+	x->memory_online = true;
+	struct srd_decision *d = expect(inv, pol, "strict", NULL, "none", "unchanged unchanged", "");
+
+	CHECK_CONTAINS(d->ranges[1].reason, "region0");
+	srd_decision_free(d);
+	/* Once offlining is allowed, both go, in order. */
+	pol->allow_offline = true;
+	EXPECT(inv, pol, "strict", NULL, "hmem", "hmem hmem",
+	       "offline-memory dax0.0; release-region region0; unbind-cxl-acpi ACPI0017:00; "
+	       "claim-hmem 0x490000000-0x49fffffff; claim-hmem 0x4b0000000-0x4bfffffff");
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
 TEST(test_nobody_gets_it_7_2)
 {
 	struct srd_policy *pol = srd_policy_new();
@@ -450,6 +481,7 @@ int main(void)
 	RUN(test_uncommitted_region);
 	RUN(test_excluded_accelerator);
 	RUN(test_stranded_6_12);
+	RUN(test_unbind_never_strands_a_survivor);
 	RUN(test_nobody_gets_it_7_2);
 	RUN(test_fallback);
 	RUN(test_refusals);

@@ -51,7 +51,7 @@ class Platform:
         o = origin
         allowed = {"name", "description", "kernel", "memory", "soft_reserved", "windows",
                    "host_bridges", "memdevs", "regions", "srat", "hmat", "kmem", "online",
-                   "timeline", "cxl_acpi", "expect", "user_regions"}
+                   "timeline", "cxl_acpi", "expect"}
         for k in desc:
             if k not in allowed:
                 raise PlatformError(f"{o}: unknown key '{k}'")
@@ -153,6 +153,7 @@ class Platform:
                 "mode": r.get("mode", "ram"), "firmware": r.get("firmware", True),
                 "granularity": num(r.get("granularity", w["granularity"]), f"regions[{i}].granularity", o),
                 "committed": r.get("committed", True),
+                "assemble": r.get("assemble", True),
             })
         self.expect = desc.get("expect", {})
         self.timeline = desc.get("timeline", [])
@@ -206,7 +207,8 @@ class Platform:
 
         if self.cxl_acpi and b != "claim-first":
             for rd in self.region_desc:
-                if rd["firmware"] and rd["committed"] and all(t in present for t in rd["targets"]):
+                if rd["firmware"] and rd["committed"] and rd["assemble"] and \
+                        all(t in present for t in rd["targets"]):
                     self.add_region(rd, enabled=True)
         # HDM decoders committed now: by firmware, or by an administrator's region.
         self.decoders_committed = [rd for rd in self.region_desc
