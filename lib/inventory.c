@@ -311,96 +311,162 @@ static int collect_cuts(const struct srd_inventory *inv, uint64_t **ret, size_t 
 	return 0;
 }
 
-/* Collects ranges of the given set into a fresh array. */
-typedef bool (*range_filter_fn)(const struct srd_inventory *inv, size_t i, struct srd_range *ret);
+/* Indexes over the facts a unit's owner and sources are derived from. */
+struct derive_ctx {
+	struct srd_inventory *inv;
+	struct srd_range_index serving;	 /* regions committed, enabled, with an HPA */
+	struct srd_range_index regions;	 /* regions with an HPA */
+	struct srd_range_index hmem_dax; /* dax devices of hmem.N */
+	struct srd_range_index decoded;
+	struct srd_range_index windows;
+	struct srd_range_index srat;
+	struct srd_range_index source[4]; /* pieces, per SRD_SOURCE_* bit */
+};
 
-static int collect(const struct srd_inventory *inv, size_t n, range_filter_fn f,
-		   struct srd_range **ret, size_t *ret_n)
+typedef bool (*select_fn)(const struct srd_inventory *inv, size_t i, struct srd_range *ret);
+
+static int index_of(struct srd_range_index *idx, const struct srd_inventory *inv, size_t n,
+		    select_fn f)
 {
-	struct srd_range *v = malloc(sizeof(*v) * (n ? n : 1));
-	size_t k = 0;
+	_cleanup_free_ struct srd_range *r = calloc(n ? n : 1, sizeof(*r));
+	_cleanup_free_ bool *v = calloc(n ? n : 1, sizeof(*v));
 
-	if (!v)
+	if (!r || !v)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		if (f(inv, i, &v[k]))
-			k++;
-	*ret = v;
-	*ret_n = k;
-	return 0;
+		v[i] = f(inv, i, &r[i]);
+	return srd_range_index_build(idx, r, v, n);
 }
 
-static bool serving_region(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
+static bool sel_serving(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
 {
 	const struct srd_region *r = &inv->regions[i];
 
-	if (!r->has_range || !r->committed || !r->enabled)
-		return false;
 	*ret = r->range;
-	return true;
+	return r->has_range && r->committed && r->enabled;
 }
 
-static bool decoded_range(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
+static bool sel_region(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
+{
+	*ret = inv->regions[i].range;
+	return inv->regions[i].has_range;
+}
+
+static bool sel_hmem_dax(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
+{
+	*ret = inv->dax[i].range;
+	return inv->dax[i].kind == SRD_DAX_HMEM && inv->dax[i].has_range;
+}
+
+static bool sel_decoded(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
 {
 	*ret = inv->decoded[i].range;
 	return true;
 }
 
-static bool hmem_dax(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
+static bool sel_window(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
 {
-	const struct srd_dax_dev *d = &inv->dax[i];
-
-	if (d->kind != SRD_DAX_HMEM || !d->has_range)
-		return false;
-	*ret = d->range;
+	*ret = inv->windows[i].range;
 	return true;
 }
 
-/* Names of the serving regions and hmem dax devices that touch u, for reasons. */
-static void names_touching(const struct srd_inventory *inv, const struct srd_range *u, bool cxl,
-			   char *buf, size_t size)
+static bool sel_srat(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
 {
-	size_t off = 0;
-
-	buf[0] = '\0';
-	if (cxl) {
-		for (size_t i = 0; i < inv->n_regions; i++) {
-			struct srd_range rr;
-
-			if (serving_region(inv, i, &rr) && srd_range_intersects(&rr, u)) {
-				int k = snprintf(buf + off, size - off, "%s%s", off ? ", " : "",
-						 inv->regions[i].name);
-				if (k < 0 || (size_t)k >= size - off)
-					return;
-				off += (size_t)k;
-			}
-		}
-	} else {
-		for (size_t i = 0; i < inv->n_dax; i++) {
-			struct srd_range rr;
-
-			if (hmem_dax(inv, i, &rr) && srd_range_intersects(&rr, u)) {
-				int k = snprintf(buf + off, size - off, "%s%s (%s)", off ? ", " : "",
-						 inv->dax[i].name, inv->dax[i].parent);
-				if (k < 0 || (size_t)k >= size - off)
-					return;
-				off += (size_t)k;
-			}
-		}
-	}
+	*ret = inv->srat_ranges[i];
+	return true;
 }
 
-static void derive_owner(const struct srd_inventory *inv, struct srd_sr_range *u,
-			 const struct srd_range *cxl, size_t n_cxl, const struct srd_range *hm,
-			 size_t n_hm)
+static int index_sources(struct derive_ctx *c)
 {
+	const struct srd_inventory *inv = c->inv;
+	_cleanup_free_ struct srd_range *r = calloc(inv->n_pieces ? inv->n_pieces : 1, sizeof(*r));
+	_cleanup_free_ bool *v = calloc(inv->n_pieces ? inv->n_pieces : 1, sizeof(*v));
+
+	if (!r || !v)
+		return -ENOMEM;
+	for (unsigned b = 0; b < ARRAY_SIZE(c->source); b++) {
+		for (size_t i = 0; i < inv->n_pieces; i++) {
+			r[i] = inv->pieces[i].range;
+			v[i] = inv->pieces[i].source == 1u << b;
+		}
+		if (srd_range_index_build(&c->source[b], r, v, inv->n_pieces) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void derive_ctx_free(struct derive_ctx *c)
+{
+	srd_range_index_free(&c->serving);
+	srd_range_index_free(&c->regions);
+	srd_range_index_free(&c->hmem_dax);
+	srd_range_index_free(&c->decoded);
+	srd_range_index_free(&c->windows);
+	srd_range_index_free(&c->srat);
+	for (unsigned b = 0; b < ARRAY_SIZE(c->source); b++)
+		srd_range_index_free(&c->source[b]);
+}
+
+static int derive_ctx_init(struct derive_ctx *c, struct srd_inventory *inv)
+{
+	*c = (struct derive_ctx){ .inv = inv };
+	if (index_of(&c->serving, inv, inv->n_regions, sel_serving) < 0 ||
+	    index_of(&c->regions, inv, inv->n_regions, sel_region) < 0 ||
+	    index_of(&c->hmem_dax, inv, inv->n_dax, sel_hmem_dax) < 0 ||
+	    index_of(&c->decoded, inv, inv->n_decoded, sel_decoded) < 0 ||
+	    index_of(&c->windows, inv, inv->n_windows, sel_window) < 0 ||
+	    index_of(&c->srat, inv, inv->n_srat, sel_srat) < 0 || index_sources(c) < 0) {
+		derive_ctx_free(c);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+struct names {
+	const struct srd_inventory *inv;
+	bool cxl;
+	char *buf;
+	size_t size, off;
+};
+
+static bool add_name(size_t id, const struct srd_range *r, void *userdata)
+{
+	struct names *n = userdata;
+	int k;
+
+	if (n->cxl)
+		k = snprintf(n->buf + n->off, n->size - n->off, "%s%s", n->off ? ", " : "",
+			     n->inv->regions[id].name);
+	else
+		k = snprintf(n->buf + n->off, n->size - n->off, "%s%s (%s)", n->off ? ", " : "",
+			     n->inv->dax[id].name, n->inv->dax[id].parent);
+	if (k < 0 || (size_t)k >= n->size - n->off)
+		return false;
+	n->off += (size_t)k;
+	return true;
+}
+
+/* Names of the serving regions or hmem dax devices that touch u, for reasons. */
+static void names_touching(const struct derive_ctx *c, const struct srd_range *u, bool cxl,
+			   char *buf, size_t size)
+{
+	struct names n = { .inv = c->inv, .cxl = cxl, .buf = buf, .size = size };
+
+	buf[0] = '\0';
+	srd_range_index_query(cxl ? &c->serving : &c->hmem_dax, u, add_name, &n);
+}
+
+static void derive_owner(const struct derive_ctx *c, struct srd_sr_range *u)
+{
+	const struct srd_inventory *inv = c->inv;
 	uint64_t full = srd_range_size(&u->range);
 	char names_c[128], names_h[128], b1[32], b2[32];
 
-	srd_range_coverage(&u->range, cxl, n_cxl, &u->cxl_bytes, NULL, NULL);
-	srd_range_coverage(&u->range, hm, n_hm, &u->hmem_bytes, NULL, NULL);
-	names_touching(inv, &u->range, true, names_c, sizeof(names_c));
-	names_touching(inv, &u->range, false, names_h, sizeof(names_h));
+	u->cxl_bytes = srd_range_index_cover(&c->serving, &u->range);
+	u->hmem_bytes = srd_range_index_cover(&c->hmem_dax, &u->range);
+	u->decoded_bytes = srd_range_index_cover(&c->decoded, &u->range);
+	names_touching(c, &u->range, true, names_c, sizeof(names_c));
+	names_touching(c, &u->range, false, names_h, sizeof(names_h));
 
 	if (u->cxl_bytes == full && u->hmem_bytes == 0) {
 		u->owner = SRD_OWNER_CXL;
@@ -425,61 +491,67 @@ static void derive_owner(const struct srd_inventory *inv, struct srd_sr_range *u
 			snprintf(u->reason, sizeof(u->reason),
 				 "stranded: no hmem device claimed it (outside every CXL window)");
 	} else {
-		bool c = u->cxl_bytes != 0;
+		bool cx = u->cxl_bytes != 0;
 
 		u->owner = SRD_OWNER_CONFLICT;
 		snprintf(u->reason, sizeof(u->reason),
 			 "half-owned: %s %s covers %s of %s, the rest is stranded",
-			 c ? "CXL region" : "dax_hmem", c ? names_c : names_h,
-			 srd_format_bytes(c ? u->cxl_bytes : u->hmem_bytes, b1, sizeof(b1)),
+			 cx ? "CXL region" : "dax_hmem", cx ? names_c : names_h,
+			 srd_format_bytes(cx ? u->cxl_bytes : u->hmem_bytes, b1, sizeof(b1)),
 			 srd_format_bytes(full, b2, sizeof(b2)));
 	}
 }
 
-/* Per-source coverage check: a source that covers a unit only in part disagrees. */
-static void derive_sources(const struct srd_inventory *inv, struct srd_sr_range *u)
+/* Per-source coverage: a source that covers a unit only in part disagrees. */
+static void derive_sources(const struct derive_ctx *c, struct srd_sr_range *u)
 {
 	unsigned partial = 0;
 
 	u->sources = 0;
-	for (unsigned bit = 1; bit <= SRD_SOURCE_HMEM; bit <<= 1) {
-		struct srd_range *v;
-		uint64_t cov = 0;
-		size_t k = 0;
+	for (unsigned b = 0; b < ARRAY_SIZE(c->source); b++) {
+		uint64_t cov = srd_range_index_cover(&c->source[b], &u->range);
 
-		v = malloc(sizeof(*v) * (inv->n_pieces ? inv->n_pieces : 1));
-		if (!v)
-			return;
-		for (size_t i = 0; i < inv->n_pieces; i++)
-			if (inv->pieces[i].source == bit)
-				v[k++] = inv->pieces[i].range;
-		srd_range_coverage(&u->range, v, k, &cov, NULL, NULL);
-		free(v);
 		if (cov)
-			u->sources |= bit;
+			u->sources |= 1u << b;
 		if (cov && cov != srd_range_size(&u->range))
-			partial |= bit;
+			partial |= 1u << b;
 	}
 	u->disagree = partial != 0;
+	u->disagreement[0] = '\0';
 	if (partial) {
 		char s[64];
 
 		snprintf(u->disagreement, sizeof(u->disagreement), "%s cover%s it only in part",
-			 srd_sources_format(partial, s, sizeof(s)),
-			 (partial & (partial - 1)) ? "" : "s");
+			 srd_sources_format(partial, s, sizeof(s)), (partial & (partial - 1)) ? "" : "s");
 	}
 }
 
-static int proximity_of(const struct srd_inventory *inv, const struct srd_range *r)
+struct first_id {
+	const struct srd_range *q;
+	ssize_t id;
+};
+
+static bool first_containing(size_t id, const struct srd_range *r, void *userdata)
 {
-	for (size_t i = 0; i < inv->n_srat; i++)
-		if (srd_range_contains(&inv->srat_ranges[i], r))
-			return inv->srat_pxm[i];
-	return -1;
+	struct first_id *f = userdata;
+
+	if (!srd_range_contains(r, f->q))
+		return true;
+	f->id = (ssize_t)id;
+	return false;
 }
 
-static void guess_behaviour(struct srd_inventory *inv)
+static ssize_t containing(const struct srd_range_index *idx, const struct srd_range *q)
 {
+	struct first_id f = { .q = q, .id = -1 };
+
+	srd_range_index_query(idx, q, first_containing, &f);
+	return f.id;
+}
+
+static void guess_behaviour(const struct derive_ctx *c)
+{
+	struct srd_inventory *inv = c->inv;
 	unsigned major = 0, minor = 0;
 	bool firmware_sr = false, window_hmem = false, window_stranded = false;
 
@@ -488,15 +560,8 @@ static void guess_behaviour(struct srd_inventory *inv)
 			firmware_sr = true;
 	for (size_t i = 0; i < inv->n_ranges; i++) {
 		const struct srd_sr_range *u = &inv->ranges[i];
-		bool any_region = false;
 
-		if (u->window < 0)
-			continue;
-		for (size_t k = 0; k < inv->n_regions; k++)
-			if (inv->regions[k].has_range &&
-			    srd_range_intersects(&inv->regions[k].range, &u->range))
-				any_region = true;
-		if (any_region)
+		if (u->window < 0 || srd_range_index_cover(&c->regions, &u->range) > 0)
 			continue;
 		if (u->owner == SRD_OWNER_HMEM)
 			window_hmem = true;
@@ -542,9 +607,10 @@ static void guess_behaviour(struct srd_inventory *inv)
 
 int srd_inventory_derive(struct srd_inventory *inv)
 {
-	_cleanup_free_ struct srd_range *spans = NULL, *cxl = NULL, *hm = NULL, *dec = NULL;
+	_cleanup_free_ struct srd_range *spans = NULL;
 	_cleanup_free_ uint64_t *cuts = NULL;
-	size_t n_spans = inv->n_pieces, n_cuts = 0, n_cxl = 0, n_hm = 0, n_dec = 0;
+	size_t n_spans = inv->n_pieces, n_cuts = 0;
+	struct derive_ctx c;
 	int r;
 
 	free(inv->ranges);
@@ -561,44 +627,43 @@ int srd_inventory_derive(struct srd_inventory *inv)
 	r = collect_cuts(inv, &cuts, &n_cuts);
 	if (r < 0)
 		return r;
-	r = collect(inv, inv->n_regions, serving_region, &cxl, &n_cxl);
-	if (r < 0)
-		return r;
-	r = collect(inv, inv->n_dax, hmem_dax, &hm, &n_hm);
-	if (r < 0)
-		return r;
-	r = collect(inv, inv->n_decoded, decoded_range, &dec, &n_dec);
+	r = derive_ctx_init(&c, inv);
 	if (r < 0)
 		return r;
 
-	for (size_t s = 0, c = 0; s < n_spans; s++) {
+	for (size_t s = 0, k = 0; s < n_spans && r >= 0; s++) {
 		uint64_t start = spans[s].start;
 
 		/* Skip cuts at or before the span start. */
-		while (c < n_cuts && cuts[c] <= start)
-			c++;
+		while (k < n_cuts && cuts[k] <= start)
+			k++;
 		for (;;) {
 			struct srd_sr_range *u;
 			uint64_t end = spans[s].end;
+			ssize_t w;
 
-			if (c < n_cuts && cuts[c] <= spans[s].end)
-				end = cuts[c] - 1;
+			if (k < n_cuts && cuts[k] <= spans[s].end)
+				end = cuts[k] - 1;
 			u = APPEND(inv, ranges, n_ranges);
-			if (!u)
-				return -ENOMEM;
+			if (!u) {
+				r = -ENOMEM;
+				break;
+			}
 			u->range = (struct srd_range){ start, end };
-			u->window = srd_inventory_window_of(inv, &u->range);
-			u->proximity_domain = proximity_of(inv, &u->range);
-			derive_owner(inv, u, cxl, n_cxl, hm, n_hm);
-			srd_range_coverage(&u->range, dec, n_dec, &u->decoded_bytes, NULL, NULL);
-			derive_sources(inv, u);
+			u->window = (int)containing(&c.windows, &u->range);
+			w = containing(&c.srat, &u->range);
+			u->proximity_domain = w >= 0 ? inv->srat_pxm[w] : -1;
+			derive_owner(&c, u);
+			derive_sources(&c, u);
 			if (end == spans[s].end)
 				break;
 			start = end + 1;
-			while (c < n_cuts && cuts[c] <= start)
-				c++;
+			while (k < n_cuts && cuts[k] <= start)
+				k++;
 		}
 	}
-	guess_behaviour(inv);
-	return 0;
+	if (r >= 0)
+		guess_behaviour(&c);
+	derive_ctx_free(&c);
+	return r;
 }

@@ -268,3 +268,35 @@ ssize_t srd_range_index_collect(const struct srd_range_index *idx, const struct 
 	srd_range_index_query(idx, q, collect_one, &c);
 	return c.oom ? -ENOMEM : (ssize_t)c.n;
 }
+
+struct cover_state {
+	const struct srd_range *q;
+	uint64_t cursor, covered;
+	bool done;
+};
+
+static bool cover_one(size_t id, const struct srd_range *r, void *userdata)
+{
+	struct cover_state *s = userdata;
+	struct srd_range clip;
+
+	if (s->done || !srd_range_intersection(s->q, r, &clip) || clip.end < s->cursor)
+		return !s->done;
+	if (clip.start < s->cursor)
+		clip.start = s->cursor;
+	s->covered = add_sat(s->covered, srd_range_size(&clip));
+	if (clip.end == s->q->end)
+		s->done = true;
+	else
+		s->cursor = clip.end + 1;
+	return !s->done;
+}
+
+uint64_t srd_range_index_cover(const struct srd_range_index *idx, const struct srd_range *q)
+{
+	struct cover_state s = { .q = q, .cursor = q->start };
+
+	/* Entries arrive in start order, so one sweep with a cursor counts each byte once. */
+	srd_range_index_query(idx, q, cover_one, &s);
+	return s.covered;
+}

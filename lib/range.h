@@ -87,3 +87,6 @@ void srd_range_index_query(const struct srd_range_index *idx, const struct srd_r
  */
 ssize_t srd_range_index_collect(const struct srd_range_index *idx, const struct srd_range *q,
 				size_t **buf, size_t *cap);
+
+/* Bytes of q covered by the indexed ranges (overlaps counted once); no allocation. */
+uint64_t srd_range_index_cover(const struct srd_range_index *idx, const struct srd_range *q);

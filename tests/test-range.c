@@ -134,6 +134,43 @@ TEST(test_coverage)
 	CHECK(!srd_range_covered(&R(5, 10), bad, 1));
 }
 
+static bool count(size_t id, const struct srd_range *r, void *userdata)
+{
+	(*(size_t *)userdata)++;
+	return true;
+}
+
+TEST(test_index)
+{
+	/* Nested, overlapping, touching and invalid entries; the long one first
+	 * makes the running maximum matter. */
+	struct srd_range v[] = { R(0, 1000), R(10, 20), R(15, 30), R(31, 40), R(500, 400),
+				 R(2000, 2100), R(UINT64_MAX - 5, UINT64_MAX) };
+	bool valid[] = { true, true, true, true, true, false, true };
+	struct srd_range_index idx;
+	size_t n = 0, *ids = NULL, cap = 0;
+
+	CHECK(srd_range_index_build(&idx, v, valid, 7) == 0);
+	CHECK(idx.n == 5); /* the reversed and the masked ones are not indexed */
+	srd_range_index_query(&idx, &R(900, 950), count, &n);
+	CHECK(n == 1); /* only [0,1000], found through the running maximum */
+	CHECK(srd_range_index_collect(&idx, &R(20, 31), &ids, &cap) == 4);
+	CHECK(ids[0] == 0 && ids[1] == 1 && ids[2] == 2 && ids[3] == 3);
+	CHECK(srd_range_index_collect(&idx, &R(2000, 2100), &ids, &cap) == 0);
+	free(ids);
+	CHECK_EQ_U64(srd_range_index_cover(&idx, &R(0, 1000)), 1001);
+	CHECK_EQ_U64(srd_range_index_cover(&idx, &R(5, 2000)), 996);
+	CHECK_EQ_U64(srd_range_index_cover(&idx, &R(1500, 3000)), 0);
+	CHECK_EQ_U64(srd_range_index_cover(&idx, &R(UINT64_MAX - 10, UINT64_MAX)), 6);
+	srd_range_index_free(&idx);
+
+	/* Without the long range: gaps between pieces are not counted. */
+	CHECK(srd_range_index_build(&idx, v + 1, NULL, 3) == 0);
+	CHECK_EQ_U64(srd_range_index_cover(&idx, &R(0, 100)), 31);
+	CHECK_EQ_U64(srd_range_index_cover(&idx, &R(12, 16)), 5);
+	srd_range_index_free(&idx);
+}
+
 TEST(test_format)
 {
 	char buf[SRD_RANGE_FMT_MAX];
@@ -148,6 +185,7 @@ int main(void)
 	RUN(test_contains_intersects);
 	RUN(test_normalize);
 	RUN(test_coverage);
+	RUN(test_index);
 	RUN(test_format);
 	return 0;
 }
