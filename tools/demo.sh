@@ -25,3 +25,9 @@ echo "== Simulated platform: $(python3 -c 'import json,sys; print(json.load(open
 echo
 echo "== srd --inventory (what the kernel made of the firmware's description)"
 run build/daemon/srd --inventory
+echo
+echo "== srd --plan (the default policy, strict)"
+run build/daemon/srd --plan --config conf/srd.conf
+echo
+echo "== srd --plan --policy prefer-cxl"
+run build/daemon/srd --plan --config conf/srd.conf --policy prefer-cxl
