@@ -314,6 +314,8 @@ int srd_plan_build(const struct srd_inventory *inv, const struct srd_policy *pol
 	srd_range_index_free(&p.hmem);
 	if (r < 0 || d->oom)
 		return -ENOMEM;
+	if (d->n_actions == 0)
+		return 0;
 	/* One action per kind and target: keep the one serving the lowest range. */
 	qsort(d->actions, d->n_actions, sizeof(*d->actions), action_target_cmp);
 	size_t k = 0;

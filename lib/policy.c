@@ -761,7 +761,8 @@ int srd_policy_load(const char *path, const char *vendor_dir, const char *etc_di
 				return -ENOMEM;
 			}
 		}
-		qsort(names, n_names, sizeof(char *), strcmp_ptr);
+		if (n_names)
+			qsort(names, n_names, sizeof(char *), strcmp_ptr);
 		for (size_t k = 0; k < n_names; k++) {
 			snprintf(f, sizeof(f), "%s/srd.conf.d/%s", etc_dir, names[k]);
 			if (access(f, F_OK) < 0)
