@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Renders a Platform's kernel state as files: a sysfs tree laid out as the
+"""Renders a simulated Kernel's state as files: a sysfs tree laid out as the
 kernel lays it out (real directories under /sys/devices, relative symlinks
-from /sys/bus), /proc/iomem, /proc/cmdline and a /dev with device nodes.
-libcxl and libdaxctl enumerate the result unmodified once it is mounted over
-/sys, /proc and /dev in a private mount namespace (see harness.sh).
+from /sys/bus), /proc/iomem, /proc/cmdline, /proc/sys/kernel/osrelease and
+the device nodes /dev should have.  The same rendering goes to disk (FsTree,
+for static fixtures) or to memory (MemTree, served live by fuse.py).
 
 Only what the tools read is rendered; HARNESS-NOTES.md lists what libcxl and
-libdaxctl require (a missing file makes an object vanish silently)."""
+libdaxctl require (a missing file makes an object vanish silently).  No
+modalias files: libcxl would ask libkmod to load modules into the host."""
 
 import os
 
@@ -18,18 +19,30 @@ DAX_MAJOR = 251
 
 
 class Tree:
+    """What the renderer needs from a tree; subclasses store it."""
+
+    def __init__(self):
+        self.nodes = []  # (path under /dev, major, minor)
+
+    def attrs(self, path, **kv):
+        for k, v in kv.items():
+            self.write(f"{path}/{k}", f"{v}\n")
+
+    def link(self, path, target):
+        """A relative symlink at path pointing at the absolute path target."""
+        self.symlink(path, os.path.relpath(target, os.path.dirname(path)))
+
+
+class FsTree(Tree):
     def __init__(self, root):
+        super().__init__()
         self.root = root
-        self.nodes = []  # (relpath under /dev, major, minor)
 
     def p(self, path):
         return os.path.join(self.root, path.lstrip("/"))
 
     def write(self, path, text):
-        full = self.p(path)
-        os.makedirs(os.path.dirname(full), exist_ok=True)
-        with open(full, "w") as f:
-            f.write(text)
+        self.write_bytes(path, text.encode())
 
     def write_bytes(self, path, data):
         full = self.p(path)
@@ -37,32 +50,65 @@ class Tree:
         with open(full, "wb") as f:
             f.write(data)
 
-    def attrs(self, path, **kv):
-        for k, v in kv.items():
-            self.write(f"{path}/{k}", f"{v}\n")
-
     def mkdir(self, path):
         os.makedirs(self.p(path), exist_ok=True)
 
-    def link(self, path, target):
-        """A relative symlink at path pointing at the absolute sysfs path target."""
+    def symlink(self, path, rel):
         full = self.p(path)
         os.makedirs(os.path.dirname(full), exist_ok=True)
-        rel = os.path.relpath(target, os.path.dirname(path))
         if os.path.lexists(full):
             os.unlink(full)
         os.symlink(rel, full)
+
+    def finish(self):
+        with open(self.p("/dev.nodes"), "w") as f:
+            for path, major, minor in self.nodes:
+                f.write(f"{path} {major} {minor}\n")
+
+
+class MemTree(Tree):
+    """path -> ("dir", set of names) | ("file", bytes) | ("link", target)."""
+
+    def __init__(self):
+        super().__init__()
+        self.entries = {"/": ("dir", set())}
+
+    def _parent(self, path):
+        parent, name = os.path.split(path)
+        self.mkdir(parent)
+        self.entries[parent][1].add(name)
+
+    def mkdir(self, path):
+        if path in self.entries:
+            return
+        self._parent(path)
+        self.entries[path] = ("dir", set())
+
+    def write(self, path, text):
+        self.write_bytes(path, text.encode())
+
+    def write_bytes(self, path, data):
+        self._parent(path)
+        self.entries[path] = ("file", data)
+
+    def symlink(self, path, rel):
+        self._parent(path)
+        self.entries[path] = ("link", rel)
+
+    def finish(self):
+        pass
 
 
 def hx(v):
     return f"{v:#x}"
 
 
-def render(plat, root):
-    t = Tree(root)
-    t.write("/proc/iomem", plat.iomem_text())
+def render(k, t):
+    """Renders Kernel k into Tree t."""
+    plat = k.plat
+    t.write("/proc/iomem", iomem_text(k))
     t.write("/proc/cmdline", plat.cmdline())
-    t.write("/proc/osrelease", plat.release + "\n")
+    t.write("/proc/osrelease", k.release + "\n")
     for i, (s, e, ty) in enumerate(plat.firmware_memmap()):
         t.attrs(f"/sys/firmware/memmap/{i}", start=hx(s), end=hx(e), type=ty)
     if plat.windows:
@@ -80,84 +126,54 @@ def render(plat, root):
         ("cxl", "cxl_port"): [], ("cxl", "cxl_region"): [], ("platform", "hmem"): [],
         ("platform", "hmem_platform"): [], ("dax", "device_dax"): [], ("dax", "kmem"): [],
     }
-    if plat.behaviour != "claim-first":
+    if k.behaviour != "claim-first":
         drivers[("cxl", "cxl_dax_region")] = []
 
     def bind(bus, drv, devpath):
         drivers[(bus, drv)].append(devpath)
         t.link(f"{devpath}/driver", f"/sys/bus/{bus}/drivers/{drv}")
 
-    # Platform devices.
     acpi = "/sys/devices/platform/ACPI0017:00"
     t.mkdir(acpi)
     t.link("/sys/bus/platform/devices/ACPI0017:00", acpi)
     hp = "/sys/devices/platform/hmem_platform.0"
     t.mkdir(hp)
     t.link("/sys/bus/platform/devices/hmem_platform.0", hp)
-    bind("platform", "hmem_platform", hp)
+    if k.hmem_platform:
+        bind("platform", "hmem_platform", hp)
 
-    render_cxl(t, plat, acpi, bind)
-    render_dax(t, plat, bind)
-    render_memory(t, plat)
+    render_pci(t, k, bind)
+    if k.cxl_acpi:
+        render_cxl(t, k, acpi, bind)
+    render_dax(t, k, bind)
+    render_memory(t, k)
 
     for (bus, drv), devs in drivers.items():
         base = f"/sys/bus/{bus}/drivers/{drv}"
         t.mkdir(base)
-        for f in ("bind", "unbind"):
+        for f in ("bind", "unbind") + (("new_id", "remove_id") if bus == "dax" else ()):
             t.write(f"{base}/{f}", "")
         for dev in devs:
             t.link(f"{base}/{os.path.basename(dev)}", dev)
-    render_dev(t)
+    t.finish()
     return t
 
 
-def render_cxl(t, plat, acpi, bind):
-    if not plat.cxl_acpi:
-        return
-    bind("platform", "cxl_acpi", acpi)
-    root = f"{acpi}/root0"
-    t.mkdir(root)
-    t.link(f"{root}/uport", acpi)
-    t.link("/sys/bus/cxl/devices/root0", root)
-    bind("cxl", "cxl_port", root)
+def memdev_paths(k, m):
+    hb = k.host_ports[m["host_bridge"]]["hb"]
+    hbdev = f"/sys/devices/pci0000:{hb['bus']:02x}"
+    rp = f"{hbdev}/0000:{hb['bus']:02x}:{m['slot']:02x}.0"
+    bdf = f"0000:{hb['bus'] + 1 + m['slot']:02x}:00.0"
+    return hbdev, rp, bdf, f"{rp}/{bdf}"
 
-    # Host bridges: dports of root0, each with its own switch port.
-    port_id = 1
-    hb_port = {}
-    for hb in plat.host_bridges:
-        hbdev = f"/sys/devices/pci0000:{hb['bus']:02x}"
-        t.mkdir(hbdev)
-        t.link(f"{root}/dport{hb['uid']}", hbdev)
-        port = f"{root}/port{port_id}"
-        t.mkdir(port)
-        t.link(f"{port}/uport", hbdev)
-        t.link(f"/sys/bus/cxl/devices/port{port_id}", port)
-        bind("cxl", "cxl_port", port)
-        hb_port[hb["uid"]] = (port_id, port, hbdev, hb)
-        port_id += 1
 
-    # Root decoders (the windows) and their regions.
-    for i, w in enumerate(plat.windows):
-        d = f"{root}/decoder0.{i}"
-        t.attrs(d, start=hx(w["start"]), size=hx(w["end"] - w["start"] + 1),
-                interleave_ways=w["ways"], interleave_granularity=w["granularity"],
-                target_list=",".join(str(x) for x in w["targets"]),
-                cap_ram=int(w["ram"]), cap_pmem=int(w["pmem"]), cap_type2=0, cap_type3=1,
-                locked=0, qos_class=0, create_ram_region="", create_pmem_region="",
-                delete_region="")
-        t.link(f"/sys/bus/cxl/devices/decoder0.{i}", d)
-
-    # Memdevs behind root ports, and their endpoints.
-    ep_of = {}
-    for m in plat.memdevs:
+def render_pci(t, k, bind):
+    """The PCI side exists whether or not cxl_acpi is bound: cxl_pci owns the
+    device and registers the memdev."""
+    for m in k.memdevs:
         if not m["present"]:
             continue
-        pid, port, hbdev, hb = hb_port[m["host_bridge"]]
-        rp = f"{hbdev}/0000:{hb['bus']:02x}:{m['slot']:02x}.0"
-        t.mkdir(rp)
-        t.link(f"{port}/dport{m['slot']}", rp)
-        bdf = f"0000:{hb['bus'] + 1 + m['slot']:02x}:00.0"
-        pci = f"{rp}/{bdf}"
+        _, rp, bdf, pci = memdev_paths(k, m)
         t.attrs(pci, vendor=f"0x{m['vendor']:04x}", device=f"0x{m['device']:04x}", **{"class": "0x050210"})
         t.link(f"/sys/bus/pci/devices/{bdf}", pci)
         bind("pci", "cxl_pci", pci)
@@ -171,90 +187,91 @@ def render_cxl(t, plat, acpi, bind):
         t.link(f"/sys/bus/cxl/devices/{m['name']}", md)
         bind("cxl", "cxl_mem", md)
         t.nodes.append((f"cxl/{m['name']}", CXL_MAJOR, minor))
-        ep = f"{port}/endpoint{port_id}"
+
+
+def decoder_attrs(d, root_port=False):
+    a = dict(start=hx(d.start), size=hx(d.size), interleave_ways=1, interleave_granularity=256,
+             locked=0, target_type="expander", region=d.region or "")
+    if d.kind == "endpoint":
+        a.update(mode=d.mode, dpa_resource=hx(0), dpa_size=hx(d.dpa_size))
+    else:
+        a.update(target_list=d.targets)
+    return a
+
+
+def render_cxl(t, k, acpi, bind):
+    bind("platform", "cxl_acpi", acpi)
+    root = f"{acpi}/root0"
+    t.mkdir(root)
+    t.link(f"{root}/uport", acpi)
+    t.link("/sys/bus/cxl/devices/root0", root)
+    bind("cxl", "cxl_port", root)
+
+    ports = {}
+    for uid, p in k.host_ports.items():
+        hb = p["hb"]
+        hbdev = f"/sys/devices/pci0000:{hb['bus']:02x}"
+        t.mkdir(hbdev)
+        t.link(f"{root}/dport{uid}", hbdev)
+        port = f"{root}/port{p['id']}"
+        t.mkdir(port)
+        t.link(f"{port}/uport", hbdev)
+        t.link(f"/sys/bus/cxl/devices/port{p['id']}", port)
+        bind("cxl", "cxl_port", port)
+        ports[uid] = port
+        for d in p["decoders"]:
+            t.attrs(f"{port}/{d.name}", **decoder_attrs(d))
+            t.link(f"/sys/bus/cxl/devices/{d.name}", f"{port}/{d.name}")
+
+    for i, w in enumerate(k.windows):
+        d = f"{root}/decoder0.{i}"
+        t.attrs(d, start=hx(w["start"]), size=hx(w["end"] - w["start"] + 1),
+                interleave_ways=w["ways"], interleave_granularity=w["granularity"],
+                target_list=",".join(str(x) for x in w["targets"]),
+                cap_ram=int(w["ram"]), cap_pmem=int(w["pmem"]), cap_type2=0, cap_type3=1,
+                locked=0, qos_class=0, create_ram_region=f"region{k.next_region}",
+                create_pmem_region=f"region{k.next_region}", delete_region="")
+        t.link(f"/sys/bus/cxl/devices/decoder0.{i}", d)
+
+    for m in k.memdevs:
+        if not m["present"]:
+            continue
+        _, rp, bdf, pci = memdev_paths(k, m)
+        port = ports[m["host_bridge"]]
+        t.link(f"{port}/dport{m['slot']}", rp)
+        ep = f"{port}/endpoint{m['endpoint']}"
         t.mkdir(ep)
-        t.link(f"{ep}/uport", md)
-        t.link(f"/sys/bus/cxl/devices/endpoint{port_id}", ep)
+        t.link(f"{ep}/uport", f"{pci}/{m['name']}")
+        t.link(f"/sys/bus/cxl/devices/endpoint{m['endpoint']}", ep)
         bind("cxl", "cxl_port", ep)
-        ep_of[m["name"]] = (port_id, ep, pid, port)
-        port_id += 1
+        for d in m["decoders"]:
+            t.attrs(f"{ep}/{d.name}", **decoder_attrs(d))
+            t.link(f"/sys/bus/cxl/devices/{d.name}", f"{ep}/{d.name}")
 
-    # Decoders: the committed ones first, then one idle decoder per port.
-    used = {}  # port path -> next decoder index
-
-    def next_decoder(pid, path):
-        n = used.get(path, 0)
-        used[path] = n + 1
-        return f"decoder{pid}.{n}", f"{path}/decoder{pid}.{n}"
-
-    committed = list(plat.decoders_committed)
-    by_region = {}
-    for r in plat.regions:
-        by_region[id(r)] = r
-    regions_by_desc = {(r["start"], r["end"]): r for r in plat.regions}
-    for rd in committed:
-        size = rd["end"] - rd["start"] + 1
-        ways = len(rd["targets"])
-        reg = regions_by_desc.get((rd["start"], rd["end"]))
-        hb_done = set()
-        targets = []
-        for pos, mname in enumerate(rd["targets"]):
-            if mname not in ep_of:
-                continue
-            eid, ep, pid, port = ep_of[mname]
-            name, d = next_decoder(eid, ep)
-            t.attrs(d, start=hx(rd["start"]), size=hx(size), interleave_ways=ways,
-                    interleave_granularity=rd["granularity"], locked=0, target_type="expander",
-                    mode=rd["mode"], dpa_resource=hx(0), dpa_size=hx(size // ways),
-                    region=reg["name"] if reg else "")
-            t.link(f"/sys/bus/cxl/devices/{name}", d)
-            targets.append(name)
-            if port not in hb_done:
-                hb_done.add(port)
-                hname, hd = next_decoder(pid, port)
-                t.attrs(hd, start=hx(rd["start"]), size=hx(size), interleave_ways=1,
-                        interleave_granularity=rd["granularity"], locked=0,
-                        target_type="expander", target_list="0",
-                        region=reg["name"] if reg else "")
-                t.link(f"/sys/bus/cxl/devices/{hname}", hd)
-        if reg is not None:
-            reg["target_decoders"] = targets
-    for path in [p for _, p, _, _ in hb_port.values()] + [v[1] for v in ep_of.values()]:
-        pid = int(path.rsplit("port", 1)[1]) if path.rsplit("/", 1)[1].startswith("port") else \
-            int(path.rsplit("endpoint", 1)[1])
-        name, d = next_decoder(pid, path)
-        attrs = dict(start=hx(0), size=hx(0), interleave_ways=1, interleave_granularity=256,
-                     locked=0, target_type="expander", region="")
-        if "endpoint" in path.rsplit("/", 1)[1]:
-            attrs.update(mode="none", dpa_resource=hx(0), dpa_size=hx(0))
-        else:
-            attrs.update(target_list="0")
-        t.attrs(d, **attrs)
-        t.link(f"/sys/bus/cxl/devices/{name}", d)
-
-    for r in plat.regions:
-        d = f"{root}/decoder0.{r['window']}/{r['name']}"
-        ways = len(r["targets"])
-        t.attrs(d, size=hx(r["end"] - r["start"] + 1), resource=hx(r["start"]), uuid="",
-                interleave_ways=ways, interleave_granularity=r["granularity"],
-                commit=int(r["committed"]), mode=r["mode"])
-        for pos, name in enumerate(r.get("target_decoders", [])):
-            t.write(f"{d}/target{pos}", name + "\n")
-        t.link(f"/sys/bus/cxl/devices/{r['name']}", d)
-        if r["enabled"]:
+    for r in k.regions:
+        d = f"{root}/decoder0.{r.window}/{r.name}"
+        t.attrs(d, size=hx(r.size), resource=hx(r.start) if r.start is not None else hx((1 << 64) - 1),
+                uuid=r.uuid, interleave_ways=r.ways, interleave_granularity=r.granularity,
+                commit=int(r.committed), mode=r.mode)
+        for pos in range(r.ways):
+            tgt = r.targets[pos] if pos < len(r.targets) and r.targets[pos] else ""
+            t.write(f"{d}/target{pos}", tgt + "\n")
+        t.link(f"/sys/bus/cxl/devices/{r.name}", d)
+        if r.enabled:
             bind("cxl", "cxl_region", d)
-        r["path"] = d
+        r.path = d
 
 
-def render_dax(t, plat, bind):
+def render_dax(t, k, bind):
     minor = 0
-    for dd in plat.dax:
+    for dd in k.dax:
         if dd["kind"] == "hmem":
-            h = next(h for h in plat.hmem if h["name"] == dd["parent"])
-            parent = f"/sys/devices/platform/{h['name']}"
+            parent = f"/sys/devices/platform/{dd['parent']}"
         else:
-            r = next(r for r in plat.regions if r["name"] == dd["parent"])
-            parent = f"{r['path']}/dax_region{r['id']}"
+            r = k.region(dd["parent"])
+            if r is None or not k.cxl_acpi:
+                continue
+            parent = f"{r.path}/dax_region{r.id}"
         size = dd["end"] - dd["start"] + 1
         t.attrs(f"{parent}/dax_region", size=size, align=2 * 1024 * 1024, available_size=0,
                 id=dd["region_id"], create="", delete="", seed="")
@@ -268,9 +285,8 @@ def render_dax(t, plat, bind):
         if dd["driver"]:
             bind("dax", dd["driver"], dev)
         t.nodes.append((dd["name"], DAX_MAJOR, minor))
-        dd["path"] = dev
         minor += 1
-    for h in plat.hmem:
+    for h in k.hmem:
         path = f"/sys/devices/platform/{h['name']}"
         t.mkdir(path)
         t.link(f"/sys/bus/platform/devices/{h['name']}", path)
@@ -278,30 +294,47 @@ def render_dax(t, plat, bind):
             bind("platform", "hmem", path)
 
 
-def render_memory(t, plat):
+def render_memory(t, k):
     t.write("/sys/devices/system/memory/block_size_bytes", f"{BLOCK:x}\n")
     t.write("/sys/devices/system/memory/auto_online_blocks", "offline\n")
-    nodes = {0}
-    for w in plat.windows:
-        nodes.add(w["node"])
-    for d in plat.dax:
-        nodes.add(d["node"])
+    nodes = {0} | {w["node"] for w in k.windows} | {d["node"] for d in k.dax}
     for n in sorted(nodes):
         t.mkdir(f"/sys/devices/system/node/node{n}")
-    zone = "Movable" if plat.online_zone == "movable" else "Normal"
-    for d in plat.dax:
-        if d["driver"] != "kmem":
-            continue
-        for addr in range(d["start"], d["end"] + 1, BLOCK):
-            idx = addr // BLOCK
-            mb = f"/sys/devices/system/memory/memory{idx}"
-            t.attrs(mb, state="online", online=1, valid_zones=zone, phys_index=f"{idx:08x}",
-                    removable=1)
-            t.link(f"/sys/devices/system/node/node{d['node']}/memory{idx}", mb)
+    for idx, b in sorted(k.blocks.items()):
+        mb = f"/sys/devices/system/memory/memory{idx}"
+        t.attrs(mb, state="online" if b["online"] else "offline", online=int(b["online"]),
+                valid_zones=b["zone"] if b["online"] else "Normal Movable",
+                phys_index=f"{idx:08x}", removable=1)
+        t.link(f"/sys/devices/system/node/node{b['node']}/memory{idx}", mb)
 
 
-def render_dev(t):
-    # Nodes are created by the harness (mknod needs to happen on the tmpfs /dev).
-    with open(t.p("/dev.nodes"), "w") as f:
-        for path, major, minor in t.nodes:
-            f.write(f"{path} {major} {minor}\n")
+def iomem_resources(k):
+    plat = k.plat
+    res = [(s, e, ty) for s, e, ty in plat.memory]
+    if k.cxl_acpi:
+        res += [(w["start"], w["end"], f"CXL Window {i}") for i, w in enumerate(k.windows)]
+    if k.sr_in_iomem():
+        res += [(s, e, "Soft Reserved") for s, e, _ in plat.sr]
+    res += [(r.start, r.end, r.name) for r in k.regions if r.start is not None]
+    res += [(h["start"], h["end"], h["name"]) for h in k.hmem]
+    for d in k.dax:
+        if d["driver"]:
+            res.append((d["start"], d["end"], d["name"]))
+        if d["driver"] == "kmem":
+            res.append((d["start"], d["end"], "System RAM (kmem)"))
+    return res
+
+
+def iomem_text(k):
+    """Nests resources by containment, as the kernel's resource tree does; an
+    equal range nests in insertion order (the list order)."""
+    res = iomem_resources(k)
+    order = sorted(range(len(res)), key=lambda i: (res[i][0], -res[i][1], i))
+    out, stack = [], []
+    for i in order:
+        s, e, name = res[i]
+        while stack and not (stack[-1][0] <= s and e <= stack[-1][1]):
+            stack.pop()
+        out.append("  " * len(stack) + f"{s:08x}-{e:08x} : {name}")
+        stack.append((s, e))
+    return "\n".join(out) + "\n"

@@ -3,8 +3,8 @@
 ranges, CXL windows, host bridges, memdevs, firmware-committed decoders) and
 the kernel state a given kernel generation produces from them at boot.
 
-The boot rules are those measured on real Debian kernels (DESIGN.md, "Kernel
-behaviour"):
+kernel.py holds the kernel state; the boot rules it applies are those
+measured on real Debian kernels (DESIGN.md, "Kernel behaviour"):
   claim-first (6.1)    dax_hmem registers every Soft Reserved range; committed
                        decoders are not assembled into regions.
   defer-always (6.12)  dax_hmem skips ranges inside a CXL window; committed
@@ -157,7 +157,6 @@ class Platform:
             })
         self.expect = desc.get("expect", {})
         self.timeline = desc.get("timeline", [])
-        self.boot()
 
     # ---- derived firmware views ----
 
@@ -195,76 +194,6 @@ class Platform:
     def in_any_window(self, s, e):
         return any(intersects(s, e, w["start"], w["end"]) for w in self.windows)
 
-    # ---- the boot model ----
-
-    def boot(self):
-        self.regions = []   # dicts: name, window, start, end, mode, committed, enabled, targets, dax
-        self.hmem = []      # dicts: name, id, start, end, bound
-        self.dax = []       # dicts: name, parent kind/name, start, end, driver, node
-        self.region_seq = 0
-        b = self.behaviour
-        present = {m["name"] for m in self.memdevs if m["present"]}
-
-        if self.cxl_acpi and b != "claim-first":
-            for rd in self.region_desc:
-                if rd["firmware"] and rd["committed"] and rd["assemble"] and \
-                        all(t in present for t in rd["targets"]):
-                    self.add_region(rd, enabled=True)
-        # HDM decoders committed now: by firmware, or by an administrator's region.
-        self.decoders_committed = [rd for rd in self.region_desc
-                                   if rd["committed"] and (rd["firmware"] or self.cxl_acpi)]
-
-        for (s, e) in self.sr_units():
-            inwin = self.in_any_window(s, e) and self.cxl_acpi
-            covered = self.covered_by_regions(s, e)
-            if b == "claim-first":
-                self.add_hmem(s, e)
-            elif b == "defer-always":
-                if not inwin:
-                    self.add_hmem(s, e)
-            else:
-                if inwin and covered:
-                    pass  # "CXL claims resource, dropping"
-                else:
-                    self.add_hmem(s, e)  # "CXL did not claim resource, registering"
-
-        for rd in self.region_desc:
-            if not rd["firmware"] and rd["committed"] and self.cxl_acpi:
-                self.add_region(rd, enabled=True)  # created by an administrator after boot
-
-        for r in self.regions:
-            self.attach_region_dax(r)
-        for h in self.hmem:
-            self.attach_hmem_dax(h)
-
-    def covered_by_regions(self, s, e):
-        spans = sorted((r["start"], r["end"]) for r in self.regions if r["committed"] and r["enabled"])
-        cur = s
-        for a, z in spans:
-            if a > cur:
-                return False
-            if z >= cur:
-                cur = z + 1
-            if cur > e:
-                return True
-        return cur > e
-
-    def add_region(self, rd, enabled):
-        r = dict(rd)
-        r["name"] = f"region{self.region_seq}"
-        r["id"] = self.region_seq
-        self.region_seq += 1
-        r["enabled"] = enabled
-        r["dax"] = None
-        self.regions.append(r)
-        return r
-
-    def add_hmem(self, s, e):
-        hid = len(self.hmem)
-        h = {"name": f"hmem.{hid}", "id": hid, "start": s, "end": e, "bound": True}
-        self.hmem.append(h)
-        return h
-
     def node_of(self, s, e):
         w = self.window_of(s, e)
         if w is not None:
@@ -276,34 +205,6 @@ class Platform:
 
     def dax_driver(self):
         return "kmem" if self.kmem else "device_dax"
-
-    def attach_region_dax(self, r):
-        """dax_cxl (6.12+) gives a ram region a dax region, unless hmem holds
-        an overlapping range (the -12 conflict of 7.x)."""
-        if r["mode"] != "ram" or not r["enabled"] or self.behaviour == "claim-first":
-            return
-        if any(intersects(h["start"], h["end"], r["start"], r["end"]) for h in self.hmem):
-            return
-        d = {"name": f"dax{r['id']}.0", "region_id": r["id"], "kind": "cxl", "parent": r["name"],
-             "start": r["start"], "end": r["end"], "driver": self.dax_driver(),
-             "node": self.node_of(r["start"], r["end"])}
-        self.dax.append(d)
-        r["dax"] = d
-
-    def attach_hmem_dax(self, h):
-        """hmem registers a dax region and device; kmem cannot reserve the range
-        when a CXL region already holds part of it (-16)."""
-        rid = h["id"]
-        if any(d["region_id"] == rid for d in self.dax):
-            rid = 100 + h["id"]  # keep names unique in the simulation
-        conflict = any(intersects(h["start"], h["end"], r["start"], r["end"]) for r in self.regions if r["enabled"])
-        drv = self.dax_driver()
-        if conflict:
-            drv = "" if self.kmem else "device_dax"
-        d = {"name": f"dax{rid}.0", "region_id": rid, "kind": "hmem", "parent": h["name"],
-             "start": h["start"], "end": h["end"], "driver": drv, "node": self.node_of(h["start"], h["end"])}
-        self.dax.append(d)
-        h["dax"] = d
 
     # ---- text views ----
 
@@ -320,41 +221,6 @@ class Platform:
         ents = [(s, e, t) for s, e, t in self.memory]
         ents += [(s, e, "Soft Reserved") for s, e, src in self.sr if src == "firmware"]
         return sorted(ents)
-
-    def iomem_resources(self):
-        res = []
-        for s, e, t in self.memory:
-            res.append((s, e, t if t != "ACPI Tables" else "ACPI Tables"))
-        for i, w in enumerate(self.windows):
-            if self.cxl_acpi:
-                res.append((w["start"], w["end"], f"CXL Window {i}"))
-        if self.behaviour != "resolve-once":
-            for s, e, src in self.sr:
-                res.append((s, e, "Soft Reserved"))
-        for r in self.regions:
-            res.append((r["start"], r["end"], r["name"]))
-        for h in self.hmem:
-            res.append((h["start"], h["end"], h["name"]))
-        for d in self.dax:
-            if d["driver"]:
-                res.append((d["start"], d["end"], d["name"]))
-            if d["driver"] == "kmem":
-                res.append((d["start"], d["end"], "System RAM (kmem)"))
-        return res
-
-    def iomem_text(self):
-        """Nest resources by containment, as the kernel's resource tree does;
-        an equal range nests in the order the kernel inserts (the list order)."""
-        res = self.iomem_resources()
-        items = sorted(range(len(res)), key=lambda i: (res[i][0], -res[i][1], i))
-        out, stack = [], []
-        for i in items:
-            s, e, name = res[i]
-            while stack and not (stack[-1][0] <= s and e <= stack[-1][1]):
-                stack.pop()
-            out.append("  " * len(stack) + f"{s:08x}-{e:08x} : {name}")
-            stack.append((s, e))
-        return "\n".join(out) + "\n"
 
 
 def load(path):

@@ -1,0 +1,604 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The simulated kernel: CXL and DAX objects as state, and the sysfs stores
+that change them, with the semantics (and errnos) of each kernel generation.
+
+A Kernel boots from a Platform description (the firmware's facts), then
+answers writes: region creation and commit, decoder reset and region deletion,
+driver bind/unbind for cxl_region, cxl_acpi, hmem, hmem_platform, device_dax
+and kmem, memory block online/offline, and memdev hot add/remove.  Every write
+is recorded (path, value, result); faults can be injected per path.  The
+renderer turns the state into files; the FUSE server serves them live.
+"""
+
+import errno
+import fnmatch
+import time
+
+from sim_platform import BLOCK, MiB, intersects
+
+NDECODERS = 4  # HDM decoders per port, as QEMU's type-3 device and host bridge have
+
+
+class KernelError(Exception):
+    def __init__(self, err, why):
+        super().__init__(why)
+        self.errno = err
+        self.why = why
+
+
+class Decoder:
+    def __init__(self, port_id, idx, kind):
+        self.port_id, self.idx, self.kind = port_id, idx, kind
+        self.start, self.size = 0, 0
+        self.mode, self.dpa_size = "none", 0
+        self.committed = False
+        self.region = None
+        self.targets = "0"
+
+    @property
+    def name(self):
+        return f"decoder{self.port_id}.{self.idx}"
+
+    def reset(self):
+        self.start = self.size = self.dpa_size = 0
+        self.mode, self.committed, self.region = "none", False, None
+
+
+class Region:
+    def __init__(self, rid, window, mode):
+        self.id, self.window, self.mode = rid, window, mode
+        self.start, self.size = None, 0
+        self.ways, self.granularity = 1, 256
+        self.targets = []
+        self.committed = self.enabled = False
+        self.dax = None
+        self.uuid = ""
+
+    @property
+    def name(self):
+        return f"region{self.id}"
+
+    @property
+    def end(self):
+        return self.start + self.size - 1
+
+
+class Kernel:
+    def __init__(self, plat):
+        self.plat = plat
+        self.behaviour = plat.behaviour
+        self.release = plat.release
+        self.windows = plat.windows
+        self.log = []
+        self.faults = []  # (glob, errno or None, stall seconds, remaining count)
+        self.listeners = []
+        self.cxl_acpi = plat.cxl_acpi
+        self.hmem_platform = True
+        self.next_port = 1
+        self.host_ports = {}
+        for hb in plat.host_bridges:
+            self.host_ports[hb["uid"]] = {"id": self.next_port, "hb": hb,
+                                          "decoders": [Decoder(self.next_port, i, "switch") for i in range(NDECODERS)]}
+            self.next_port += 1
+        self.memdevs = []
+        for m in plat.memdevs:
+            self.memdevs.append(dict(m, endpoint=None, decoders=[]))
+        self.regions = []
+        self.next_region = 0
+        self.hmem = []
+        self.dax = []
+        self.blocks = {}  # memory block index -> {"online": bool, "zone": str, "node": int}
+        self.booted = False
+        for m in self.memdevs:
+            if m["present"] and m["appear_at"] <= 0:
+                self.attach_memdev(m)
+            else:
+                m["present"] = False
+        self.program_firmware_decoders()
+        if self.cxl_acpi and self.behaviour != "claim-first":
+            self.assemble_regions()
+        self.hmem_platform_probe()
+        # resolve-once: dax_cxl registers only after dax_hmem decided, so a region
+        # overlapping a range hmem registered loses its dax region (-12).
+        for r in self.regions:
+            if r.enabled:
+                self.attach_region_dax(r)
+        self.booted = True
+        for rd in plat.region_desc:
+            if not rd["firmware"] and rd["committed"] and self.cxl_acpi:
+                self.admin_region(rd)
+
+    # ---- topology ----
+
+    def attach_memdev(self, m):
+        m["present"] = True
+        m["endpoint"] = self.next_port
+        m["decoders"] = [Decoder(self.next_port, i, "endpoint") for i in range(NDECODERS)]
+        self.next_port += 1
+
+    def detach_memdev(self, m):
+        for fs in self.fw_sets:
+            fs["targets"] = [None if t and self.decoder(t) in m["decoders"] else t for t in fs["targets"]]
+        for r in list(self.regions):
+            if any(self.decoder(t) in m["decoders"] for t in r.targets if t):
+                if r.dax and self.dax_online(r.dax):
+                    raise KernelError(errno.EBUSY, f"{r.name} has online memory")
+                self.drop_region_dax(r)
+                self.regions.remove(r)
+        m["present"] = False
+        m["endpoint"] = None
+        m["decoders"] = []
+
+    def memdev(self, name):
+        return next((m for m in self.memdevs if m["name"] == name and m["present"]), None)
+
+    def decoder(self, name):
+        for m in self.memdevs:
+            for d in m["decoders"]:
+                if d.name == name:
+                    return d
+        for p in self.host_ports.values():
+            for d in p["decoders"]:
+                if d.name == name:
+                    return d
+        return None
+
+    def memdev_of_decoder(self, d):
+        return next((m for m in self.memdevs if d in m["decoders"]), None)
+
+    def free_decoder(self, decoders):
+        return next((d for d in decoders if not d.committed and d.size == 0 and d.dpa_size == 0), None)
+
+    def program_firmware_decoders(self):
+        """Decoders the firmware committed: programmed before the OS starts; a
+        device that shows up later brings its programmed decoder with it."""
+        self.fw_sets = [{"desc": rd, "targets": [None] * len(rd["targets"])}
+                        for rd in self.plat.region_desc if rd["firmware"] and rd["committed"]]
+        for m in self.memdevs:
+            if m["present"]:
+                self.program_memdev(m)
+
+    def program_memdev(self, m):
+        for fs in self.fw_sets:
+            rd = fs["desc"]
+            for pos, t in enumerate(rd["targets"]):
+                if t != m["name"] or fs["targets"][pos] is not None:
+                    continue
+                d = self.free_decoder(m["decoders"])
+                d.start, d.size = rd["start"], rd["end"] - rd["start"] + 1
+                d.mode, d.dpa_size, d.committed = rd["mode"], d.size // len(rd["targets"]), True
+                fs["targets"][pos] = d.name
+                port = self.host_ports[m["host_bridge"]]
+                if not any(x.committed and x.start == rd["start"] for x in port["decoders"]):
+                    h = self.free_decoder(port["decoders"])
+                    h.start, h.size, h.committed = d.start, d.size, True
+
+    def assemble_regions(self):
+        """Auto-assembly of firmware-committed decoders (6.3+)."""
+        for fs in self.fw_sets:
+            rd = fs["desc"]
+            if not rd["assemble"] or None in fs["targets"]:
+                continue
+            if any(r.committed and r.start == rd["start"] for r in self.regions):
+                continue
+            r = Region(self.next_region, rd["window"], rd["mode"])
+            self.next_region += 1
+            r.start, r.size = rd["start"], rd["end"] - rd["start"] + 1
+            r.ways, r.granularity = len(rd["targets"]), rd["granularity"]
+            r.targets = list(fs["targets"])
+            r.committed = True
+            for t in r.targets:
+                self.decoder(t).region = r.name
+            self.regions.append(r)
+            self.region_enable(r, attach_dax=self.behaviour != "resolve-once" or self.booted)
+
+    def admin_region(self, rd):
+        """A region an administrator created after boot (cxl create-region)."""
+        r = Region(self.next_region, rd["window"], rd["mode"])
+        self.next_region += 1
+        r.start, r.size = rd["start"], rd["end"] - rd["start"] + 1
+        r.ways, r.granularity = len(rd["targets"]), rd["granularity"]
+        for t in rd["targets"]:
+            d = self.free_decoder(self.memdev(t)["decoders"])
+            d.dpa_size, d.mode = r.size // r.ways, rd["mode"]
+            r.targets.append(d.name)
+        self.regions.append(r)
+        self.region_commit(r)
+        self.region_enable(r)
+
+    # ---- Soft Reserved and hmem ----
+
+    def sr_in_iomem(self):
+        return self.behaviour != "resolve-once"
+
+    def hmem_platform_probe(self):
+        """dax_hmem walks the Soft Reserved ranges (hmem_platform probe)."""
+        for s, e in self.plat.sr_units():
+            if any(h["start"] == s and h["end"] == e for h in self.hmem):
+                continue
+            inwin = self.cxl_acpi and self.plat.in_any_window(s, e)
+            covered = self.covered_by_regions(s, e)
+            if self.behaviour == "defer-always" and inwin:
+                continue  # "deferring range to CXL"
+            if self.behaviour == "resolve-once" and inwin and covered:
+                continue  # "CXL claims resource, dropping"
+            hid = len(self.hmem)
+            h = {"name": f"hmem.{hid}", "id": hid, "start": s, "end": e, "bound": True}
+            self.hmem.append(h)
+            self.hmem_attach_dax(h)
+
+    def covered_by_regions(self, s, e):
+        cur = s
+        for r in sorted((r for r in self.regions if r.committed and r.enabled), key=lambda r: r.start):
+            if r.start > cur:
+                return False
+            cur = max(cur, r.end + 1)
+            if cur > e:
+                return True
+        return cur > e
+
+    def hmem_attach_dax(self, h):
+        rid = h["id"] if not any(d["region_id"] == h["id"] for d in self.dax) else 100 + h["id"]
+        conflict = any(r.enabled and intersects(h["start"], h["end"], r.start, r.end) for r in self.regions)
+        d = {"name": f"dax{rid}.0", "region_id": rid, "kind": "hmem", "parent": h["name"],
+             "start": h["start"], "end": h["end"], "node": self.plat.node_of(h["start"], h["end"]),
+             "driver": ""}
+        self.dax.append(d)
+        h["dax"] = d
+        # kmem cannot reserve a range a region holds part of (-16).
+        drv = self.plat.dax_driver()
+        if conflict and drv == "kmem":
+            drv = ""
+        self.dax_bind(d, drv) if drv else None
+
+    # ---- regions ----
+
+    def window_free(self, w, size, exclude=None):
+        """Lowest free HPA in window w for size bytes (alloc_free_mem_region)."""
+        win = self.windows[w]
+        busy = [(r.start, r.end) for r in self.regions if r.start is not None and r is not exclude]
+        if self.sr_in_iomem():
+            busy += [(s, e) for s, e in self.plat.sr_units()]  # "Soft Reserved" resources are busy
+        busy += [(h["start"], h["end"]) for h in self.hmem]
+        align = 256 * MiB * max(1, win["ways"])
+        cur = win["start"]
+        while cur + size - 1 <= win["end"]:
+            hit = next(((s, e) for s, e in busy if intersects(cur, cur + size - 1, s, e)), None)
+            if not hit:
+                return cur
+            cur = ((hit[1] + 1 + align - 1) // align) * align
+        return None
+
+    def region_commit(self, r):
+        if r.size == 0 or r.start is None:
+            raise KernelError(errno.ENXIO, f"{r.name}: no size")
+        if len(r.targets) != r.ways or None in r.targets:
+            raise KernelError(errno.ENXIO, f"{r.name}: targets not set")
+        for t in r.targets:
+            d = self.decoder(t)
+            d.start, d.size, d.committed, d.region = r.start, r.size, True, r.name
+            m = self.memdev_of_decoder(d)
+            port = self.host_ports[m["host_bridge"]]
+            if not any(x.committed and x.start == r.start for x in port["decoders"]):
+                h = self.free_decoder(port["decoders"])
+                if h:
+                    h.start, h.size, h.committed, h.region = r.start, r.size, True, r.name
+        r.committed = True
+
+    def region_reset(self, r):
+        """commit=0: reset the HDM decoders, highest first; the HPA stops decoding."""
+        if r.enabled:
+            raise KernelError(errno.EBUSY, f"{r.name} is enabled")
+        for t in sorted((t for t in r.targets if t), key=lambda n: -int(n.split(".")[1])):
+            d = self.decoder(t)
+            if d:
+                d.start = d.size = 0
+                d.committed = False
+        for p in self.host_ports.values():
+            for d in p["decoders"]:
+                if d.committed and d.start == r.start:
+                    d.reset()
+        r.committed = False
+
+    def region_enable(self, r, attach_dax=True):
+        if not r.committed:
+            raise KernelError(errno.ENXIO, f"{r.name} is not committed")
+        r.enabled = True
+        if attach_dax:
+            self.attach_region_dax(r)
+
+    def attach_region_dax(self, r):
+        """dax_cxl (6.12+): a ram region gets a dax region, unless an hmem
+        resource overlaps it (the dax_region conflict, -12)."""
+        if r.mode != "ram" or self.behaviour == "claim-first" or r.dax:
+            return
+        if any(h["bound"] and intersects(h["start"], h["end"], r.start, r.end) for h in self.hmem):
+            return
+        d = {"name": f"dax{r.id}.0", "region_id": r.id, "kind": "cxl", "parent": r.name,
+             "start": r.start, "end": r.end, "node": self.plat.node_of(r.start, r.end), "driver": ""}
+        self.dax.append(d)
+        r.dax = d
+        self.dax_bind(d, self.plat.dax_driver())
+
+    def drop_region_dax(self, r):
+        if r.dax:
+            self.dax_remove(r.dax)
+            r.dax = None
+
+    def region_disable(self, r):
+        if r.dax and self.dax_online(r.dax):
+            raise KernelError(errno.EBUSY, f"{r.name}: memory of {r.dax['name']} is online")
+        self.drop_region_dax(r)
+        r.enabled = False
+
+    def region(self, name):
+        return next((r for r in self.regions if r.name == name), None)
+
+    # ---- dax and memory ----
+
+    def dax_online(self, d):
+        return any(self.blocks.get(i, {}).get("online") for i in self.block_range(d))
+
+    def block_range(self, d):
+        return range(d["start"] // BLOCK, d["end"] // BLOCK + 1)
+
+    def dax_bind(self, d, drv):
+        d["driver"] = drv
+        if drv == "kmem":
+            online = self.plat.online_zone in ("movable", "normal")
+            zone = "Movable" if self.plat.online_zone == "movable" else "Normal"
+            for i in self.block_range(d):
+                self.blocks[i] = {"online": online, "zone": zone, "node": d["node"]}
+
+    def dax_unbind(self, d):
+        if d["driver"] == "kmem":
+            if self.dax_online(d):
+                raise KernelError(errno.EBUSY, f"{d['name']}: memory online")
+            for i in self.block_range(d):
+                self.blocks.pop(i, None)
+        d["driver"] = ""
+
+    def dax_remove(self, d):
+        if d["driver"] == "kmem" and self.dax_online(d):
+            raise KernelError(errno.EBUSY, f"{d['name']}: memory online")
+        self.dax_unbind(d)
+        self.dax.remove(d)
+
+    def dax_dev(self, name):
+        return next((d for d in self.dax if d["name"] == name), None)
+
+    # ---- the stores ----
+
+    def write(self, path, value):
+        """A sysfs store: returns None or raises KernelError.  Logged either way."""
+        value = value.rstrip(b"\0").decode(errors="replace").strip()
+        err = None
+        for f in self.faults:
+            if fnmatch.fnmatch(path, f["glob"]) and f["count"] != 0:
+                f["count"] -= 1
+                if f.get("stall"):
+                    time.sleep(f["stall"])
+                if f.get("errno"):
+                    err = KernelError(f["errno"], "injected fault")
+                    break
+        if err is None:
+            try:
+                self.store(path, value)
+            except KernelError as e:
+                err = e
+        self.log.append((time.monotonic(), path, value, err.errno if err else 0))
+        if err:
+            raise err
+        for cb in self.listeners:
+            cb()
+
+    def store(self, path, v):
+        p = path.split("/")
+        name = p[-1]
+        if path == "/sys/bus/cxl/flush":
+            return
+        if path.startswith("/sys/bus/") and "/drivers/" in path and name in ("bind", "unbind", "new_id", "remove_id"):
+            return self.driver_store(p[3], p[5], name, v)
+        if path.startswith("/sys/devices/system/memory/memory") and name == "state":
+            return self.block_store(int(p[-2][6:]), v)
+        if "/root0/decoder0." in path:
+            return self.root_store(p, v)
+        if "/endpoint" in path and name in ("mode", "dpa_size"):
+            d = self.decoder(p[-2])
+            if d is None or d.committed:
+                raise KernelError(errno.EBUSY, "decoder committed")
+            if name == "mode":
+                if v not in ("ram", "pmem"):
+                    raise KernelError(errno.EINVAL, v)
+                d.mode = v
+            else:
+                d.dpa_size = int(v, 0)
+            return
+        raise KernelError(errno.EACCES, f"{path}: not writable")
+
+    def root_store(self, p, v):
+        w = int(p[p.index("root0") + 1].split(".")[1])
+        name = p[-1]
+        if len(p) == p.index("root0") + 3:  # decoder0.N/<attr>
+            if name in ("create_ram_region", "create_pmem_region"):
+                if v != f"region{self.next_region}":
+                    raise KernelError(errno.EINVAL, f"expected region{self.next_region}")
+                r = Region(self.next_region, w, "ram" if "ram" in name else "pmem")
+                self.next_region += 1
+                r.granularity = self.windows[w]["granularity"]
+                self.regions.append(r)
+                return
+            if name == "delete_region":
+                r = self.region(v)
+                if not r or r.window != w:
+                    raise KernelError(errno.ENODEV, v)
+                if r.enabled:
+                    raise KernelError(errno.EBUSY, f"{v} is enabled")
+                if r.committed:
+                    self.region_reset(r)
+                for t in r.targets:
+                    d = self.decoder(t) if t else None
+                    if d:
+                        d.reset()
+                self.regions.remove(r)
+                return
+            raise KernelError(errno.EACCES, name)
+        r = self.region(p[-2])
+        if r is None:
+            raise KernelError(errno.ENODEV, p[-2])
+        if name == "commit":
+            if v not in ("0", "1"):
+                raise KernelError(errno.EINVAL, v)
+            return self.region_commit(r) if v == "1" else self.region_reset(r)
+        if r.committed:
+            raise KernelError(errno.EBUSY, f"{r.name} is committed")
+        if name == "size":
+            size = int(v, 0)
+            if size == 0 or size % (256 * MiB * r.ways):
+                raise KernelError(errno.EINVAL, "size")
+            start = self.window_free(r.window, size, exclude=r)
+            if start is None:
+                raise KernelError(errno.ERANGE, "HPA allocation")  # -34, as measured
+            r.start, r.size = start, size
+        elif name == "interleave_ways":
+            r.ways = int(v, 0)
+        elif name == "interleave_granularity":
+            r.granularity = int(v, 0)
+        elif name == "uuid":
+            r.uuid = v
+        elif name.startswith("target"):
+            pos = int(name[6:])
+            if pos >= r.ways:
+                raise KernelError(errno.ENXIO, name)
+            while len(r.targets) < r.ways:
+                r.targets.append(None)
+            if v == "":
+                r.targets[pos] = None
+                return
+            d = self.decoder(v)
+            if not d or d.kind != "endpoint" or d.dpa_size == 0 or d.committed:
+                raise KernelError(errno.ENXIO, v)
+            r.targets[pos] = v
+            d.region = r.name
+        else:
+            raise KernelError(errno.EACCES, name)
+
+    def driver_store(self, bus, drv, op, v):
+        if op in ("new_id", "remove_id"):
+            return
+        if bus == "cxl" and drv == "cxl_region":
+            r = self.region(v)
+            if not r:
+                raise KernelError(errno.ENODEV, v)
+            if op == "bind":
+                if r.enabled:
+                    raise KernelError(errno.EBUSY, v)
+                return self.region_enable(r)
+            if not r.enabled:
+                raise KernelError(errno.ENODEV, v)
+            return self.region_disable(r)
+        if bus == "platform" and drv == "cxl_acpi":
+            if v != "ACPI0017:00":
+                raise KernelError(errno.ENODEV, v)
+            if op == "unbind":
+                if not self.cxl_acpi:
+                    raise KernelError(errno.ENODEV, v)
+                for r in self.regions:
+                    if r.dax and self.dax_online(r.dax):
+                        raise KernelError(errno.EBUSY, f"{r.name} has online memory")
+                for r in list(self.regions):
+                    self.drop_region_dax(r)
+                # The topology goes; committed decoders keep decoding.
+                self.regions = []
+                self.cxl_acpi = False
+                return
+            if self.cxl_acpi:
+                raise KernelError(errno.EBUSY, v)
+            self.cxl_acpi = True
+            if self.behaviour != "claim-first":
+                self.assemble_regions()
+            return
+        if bus == "platform" and drv == "hmem":
+            h = next((h for h in self.hmem if h["name"] == v), None)
+            if not h:
+                raise KernelError(errno.ENODEV, v)
+            if op == "unbind":
+                if not h["bound"]:
+                    raise KernelError(errno.ENODEV, v)
+                if h.get("dax"):
+                    self.dax_remove(h["dax"])
+                    h["dax"] = None
+                h["bound"] = False
+                return
+            if h["bound"]:
+                raise KernelError(errno.EBUSY, v)
+            h["bound"] = True
+            self.hmem_attach_dax(h)
+            return
+        if bus == "platform" and drv == "hmem_platform":
+            if v != "hmem_platform.0":
+                raise KernelError(errno.ENODEV, v)
+            if op == "unbind":
+                for h in list(self.hmem):
+                    if h.get("dax"):
+                        self.dax_remove(h["dax"])
+                self.hmem = []
+                self.hmem_platform = False
+                return
+            self.hmem_platform = True
+            self.hmem_platform_probe()
+            return
+        if bus == "dax" and drv in ("device_dax", "kmem"):
+            d = self.dax_dev(v)
+            if not d:
+                raise KernelError(errno.ENODEV, v)
+            if op == "unbind":
+                if d["driver"] != drv:
+                    raise KernelError(errno.ENODEV, v)
+                return self.dax_unbind(d)
+            if d["driver"]:
+                raise KernelError(errno.EBUSY, v)
+            if drv == "kmem" and d["kind"] == "hmem" and any(
+                    r.enabled and intersects(d["start"], d["end"], r.start, r.end) for r in self.regions):
+                raise KernelError(errno.EBUSY, "kmem: cannot reserve the range")  # -16
+            return self.dax_bind(d, drv)
+        raise KernelError(errno.ENODEV, f"{bus}/{drv}")
+
+    def block_store(self, idx, v):
+        b = self.blocks.get(idx)
+        if b is None:
+            raise KernelError(errno.ENODEV, f"memory{idx}")
+        if v == "offline":
+            b["online"] = False
+        elif v in ("online", "online_movable", "online_kernel"):
+            b["online"] = True
+            b["zone"] = "Normal" if v == "online_kernel" else "Movable" if v == "online_movable" else b["zone"]
+        else:
+            raise KernelError(errno.EINVAL, v)
+
+    # ---- hotplug, driven by the timeline or the control file ----
+
+    def hot_add(self, name, serial=None, ram=None):
+        m = next((m for m in self.memdevs if m["name"] == name), None)
+        if m is None:
+            raise KernelError(errno.ENODEV, name)
+        if m["present"]:
+            raise KernelError(errno.EEXIST, name)
+        if serial is not None:
+            m["serial"] = serial
+        if ram is not None:
+            m["ram"] = ram
+        self.attach_memdev(m)
+        self.program_memdev(m)
+        if self.cxl_acpi and self.behaviour != "claim-first":
+            self.assemble_regions()
+        for cb in self.listeners:
+            cb()
+
+    def hot_remove(self, name):
+        m = self.memdev(name)
+        if m is None:
+            raise KernelError(errno.ENODEV, name)
+        self.detach_memdev(m)
+        for cb in self.listeners:
+            cb()
