@@ -237,8 +237,16 @@ class Kernel:
                 return True
         return cur > e
 
+    def dax_region_id(self, want):
+        """dax region ids are the region's or the hmem device's id; two that
+        collide would fail device_add, so the simulation takes the next free."""
+        used = {d["region_id"] for d in self.dax}
+        while want in used:
+            want += 1
+        return want
+
     def hmem_attach_dax(self, h):
-        rid = h["id"] if not any(d["region_id"] == h["id"] for d in self.dax) else 100 + h["id"]
+        rid = self.dax_region_id(h["id"])
         conflict = any(r.enabled and intersects(h["start"], h["end"], r.start, r.end) for r in self.regions)
         d = {"name": f"dax{rid}.0", "region_id": rid, "kind": "hmem", "parent": h["name"],
              "start": h["start"], "end": h["end"], "node": self.plat.node_of(h["start"], h["end"]),
@@ -314,7 +322,8 @@ class Kernel:
             return
         if any(h["bound"] and intersects(h["start"], h["end"], r.start, r.end) for h in self.hmem):
             return
-        d = {"name": f"dax{r.id}.0", "region_id": r.id, "kind": "cxl", "parent": r.name,
+        rid = self.dax_region_id(r.id)
+        d = {"name": f"dax{rid}.0", "region_id": rid, "kind": "cxl", "parent": r.name,
              "start": r.start, "end": r.end, "node": self.plat.node_of(r.start, r.end), "driver": ""}
         self.dax.append(d)
         r.dax = d

@@ -271,7 +271,7 @@ def render_dax(t, k, bind):
             r = k.region(dd["parent"])
             if r is None or not k.cxl_acpi:
                 continue
-            parent = f"{r.path}/dax_region{r.id}"
+            parent = f"{r.path}/dax_region{dd['region_id']}"
         size = dd["end"] - dd["start"] + 1
         t.attrs(f"{parent}/dax_region", size=size, align=2 * 1024 * 1024, available_size=0,
                 id=dd["region_id"], create="", delete="", seed="")
