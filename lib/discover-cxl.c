@@ -7,6 +7,8 @@
  * here directly; a value that cannot be read is a problem, never a default.
  */
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <string.h>
 #include <syslog.h>
@@ -423,10 +425,20 @@ int srd_discover_drivers(struct srd_inventory *inv)
 		if (!d)
 			continue;
 		s->present = true;
-		/* Bound devices are the symlinks other than "module". */
-		while ((de = readdir(d)))
-			if (de->d_type == DT_LNK && strcmp(de->d_name, "module") != 0)
+		/* Bound devices are the symlinks other than "module".  Not every file
+		 * system fills d_type; ask lstat() when it does not. */
+		while ((de = readdir(d))) {
+			bool link = de->d_type == DT_LNK;
+
+			if (de->d_type == DT_UNKNOWN) {
+				struct stat st;
+
+				link = fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				       S_ISLNK(st.st_mode);
+			}
+			if (link && strcmp(de->d_name, "module") != 0)
 				s->n_bound++;
+		}
 		closedir(d);
 	}
 	inv->hmem_platform_bound = inv->drivers[SRD_DRIVER_HMEM_PLATFORM].n_bound > 0;

@@ -10,8 +10,8 @@ packages=(
 	build-essential meson ninja-build pkg-config clang
 	libcxl-dev libdaxctl-dev libudev-dev libsystemd-dev libjson-c-dev
 	# tests: sanitizer runtime, the simulated platform, D-Bus, systemd tools
-	libclang-rt-14-dev python3 fuse3 libfuse3-dev python3-pyfuse3 util-linux
-	dbus systemd ndctl daxctl acpica-tools
+	libclang-rt-14-dev python3 python3-fusepy fuse3 util-linux
+	dbus systemd udev ndctl daxctl acpica-tools
 	# the real-kernel tier (downloads kernels; QEMU from bookworm-backports)
 	qemu-system-x86 busybox-static cpio xz-utils zstd kmod
 	# the fetch helper

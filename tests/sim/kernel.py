@@ -267,7 +267,8 @@ class Kernel:
         busy = [(r.start, r.end) for r in self.regions if r.start is not None and r is not exclude]
         if self.sr_in_iomem():
             busy += [(s, e) for s, e in self.plat.sr_units()]  # "Soft Reserved" resources are busy
-        busy += [(h["start"], h["end"]) for h in self.hmem]
+        # 6.1 keeps an unbound hmem device's resource; later kernels release it.
+        busy += [(h["start"], h["end"]) for h in self.hmem if h["bound"] or self.behaviour == "claim-first"]
         align = 256 * MiB * max(1, win["ways"])
         cur = win["start"]
         while cur + size - 1 <= win["end"]:
@@ -395,7 +396,8 @@ class Kernel:
                 self.store(path, value)
             except KernelError as e:
                 err = e
-        self.log.append((time.monotonic(), path, value, err.errno if err else 0))
+        if path != "/sys/bus/cxl/flush":  # libcxl writes it before every directory read
+            self.log.append((time.monotonic(), path, value, err.errno if err else 0))
         if err:
             raise err
         for cb in self.listeners:

@@ -316,7 +316,8 @@ def iomem_resources(k):
     if k.sr_in_iomem():
         res += [(s, e, "Soft Reserved") for s, e, _ in plat.sr]
     res += [(r.start, r.end, r.name) for r in k.regions if r.start is not None]
-    res += [(h["start"], h["end"], h["name"]) for h in k.hmem]
+    res += [(h["start"], h["end"], h["name"]) for h in k.hmem
+            if h["bound"] or k.behaviour == "claim-first"]
     for d in k.dax:
         if d["driver"]:
             res.append((d["start"], d["end"], d["name"]))
