@@ -26,6 +26,14 @@ for p in "$src"/tests/platforms/*.json; do
 	else
 		fail=$((fail + 1))
 	fi
+	# The same platform served live over FUSE must read the same.
+	if [ -e /dev/fuse ]; then
+		"$sim/live.sh" "$p" -- bash -c 'sleep "$1"; exec "$2" --inventory --json' _ \
+			"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(max([m.get("appear_at", 0) for m in d.get("memdevs", [])] + [0]) + 0.3)' "$p")" \
+			"$srd" >"$tmp/$name.live.json" 2>"$tmp/$name.err" &&
+			"$sim/srd-sim" check "$p" "$tmp/$name.live.json" >"$tmp/$name.live.txt" ||
+			{ echo "FAIL $name (live):"; cat "$tmp/$name.live.txt" "$tmp/$name.err"; fail=$((fail + 1)); }
+	fi
 	# The human summary must run too, and name every owner it found.
 	"$sim/harness.sh" "$tmp/$name" -- "$srd" --inventory >"$tmp/$name.txt"
 	grep -q "Soft Reserved ranges:" "$tmp/$name.txt" || { echo "FAIL $name: no summary"; fail=$((fail + 1)); }

@@ -16,10 +16,9 @@ if [ ! -f build/build.ninja ]; then
 fi
 ninja -C build >/dev/null
 
-root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
-tests/sim/srd-sim render "$platform" "$root"
-run() { tests/sim/harness.sh "$root" -- "$@"; }
+# The platform is served live (FUSE) in a private namespace: srd reads and
+# would write it exactly as it does a real kernel's sysfs.
+run() { tests/sim/live.sh "$platform" -- "$@"; }
 
 echo "== Simulated platform: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$platform")"
 echo

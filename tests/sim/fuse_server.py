@@ -50,7 +50,7 @@ def devices(tree):
 class SimFS(Operations):
     def __init__(self, kernel, devdir="/dev"):
         self.k = kernel
-        self.lock = threading.RLock()
+        self.mutex = threading.RLock()
         self.devdir = devdir
         self.uevents = Sender()
         self.t0 = time.monotonic()
@@ -170,7 +170,7 @@ class SimFS(Operations):
             return dict(base, st_mode=stat.S_IFDIR | 0o755, st_nlink=2)
         if path in CONTROL:
             return dict(base, st_mode=stat.S_IFREG | 0o644, st_size=0)
-        with self.lock:
+        with self.mutex:
             e = self.tree.entries.get(path)
         if e is None:
             raise FuseOSError(errno.ENOENT)
@@ -185,7 +185,7 @@ class SimFS(Operations):
     def readdir(self, path, fh):
         if path == "/.srd-sim":
             return [".", ".."] + [c.rsplit("/", 1)[1] for c in CONTROL]
-        with self.lock:
+        with self.mutex:
             e = self.tree.entries.get(path)
             if e is None or e[0] != "dir":
                 raise FuseOSError(errno.ENOTDIR)
@@ -193,7 +193,7 @@ class SimFS(Operations):
             return [".", ".."] + sorted(e[1]) + extra
 
     def readlink(self, path):
-        with self.lock:
+        with self.mutex:
             e = self.tree.entries.get(path)
         if e is None or e[0] != "link":
             raise FuseOSError(errno.EINVAL)
@@ -203,7 +203,7 @@ class SimFS(Operations):
         return 0
 
     def read(self, path, size, offset, fh):
-        with self.lock:
+        with self.mutex:
             if path in CONTROL:
                 data = self.control_text(path)
             else:
@@ -214,13 +214,15 @@ class SimFS(Operations):
         return data[offset:offset + size]
 
     def write(self, path, data, offset, fh):
-        with self.lock:
+        with self.mutex:
             if path in CONTROL:
                 self.control_write(path, data)
                 return len(data)
             e = self.tree.entries.get(path)
             if e is None or e[0] != "file":
                 raise FuseOSError(errno.ENOENT)
+            if path == "/sys/bus/cxl/flush":
+                return len(data)  # no state change: libcxl writes it before every listing
             try:
                 self.k.write(path, data)
             except KernelError as err:
@@ -246,13 +248,10 @@ class SimFS(Operations):
 
 def run_timeline(fs, plat):
     """Devices that appear (or go) seconds after boot, in order."""
-    events = [(m["appear_at"], "add", m["name"]) for m in plat.memdevs if m["appear_at"] > 0]
-    events += [(float(e["at"]), "remove" if "remove" in e else "add", e.get("remove") or e.get("add"))
-               for e in plat.timeline]
     t0 = time.monotonic()
-    for at, op, name in sorted(events):
+    for at, op, name in fs.k.timeline():
         time.sleep(max(0, at - (time.monotonic() - t0)))
-        with fs.lock:
+        with fs.mutex:
             try:
                 fs.k.hot_add(name) if op == "add" else fs.k.hot_remove(name)
             except KernelError:

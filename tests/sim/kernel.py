@@ -606,6 +606,21 @@ class Kernel:
         for cb in self.listeners:
             cb()
 
+    def timeline(self):
+        """(seconds, "add"|"remove", memdev) in order: devices that appear late."""
+        ev = [(m["appear_at"], "add", m["name"]) for m in self.plat.memdevs if m["appear_at"] > 0]
+        ev += [(float(e["at"]), "remove" if "remove" in e else "add", e.get("remove") or e.get("add"))
+               for e in self.plat.timeline]
+        return sorted(ev)
+
+    def settle(self):
+        """Plays the whole timeline at once: the state once every device is there."""
+        for _, op, name in self.timeline():
+            try:
+                self.hot_add(name) if op == "add" else self.hot_remove(name)
+            except KernelError:
+                pass
+
     def hot_remove(self, name):
         m = self.memdev(name)
         if m is None:
