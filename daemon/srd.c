@@ -8,7 +8,12 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <libudev.h>
+
+#include "apply.h"
 #include "config.h"
 #include "decide.h"
 #include "discover.h"
@@ -17,14 +22,17 @@
 #include "srd-print.h"
 
 static bool arg_json;
+static bool arg_dry_run;
 static const char *arg_config;
 static const char *arg_policy;
+static const char *arg_state_dir = "/run/srd";
 
 enum job {
 	JOB_NONE,
 	JOB_INVENTORY,
 	JOB_PLAN,
 	JOB_CHECK_CONFIG,
+	JOB_ONCE,
 };
 static enum job arg_job = JOB_NONE;
 
@@ -35,14 +43,18 @@ static void help(void)
 	       "Jobs:\n"
 	       "     --inventory      Print what this machine has (read-only)\n"
 	       "     --plan           Decide by the policy and print the plan (read-only)\n"
-	       "     --check-config   Validate the configuration; exit 1 on any error\n\n"
+	       "     --check-config   Validate the configuration; exit 1 on any error\n"
+	       "     --once           Settle, decide, apply the plan, report; exit 0 when the\n"
+	       "                      machine ends as the verdict says\n\n"
 	       "Options:\n"
 	       "  -h --help           Show this help\n"
 	       "     --version        Show the version\n"
 	       "     --json           Machine-readable output\n"
 	       "     --config FILE    Use only FILE, not %s/srd.conf and drop-ins\n"
 	       "     --policy NAME    Override Mode= (strict, per-range, prefer-cxl,\n"
-	       "                      prefer-hmem, audit)\n",
+	       "                      prefer-hmem, audit)\n"
+	       "     --dry-run        With --once: print the writes, make none\n"
+	       "     --state-dir DIR  Progress record directory (default /run/srd)\n",
 	       SRD_SYSCONFDIR "/srd");
 }
 
@@ -66,6 +78,9 @@ static int parse_argv(int argc, char *argv[])
 		ARG_JSON,
 		ARG_CONFIG,
 		ARG_POLICY,
+		ARG_ONCE,
+		ARG_DRY_RUN,
+		ARG_STATE_DIR,
 	};
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -76,6 +91,9 @@ static int parse_argv(int argc, char *argv[])
 		{ "json", no_argument, NULL, ARG_JSON },
 		{ "config", required_argument, NULL, ARG_CONFIG },
 		{ "policy", required_argument, NULL, ARG_POLICY },
+		{ "once", no_argument, NULL, ARG_ONCE },
+		{ "dry-run", no_argument, NULL, ARG_DRY_RUN },
+		{ "state-dir", required_argument, NULL, ARG_STATE_DIR },
 		{}
 	};
 	int c, r = 0;
@@ -100,6 +118,15 @@ static int parse_argv(int argc, char *argv[])
 		case ARG_JSON:
 			arg_json = true;
 			break;
+		case ARG_ONCE:
+			r = set_job(JOB_ONCE);
+			break;
+		case ARG_DRY_RUN:
+			arg_dry_run = true;
+			break;
+		case ARG_STATE_DIR:
+			arg_state_dir = optarg;
+			break;
 		case ARG_CONFIG:
 			arg_config = optarg;
 			break;
@@ -123,6 +150,10 @@ static int parse_argv(int argc, char *argv[])
 	}
 	if (arg_job == JOB_NONE) {
 		fprintf(stderr, "srd: no job given (try --inventory, --plan, or --help)\n");
+		return -EINVAL;
+	}
+	if (arg_dry_run && arg_job != JOB_ONCE) {
+		fprintf(stderr, "srd: --dry-run goes with --once\n");
 		return -EINVAL;
 	}
 	return 1;
@@ -218,6 +249,181 @@ static int run_plan(void)
 	return 0;
 }
 
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/*
+ * A one-shot settle: wait until udev's queue is empty and the expected memdevs
+ * and regions are present, at most TimeoutSec=.  (The daemon settles on
+ * events instead.)  Returns true when it timed out.
+ */
+static bool settle_once(const struct srd_policy *p)
+{
+	struct udev *udev = udev_new();
+	struct udev_queue *q = udev ? udev_queue_new(udev) : NULL;
+	uint64_t deadline = now_usec() + p->settle_timeout_usec;
+	bool timed_out = true;
+
+	for (;;) {
+		bool quiet = !q || udev_queue_get_queue_is_empty(q);
+		bool counts = true;
+
+		if (p->expect_memdevs || p->expect_regions) {
+			_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
+
+			counts = srd_discover(&inv) == 0 && inv->n_memdevs >= p->expect_memdevs &&
+				 inv->n_regions >= p->expect_regions;
+		}
+		if (quiet && counts) {
+			timed_out = false;
+			break;
+		}
+		if (now_usec() >= deadline)
+			break;
+		usleep(100000);
+	}
+	udev_queue_unref(q);
+	udev_unref(udev);
+	return timed_out;
+}
+
+/* Every range srd decided an owner for has it now. */
+static bool converged(const struct srd_decision *d, const struct srd_inventory *after,
+		      struct json_object *report)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < d->n_ranges; i++) {
+		const struct srd_range_decision *r = &d->ranges[i];
+		enum srd_owner want;
+		const struct srd_sr_range *u = NULL;
+		char b[SRD_RANGE_FMT_MAX];
+
+		if (r->target == SRD_TARGET_UNCHANGED)
+			continue;
+		want = r->target == SRD_TARGET_CXL ? SRD_OWNER_CXL : SRD_OWNER_HMEM;
+		for (size_t k = 0; k < after->n_ranges; k++)
+			if (srd_range_equal(&after->ranges[k].range, &r->range))
+				u = &after->ranges[k];
+		if (u && u->owner == want)
+			continue;
+		ok = false;
+		if (report) {
+			struct json_object *x = json_object_new_object();
+
+			json_object_object_add(x, "range", json_object_new_string(srd_range_format(&r->range, b, sizeof(b))));
+			json_object_object_add(x, "wanted", json_object_new_string(srd_owner_to_string(want)));
+			json_object_object_add(x, "owner", json_object_new_string(u ? srd_owner_to_string(u->owner) : "gone"));
+			json_object_array_add(report, x);
+		} else {
+			fprintf(stderr, "srd: %s: wanted %s, owner is %s\n", srd_range_format(&r->range, b, sizeof(b)),
+				srd_owner_to_string(want), u ? srd_owner_to_string(u->owner) : "gone");
+		}
+	}
+	return ok;
+}
+
+static int run_once(void)
+{
+	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL, *after = NULL;
+	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
+	_cleanup_(srd_decision_freep) struct srd_decision *d = NULL;
+	struct srd_decide_input in = { .policy_override = arg_policy };
+	struct srd_apply_result res = {};
+	struct srd_apply_opts o = {
+		.dry_run = arg_dry_run,
+		.out = arg_json ? NULL : stdout,
+		.state_dir = arg_state_dir,
+	};
+	int r, ra;
+	bool ok;
+
+	r = load_policy(&p);
+	if (r < 0)
+		return r;
+	o.allow_offline = p->allow_offline;
+	in.settle_timed_out = settle_once(p);
+	in.now_usec = now_usec();
+	r = srd_discover(&inv);
+	if (r < 0) {
+		fprintf(stderr, "srd: failed to read the inventory: %s\n", strerror(-r));
+		return r;
+	}
+	r = srd_decide(inv, p, &in, &d);
+	if (r < 0) {
+		fprintf(stderr, "srd: failed to decide: %s\n", strerror(-r));
+		return r;
+	}
+	if (!arg_json) {
+		srd_print_decision(d, stdout);
+		printf("\n%s:\n", arg_dry_run ? "Dry run, the writes srd would make" : "Applying");
+	}
+	ra = srd_apply(d, inv, &o, &res);
+	if (ra == -ENOMEM) {
+		srd_apply_result_done(&res);
+		return ra;
+	}
+	r = srd_discover(&after);
+	if (r < 0) {
+		srd_apply_result_done(&res);
+		fprintf(stderr, "srd: failed to re-read the inventory: %s\n", strerror(-r));
+		return r;
+	}
+	if (arg_json) {
+		struct json_object *o_json = json_object_new_object(), *steps = json_object_new_array(),
+				   *bad = json_object_new_array();
+
+		json_object_object_add(o_json, "decision", srd_json_decision(d, inv));
+		for (size_t i = 0; i < res.n_steps; i++) {
+			struct json_object *x = json_object_new_object();
+
+			json_object_object_add(x, "action", json_object_new_string(srd_action_to_string(d->actions[i].kind)));
+			json_object_object_add(x, "target", json_object_new_string(d->actions[i].target));
+			json_object_object_add(x, "result", json_object_new_string(srd_step_result_to_string(res.steps[i].result)));
+			json_object_object_add(x, "message", json_object_new_string(res.steps[i].message));
+			json_object_array_add(steps, x);
+		}
+		json_object_object_add(o_json, "steps", steps);
+		json_object_object_add(o_json, "dry_run", json_object_new_boolean(arg_dry_run));
+		if (res.interrupted[0])
+			json_object_object_add(o_json, "interrupted", json_object_new_string(res.interrupted));
+		ok = arg_dry_run ? ra == 0 : ra == 0 && converged(d, after, bad);
+		json_object_object_add(o_json, "unconverged", bad);
+		json_object_object_add(o_json, "converged", json_object_new_boolean(ok));
+		json_object_object_add(o_json, "final", srd_json_inventory(after));
+		srd_json_print(o_json, stdout);
+		json_object_put(o_json);
+	} else {
+		if (res.interrupted[0])
+			printf("note: %s; converging from a fresh inventory\n", res.interrupted);
+		if (d->refused)
+			printf("Nothing applied: %s\n", d->refusal);
+		else if (d->n_actions == 0)
+			printf("Nothing to do.\n");
+		ok = arg_dry_run ? ra == 0 : ra == 0 && converged(d, after, NULL);
+		if (!arg_dry_run) {
+			printf("\nAfter:\n");
+			for (size_t i = 0; i < after->n_ranges; i++) {
+				char b[SRD_RANGE_FMT_MAX];
+
+				printf("  %-37s %s\n", srd_range_format(&after->ranges[i].range, b, sizeof(b)),
+				       srd_owner_to_string(after->ranges[i].owner));
+			}
+		}
+		printf("%s\n", ok ? (arg_dry_run ? "Dry run complete." : "Converged: the machine matches the verdict.")
+			       : "NOT converged.");
+	}
+	srd_apply_result_done(&res);
+	if (ra < 0 && !arg_json)
+		fprintf(stderr, "srd: applying the plan stopped: %s\n", strerror(-ra));
+	return ok ? 0 : -EIO;
+}
+
 int main(int argc, char *argv[])
 {
 	int r;
@@ -234,6 +440,9 @@ int main(int argc, char *argv[])
 		break;
 	case JOB_CHECK_CONFIG:
 		r = run_check_config();
+		break;
+	case JOB_ONCE:
+		r = run_once();
 		break;
 	default:
 		r = -EINVAL;

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The executor: the only code in srd that writes to sysfs.  It carries out a
+ * decision's plan, action by action, re-reading the state after every write,
+ * refusing any action whose interlock fails, and recording its progress under
+ * /run/srd so an interrupted run is detected at the next start.
+ */
+#pragma once
+
+#include <stdio.h>
+
+#include "decide.h"
+
+struct srd_apply_opts {
+	bool dry_run;	       /* print the writes, make none */
+	FILE *out;	       /* where the dry run and progress lines go (may be NULL) */
+	const char *state_dir; /* progress record directory; NULL: none */
+	bool allow_offline;    /* the policy's AllowOffline= */
+	enum srd_online online_cxl, online_hmem;
+};
+
+enum srd_step_result {
+	SRD_STEP_DONE,
+	SRD_STEP_ALREADY, /* the state already matched: nothing written */
+	SRD_STEP_REFUSED, /* an interlock said no; nothing written */
+	SRD_STEP_FAILED,  /* a write failed or did not take */
+	SRD_STEP_SKIPPED, /* an earlier action failed */
+};
+const char *srd_step_result_to_string(enum srd_step_result r);
+
+struct srd_step {
+	enum srd_step_result result;
+	int error; /* negative errno for FAILED */
+	char message[320];
+};
+
+struct srd_apply_result {
+	struct srd_step *steps; /* one per action of the plan */
+	size_t n_steps;
+	size_t n_done, n_already, n_failed, n_refused;
+	char interrupted[256]; /* a previous run's unfinished progress, if any */
+};
+
+/*
+ * Carries out d's plan.  Stops at the first action that fails or is refused
+ * (later actions depend on it), marking the rest SKIPPED.  Returns 0 when
+ * every action is DONE or ALREADY, -EBUSY/-EIO/... of the first failure, or
+ * -ENOMEM.  The result is filled in either case.
+ */
+int srd_apply(const struct srd_decision *d, const struct srd_inventory *inv,
+	      const struct srd_apply_opts *o, struct srd_apply_result *ret);
+void srd_apply_result_done(struct srd_apply_result *r);
+
+/* Reads the progress record a previous run left; fills why when one is unfinished. */
+bool srd_apply_interrupted(const char *state_dir, char *why, size_t size);

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Fetches what the real-kernel tier boots, with apt-get download through a
+# private apt configuration (tools/debian-fetch.sh), into a cache; nothing is
+# installed on the host and nothing cached is fetched again:
+#   kernels   bookworm 6.1 ("claim first"), 6.12 from bookworm-backports
+#             ("defer always"), the newest sid kernel ("resolve once")
+#   QEMU 10   bookworm-backports (runs from its extraction directory), seabios
+#             from trixie
+#   userland  trixie's cxl/daxctl/ndctl v81 and libraries (v76 cannot create ram
+#             regions), kexec-tools for the firmware-decoder hand-off
+# Prints the paths it made as shell assignments into $CACHE/env.
+#
+#   setup.sh [CACHE]       (default /var/cache/srd-vm)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${1:-${SRD_VM_CACHE:-/var/cache/srd-vm}}
+mkdir -p "$cache"
+cache=$(realpath "$cache")
+fetch() { "$top/tools/debian-fetch.sh" "$cache/apt" "$@"; }
+newest() { "$top/tools/debian-fetch.sh" "$cache/apt" --resolve "$1"; }
+
+if [ -f "$cache/env" ] && [ "${SRD_VM_REFRESH:-0}" != 1 ]; then
+	. "$cache/env"
+	if [ -x "$QEMU" ] && [ -f "$K61" ] && [ -f "$K612" ] && [ -f "$KSID" ]; then
+		echo "vm setup: cached in $cache"
+		exit 0
+	fi
+fi
+
+k61=$(newest '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$')
+k612=$(newest '^linux-image-6\.12\.[0-9.+~a-z]*-amd64-unsigned$')
+ksid=$(APT_CONFIG=$cache/apt/apt/apt.conf apt-cache depends linux-image-amd64/sid 2>/dev/null |
+	awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+[ -n "$k61" ] && [ -n "$k612" ] && [ -n "$ksid" ] || { echo "vm setup: cannot resolve kernel packages ($k61 $k612 $ksid)" >&2; exit 1; }
+ksidv=${ksid#linux-image-}
+echo "vm setup: kernels $k61 $k612 $ksid"
+
+rm -rf "$cache/k" && mkdir -p "$cache/k"
+for p in "$k61" "$k612"; do
+	v=${p#linux-image-}; v=${v%-unsigned}
+	fetch "$cache/k/$v" "$p"
+done
+# sid splits the kernel into linux-binary, linux-modules and linux-base; older
+# sid kernels ship a single linux-image package.
+if APT_CONFIG=$cache/apt/apt/apt.conf apt-cache show "linux-binary-$ksidv" >/dev/null 2>&1; then
+	fetch "$cache/k/$ksidv" "linux-binary-$ksidv" "linux-modules-$ksidv"
+	APT_CONFIG=$cache/apt/apt/apt.conf apt-cache show "linux-base-$ksidv" >/dev/null 2>&1 &&
+		fetch "$cache/k/$ksidv" "linux-base-$ksidv"
+else
+	fetch "$cache/k/$ksidv" "$ksid"
+fi
+
+qv=$(APT_CONFIG=$cache/apt/apt/apt.conf apt-cache policy qemu-system-x86 | awk '/bpo12/{print $1; exit}')
+[ -n "$qv" ] || { echo "vm setup: no QEMU in bookworm-backports" >&2; exit 1; }
+rm -rf "$cache/qemu" && fetch "$cache/qemu" "qemu-system-x86=$qv" "qemu-system-common=$qv" \
+	"qemu-system-data=$qv" seabios/trixie
+
+rm -rf "$cache/trixie"
+fetch "$cache/trixie" cxl/trixie daxctl/trixie ndctl/trixie libcxl1/trixie libdaxctl1/trixie \
+	libndctl6/trixie libtracefs1/trixie libtraceevent1/trixie libc6/trixie libjson-c5/trixie \
+	libuuid1/trixie libiniparser4/trixie libkeyutils1/trixie libkmod2/trixie libudev1/trixie \
+	liblzma5/trixie libzstd1/trixie libssl3t64/trixie libcap2/trixie zlib1g/trixie kmod/trixie \
+	libsystemd0/trixie libgcrypt20/trixie libgpg-error0/trixie liblz4-1/trixie libcap2/trixie \
+	libacl1/trixie libblkid1/trixie libmount1/trixie libselinux1/trixie libpcre2-8-0/trixie
+rm -rf "$cache/kexec"
+fetch "$cache/kexec" kexec-tools/bookworm libxenmisc4.17/bookworm libxentoollog1/bookworm \
+	libxencall1/bookworm libxenevtchn1/bookworm libxengnttab1/bookworm \
+	libxenforeignmemory1/bookworm libxendevicemodel1/bookworm libxentoolcore1/bookworm
+
+vmlinuz() { ls "$cache/k/$1"/boot/vmlinuz-* | head -1; }
+cat >"$cache/env" <<E
+QEMU=$cache/qemu/usr/bin/qemu-system-x86_64
+QEMU_DATA="-L $cache/qemu/usr/share/qemu -L $cache/qemu/usr/share/seabios"
+K61=$(vmlinuz "${k61#linux-image-}" | sed 's/-unsigned//')
+K612=$(vmlinuz "$(echo "${k612#linux-image-}" | sed 's/-unsigned//')")
+KSID=$(vmlinuz "$ksidv")
+KROOT61=$cache/k/$(echo "${k61#linux-image-}" | sed 's/-unsigned//')
+KROOT612=$cache/k/$(echo "${k612#linux-image-}" | sed 's/-unsigned//')
+KROOTSID=$cache/k/$ksidv
+TRIXIE=$cache/trixie
+KEXEC=$cache/kexec
+E
+cat "$cache/env"
+echo "vm setup: done ($(du -sh "$cache" | cut -f1))"
