@@ -216,6 +216,8 @@ static bool dax_online_under(struct actx *c, const char *dir, char *ret_name, si
 struct offline_arg {
 	int error;
 	char path[PATH_MAX];
+	char (*done)[PATH_MAX]; /* blocks this action took offline, to undo a partial offline */
+	size_t n_done;
 };
 
 static bool offline_block(struct actx *c, const char *path, const char *state, void *userdata)
@@ -234,7 +236,20 @@ static bool offline_block(struct actx *c, const char *path, const char *state, v
 		snprintf(a->path, sizeof(a->path), "%s", path);
 		return false;
 	}
+	if (srd_grow((void **)&a->done, a->n_done, sizeof(*a->done)) == 0)
+		snprintf(a->done[a->n_done++], PATH_MAX, "%s", path);
 	return true;
+}
+
+static bool block_movable(const struct srd_range *r)
+{
+	uint64_t bs = block_bytes();
+	char path[PATH_MAX], zones[64];
+
+	if (!bs)
+		return true;
+	snprintf(path, sizeof(path), SYS_MEMORY "/memory%llu/valid_zones", (unsigned long long)(r->start / bs));
+	return srd_read_line(path, zones, sizeof(zones)) < 0 || strncmp(zones, "Movable", 7) == 0;
 }
 
 static enum srd_step_result do_offline(struct actx *c, const char *name)
@@ -244,12 +259,19 @@ static enum srd_step_result do_offline(struct actx *c, const char *name)
 
 	if (!dax_range(name, &r))
 		return say(c, SRD_STEP_FAILED, "%s: no such dax device or unreadable resource", name);
+	c->step->was_movable = block_movable(&r);
 	if (!range_online(c, &r))
 		return say(c, SRD_STEP_ALREADY, "%s: memory already offline", name);
 	if (!c->o->allow_offline)
 		return say(c, SRD_STEP_REFUSED, "%s: memory is online and AllowOffline=no", name);
-	if (!each_block(c, &r, offline_block, &a))
+	if (!each_block(c, &r, offline_block, &a)) {
+		/* Put back what this action took offline: all or nothing. */
+		for (size_t i = a.n_done; i-- > 0;)
+			write_attr(c, a.done[i], c->step->was_movable ? "online_movable" : "online_kernel");
+		free(a.done);
 		return fail(c, a.error, a.path);
+	}
+	free(a.done);
 	return say(c, SRD_STEP_DONE, "%s: memory offline", name);
 }
 
@@ -374,6 +396,13 @@ static enum srd_step_result do_claim_hmem(struct actx *c, const char *target, co
 				return res;
 		}
 		res = driver_op(c, "platform", "hmem_platform", true, dir, "hmem_platform.0");
+		if (res == SRD_STEP_FAILED && !c->o->dry_run) {
+			/* Without hmem_platform every hmem device is gone: try once more
+			 * before giving up, since that bind is also the undo. */
+			res = driver_op(c, "platform", "hmem_platform", true, dir, "hmem_platform.0");
+			if (res == SRD_STEP_DONE)
+				c->step->error = 0;
+		}
 		if (res != SRD_STEP_DONE || c->o->dry_run)
 			return res;
 	}
@@ -629,6 +658,43 @@ static enum srd_step_result do_configure_dax(struct actx *c, const struct srd_ac
 		   a->dax_mode == SRD_DAX_SYSTEM_RAM ? srd_online_to_string(a->online) : "");
 }
 
+/* The inverse of a completed action, used to roll back after a later failure. */
+static void undo_action(struct actx *c, const struct srd_action *a)
+{
+	char dir[PATH_MAX];
+	enum srd_step_result r = SRD_STEP_DONE;
+	struct srd_step saved = *c->step;
+
+	switch (a->kind) {
+	case SRD_ACTION_OFFLINE_MEMORY: {
+		struct online_arg oa = { .value = saved.was_movable ? "online_movable" : "online_kernel" };
+		struct srd_range range;
+
+		if (!dax_range(a->target, &range) || !each_block(c, &range, online_block, &oa))
+			r = SRD_STEP_FAILED;
+		break;
+	}
+	case SRD_ACTION_RELEASE_HMEM:
+		snprintf(dir, sizeof(dir), SYS_PLATFORM "/%s", a->target);
+		r = driver_op(c, "platform", "hmem", true, dir, a->target);
+		break;
+	case SRD_ACTION_RELEASE_REGION:
+		r = do_region(c, SRD_ACTION_ENABLE_REGION, a->target);
+		break;
+	case SRD_ACTION_UNBIND_CXL_ACPI:
+		r = driver_op(c, "platform", "cxl_acpi", true, SYS_PLATFORM "/ACPI0017:00", "ACPI0017:00");
+		break;
+	default:
+		snprintf(saved.rollback, sizeof(saved.rollback), "no undo for %s", srd_action_to_string(a->kind));
+		*c->step = saved;
+		return;
+	}
+	snprintf(saved.rollback, sizeof(saved.rollback), "%s: %s",
+		 r == SRD_STEP_DONE || r == SRD_STEP_ALREADY ? "undone" : "undo FAILED", c->step->message);
+	saved.rolled_back = r == SRD_STEP_DONE || r == SRD_STEP_ALREADY;
+	*c->step = saved;
+}
+
 static enum srd_step_result run_action(struct actx *c, const struct srd_action *a)
 {
 	switch (a->kind) {
@@ -773,6 +839,17 @@ int srd_apply(const struct srd_decision *d, const struct srd_inventory *inv,
 			fprintf(o->out, "%s %s %s: %s\n", srd_action_to_string(a->kind), a->target,
 				srd_step_result_to_string(c.step->result), c.step->message);
 	}
+	if (first_error && !o->dry_run)
+		for (size_t i = d->n_actions; i-- > 0;) {
+			struct actx c = { .o = o, .step = &ret->steps[i] };
+
+			if (ret->steps[i].result != SRD_STEP_DONE)
+				continue;
+			undo_action(&c, &d->actions[i]);
+			if (o->out)
+				fprintf(o->out, "rollback %s %s: %s\n", srd_action_to_string(d->actions[i].kind),
+					d->actions[i].target, ret->steps[i].rollback);
+		}
 	write_progress(o, d, ret, d->n_actions, true);
 	return first_error;
 }

@@ -32,6 +32,9 @@ struct srd_step {
 	enum srd_step_result result;
 	int error; /* negative errno for FAILED */
 	char message[320];
+	bool rolled_back;	    /* undone after a later action failed */
+	char rollback[160];	    /* what the undo did, or why it could not */
+	bool was_movable;	    /* offline-memory: the zone to return to */
 };
 
 struct srd_apply_result {
@@ -43,9 +46,13 @@ struct srd_apply_result {
 
 /*
  * Carries out d's plan.  Stops at the first action that fails or is refused
- * (later actions depend on it), marking the rest SKIPPED.  Returns 0 when
- * every action is DONE or ALREADY, -EBUSY/-EIO/... of the first failure, or
- * -ENOMEM.  The result is filled in either case.
+ * (later actions depend on it), marking the rest SKIPPED, and then undoes the
+ * actions it completed, newest first, where an undo exists (a released region
+ * is enabled again, a released hmem device re-bound, offlined memory onlined,
+ * cxl_acpi re-bound), so a failure leaves the machine as it found it rather
+ * than with a range nobody owns.  Returns 0 when every action is DONE or
+ * ALREADY, the negative errno of the first failure, or -ENOMEM.  The result is
+ * filled in either case.
  */
 int srd_apply(const struct srd_decision *d, const struct srd_inventory *inv,
 	      const struct srd_apply_opts *o, struct srd_apply_result *ret);

@@ -292,12 +292,19 @@ static bool settle_once(const struct srd_policy *p)
 	return timed_out;
 }
 
-/* Every range srd decided an owner for has it now. */
+/*
+ * Every range srd decided an owner for has it now.  CXL's ranges need no
+ * dax_hmem share and some CXL share (prefer-cxl may give CXL a range its
+ * regions decode only in part); dax_hmem's must be dax_hmem's alone.  audit
+ * changes nothing, so there is nothing to converge.
+ */
 static bool converged(const struct srd_decision *d, const struct srd_inventory *after,
 		      struct json_object *report)
 {
 	bool ok = true;
 
+	if (d->mode == SRD_MODE_AUDIT)
+		return true;
 	for (size_t i = 0; i < d->n_ranges; i++) {
 		const struct srd_range_decision *r = &d->ranges[i];
 		enum srd_owner want;
@@ -310,7 +317,9 @@ static bool converged(const struct srd_decision *d, const struct srd_inventory *
 		for (size_t k = 0; k < after->n_ranges; k++)
 			if (srd_range_equal(&after->ranges[k].range, &r->range))
 				u = &after->ranges[k];
-		if (u && u->owner == want)
+		if (u && want == SRD_OWNER_CXL && u->hmem_bytes == 0 && u->cxl_bytes > 0)
+			continue;
+		if (u && want == SRD_OWNER_HMEM && u->owner == SRD_OWNER_HMEM)
 			continue;
 		ok = false;
 		if (report) {
@@ -386,6 +395,9 @@ static int run_once(void)
 			json_object_object_add(x, "target", json_object_new_string(d->actions[i].target));
 			json_object_object_add(x, "result", json_object_new_string(srd_step_result_to_string(res.steps[i].result)));
 			json_object_object_add(x, "message", json_object_new_string(res.steps[i].message));
+			json_object_object_add(x, "rolled_back", json_object_new_boolean(res.steps[i].rolled_back));
+			if (res.steps[i].rollback[0])
+				json_object_object_add(x, "rollback", json_object_new_string(res.steps[i].rollback));
 			json_object_array_add(steps, x);
 		}
 		json_object_object_add(o_json, "steps", steps);

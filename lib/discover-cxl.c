@@ -323,8 +323,9 @@ static int read_dax_dev(struct srd_inventory *inv, struct daxctl_region *dr, str
 			int online = daxctl_memory_is_online(mem);
 			int total = daxctl_memory_num_sections(mem);
 
-			d->memory_online = online > 0 && online == total;
-			d->memory_movable = d->memory_online && daxctl_memory_is_movable(mem) == 1;
+			/* Any online block counts: it is memory someone may be using. */
+			d->memory_online = online > 0;
+			d->memory_movable = online > 0 && online == total && daxctl_memory_is_movable(mem) == 1;
 		}
 	}
 	return 0;

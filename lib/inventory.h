@@ -99,8 +99,8 @@ struct srd_dax_dev {
 	bool has_range;
 	int target_node;
 	char driver[SRD_NAME_MAX]; /* "device_dax", "kmem", or "" */
-	bool memory_online;	   /* kmem: every memory block online */
-	bool memory_movable;	   /* kmem: online blocks are ZONE_MOVABLE */
+	bool memory_online;	   /* kmem: any of its memory blocks is online */
+	bool memory_movable;	   /* kmem: every block online, in ZONE_MOVABLE */
 };
 
 struct srd_hmem {

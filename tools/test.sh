@@ -72,7 +72,7 @@ fi
 
 echo "== address and undefined behaviour sanitizers"
 if build build-asan --werror -Db_sanitize=address,undefined -Db_lundef=false; then
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 SRD_TEST_QUICK=1 \
 		meson test -C build-asan --print-errorlogs --suite unit --suite sim
 	tally build-asan
 else

@@ -7,7 +7,8 @@ uevents udevd would.  Control files under /.srd-sim:
 
   state     (read)  the kernel state as JSON, for assertions
   log       (read)  every store: "SECONDS PATH VALUE ERRNO", one per line
-  faults    (write) "fail GLOB ERRNO [COUNT]", "stall GLOB SECONDS [COUNT]", "clear"
+  faults    (write) "fail GLOB ERRNO [COUNT]", "stall GLOB SECONDS [COUNT]",
+                    "failnth N ERRNO", "stallnth N SECONDS" (the Nth store), "clear"
   control   (write) "add memN [serial=X] [ram=SIZE]", "remove memN"
   events    (read)  the uevents sent: "ACTION SUBSYSTEM DEVPATH"
 """
@@ -144,6 +145,11 @@ class SimFS(Operations):
                     elif w[0] == "stall":
                         self.k.faults.append({"glob": w[1], "stall": float(w[2]),
                                               "count": int(w[3]) if len(w) > 3 else -1})
+                    elif w[0] == "failnth":
+                        self.k.faults.append({"nth": int(w[1]), "count": 1,
+                                              "errno": getattr(errno, w[2]) if w[2].isalpha() else int(w[2])})
+                    elif w[0] == "stallnth":
+                        self.k.faults.append({"nth": int(w[1]), "count": 1, "stall": float(w[2])})
                     else:
                         raise FuseOSError(errno.EINVAL)
                 elif path.endswith("/control"):

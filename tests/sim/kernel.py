@@ -70,6 +70,7 @@ class Kernel:
         self.release = plat.release
         self.windows = plat.windows
         self.log = []
+        self.nstores = 0
         self.faults = []  # (glob, errno or None, stall seconds, remaining count)
         self.listeners = []
         self.cxl_acpi = plat.cxl_acpi
@@ -383,8 +384,12 @@ class Kernel:
         """A sysfs store: returns None or raises KernelError.  Logged either way."""
         value = value.rstrip(b"\0").decode(errors="replace").strip()
         err = None
+        if path != "/sys/bus/cxl/flush":
+            self.nstores += 1
         for f in self.faults:
-            if fnmatch.fnmatch(path, f["glob"]) and f["count"] != 0:
+            hit = (f["nth"] == self.nstores and path != "/sys/bus/cxl/flush") if "nth" in f \
+                else fnmatch.fnmatch(path, f["glob"])
+            if hit and f["count"] != 0:
                 f["count"] -= 1
                 if f.get("stall"):
                     time.sleep(f["stall"])
