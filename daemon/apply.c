@@ -448,19 +448,24 @@ static struct cxl_region *find_region(struct cxl_ctx *ctx, const char *name)
 	return NULL;
 }
 
+/* A dax device below the region's dax_regionN: the region serves memory. */
 static bool region_has_dax(const char *name)
 {
-	char dir[PATH_MAX];
+	DIR *d = opendir(SYS_DAX);
 	struct dirent *de;
 	bool found = false;
-	DIR *d;
 
-	snprintf(dir, sizeof(dir), SYS_CXL "/%s", name);
-	d = opendir(dir);
 	if (!d)
 		return false;
-	while (!found && (de = readdir(d)))
-		found = strncmp(de->d_name, "dax_region", 10) == 0;
+	while (!found && (de = readdir(d))) {
+		char link[PATH_MAX], real[PATH_MAX], needle[SRD_NAME_MAX + 2];
+
+		if (strncmp(de->d_name, "dax", 3) != 0)
+			continue;
+		snprintf(link, sizeof(link), SYS_DAX "/%s", de->d_name);
+		snprintf(needle, sizeof(needle), "/%s/", name);
+		found = realpath(link, real) && strstr(real, needle);
+	}
 	closedir(d);
 	return found;
 }

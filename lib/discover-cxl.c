@@ -97,6 +97,45 @@ static bool dir_has_prefixed(const char *dir, const char *prefix)
 	return found;
 }
 
+/* Does dir hold a daxX.Y device? */
+static bool dir_has_dax_device(const char *dir)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		unsigned a, b;
+		char junk;
+
+		found = sscanf(de->d_name, "dax%u.%u%c", &a, &b, &junk) == 2;
+	}
+	closedir(d);
+	return found;
+}
+
+static bool region_has_dax_device(const char *region_dir)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *d = opendir(region_dir);
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		char sub[PATH_MAX];
+
+		if (strncmp(de->d_name, "dax_region", 10) != 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", region_dir, de->d_name);
+		found = dir_has_dax_device(sub);
+	}
+	closedir(d);
+	return found;
+}
+
 static int read_region(struct srd_inventory *inv, struct cxl_decoder *root, struct cxl_region *cr)
 {
 	struct srd_region *r = srd_inventory_add_region(inv);
@@ -124,7 +163,9 @@ static int read_region(struct srd_inventory *inv, struct cxl_decoder *root, stru
 		snprintf(r->mode, sizeof(r->mode), "%s", buf);
 	else if (dir_has_prefixed(dir, "pmem_region"))
 		snprintf(r->mode, sizeof(r->mode), "pmem"); /* kernels without a mode attribute */
-	r->has_dax = dir_has_prefixed(dir, "dax_region");
+	/* A dax_regionN device whose probe failed (the -12 conflict) has no dax
+	 * device below it: only a device means the region serves memory. */
+	r->has_dax = region_has_dax_device(dir);
 
 	r->ways = cxl_region_get_interleave_ways(cr);
 	r->granularity = cxl_region_get_interleave_granularity(cr);

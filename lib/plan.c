@@ -206,9 +206,8 @@ static void plan_to_cxl(struct plan_ctx *p, const struct srd_range *u)
 
 static void plan_to_hmem(struct plan_ctx *p, const struct srd_sr_range *su)
 {
-	_cleanup_free_ size_t *dax = NULL, *hmem = NULL, *reg = NULL;
+	_cleanup_free_ size_t *hmem = NULL, *reg = NULL;
 	const struct srd_range *u = &su->range;
-	size_t n_dax = overlapping(p, &p->dax, u, &dax);
 	size_t n_hmem = overlapping(p, &p->hmem, u, &hmem);
 	size_t n_reg = overlapping(p, &p->regions, u, &reg);
 	const struct srd_inventory *inv = p->inv;
@@ -237,10 +236,9 @@ static void plan_to_hmem(struct plan_ctx *p, const struct srd_sr_range *su)
 	for (size_t k = 0; k < n_hmem; k++)
 		if (srd_range_contains(&inv->hmem[hmem[k]].range, u))
 			dev = &inv->hmem[hmem[k]];
-	/* An hmem device whose dax device has no driver is not serving it either. */
-	for (size_t k = 0; k < n_dax && !claim; k++)
-		if (inv->dax[dax[k]].kind == SRD_DAX_HMEM && !inv->dax[dax[k]].driver[0])
-			claim = true;
+	/* An hmem dax device without a driver is dax_hmem's all the same (7.x leaves
+	 * them unbound when kmem is not loaded): binding one is configure-dax's job,
+	 * by DaxMode=, not a claim. */
 	if (claim)
 		add(p->d, SRD_ACTION_CLAIM_HMEM, dev ? dev->name : srd_range_format(u, b, sizeof(b)), u,
 		    "dax_hmem is to own %s", srd_range_format(u, b, sizeof(b)));

@@ -52,6 +52,7 @@ class Region:
         self.targets = []
         self.committed = self.enabled = False
         self.dax = None
+        self.dax_conflict = False
         self.uuid = ""
 
     @property
@@ -254,8 +255,13 @@ class Kernel:
              "driver": ""}
         self.dax.append(d)
         h["dax"] = d
-        # kmem cannot reserve a range a region holds part of (-16).
-        drv = self.plat.dax_driver()
+        # Since 6.3 dax_hmem's devices prefer kmem: device_dax leaves them alone
+        # (measured: unbound on 7.2 without kmem).  kmem cannot reserve a range a
+        # region holds part of (-16).
+        # 6.1 binds them to device_dax whether or not kmem is loaded (measured).
+        drv = self.plat.dax_driver() if self.behaviour != "claim-first" else "device_dax"
+        if self.behaviour != "claim-first" and drv == "device_dax":
+            drv = ""
         if conflict and drv == "kmem":
             drv = ""
         self.dax_bind(d, drv) if drv else None
@@ -322,7 +328,9 @@ class Kernel:
         resource overlaps it (the dax_region conflict, -12)."""
         if r.mode != "ram" or self.behaviour == "claim-first" or r.dax:
             return
+        r.dax_conflict = False
         if any(h["bound"] and intersects(h["start"], h["end"], r.start, r.end) for h in self.hmem):
+            r.dax_conflict = True  # "dax_region resource conflict"
             return
         rid = self.dax_region_id(r.id)
         d = {"name": f"dax{rid}.0", "region_id": rid, "kind": "cxl", "parent": r.name,

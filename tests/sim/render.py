@@ -259,6 +259,8 @@ def render_cxl(t, k, acpi, bind):
         t.link(f"/sys/bus/cxl/devices/{r.name}", d)
         if r.enabled:
             bind("cxl", "cxl_region", d)
+        if r.dax_conflict:
+            t.mkdir(f"{d}/dax_region{r.id}")  # the cxl_dax_region device, its probe failed (-12)
         r.path = d
 
 
@@ -309,15 +311,21 @@ def render_memory(t, k):
 
 
 def iomem_resources(k):
+    """In insertion order, which decides nesting of equal ranges (as measured:
+    6.1 "hmem.0 > Soft Reserved > dax0.0"; 6.12 "region0 > Soft Reserved" for an
+    equal range, "Soft Reserved > region0" for a larger one; 7.x lists no Soft
+    Reserved and no hmem.N, only the dax and kmem results)."""
     plat = k.plat
     res = [(s, e, ty) for s, e, ty in plat.memory]
     if k.cxl_acpi:
         res += [(w["start"], w["end"], f"CXL Window {i}") for i, w in enumerate(k.windows)]
+    if k.behaviour == "claim-first":
+        res += [(h["start"], h["end"], h["name"]) for h in k.hmem]
+    res += [(r.start, r.end, r.name) for r in k.regions if r.start is not None]
     if k.sr_in_iomem():
         res += [(s, e, "Soft Reserved") for s, e, _ in plat.sr]
-    res += [(r.start, r.end, r.name) for r in k.regions if r.start is not None]
-    res += [(h["start"], h["end"], h["name"]) for h in k.hmem
-            if h["bound"] or k.behaviour == "claim-first"]
+    if k.behaviour == "defer-always":
+        res += [(h["start"], h["end"], h["name"]) for h in k.hmem if h["bound"]]
     for d in k.dax:
         if d["driver"]:
             res.append((d["start"], d["end"], d["name"]))

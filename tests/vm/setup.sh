@@ -38,7 +38,8 @@ echo "vm setup: kernels $k61 $k612 $ksid"
 
 rm -rf "$cache/k" && mkdir -p "$cache/k"
 for p in "$k61" "$k612"; do
-	v=${p#linux-image-}; v=${v%-unsigned}
+	v=${p#linux-image-}
+	v=${v%-unsigned}
 	fetch "$cache/k/$v" "$p"
 done
 # sid splits the kernel into linux-binary, linux-modules and linux-base; older
@@ -68,18 +69,26 @@ fetch "$cache/kexec" kexec-tools/bookworm libxenmisc4.17/bookworm libxentoollog1
 	libxencall1/bookworm libxenevtchn1/bookworm libxengnttab1/bookworm \
 	libxenforeignmemory1/bookworm libxendevicemodel1/bookworm libxentoolcore1/bookworm
 
-vmlinuz() { ls "$cache/k/$1"/boot/vmlinuz-* | head -1; }
+dir61=$cache/k/$(echo "${k61#linux-image-}" | sed 's/-unsigned$//')
+dir612=$cache/k/$(echo "${k612#linux-image-}" | sed 's/-unsigned$//')
+dirsid=$cache/k/$ksidv
+# The image is in boot/ (bookworm) or next to the modules (sid's split packages).
+vmlinuz() { ls "$1"/boot/vmlinuz-* "$1"/usr/lib/modules/*/vmlinuz 2>/dev/null | head -1; }
 cat >"$cache/env" <<E
 QEMU=$cache/qemu/usr/bin/qemu-system-x86_64
-QEMU_DATA="-L $cache/qemu/usr/share/qemu -L $cache/qemu/usr/share/seabios"
-K61=$(vmlinuz "${k61#linux-image-}" | sed 's/-unsigned//')
-K612=$(vmlinuz "$(echo "${k612#linux-image-}" | sed 's/-unsigned//')")
-KSID=$(vmlinuz "$ksidv")
-KROOT61=$cache/k/$(echo "${k61#linux-image-}" | sed 's/-unsigned//')
-KROOT612=$cache/k/$(echo "${k612#linux-image-}" | sed 's/-unsigned//')
-KROOTSID=$cache/k/$ksidv
+K61=$(vmlinuz "$dir61")
+K612=$(vmlinuz "$dir612")
+KSID=$(vmlinuz "$dirsid")
+KROOT61=$dir61
+KROOT612=$dir612
+KROOTSID=$dirsid
 TRIXIE=$cache/trixie
 KEXEC=$cache/kexec
 E
+. "$cache/env"
+if [ ! -f "$K61" ] || [ ! -f "$K612" ] || [ ! -f "$KSID" ]; then
+	echo "vm setup: a kernel image is missing ($K61 $K612 $KSID)" >&2
+	exit 1
+fi
 cat "$cache/env"
 echo "vm setup: done ($(du -sh "$cache" | cut -f1))"

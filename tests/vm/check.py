@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Checks one real-kernel boot's console log: the guest reached the end, the
+kernel log has no BUG, WARNING or Oops, and srd's inventory and plans inside
+the guest match what the kernel is known to do there (DESIGN.md's table,
+measured on these kernels).
+
+  check.py CASE-NAME LOG
+"""
+import json
+import re
+import sys
+
+ALL = ("strict", "per-range", "prefer-cxl", "prefer-hmem", "audit")
+W0, SR = "0x490000000", "0x10000000"
+
+# case prefix -> kernel ("61", "612", "sid", or "*") -> expectation
+EXPECT = {
+    "no-cxl": {"*": {"ranges": [], "windows": 0, "verdicts": dict.fromkeys(ALL, "none")}},
+    "sr-outside": {"*": {"ranges": [("0x60000000", SR, "hmem", None)], "verdicts": dict.fromkeys(ALL, "hmem")}},
+    "sr-window": {
+        "61": {"ranges": [(W0, SR, "hmem", ["iomem", "cmdline", "hmem"])], "behaviour": "claim-first",
+               "verdicts": {"strict": "hmem", "per-range": "hmem", "prefer-hmem": "hmem", "prefer-cxl": "none"}},
+        # "deferring range to CXL": nobody serves it; no decoder, so srd must not hand it to hmem
+        "612": {"ranges": [(W0, SR, "none", ["iomem", "cmdline"])], "behaviour": "defer-always",
+                "verdicts": dict.fromkeys(ALL, "none")},
+        "sid": {"ranges": [(W0, SR, "hmem", ["cmdline", "hmem"])], "behaviour": "resolve-once",
+                "verdicts": {"strict": "hmem", "per-range": "hmem", "prefer-hmem": "hmem", "prefer-cxl": "none"}},
+    },
+    "sr-equals-fw": {"*": {"ranges": [(W0, SR, "cxl", None)], "regions": 1,
+                           "verdicts": {"strict": "cxl", "per-range": "cxl", "prefer-cxl": "cxl", "audit": "cxl"}}},
+    "sr-larger-fw": {"*": {"ranges": [(W0, "0x20000000", "conflict", None)], "regions": 1,
+                           "verdicts": {"strict": "none", "per-range": "none", "prefer-cxl": "cxl"}}},
+    "user-region": {"*": {"ranges": [], "regions": 1, "verdicts": dict.fromkeys(ALL, "none")}},
+    "interleave": {"*": {"ranges": [], "regions": 1, "ways": 2, "verdicts": dict.fromkeys(ALL, "none")}},
+}
+BAD = re.compile(r"\bBUG:|WARNING:|\bOops\b|Call Trace|general protection fault|Kernel panic")
+
+
+def section(log, begin, end):
+    m = re.search(re.escape(begin) + r"\n(.*?)\n@@@ " + re.escape(end), log, re.S)
+    return m.group(1) if m else None
+
+
+def main():
+    name, path = sys.argv[1], sys.argv[2]
+    log = open(path, errors="replace").read().replace("\r", "")
+    prefix, kernel = name.rsplit("-", 1)
+    exp = EXPECT[prefix].get(kernel) or EXPECT[prefix]["*"]
+    bad = []
+    if "@@@ END" not in log:
+        bad.append("the guest did not reach the end" + (" (timeout)" if "@@@ TIMEOUT" in log else ""))
+    dmesg = log.split("@@@ DMESG", 1)[1] if "@@@ DMESG" in log else ""
+    for line in dmesg.splitlines():
+        if BAD.search(line):
+            bad.append(f"kernel log: {line.strip()}")
+            break
+    inv_text = section(log, "@@@ BEGIN inventory", "END inventory")
+    if inv_text is None:
+        bad.append("no srd inventory in the log")
+        print("; ".join(bad))
+        return 1
+    try:
+        inv = json.loads(inv_text)
+    except json.JSONDecodeError as e:
+        print(f"srd --inventory --json is not JSON: {e}")
+        return 1
+    if not inv["complete"]:
+        bad.append(f"inventory incomplete: {inv['problems']}")
+    got = [(r["start"], r["size"], r["owner"], sorted(r["sources"])) for r in inv["ranges"]]
+    want = exp["ranges"]
+    if len(got) != len(want):
+        bad.append(f"ranges {got}, expected {want}")
+    for g, w in zip(got, want):
+        if g[:3] != w[:3] or (w[3] is not None and g[3] != sorted(w[3])):
+            bad.append(f"range {g}, expected {w}")
+    if "windows" in exp and len(inv["windows"]) != exp["windows"]:
+        bad.append(f"{len(inv['windows'])} windows, expected {exp['windows']}")
+    if "regions" in exp and len(inv["regions"]) != exp["regions"]:
+        bad.append(f"{len(inv['regions'])} regions, expected {exp['regions']}")
+    if "ways" in exp and inv["regions"] and len(inv["regions"][0]["targets"]) != exp["ways"]:
+        bad.append(f"region targets {inv['regions'][0]['targets']}, expected {exp['ways']} ways")
+    if "behaviour" in exp and inv["kernel"]["behaviour"] != exp["behaviour"]:
+        bad.append(f"behaviour {inv['kernel']['behaviour']} ({inv['kernel']['behaviour_basis']}), "
+                   f"expected {exp['behaviour']}")
+    for pol, verdict in exp["verdicts"].items():
+        text = section(log, f"@@@ BEGIN plan {pol}", f"END plan {pol}")
+        try:
+            plan = json.loads(text or "")
+        except json.JSONDecodeError:
+            bad.append(f"plan {pol}: no JSON")
+            continue
+        if plan["verdict"] != verdict:
+            bad.append(f"plan {pol}: verdict {plan['verdict']}, expected {verdict} "
+                       f"({[r['reason'] for r in plan['ranges']]})")
+    if bad:
+        print("; ".join(bad))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The real-kernel tier: boots Debian kernels 6.1, 6.12 and the newest sid
+# kernel in QEMU with emulated CXL type-3 devices, Soft Reserved injected with
+# memmap=, firmware-committed decoders simulated by a kexec hand-off, and runs
+# srd inside the guest.  Each case checks srd's inventory and plans against
+# what the kernel really shows (check.py) and that the kernel log has no BUG,
+# WARNING or Oops.  Two guests at a time.  Ends with "N passed, N failed".
+#
+#   matrix.sh SRD-BINARY [CASE-REGEX]
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+srd=$(realpath "$1")
+filter=${2:-}
+cache=${SRD_VM_CACHE:-/var/cache/srd-vm}
+"$here/setup.sh" "$cache" || exit 77
+. "$cache/env"
+out=${SRD_VM_OUT:-$(mktemp -d)}
+mkdir -p "$out"
+for k in 61:$KROOT61 612:$KROOT612 sid:$KROOTSID; do
+	IFS=: read -r v root <<<"$k"
+	"$here/initramfs.sh" "$root" "$out/initrd-$v.cpio.gz" "$srd" "$cache" >/dev/null || exit 1
+done
+q72=/usr/bin/qemu-system-x86_64
+SRW="memmap=256M%0x490000000+0xefffffff"
+SRW512="memmap=512M%0x490000000+0xefffffff"
+SRRAM="memmap=256M%0x60000000-1+0xefffffff"
+
+# name kernel-version command...
+cases=()
+add() { cases+=("$*"); }
+for v in 61 612 sid; do
+	case $v in
+	61) K=$K61 Q=$q72 T=pmem ;;
+	612) K=$K612 Q=$QEMU T=vmem ;;
+	sid) K=$KSID Q=$QEMU T=vmem ;;
+	esac
+	I=$out/initrd-$v.cpio.gz
+	R="$here/run.sh -k $K -i $I -q $Q"
+	add "no-cxl-$v $v $R -t none $here/srd.sh"
+	add "sr-outside-$v $v $R -t $T -a $SRRAM $here/srd.sh"
+	add "sr-window-$v $v $R -t $T -a $SRW $here/nokmem.env $here/srd.sh"
+	if [ $v != 61 ]; then # 6.1 cannot create ram regions
+		add "sr-equals-fw-$v $v env QEMU=$Q $here/fwsim.sh $K $I $SRW $here/srd.sh"
+		add "sr-larger-fw-$v $v env QEMU=$Q $here/fwsim.sh $K $I $SRW512 $here/srd.sh"
+		add "user-region-$v $v $R -t vmem $here/user-region.sh $here/srd.sh"
+		add "interleave-$v $v $R -t vmem2 $here/interleave.sh $here/srd.sh"
+	fi
+done
+
+run_case() {
+	set -- $1
+	name=$1 v=$2
+	shift 2
+	[ -n "$filter" ] && ! [[ $name =~ $filter ]] && return 0
+	t0=$(date +%s)
+	"$@" >"$out/$name.log" 2>&1
+	if msg=$(python3 "$here/check.py" "$name" "$out/$name.log" 2>&1); then
+		echo "ok $name ($(($(date +%s) - t0))s)"
+	else
+		echo "FAIL $name ($(($(date +%s) - t0))s): $msg (log: $out/$name.log)"
+	fi
+}
+export -f run_case
+export out filter here
+printf '%s\n' "${cases[@]}" | xargs -P 2 -I{} bash -c 'run_case "$@"' _ {} | tee "$out/results"
+p=$(grep -c '^ok ' "$out/results")
+f=$(grep -c '^FAIL ' "$out/results")
+echo "$p passed, $f failed"
+[ "$f" -eq 0 ]
