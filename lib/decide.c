@@ -237,6 +237,14 @@ static const struct srd_dax_dev *online_dax(struct decide_ctx *c, const struct s
 	return c->online_hit;
 }
 
+static bool hmem_device_for(const struct srd_inventory *inv, const struct srd_range *u)
+{
+	for (size_t i = 0; i < inv->n_hmem; i++)
+		if (inv->hmem[i].has_range && srd_range_contains(&inv->hmem[i].range, u))
+			return true;
+	return false;
+}
+
 /* Applies the interlocks to one range's target; turns it into UNCHANGED (blocked)
  * with the reason when it cannot be carried out safely. */
 static void check_safety(struct decide_ctx *c, size_t i, uint64_t committed)
@@ -262,6 +270,23 @@ static void check_safety(struct decide_ctx *c, size_t i, uint64_t committed)
 			 srd_format_bytes(size, b2, sizeof(b2)), srd_mode_to_string(c->d->mode));
 		return;
 	}
+	/* Measured on 6.12 and 7.2 (docs/kernel-behaviour.md): dax_hmem registers a
+	 * range inside a CXL window only once cxl_acpi is gone, or once no region
+	 * resource covers it; unbinding cxl_acpi or destroying the region resets the
+	 * HDM decoders, and a released region keeps its resource.  So from userspace
+	 * a range can go to dax_hmem only through an hmem device that already exists
+	 * for it (re-bound once CXL lets go). */
+	if (rd->target == SRD_TARGET_HMEM && u->window >= 0 && u->owner != SRD_OWNER_HMEM &&
+	    !hmem_device_for(inv, &u->range)) {
+		rd->blocked = true;
+		rd->target = SRD_TARGET_UNCHANGED;
+		snprintf(rd->reason, sizeof(rd->reason),
+			 "no dax_hmem device exists for it, and on this kernel (%s) dax_hmem registers a "
+			 "range in a CXL window only after cxl_acpi is unbound or the region destroyed, "
+			 "both of which reset the HDM decoders: no safe hand-off",
+			 srd_behaviour_to_string(inv->behaviour));
+		return;
+	}
 	/* A hand-off away from the owner that has the memory online needs it offline. */
 	on = online_dax(c, &u->range);
 	if (on && !c->pol->allow_offline &&
@@ -273,79 +298,6 @@ static void check_safety(struct decide_ctx *c, size_t i, uint64_t committed)
 			 "would move it to %s, but %s has its memory online and AllowOffline=no",
 			 on->kind == SRD_DAX_HMEM ? "CXL" : "dax_hmem", on->name);
 		return;
-	}
-}
-
-/* Does this range need cxl_acpi gone before dax_hmem will take it? */
-static bool needs_unbind(const struct srd_inventory *inv, const struct srd_range_decision *rd,
-			 const struct srd_sr_range *u)
-{
-	return inv->behaviour == SRD_BEHAVIOUR_DEFER_ALWAYS && rd->target == SRD_TARGET_HMEM &&
-	       u->window >= 0 && u->owner != SRD_OWNER_HMEM;
-}
-
-struct survivor_arg {
-	struct decide_ctx *c;
-	bool all_hmem;
-};
-
-static bool region_unit_hmem(size_t id, const struct srd_range *r, void *userdata)
-{
-	struct survivor_arg *a = userdata;
-
-	if (a->c->d->ranges[id].target != SRD_TARGET_HMEM) {
-		a->all_hmem = false;
-		return false;
-	}
-	return true;
-}
-
-/*
- * defer-always kernels give dax_hmem nothing inside a CXL window while
- * cxl_acpi is bound, and unbinding it takes every region down.  That is only
- * allowed when no region would have to survive: none innocent, none excluded,
- * none serving a range that stays with CXL.  Otherwise every range that needs
- * the unbind is blocked (which only adds survivors, so one pass settles it).
- */
-static void check_unbind(struct decide_ctx *c)
-{
-	const struct srd_inventory *inv = c->inv;
-	ssize_t survivor = -1;
-	bool needed = false;
-
-	for (size_t i = 0; i < inv->n_ranges; i++)
-		if (needs_unbind(inv, &c->d->ranges[i], &inv->ranges[i]))
-			needed = true;
-	if (!needed)
-		return;
-	for (size_t k = 0; k < inv->n_regions && survivor < 0; k++) {
-		struct survivor_arg a = { .c = c, .all_hmem = true };
-
-		if (!c->region_touches_sr[k] || c->region_excluded[k]) {
-			survivor = (ssize_t)k;
-			break;
-		}
-		srd_range_index_query(&c->units, &inv->regions[k].range, region_unit_hmem, &a);
-		if (!a.all_hmem)
-			survivor = (ssize_t)k;
-	}
-	if (survivor < 0)
-		return;
-	for (size_t i = 0; i < inv->n_ranges; i++) {
-		struct srd_range_decision *rd = &c->d->ranges[i];
-		size_t k = (size_t)survivor;
-
-		if (!needs_unbind(inv, rd, &inv->ranges[i]))
-			continue;
-		rd->blocked = true;
-		rd->target = SRD_TARGET_UNCHANGED;
-		snprintf(rd->reason, sizeof(rd->reason),
-			 "dax_hmem defers ranges in CXL windows on this kernel (defer-always) until "
-			 "cxl_acpi is unbound, which would take down %s region %s",
-			 !c->region_touches_sr[k] ? "innocent"
-			 : c->region_excluded[k] ? "excluded"
-						 : "the CXL-served",
-			 inv->regions[k].name);
 	}
 }
 
@@ -481,7 +433,6 @@ static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *i
 	}
 	for (size_t i = 0; i < inv->n_ranges; i++)
 		check_safety(c, i, committed[i]);
-	check_unbind(c);
 	return 0;
 }
 

@@ -229,9 +229,6 @@ static void plan_to_hmem(struct plan_ctx *p, const struct srd_sr_range *su)
 		    p->pol->teardown == SRD_TEARDOWN_DESTROY ? " (Teardown=destroy would strand it)" : "");
 		claim = true;
 	}
-	if (su->window >= 0 && claim && inv->behaviour == SRD_BEHAVIOUR_DEFER_ALWAYS)
-		add(p->d, SRD_ACTION_UNBIND_CXL_ACPI, "ACPI0017:00", u,
-		    "this kernel defers Soft Reserved in CXL windows to CXL while cxl_acpi is bound");
 
 	for (size_t k = 0; k < n_hmem; k++)
 		if (srd_range_contains(&inv->hmem[hmem[k]].range, u))

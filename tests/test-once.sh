@@ -82,12 +82,14 @@ P
 )
 # Plans that act on online memory need AllowOffline=yes.
 cases="$cases cxl-owns-6.12:prefer-hmem:allow-offline mixed-6.12:strict:allow-offline"
+# A dax policy: devdax to System RAM, online movable.
+cases="$cases cxl-devdax-6.12:strict:dax-system-ram"
 
 acting=()
 for c in $cases; do
 	IFS=: read -r name pol conf <<<"$c"
 	cfile=$src/conf/srd.conf
-	[ "$conf" = allow-offline ] && cfile=$src/tests/fixtures/conf/allow-offline.conf
+	[ "$conf" != srd.conf ] && cfile=$src/tests/fixtures/conf/$conf.conf
 	out=$tmp/$name.$pol.$conf
 	SETTLE=$(settle_of "$src/tests/platforms/$name.json") \
 		"$sim/live.sh" "$src/tests/platforms/$name.json" -- bash "$tmp/converge.sh" "$pol" "$cfile" "$out" 2>"$out.err"
@@ -110,7 +112,7 @@ fi
 for c in "${acting[@]}"; do
 	IFS=: read -r name pol conf w <<<"$c"
 	cfile=$src/conf/srd.conf
-	[ "$conf" = allow-offline ] && cfile=$src/tests/fixtures/conf/allow-offline.conf
+	[ "$conf" != srd.conf ] && cfile=$src/tests/fixtures/conf/$conf.conf
 	for k in $(seq 1 "$w"); do
 		for f in "failnth $k EBUSY" "failnth $k EIO" "failnth $k ENXIO" "stallnth $k 1.5"; do
 			out=$tmp/$name.$pol.$k.${f%% *}.$(echo "$f" | awk '{print $3}')

@@ -224,6 +224,9 @@ class Kernel:
                 continue  # "deferring range to CXL"
             if self.behaviour == "resolve-once" and inwin and covered:
                 continue  # "CXL claims resource, dropping"
+            if self.behaviour == "resolve-once" and self.booted and any(
+                    r.start is not None and intersects(s, e, r.start, r.end) for r in self.regions):
+                continue  # a released region keeps its resource: no registration (measured)
             hid = len(self.hmem)
             h = {"name": f"hmem.{hid}", "id": hid, "start": s, "end": e, "bound": True}
             self.hmem.append(h)
@@ -532,8 +535,19 @@ class Kernel:
                         raise KernelError(errno.EBUSY, f"{r.name} has online memory")
                 for r in list(self.regions):
                     self.drop_region_dax(r)
-                # The topology goes; committed decoders keep decoding.
+                # The topology goes, and the HDM decoders with it (measured on 6.12
+                # and 7.2: after a rebind every endpoint decoder reads 0/0).
                 self.regions = []
+                for m in self.memdevs:
+                    for d in m["decoders"]:
+                        d.reset()
+                for p in self.host_ports.values():
+                    for d in p["decoders"]:
+                        d.reset()
+                for fs in self.fw_sets:
+                    fs["targets"] = [None] * len(fs["targets"])
+                self.plat.region_desc = [rd for rd in self.plat.region_desc if not rd["firmware"]]
+                self.fw_sets = []
                 self.cxl_acpi = False
                 return
             if self.cxl_acpi:

@@ -13,7 +13,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 srd=$(realpath "$1")
 filter=${2:-}
 cache=${SRD_VM_CACHE:-/var/cache/srd-vm}
-"$here/setup.sh" "$cache" || exit 77
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: the real-kernel tier runs as root"
+	exit 77
+fi
+if ! "$here/setup.sh" "$cache"; then
+	echo "SKIP: kernels, QEMU or the guest userland cannot be fetched here"
+	exit 77
+fi
 . "$cache/env"
 out=${SRD_VM_OUT:-$(mktemp -d)}
 mkdir -p "$out"
