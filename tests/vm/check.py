@@ -34,6 +34,12 @@ EXPECT = {
     "user-region": {"*": {"ranges": [], "regions": 1, "verdicts": dict.fromkeys(ALL, "none")}},
     "interleave": {"*": {"ranges": [], "regions": 1, "ways": 2, "verdicts": dict.fromkeys(ALL, "none")}},
 }
+# Acting cases: srd --once must converge, a second run must do nothing, and
+# the final state must be the policy's intent.
+ACT = {
+    "act-devdax": {"dax": [("cxl", "device_dax")]},
+    "act-prefer-cxl": {"dax": [("cxl", "kmem")], "no_hmem_driver": True},
+}
 BAD = re.compile(r"\bBUG:|WARNING:|\bOops\b|Call Trace|general protection fault|Kernel panic")
 
 
@@ -42,12 +48,56 @@ def section(log, begin, end):
     return m.group(1) if m else None
 
 
+def common(log, bad):
+    if "@@@ END" not in log.rsplit("@@@ DMESG", 1)[-1] and "@@@ END\n" not in log:
+        bad.append("the guest did not reach the end" + (" (timeout)" if "@@@ TIMEOUT" in log else ""))
+    dmesg = log.split("@@@ DMESG", 1)[1] if "@@@ DMESG" in log else ""
+    for line in dmesg.splitlines():
+        if BAD.search(line):
+            bad.append(f"kernel log: {line.strip()}")
+            break
+
+
+def check_act(log, exp, bad):
+    common(log, bad)
+    runs = []
+    for which in ("once", "again"):
+        text = section(log, f"@@@ BEGIN {which}", f"END {which}")
+        try:
+            runs.append(json.loads(text or ""))
+        except json.JSONDecodeError:
+            bad.append(f"srd --once ({which}): no JSON")
+    if len(runs) == 2:
+        first, second = runs
+        if not first["converged"]:
+            bad.append(f"did not converge: {first['unconverged']} steps {[(s['action'], s['result'], s['message']) for s in first['steps']]}")
+        if not first["steps"]:
+            bad.append("the first run planned nothing")
+        done = [s for s in second["steps"] if s["result"] == "done"]
+        if done or not second["converged"]:
+            bad.append(f"the second run was not a no-op: {[(s['action'], s['result']) for s in second['steps']]}")
+        final = first["final"]
+        if not final["complete"]:
+            bad.append(f"final inventory incomplete: {final['problems']}")
+        dax = sorted((d["kind"], d["driver"]) for d in final["dax_devices"] if d["kind"] == "cxl")
+        if dax != exp["dax"]:
+            bad.append(f"final CXL dax devices {dax}, expected {exp['dax']}")
+        if exp.get("no_hmem_driver") and any(h["driver"] for h in final["hmem_devices"]):
+            bad.append(f"an hmem device is still bound: {final['hmem_devices']}")
+    if bad:
+        print("; ".join(bad))
+        return 1
+    return 0
+
+
 def main():
     name, path = sys.argv[1], sys.argv[2]
     log = open(path, errors="replace").read().replace("\r", "")
     prefix, kernel = name.rsplit("-", 1)
-    exp = EXPECT[prefix].get(kernel) or EXPECT[prefix]["*"]
     bad = []
+    if prefix in ACT:
+        return check_act(log, ACT[prefix], bad)
+    exp = EXPECT[prefix].get(kernel) or EXPECT[prefix]["*"]
     if "@@@ END" not in log:
         bad.append("the guest did not reach the end" + (" (timeout)" if "@@@ TIMEOUT" in log else ""))
     dmesg = log.split("@@@ DMESG", 1)[1] if "@@@ DMESG" in log else ""

@@ -52,7 +52,10 @@ for v in 61 612 sid; do
 		add "sr-larger-fw-$v $v env QEMU=$Q $here/fwsim.sh $K $I $SRW512 $here/srd.sh"
 		add "user-region-$v $v $R -t vmem $here/user-region.sh $here/srd.sh"
 		add "interleave-$v $v $R -t vmem2 $here/interleave.sh $here/srd.sh"
+		# srd acting on the real kernel
+		add "act-devdax-$v $v env QEMU=$Q $here/fwsim.sh $K $I $SRW $here/act-devdax.sh"
 	fi
+	[ $v = sid ] && add "act-prefer-cxl-$v $v env QEMU=$Q $here/fwsim.sh $K $I $SRW512 $here/act-prefer-cxl.sh"
 done
 
 run_case() {
