@@ -99,17 +99,7 @@ static bool exists(const char *path)
 /* Basename of dev's driver link, "" when unbound. */
 static void driver_of(const char *devdir, char *buf, size_t size)
 {
-	char path[PATH_MAX], target[PATH_MAX], *s;
-	ssize_t n;
-
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "%s/driver", devdir);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return;
-	target[n] = '\0';
-	s = strrchr(target, '/');
-	snprintf(buf, size, "%s", s ? s + 1 : target);
+	srd_link_basename(devdir, "driver", buf, size);
 }
 
 static bool read_u64(const char *path, uint64_t *ret)
@@ -185,32 +175,54 @@ static bool range_online(struct actx *c, const struct srd_range *r)
 	return online;
 }
 
-/* Is any dax device below dir (an hmem.N or a region) holding online memory?
- * Names the first in *ret_name. */
-static bool dax_online_under(struct actx *c, const char *dir, char *ret_name, size_t size)
+/* Calls fn(name, real path) for every dax device until it returns true;
+ * returns whether one did. */
+static bool find_dax(bool (*fn)(const char *name, char *real, void *userdata), void *userdata)
 {
 	DIR *d = opendir(SYS_DAX);
 	struct dirent *de;
-	bool online = false;
+	bool found = false;
 
 	if (!d)
 		return false;
-	while (!online && (de = readdir(d))) {
+	while (!found && (de = readdir(d))) {
 		char link[PATH_MAX], real[PATH_MAX];
-		struct srd_range r;
 
 		if (strncmp(de->d_name, "dax", 3) != 0)
 			continue;
 		snprintf(link, sizeof(link), SYS_DAX "/%s", de->d_name);
-		if (!realpath(link, real) || !strstr(real, dir))
-			continue;
-		if (dax_range(de->d_name, &r) && range_online(c, &r)) {
-			online = true;
-			snprintf(ret_name, size, "%s", de->d_name);
-		}
+		if (realpath(link, real))
+			found = fn(de->d_name, real, userdata);
 	}
 	closedir(d);
-	return online;
+	return found;
+}
+
+struct online_under {
+	struct actx *c;
+	const char *dir;
+	char *name;
+	size_t size;
+};
+
+static bool is_online_under(const char *name, char *real, void *userdata)
+{
+	struct online_under *a = userdata;
+	struct srd_range r;
+
+	if (!strstr(real, a->dir) || !dax_range(name, &r) || !range_online(a->c, &r))
+		return false;
+	snprintf(a->name, a->size, "%s", name);
+	return true;
+}
+
+/* Is any dax device below dir (an hmem.N or a region) holding online memory?
+ * Names the first in *ret_name. */
+static bool dax_online_under(struct actx *c, const char *dir, char *ret_name, size_t size)
+{
+	struct online_under a = { .c = c, .dir = dir, .name = ret_name, .size = size };
+
+	return find_dax(is_online_under, &a);
 }
 
 struct offline_arg {
@@ -333,37 +345,34 @@ struct hmem_dev {
 	struct srd_range range;
 };
 
+struct hmem_query {
+	const struct srd_range *r;
+	struct hmem_dev *ret;
+};
+
+static bool is_hmem_dax_for(const char *name, char *real, void *userdata)
+{
+	struct hmem_query *q = userdata;
+	char *p = strrchr(real, '/'), *s;
+
+	if (!p)
+		return false;
+	*p = '\0'; /* the parent: hmem.N for dax_hmem's devices */
+	s = strrchr(real, '/');
+	if (!s || strncmp(s + 1, "hmem.", 5) != 0 || !dax_range(name, &q->ret->range) ||
+	    !srd_range_contains(&q->ret->range, q->r))
+		return false;
+	snprintf(q->ret->dax, sizeof(q->ret->dax), "%s", name);
+	snprintf(q->ret->hmem, sizeof(q->ret->hmem), "%s", s + 1);
+	return true;
+}
+
 /* An hmem dax device covering r, found on the live system. */
 static bool find_hmem_dax(const struct srd_range *r, struct hmem_dev *ret)
 {
-	DIR *d = opendir(SYS_DAX);
-	struct dirent *de;
-	bool found = false;
+	struct hmem_query q = { .r = r, .ret = ret };
 
-	if (!d)
-		return false;
-	while (!found && (de = readdir(d))) {
-		char link[PATH_MAX], real[PATH_MAX], *p, *s;
-
-		if (strncmp(de->d_name, "dax", 3) != 0)
-			continue;
-		snprintf(link, sizeof(link), SYS_DAX "/%s", de->d_name);
-		if (!realpath(link, real))
-			continue;
-		p = strrchr(real, '/');
-		if (!p)
-			continue;
-		*p = '\0';
-		s = strrchr(real, '/');
-		if (!s || strncmp(s + 1, "hmem.", 5) != 0 || !dax_range(de->d_name, &ret->range) ||
-		    !srd_range_contains(&ret->range, r))
-			continue;
-		snprintf(ret->dax, sizeof(ret->dax), "%s", de->d_name);
-		snprintf(ret->hmem, sizeof(ret->hmem), "%s", s + 1);
-		found = true;
-	}
-	closedir(d);
-	return found;
+	return find_dax(is_hmem_dax_for, &q);
 }
 
 static enum srd_step_result do_claim_hmem(struct actx *c, const char *target, const struct srd_range *r)
@@ -448,26 +457,18 @@ static struct cxl_region *find_region(struct cxl_ctx *ctx, const char *name)
 	return NULL;
 }
 
+static bool is_below(const char *name, char *real, void *userdata)
+{
+	return strstr(real, userdata) != NULL;
+}
+
 /* A dax device below the region's dax_regionN: the region serves memory. */
 static bool region_has_dax(const char *name)
 {
-	DIR *d = opendir(SYS_DAX);
-	struct dirent *de;
-	bool found = false;
+	char needle[SRD_NAME_MAX + 2];
 
-	if (!d)
-		return false;
-	while (!found && (de = readdir(d))) {
-		char link[PATH_MAX], real[PATH_MAX], needle[SRD_NAME_MAX + 2];
-
-		if (strncmp(de->d_name, "dax", 3) != 0)
-			continue;
-		snprintf(link, sizeof(link), SYS_DAX "/%s", de->d_name);
-		snprintf(needle, sizeof(needle), "/%s/", name);
-		found = realpath(link, real) && strstr(real, needle);
-	}
-	closedir(d);
-	return found;
+	snprintf(needle, sizeof(needle), "/%s/", name);
+	return find_dax(is_below, needle);
 }
 
 static enum srd_step_result do_region(struct actx *c, enum srd_action_kind kind, const char *name)

@@ -180,6 +180,16 @@ static int load_policy(struct srd_policy **ret)
 	return r > 0 ? -EINVAL : 0;
 }
 
+/* Reads the inventory; says why on failure. */
+static int discover(struct srd_inventory **ret)
+{
+	int r = srd_discover(ret);
+
+	if (r < 0)
+		fprintf(stderr, "srd: failed to read the inventory: %s\n", strerror(-r));
+	return r;
+}
+
 static int run_check_config(void)
 {
 	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
@@ -201,11 +211,9 @@ static int run_inventory(void)
 	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
 	int r;
 
-	r = srd_discover(&inv);
-	if (r < 0) {
-		fprintf(stderr, "srd: failed to read the inventory: %s\n", strerror(-r));
+	r = discover(&inv);
+	if (r < 0)
 		return r;
-	}
 	if (arg_json) {
 		struct json_object *o = srd_json_inventory(inv);
 
@@ -228,11 +236,9 @@ static int run_plan(void)
 	r = load_policy(&p);
 	if (r < 0)
 		return r;
-	r = srd_discover(&inv);
-	if (r < 0) {
-		fprintf(stderr, "srd: failed to read the inventory: %s\n", strerror(-r));
+	r = discover(&inv);
+	if (r < 0)
 		return r;
-	}
 	r = srd_decide(inv, p, &in, &d);
 	if (r < 0) {
 		fprintf(stderr, "srd: failed to decide: %s\n", strerror(-r));
@@ -358,11 +364,9 @@ static int run_once(void)
 	o.allow_offline = p->allow_offline;
 	in.settle_timed_out = settle_once(p);
 	in.now_usec = now_usec();
-	r = srd_discover(&inv);
-	if (r < 0) {
-		fprintf(stderr, "srd: failed to read the inventory: %s\n", strerror(-r));
+	r = discover(&inv);
+	if (r < 0)
 		return r;
-	}
 	r = srd_decide(inv, p, &in, &d);
 	if (r < 0) {
 		fprintf(stderr, "srd: failed to decide: %s\n", strerror(-r));

@@ -64,23 +64,6 @@ _printf_(6, 0) static void daxctl_log(struct daxctl_ctx *ctx, int priority, cons
 	library_log(daxctl_get_userdata(ctx), "libdaxctl", priority, format, args);
 }
 
-/* basename of the symlink target at dir/name, or "" when it is not a link. */
-static void link_basename(const char *dir, const char *name, char *buf, size_t size)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
-	char *slash;
-
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return;
-	target[n] = '\0';
-	slash = strrchr(target, '/');
-	snprintf(buf, size, "%s", slash ? slash + 1 : target);
-}
-
 static bool dir_has_prefixed(const char *dir, const char *prefix)
 {
 	size_t l = strlen(prefix);
@@ -355,7 +338,7 @@ static int read_dax_dev(struct srd_inventory *inv, struct daxctl_region *dr, str
 		char dir[PATH_MAX];
 
 		snprintf(dir, sizeof(dir), "/sys/bus/dax/devices/%s", d->name);
-		link_basename(dir, "driver", d->driver, sizeof(d->driver));
+		srd_link_basename(dir, "driver", d->driver, sizeof(d->driver));
 	}
 	if (srd_streq(d->driver, "kmem")) {
 		struct daxctl_memory *mem = daxctl_dev_get_memory(dd);
@@ -420,7 +403,7 @@ int srd_discover_dax(struct srd_inventory *inv)
 			snprintf(h->name, sizeof(h->name), "%s", de->d_name);
 		}
 		snprintf(dir, sizeof(dir), "/sys/bus/platform/devices/%s", de->d_name);
-		link_basename(dir, "driver", h->driver, sizeof(h->driver));
+		srd_link_basename(dir, "driver", h->driver, sizeof(h->driver));
 	}
 	closedir(d);
 

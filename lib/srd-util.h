@@ -69,6 +69,9 @@ int srd_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *re
 /* Reads a sysfs-style one-line attribute, trailing newline stripped. */
 int srd_read_line(const char *path, char *buf, size_t size);
 
+/* Basename of the symlink dir/name's target into buf ("" when it is no link). */
+void srd_link_basename(const char *dir, const char *name, char *buf, size_t size);
+
 /* Parses an unsigned number as the kernel prints it (decimal or 0x hex), rejecting junk. */
 int srd_parse_u64(const char *s, uint64_t *ret);
 

@@ -120,6 +120,21 @@ int srd_read_line(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+void srd_link_basename(const char *dir, const char *name, char *buf, size_t size)
+{
+	char path[4096], target[4096], *slash;
+	ssize_t n;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return;
+	target[n] = '\0';
+	slash = strrchr(target, '/');
+	snprintf(buf, size, "%s", slash ? slash + 1 : target);
+}
+
 int srd_parse_u64(const char *s, uint64_t *ret)
 {
 	unsigned long long v;
