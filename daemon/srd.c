@@ -263,36 +263,56 @@ static uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/* What settling watches: the objects and their bindings, as one string. */
+static char *fingerprint(const struct srd_inventory *inv)
+{
+	struct json_object *o = srd_json_inventory(inv);
+	char *fp = NULL;
+
+	/* Problems may name transient states; everything else is the machine. */
+	json_object_object_del(o, "problems");
+	json_object_object_del(o, "notes");
+	fp = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return fp;
+}
+
 /*
- * A one-shot settle: wait until udev's queue is empty and the expected memdevs
- * and regions are present, at most TimeoutSec=.  (The daemon settles on
- * events instead.)  Returns true when it timed out.
+ * A one-shot settle, without events: CXL and DAX drivers probe
+ * asynchronously, so wait until udev's queue is empty, the inventory has not
+ * changed for QuietSec=, and the expected memdevs and regions are present; at
+ * most TimeoutSec=.  (The daemon settles on uevents instead.)  Returns true
+ * when it timed out.
  */
 static bool settle_once(const struct srd_policy *p)
 {
 	struct udev *udev = udev_new();
 	struct udev_queue *q = udev ? udev_queue_new(udev) : NULL;
-	uint64_t deadline = now_usec() + p->settle_timeout_usec;
+	uint64_t start = now_usec(), deadline = start + p->settle_timeout_usec, stable_since = start;
+	char *last = NULL;
 	bool timed_out = true;
 
 	for (;;) {
+		_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
 		bool quiet = !q || udev_queue_get_queue_is_empty(q);
-		bool counts = true;
+		char *fp = NULL;
 
-		if (p->expect_memdevs || p->expect_regions) {
-			_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
-
-			counts = srd_discover(&inv) == 0 && inv->n_memdevs >= p->expect_memdevs &&
-				 inv->n_regions >= p->expect_regions;
-		}
-		if (quiet && counts) {
+		if (srd_discover(&inv) == 0)
+			fp = fingerprint(inv);
+		if (!fp || !last || strcmp(fp, last) != 0)
+			stable_since = now_usec();
+		free(last);
+		last = fp;
+		if (quiet && inv && now_usec() - stable_since >= p->settle_quiet_usec &&
+		    inv->n_memdevs >= p->expect_memdevs && inv->n_regions >= p->expect_regions) {
 			timed_out = false;
 			break;
 		}
 		if (now_usec() >= deadline)
 			break;
-		usleep(100000);
+		usleep(200000);
 	}
+	free(last);
 	udev_queue_unref(q);
 	udev_unref(udev);
 	return timed_out;
@@ -427,8 +447,8 @@ static int run_once(void)
 			for (size_t i = 0; i < after->n_ranges; i++) {
 				char b[SRD_RANGE_FMT_MAX];
 
-				printf("  %-37s %s\n", srd_range_format(&after->ranges[i].range, b, sizeof(b)),
-				       srd_owner_to_string(after->ranges[i].owner));
+				printf("  %-37s %-8s %s\n", srd_range_format(&after->ranges[i].range, b, sizeof(b)),
+				       srd_owner_to_string(after->ranges[i].owner), after->ranges[i].reason);
 			}
 		}
 		printf("%s\n", ok ? (arg_dry_run ? "Dry run complete." : "Converged: the machine matches the verdict.")

@@ -77,7 +77,7 @@ for f in sorted(os.listdir(d)):
     if not f.endswith(".json") or f.startswith("scale-64"):
         continue
     for pol in json.load(open(os.path.join(d, f))).get("expect", {}).get("plan", {}):
-        print(f"{f[:-5]}:{pol}:srd.conf")
+        print(f"{f[:-5]}:{pol}:sim")
 P
 )
 # Plans that act on online memory need AllowOffline=yes.
@@ -88,8 +88,7 @@ cases="$cases cxl-devdax-6.12:strict:dax-system-ram"
 acting=()
 for c in $cases; do
 	IFS=: read -r name pol conf <<<"$c"
-	cfile=$src/conf/srd.conf
-	[ "$conf" != srd.conf ] && cfile=$src/tests/fixtures/conf/$conf.conf
+	cfile=$src/tests/fixtures/conf/$conf.conf
 	out=$tmp/$name.$pol.$conf
 	SETTLE=$(settle_of "$src/tests/platforms/$name.json") \
 		"$sim/live.sh" "$src/tests/platforms/$name.json" -- bash "$tmp/converge.sh" "$pol" "$cfile" "$out" 2>"$out.err"
@@ -111,8 +110,7 @@ if [ -n "${SRD_TEST_QUICK:-}" ]; then
 fi
 for c in "${acting[@]}"; do
 	IFS=: read -r name pol conf w <<<"$c"
-	cfile=$src/conf/srd.conf
-	[ "$conf" != srd.conf ] && cfile=$src/tests/fixtures/conf/$conf.conf
+	cfile=$src/tests/fixtures/conf/$conf.conf
 	for k in $(seq 1 "$w"); do
 		for f in "failnth $k EBUSY" "failnth $k EIO" "failnth $k ENXIO" "stallnth $k 1.5"; do
 			out=$tmp/$name.$pol.$k.${f%% *}.$(echo "$f" | awk '{print $3}')

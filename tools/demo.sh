@@ -28,5 +28,6 @@ echo
 echo "== srd --plan (the default policy, strict)"
 run build/daemon/srd --plan --config conf/srd.conf
 echo
-echo "== srd --plan --policy prefer-cxl"
-run build/daemon/srd --plan --config conf/srd.conf --policy prefer-cxl
+echo "== srd --once --policy prefer-cxl: settle, decide, act, re-read (the writes it made follow)"
+run bash -c 'build/daemon/srd --once --config conf/srd.conf --policy prefer-cxl --state-dir /run/srd; rc=$?
+	echo; echo "Stores the simulated kernel received (path value errno):"; cut -d" " -f2- "$SRD_SIM/log"; exit $rc'
