@@ -554,8 +554,13 @@ static enum srd_step_result do_region(struct actx *c, enum srd_action_kind kind,
 		r = cxl_region_enable(reg);
 		if (r < 0 || !cxl_region_is_enabled(reg))
 			return fail(c, r < 0 ? r : -ENXIO, "cxl_region_enable");
+		/* dax_cxl adds the dax device from its own probe, which may finish a
+		 * moment after the bind returns (seen on 7.2 under load). */
+		for (int i = 0; reprobe && !region_has_dax(name) && i < 50; i++)
+			usleep(100000);
 		if (reprobe && !region_has_dax(name))
-			return say(c, SRD_STEP_FAILED, "%s re-probed, but dax_cxl created no dax region", name);
+			return say(c, SRD_STEP_FAILED, "%s re-probed, but dax_cxl created no dax device within 5 s",
+				   name);
 		return say(c, SRD_STEP_DONE, "%s %s", name, reprobe ? "re-probed; dax region created" : "enabled");
 	}
 	default:
