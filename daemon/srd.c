@@ -206,6 +206,15 @@ static int run_check_config(void)
 	return 0;
 }
 
+/* Prints a JSON document and drops it. */
+static int print_json(struct json_object *o)
+{
+	int r = srd_json_print(o, stdout);
+
+	json_object_put(o);
+	return r;
+}
+
 static int run_inventory(void)
 {
 	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
@@ -214,13 +223,8 @@ static int run_inventory(void)
 	r = discover(&inv);
 	if (r < 0)
 		return r;
-	if (arg_json) {
-		struct json_object *o = srd_json_inventory(inv);
-
-		r = srd_json_print(o, stdout);
-		json_object_put(o);
-		return r;
-	}
+	if (arg_json)
+		return print_json(srd_json_inventory(inv));
 	srd_print_inventory(inv, stdout);
 	return 0;
 }
@@ -244,13 +248,8 @@ static int run_plan(void)
 		fprintf(stderr, "srd: failed to decide: %s\n", strerror(-r));
 		return r;
 	}
-	if (arg_json) {
-		struct json_object *o = srd_json_decision(d, inv);
-
-		r = srd_json_print(o, stdout);
-		json_object_put(o);
-		return r;
-	}
+	if (arg_json)
+		return print_json(srd_json_decision(d, inv));
 	srd_print_decision(d, stdout);
 	return 0;
 }
@@ -432,8 +431,7 @@ static int run_once(void)
 		json_object_object_add(o_json, "unconverged", bad);
 		json_object_object_add(o_json, "converged", json_object_new_boolean(ok));
 		json_object_object_add(o_json, "final", srd_json_inventory(after));
-		srd_json_print(o_json, stdout);
-		json_object_put(o_json);
+		print_json(o_json);
 	} else {
 		if (res.interrupted[0])
 			printf("note: %s; converging from a fresh inventory\n", res.interrupted);
