@@ -42,7 +42,12 @@ echo "$fault" > $SRD_SIM/faults
 if [ "${fault%% *}" = stallnth ]; then
 	$SRD --once --json --policy $pol --config $conf --state-dir /run/srd > $out.1.json 2>/dev/null &
 	pid=$!
-	sleep 0.8
+	# Kill it once it is carrying out the plan (its progress record says so),
+	# never on a timer: the store stalled on is at or after that point.
+	for i in $(seq 200); do
+		grep -qE '"finished": *false' /run/srd/progress.json 2>/dev/null && break
+		sleep 0.05
+	done
 	kill -9 $pid; wait $pid 2>/dev/null
 	echo killed > $out.1.rc
 else
