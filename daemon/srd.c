@@ -190,6 +190,20 @@ static int discover(struct srd_inventory **ret)
 	return r;
 }
 
+/* Reads the inventory and decides; says why on failure. */
+static int discover_and_decide(const struct srd_policy *p, const struct srd_decide_input *in,
+			       struct srd_inventory **ret_inv, struct srd_decision **ret_d)
+{
+	int r = discover(ret_inv);
+
+	if (r < 0)
+		return r;
+	r = srd_decide(*ret_inv, p, in, ret_d);
+	if (r < 0)
+		fprintf(stderr, "srd: failed to decide: %s\n", strerror(-r));
+	return r;
+}
+
 static int run_check_config(void)
 {
 	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
@@ -240,14 +254,9 @@ static int run_plan(void)
 	r = load_policy(&p);
 	if (r < 0)
 		return r;
-	r = discover(&inv);
+	r = discover_and_decide(p, &in, &inv, &d);
 	if (r < 0)
 		return r;
-	r = srd_decide(inv, p, &in, &d);
-	if (r < 0) {
-		fprintf(stderr, "srd: failed to decide: %s\n", strerror(-r));
-		return r;
-	}
 	if (arg_json)
 		return print_json(srd_json_decision(d, inv));
 	srd_print_decision(d, stdout);
@@ -383,14 +392,9 @@ static int run_once(void)
 	o.allow_offline = p->allow_offline;
 	in.settle_timed_out = settle_once(p);
 	in.now_usec = now_usec();
-	r = discover(&inv);
+	r = discover_and_decide(p, &in, &inv, &d);
 	if (r < 0)
 		return r;
-	r = srd_decide(inv, p, &in, &d);
-	if (r < 0) {
-		fprintf(stderr, "srd: failed to decide: %s\n", strerror(-r));
-		return r;
-	}
 	if (!arg_json) {
 		srd_print_decision(d, stdout);
 		printf("\n%s:\n", arg_dry_run ? "Dry run, the writes srd would make" : "Applying");

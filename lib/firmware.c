@@ -48,7 +48,7 @@ int srd_memmap_load(const char *dir, struct srd_memmap_entry **ret, size_t *ret_
 		    bool *ret_present, struct srd_error *err)
 {
 	_cleanup_free_ struct srd_memmap_entry *v = NULL;
-	size_t n = 0, alloc = 0;
+	size_t n = 0;
 	struct dirent *de;
 	DIR *d;
 	int r = 0;
@@ -85,16 +85,9 @@ int srd_memmap_load(const char *dir, struct srd_memmap_entry **ret, size_t *ret_
 			r = srd_error_set(err, r, "%s: %s", path, strerror(-r));
 			break;
 		}
-		if (n == alloc) {
-			size_t na = alloc ? alloc * 2 : 32;
-			struct srd_memmap_entry *p = realloc(v, na * sizeof(*v));
-
-			if (!p) {
-				r = -ENOMEM;
-				break;
-			}
-			v = p;
-			alloc = na;
+		if (srd_grow((void **)&v, n, sizeof(*v)) < 0) {
+			r = -ENOMEM;
+			break;
 		}
 		r = srd_memmap_parse_entry(s, e, t, origin, &v[n], err);
 		if (r < 0)
@@ -192,25 +185,17 @@ static int parse_type(const char *s, uint64_t *ret)
 	return (int)(p - s);
 }
 
-static int push_sr(struct srd_cmdline_sr **v, size_t *n, size_t *alloc,
-		   const struct srd_cmdline_sr *sr)
+static int push_sr(struct srd_cmdline_sr **v, size_t *n, const struct srd_cmdline_sr *sr)
 {
-	if (*n == *alloc) {
-		size_t na = *alloc ? *alloc * 2 : 8;
-		struct srd_cmdline_sr *p = realloc(*v, na * sizeof(**v));
-
-		if (!p)
-			return -ENOMEM;
-		*v = p;
-		*alloc = na;
-	}
+	if (srd_grow((void **)v, *n, sizeof(**v)) < 0)
+		return -ENOMEM;
 	(*v)[(*n)++] = *sr;
 	return 0;
 }
 
 /* One item of a memmap= list, NUL-terminated. */
 static int parse_memmap_one(const char *item, const char *origin, struct srd_cmdline_sr **v,
-			    size_t *n, size_t *alloc, struct srd_error *err)
+			    size_t *n, struct srd_error *err)
 {
 	uint64_t size, start, from = 0, to = 0;
 	const char *p = item;
@@ -266,7 +251,7 @@ static int parse_memmap_one(const char *item, const char *origin, struct srd_cmd
 	if (srd_range_from_size(start, size, &sr.range) < 0)
 		return srd_error_set(err, -ERANGE, "%s: memmap=%s: range past the top of memory",
 				     origin, item);
-	return push_sr(v, n, alloc, &sr);
+	return push_sr(v, n, &sr);
 }
 
 int srd_cmdline_parse(const char *buf, size_t len, const char *origin,
@@ -274,7 +259,7 @@ int srd_cmdline_parse(const char *buf, size_t len, const char *origin,
 {
 	_cleanup_free_ struct srd_cmdline_sr *v = NULL;
 	_cleanup_free_ char *word = NULL;
-	size_t n = 0, alloc = 0, i = 0;
+	size_t n = 0, i = 0;
 
 	if (len > 65536)
 		return srd_error_set(err, -EFBIG, "%s: longer than 64 KiB", origin);
@@ -311,7 +296,7 @@ int srd_cmdline_parse(const char *buf, size_t len, const char *origin,
 		if (word[7] == '\0')
 			return srd_error_set(err, -EINVAL, "%s: empty memmap=", origin);
 		for (item = strtok_r(word + 7, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-			int r = parse_memmap_one(item, origin, &v, &n, &alloc, err);
+			int r = parse_memmap_one(item, origin, &v, &n, err);
 
 			if (r < 0)
 				return r;

@@ -252,14 +252,6 @@ int srd_inventory_note(struct srd_inventory *inv, const char *fmt, ...)
 	return r;
 }
 
-int srd_inventory_window_of(const struct srd_inventory *inv, const struct srd_range *r)
-{
-	for (size_t i = 0; i < inv->n_windows; i++)
-		if (srd_range_contains(&inv->windows[i].range, r))
-			return (int)i;
-	return -1;
-}
-
 const struct srd_region *srd_inventory_region(const struct srd_inventory *inv, const char *name)
 {
 	for (size_t i = 0; i < inv->n_regions; i++)

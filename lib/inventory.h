@@ -232,9 +232,6 @@ static inline bool srd_inventory_complete(const struct srd_inventory *inv)
  */
 int srd_inventory_derive(struct srd_inventory *inv);
 
-/* Index of the window containing r entirely, or -1. */
-int srd_inventory_window_of(const struct srd_inventory *inv, const struct srd_range *r);
-
 /* Region/memdev lookups by name; NULL when absent. */
 const struct srd_region *srd_inventory_region(const struct srd_inventory *inv, const char *name);
 const struct srd_memdev *srd_inventory_memdev(const struct srd_inventory *inv, const char *name);
