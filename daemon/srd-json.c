@@ -247,7 +247,8 @@ struct json_object *srd_json_decision(const struct srd_decision *d, const struct
 		json_object_object_add(x, "sources", sources(r->sources));
 		json_object_object_add(x, "owner", json_object_new_string(srd_owner_to_string(r->owner)));
 		json_object_object_add(x, "decided", json_object_new_string(srd_target_to_string(r->target)));
-		json_object_object_add(x, "excluded", json_object_new_boolean(r->excluded));
+		json_object_object_add(x, "excluded", json_object_new_boolean(r->excluded && !r->held));
+		json_object_object_add(x, "held", json_object_new_boolean(r->held));
 		json_object_object_add(x, "blocked", json_object_new_boolean(r->blocked));
 		json_object_object_add(x, "reason", json_object_new_string(r->reason));
 		json_object_array_add(a, x);

@@ -98,7 +98,7 @@ void srd_print_decision(const struct srd_decision *d, FILE *f)
 
 		fprintf(f, "  %-37s now %-8s -> %-9s%s\n", srd_range_format(&r->range, b, sizeof(b)),
 			srd_owner_to_string(r->owner), srd_target_to_string(r->target),
-			r->blocked ? " BLOCKED" : r->excluded ? " excluded" : "");
+			r->blocked ? " BLOCKED" : r->held ? " held" : r->excluded ? " excluded" : "");
 		fprintf(f, "      %s\n", r->reason);
 	}
 	for (size_t i = 0; i < d->n_innocent; i++)

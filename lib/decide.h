@@ -59,6 +59,7 @@ struct srd_range_decision {
 	unsigned sources;
 	bool excluded;
 	bool blocked; /* the policy's owner cannot be given safely; left unchanged */
+	bool held;    /* its owner changed by hand since srd's last pass: left alone */
 	char reason[384];
 };
 
@@ -68,6 +69,13 @@ struct srd_decide_input {
 	bool settle_timed_out;	/* expected devices did not appear in time */
 	bool cxl_probe_failed;	/* a CXL driver failed to probe */
 	const char *policy_override; /* --policy NAME: replaces Mode= (NULL: none) */
+	/*
+	 * Ranges whose owner changed since srd's last pass without srd (an
+	 * administrator's region, an unbound driver): left as they are, like
+	 * excluded ones, unless the policy says Reassert=yes.
+	 */
+	const struct srd_range *hold;
+	size_t n_hold;
 };
 
 struct srd_decision {

@@ -299,11 +299,13 @@ enum section {
 	SEC_CXL,
 	SEC_HMEM,
 	SEC_MATCH,
+	SEC_REPORT,
 };
 
 static const char *const section_names[] = {
 	[SEC_POLICY] = "Policy", [SEC_SETTLE] = "Settle", [SEC_EXCLUDE] = "Exclude",
 	[SEC_CXL] = "CXL",	 [SEC_HMEM] = "HMEM",	  [SEC_MATCH] = "Match",
+	[SEC_REPORT] = "Report",
 };
 
 struct parse_state {
@@ -476,16 +478,28 @@ static int assign_policy(struct parse_state *st, const char *key, const char *v)
 	if (strcmp(key, "Teardown") == 0)
 		return SET_ENUM(st, key, v, teardown_names, _SRD_TEARDOWN_MAX, p->teardown,
 				&p->teardown_origin);
-	if (strcmp(key, "AllowOffline") == 0) {
+	if (strcmp(key, "AllowOffline") == 0 || strcmp(key, "Reassert") == 0) {
 		bool b;
 
 		if (parse_bool(v, &b) < 0)
-			return BAD(st, "%s:%u: AllowOffline=%s: expected yes or no", st->origin, st->line, v);
+			return BAD(st, "%s:%u: %s=%s: expected yes or no", st->origin, st->line, key, v);
 		if (st->apply)
-			p->allow_offline = b;
+			*(key[0] == 'A' ? &p->allow_offline : &p->reassert) = b;
 		return 0;
 	}
 	return 1;
+}
+
+static int assign_report(struct parse_state *st, const char *key, const char *v)
+{
+	if (strcmp(key, "MetricsFile") != 0)
+		return 1;
+	if (*v && (v[0] != '/' || strlen(v) >= sizeof(st->p->metrics_file)))
+		return BAD(st, "%s:%u: MetricsFile=%s: expected an absolute path (or nothing)",
+			   st->origin, st->line, v);
+	if (st->apply)
+		snprintf(st->p->metrics_file, sizeof(st->p->metrics_file), "%s", v);
+	return 0;
 }
 
 /* A [Match] key narrows the scope: every key must match for the scope to apply. */
@@ -584,6 +598,9 @@ static int parse_line(struct parse_state *st, char *line)
 		break;
 	case SEC_MATCH:
 		r = assign_match(st, key, v);
+		break;
+	case SEC_REPORT:
+		r = assign_report(st, key, v);
 		break;
 	default:
 		r = 1;

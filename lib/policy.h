@@ -84,6 +84,7 @@ struct srd_policy {
 	enum srd_fallback fallback;
 	enum srd_teardown teardown;
 	bool allow_offline; /* may offline online memory to carry out a hand-off */
+	bool reassert;	    /* later passes may undo what changed by hand since srd's last one */
 	struct srd_origin mode_origin, fallback_origin, teardown_origin;
 
 	uint64_t settle_quiet_usec;
@@ -100,6 +101,9 @@ struct srd_policy {
 	size_t n_exclude_pci;
 
 	struct srd_dax_policy dax_cxl, dax_hmem;
+
+	/* [Report]: the node_exporter textfile rewritten after each decision ("": none). */
+	char metrics_file[256];
 
 	/* Files that were read, in order, for reports. */
 	char **files;

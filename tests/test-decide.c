@@ -458,6 +458,37 @@ TEST(test_determinism_and_override)
 	srd_policy_free(pol);
 }
 
+TEST(test_held_ranges)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("6.12.0", W0, 4 * GiB);
+	struct srd_range held = R(W0, W0 + 256 * MiB - 1);
+	struct srd_decide_input in = { .hold = &held, .n_hold = 1 };
+	struct srd_decision *d;
+
+	/* dax_hmem holds two ranges over disabled committed regions; an
+	 * administrator gave the first to dax_hmem by hand since srd's last pass.
+	 * prefer-cxl moves only the second, unless Reassert=yes. */
+	sr(inv, W0, W0 + 256 * MiB - 1);
+	sr(inv, W0 + GiB, W0 + GiB + 256 * MiB - 1);
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, false, 1);
+	region(inv, "region1", W0 + GiB, W0 + GiB + 256 * MiB - 1, true, false, 2);
+	dax(inv, "dax0.0", SRD_DAX_HMEM, "hmem.0", W0, W0 + 256 * MiB - 1, "device_dax");
+	dax(inv, "dax1.0", SRD_DAX_HMEM, "hmem.1", W0 + GiB, W0 + GiB + 256 * MiB - 1, "device_dax");
+	d = expect(inv, pol, "prefer-cxl", &in, "cxl", "unchanged cxl",
+		   "release-hmem hmem.1; enable-region region1");
+	CHECK(d->ranges[0].held && !d->ranges[1].held);
+	CHECK_CONTAINS(d->ranges[0].reason, "Reassert=no");
+	srd_decision_free(d);
+	/* strict counts only the ranges it may move: the held one does not decide. */
+	EXPECT(inv, pol, "strict", &in, "cxl", "unchanged cxl", "release-hmem hmem.1; enable-region region1");
+	pol->reassert = true;
+	EXPECT(inv, pol, "prefer-cxl", &in, "cxl", "cxl cxl",
+	       "release-hmem hmem.0; release-hmem hmem.1; enable-region region0; enable-region region1");
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
 int main(void)
 {
 	RUN(test_worked_example);
@@ -473,5 +504,6 @@ int main(void)
 	RUN(test_refusals);
 	RUN(test_online_memory_and_dax_policy);
 	RUN(test_determinism_and_override);
+	RUN(test_held_ranges);
 	return 0;
 }

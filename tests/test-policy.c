@@ -51,10 +51,11 @@ TEST(test_full)
 		fprintf(stderr, "%s\n", errs[i]);
 	CHECK(n == 0 && p);
 	CHECK(p->mode == SRD_MODE_PREFER_CXL); /* the matching [Match] scope wins */
-	CHECK_CONTAINS(p->mode_origin.where, "good-full.conf:32");
+	CHECK_CONTAINS(p->mode_origin.where, "good-full.conf:36");
 	CHECK(p->fallback == SRD_FALLBACK_KEEP);
 	CHECK(p->teardown == SRD_TEARDOWN_DESTROY);
-	CHECK(p->allow_offline);
+	CHECK(p->allow_offline && p->reassert);
+	CHECK_STREQ(p->metrics_file, "/var/lib/node-exporter/srd.prom");
 	CHECK(p->settle_quiet_usec == 500000);
 	CHECK(p->settle_timeout_usec == 120000000);
 	CHECK(p->expect_memdevs == 4 && p->expect_regions == 2);
