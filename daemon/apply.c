@@ -88,6 +88,8 @@ static int write_attr(struct actx *c, const char *path, const char *value)
 	else if ((size_t)n != l)
 		r = -EIO;
 	close(fd);
+	if (c->o->on_write)
+		c->o->on_write(c->o->userdata, path, value, r);
 	return r;
 }
 
@@ -849,6 +851,8 @@ int srd_apply(const struct srd_decision *d, const struct srd_inventory *inv,
 		if (o->out && !o->dry_run)
 			fprintf(o->out, "%s %s %s: %s\n", srd_action_to_string(a->kind), a->target,
 				srd_step_result_to_string(c.step->result), c.step->message);
+		if (o->on_step)
+			o->on_step(o->userdata, a, c.step, false);
 	}
 	if (first_error && !o->dry_run)
 		for (size_t i = d->n_actions; i-- > 0;) {
@@ -860,6 +864,8 @@ int srd_apply(const struct srd_decision *d, const struct srd_inventory *inv,
 			if (o->out)
 				fprintf(o->out, "rollback %s %s: %s\n", srd_action_to_string(d->actions[i].kind),
 					d->actions[i].target, ret->steps[i].rollback);
+			if (o->on_step)
+				o->on_step(o->userdata, &d->actions[i], c.step, true);
 		}
 	write_progress(o, d, ret, d->n_actions, true);
 	return first_error;

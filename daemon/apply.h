@@ -11,12 +11,23 @@
 
 #include "decide.h"
 
+struct srd_step;
+
 struct srd_apply_opts {
 	bool dry_run;	       /* print the writes, make none */
 	FILE *out;	       /* where the dry run and progress lines go (may be NULL) */
 	const char *state_dir; /* progress record directory; NULL: none */
 	bool allow_offline;    /* the policy's AllowOffline= */
 	enum srd_online online_cxl, online_hmem;
+	/*
+	 * Observers (may be NULL): every store with its result (0 or negative
+	 * errno), each action when it ends, and each undo.  The daemon journals
+	 * them and pets its watchdog; they must not write sysfs.
+	 */
+	void (*on_write)(void *userdata, const char *path, const char *value, int error);
+	void (*on_step)(void *userdata, const struct srd_action *a, const struct srd_step *st,
+			bool undo);
+	void *userdata;
 };
 
 enum srd_step_result {

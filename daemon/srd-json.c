@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "srd-json.h"
 
@@ -278,6 +279,101 @@ struct json_object *srd_json_decision(const struct srd_decision *d, const struct
 		json_object_array_add(a, json_object_new_string(d->innocent[i]));
 	json_object_object_add(o, "untouched_regions", a);
 	return o;
+}
+
+static void add_unconverged(const struct srd_range_decision *want, enum srd_owner wanted,
+			    const struct srd_sr_range *now, void *userdata)
+{
+	struct json_object *x = json_object_new_object();
+	char b[SRD_RANGE_FMT_MAX];
+
+	json_object_object_add(x, "range", json_object_new_string(srd_range_format(&want->range, b, sizeof(b))));
+	json_object_object_add(x, "wanted", json_object_new_string(srd_owner_to_string(wanted)));
+	json_object_object_add(x, "owner", json_object_new_string(now ? srd_owner_to_string(now->owner) : "gone"));
+	json_object_array_add(userdata, x);
+}
+
+struct json_object *srd_json_unconverged(const struct srd_decision *d, const struct srd_inventory *after)
+{
+	struct json_object *a = json_object_new_array();
+
+	srd_decision_converged(d, after, add_unconverged, a);
+	return a;
+}
+
+static void add_setting(struct json_object *o, const char *key, const char *value,
+			const struct srd_origin *origin)
+{
+	struct json_object *x = json_object_new_object();
+
+	json_object_object_add(x, "value", json_object_new_string(value));
+	json_object_object_add(x, "origin", json_object_new_string(origin ? origin->where : ""));
+	json_object_object_add(o, key, x);
+}
+
+struct json_object *srd_json_policy(const struct srd_policy *p)
+{
+	struct json_object *o = json_object_new_object(), *ex = json_object_new_array();
+	char b[SRD_RANGE_FMT_MAX], n[64];
+
+	add_setting(o, "mode", srd_mode_to_string(p->mode), &p->mode_origin);
+	add_setting(o, "fallback", srd_fallback_to_string(p->fallback), &p->fallback_origin);
+	add_setting(o, "teardown", srd_teardown_to_string(p->teardown), &p->teardown_origin);
+	json_object_object_add(o, "allow_offline", json_object_new_boolean(p->allow_offline));
+	json_object_object_add(o, "reassert", json_object_new_boolean(p->reassert));
+	snprintf(n, sizeof(n), "%" PRIu64 "ms", p->settle_quiet_usec / 1000);
+	add_setting(o, "quiet", n, &p->quiet_origin);
+	snprintf(n, sizeof(n), "%" PRIu64 "ms", p->settle_timeout_usec / 1000);
+	add_setting(o, "timeout", n, &p->timeout_origin);
+	json_object_object_add(o, "expect_memdevs", json_object_new_int(p->expect_memdevs));
+	json_object_object_add(o, "expect_regions", json_object_new_int(p->expect_regions));
+	for (size_t i = 0; i < p->n_exclude_ranges; i++) {
+		struct json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "range", json_object_new_string(srd_range_format(&p->exclude_ranges[i].range, b, sizeof(b))));
+		json_object_object_add(x, "origin", json_object_new_string(p->exclude_ranges[i].origin.where));
+		json_object_array_add(ex, x);
+	}
+	for (size_t i = 0; i < p->n_exclude_serials; i++) {
+		struct json_object *x = json_object_new_object();
+
+		snprintf(n, sizeof(n), "0x%" PRIx64, p->exclude_serials[i].serial);
+		json_object_object_add(x, "serial", json_object_new_string(n));
+		json_object_object_add(x, "origin", json_object_new_string(p->exclude_serials[i].origin.where));
+		json_object_array_add(ex, x);
+	}
+	for (size_t i = 0; i < p->n_exclude_pci; i++) {
+		struct json_object *x = json_object_new_object();
+
+		snprintf(n, sizeof(n), "%04x:%04x", p->exclude_pci[i].vendor, p->exclude_pci[i].device);
+		json_object_object_add(x, "pci_device", json_object_new_string(n));
+		json_object_object_add(x, "origin", json_object_new_string(p->exclude_pci[i].origin.where));
+		json_object_array_add(ex, x);
+	}
+	json_object_object_add(o, "exclude", ex);
+	for (int k = 0; k < 2; k++) {
+		const struct srd_dax_policy *dp = k ? &p->dax_hmem : &p->dax_cxl;
+		struct json_object *x = json_object_new_object();
+
+		add_setting(x, "dax_mode", srd_dax_mode_to_string(dp->mode), &dp->mode_origin);
+		add_setting(x, "online", srd_online_to_string(dp->online), &dp->online_origin);
+		json_object_object_add(o, k ? "hmem" : "cxl", x);
+	}
+	json_object_object_add(o, "metrics_file", json_object_new_string(p->metrics_file));
+	json_object_object_add(o, "files", strv(p->files, p->n_files));
+	return o;
+}
+
+char *srd_json_fingerprint(const struct srd_inventory *inv)
+{
+	struct json_object *o = srd_json_inventory(inv);
+	char *fp;
+
+	json_object_object_del(o, "problems");
+	json_object_object_del(o, "notes");
+	fp = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return fp;
 }
 
 int srd_json_print(struct json_object *o, FILE *f)

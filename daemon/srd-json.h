@@ -7,12 +7,27 @@
 
 #include <json-c/json.h>
 
+#include "apply.h"
 #include "decide.h"
 #include "inventory.h"
+#include "policy.h"
 
 struct json_object *srd_json_inventory(const struct srd_inventory *inv);
 struct json_object *srd_json_decision(const struct srd_decision *d, const struct srd_inventory *inv);
 struct json_object *srd_json_hex(uint64_t v);
 /* {"start","end","size"} of a range. */
 void srd_json_add_range(struct json_object *o, const struct srd_range *r);
+/* What one run of the plan did: {"steps": [...], "dry_run", "interrupted"} (srd-json-apply.c). */
+struct json_object *srd_json_apply(const struct srd_decision *d, const struct srd_apply_result *res,
+				   bool dry_run);
+/* The ranges of d that the re-read inventory does not match: [{"range","wanted","owner"}]. */
+struct json_object *srd_json_unconverged(const struct srd_decision *d, const struct srd_inventory *after);
+/* The effective policy, every setting with where it came from. */
+struct json_object *srd_json_policy(const struct srd_policy *p);
+/*
+ * What settling and re-evaluation compare: the machine's objects and their
+ * bindings as one string (problems and notes left out: they may name
+ * transient states).  NULL when out of memory.
+ */
+char *srd_json_fingerprint(const struct srd_inventory *inv);
 int srd_json_print(struct json_object *o, FILE *f);

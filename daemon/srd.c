@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * srd: the command line of the Soft Reserved daemon.  Parses arguments and
- * runs one job: print the inventory, check the configuration, or decide and
- * print the plan.  Every fact and decision comes from lib/; this file only
+ * srd: the Soft Reserved daemon's entry point.  Without a job it runs the
+ * daemon (srd-manager.c); the jobs print the inventory, check the
+ * configuration, decide and print the plan, or run one pass in the
+ * foreground.  Every fact and decision comes from lib/; this file only
  * chooses and formats.
  */
 #include <getopt.h>
@@ -19,16 +20,20 @@
 #include "discover.h"
 #include "policy.h"
 #include "srd-json.h"
+#include "srd-log.h"
+#include "srd-manager.h"
 #include "srd-print.h"
 
 static bool arg_json;
 static bool arg_dry_run;
+static bool arg_debug;
 static const char *arg_config;
 static const char *arg_policy;
 static const char *arg_state_dir = "/run/srd";
 
 enum job {
 	JOB_NONE,
+	JOB_DAEMON,
 	JOB_INVENTORY,
 	JOB_PLAN,
 	JOB_CHECK_CONFIG,
@@ -38,8 +43,9 @@ static enum job arg_job = JOB_NONE;
 
 static void help(void)
 {
-	printf("Usage: srd [OPTIONS] JOB\n\n"
-	       "Decides who owns CXL Soft Reserved memory: the CXL region driver or dax_hmem.\n\n"
+	printf("Usage: srd [OPTIONS] [JOB]\n\n"
+	       "Decides who owns CXL Soft Reserved memory: the CXL region driver or dax_hmem.\n"
+	       "Without a job, runs as the daemon (srd.service); srdctl talks to it.\n\n"
 	       "Jobs:\n"
 	       "     --inventory      Print what this machine has (read-only)\n"
 	       "     --plan           Decide by the policy and print the plan (read-only)\n"
@@ -54,7 +60,8 @@ static void help(void)
 	       "     --policy NAME    Override Mode= (strict, per-range, prefer-cxl,\n"
 	       "                      prefer-hmem, audit)\n"
 	       "     --dry-run        With --once: print the writes, make none\n"
-	       "     --state-dir DIR  Progress record directory (default /run/srd)\n",
+	       "     --state-dir DIR  Progress record directory (default /run/srd)\n"
+	       "     --debug          The daemon logs every event and state change\n",
 	       SRD_SYSCONFDIR "/srd");
 }
 
@@ -81,6 +88,7 @@ static int parse_argv(int argc, char *argv[])
 		ARG_ONCE,
 		ARG_DRY_RUN,
 		ARG_STATE_DIR,
+		ARG_DEBUG,
 	};
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -94,6 +102,7 @@ static int parse_argv(int argc, char *argv[])
 		{ "once", no_argument, NULL, ARG_ONCE },
 		{ "dry-run", no_argument, NULL, ARG_DRY_RUN },
 		{ "state-dir", required_argument, NULL, ARG_STATE_DIR },
+		{ "debug", no_argument, NULL, ARG_DEBUG },
 		{}
 	};
 	int c, r = 0;
@@ -127,6 +136,9 @@ static int parse_argv(int argc, char *argv[])
 		case ARG_STATE_DIR:
 			arg_state_dir = optarg;
 			break;
+		case ARG_DEBUG:
+			arg_debug = true;
+			break;
 		case ARG_CONFIG:
 			arg_config = optarg;
 			break;
@@ -148,8 +160,10 @@ static int parse_argv(int argc, char *argv[])
 		fprintf(stderr, "srd: unexpected argument '%s'\n", argv[optind]);
 		return -EINVAL;
 	}
-	if (arg_job == JOB_NONE) {
-		fprintf(stderr, "srd: no job given (try --inventory, --plan, or --help)\n");
+	if (arg_job == JOB_NONE)
+		arg_job = JOB_DAEMON;
+	if (arg_job == JOB_DAEMON && (arg_json || arg_policy)) {
+		fprintf(stderr, "srd: --json and --policy go with a job; the daemon follows the configuration\n");
 		return -EINVAL;
 	}
 	if (arg_dry_run && arg_job != JOB_ONCE) {
@@ -271,20 +285,6 @@ static uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-/* What settling watches: the objects and their bindings, as one string. */
-static char *fingerprint(const struct srd_inventory *inv)
-{
-	struct json_object *o = srd_json_inventory(inv);
-	char *fp = NULL;
-
-	/* Problems may name transient states; everything else is the machine. */
-	json_object_object_del(o, "problems");
-	json_object_object_del(o, "notes");
-	fp = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	json_object_put(o);
-	return fp;
-}
-
 /*
  * A one-shot settle, without events: CXL and DAX drivers probe
  * asynchronously, so wait until udev's queue is empty, the inventory has not
@@ -306,7 +306,7 @@ static bool settle_once(const struct srd_policy *p)
 		char *fp = NULL;
 
 		if (srd_discover(&inv) == 0)
-			fp = fingerprint(inv);
+			fp = srd_json_fingerprint(inv);
 		if (!fp || !last || strcmp(fp, last) != 0)
 			stable_since = now_usec();
 		free(last);
@@ -326,49 +326,13 @@ static bool settle_once(const struct srd_policy *p)
 	return timed_out;
 }
 
-/*
- * Every range srd decided an owner for has it now.  CXL's ranges need no
- * dax_hmem share and some CXL share (prefer-cxl may give CXL a range its
- * regions decode only in part); dax_hmem's must be dax_hmem's alone.  audit
- * changes nothing, so there is nothing to converge.
- */
-static bool converged(const struct srd_decision *d, const struct srd_inventory *after,
-		      struct json_object *report)
+static void print_unconverged(const struct srd_range_decision *want, enum srd_owner wanted,
+			      const struct srd_sr_range *now, void *userdata)
 {
-	bool ok = true;
+	char b[SRD_RANGE_FMT_MAX];
 
-	if (d->mode == SRD_MODE_AUDIT)
-		return true;
-	for (size_t i = 0; i < d->n_ranges; i++) {
-		const struct srd_range_decision *r = &d->ranges[i];
-		enum srd_owner want;
-		const struct srd_sr_range *u = NULL;
-		char b[SRD_RANGE_FMT_MAX];
-
-		if (r->target == SRD_TARGET_UNCHANGED)
-			continue;
-		want = r->target == SRD_TARGET_CXL ? SRD_OWNER_CXL : SRD_OWNER_HMEM;
-		for (size_t k = 0; k < after->n_ranges; k++)
-			if (srd_range_equal(&after->ranges[k].range, &r->range))
-				u = &after->ranges[k];
-		if (u && want == SRD_OWNER_CXL && u->hmem_bytes == 0 && u->cxl_bytes > 0)
-			continue;
-		if (u && want == SRD_OWNER_HMEM && u->owner == SRD_OWNER_HMEM)
-			continue;
-		ok = false;
-		if (report) {
-			struct json_object *x = json_object_new_object();
-
-			json_object_object_add(x, "range", json_object_new_string(srd_range_format(&r->range, b, sizeof(b))));
-			json_object_object_add(x, "wanted", json_object_new_string(srd_owner_to_string(want)));
-			json_object_object_add(x, "owner", json_object_new_string(u ? srd_owner_to_string(u->owner) : "gone"));
-			json_object_array_add(report, x);
-		} else {
-			fprintf(stderr, "srd: %s: wanted %s, owner is %s\n", srd_range_format(&r->range, b, sizeof(b)),
-				srd_owner_to_string(want), u ? srd_owner_to_string(u->owner) : "gone");
-		}
-	}
-	return ok;
+	fprintf(stderr, "srd: %s: wanted %s, owner is %s\n", srd_range_format(&want->range, b, sizeof(b)),
+		srd_owner_to_string(wanted), now ? srd_owner_to_string(now->owner) : "gone");
 }
 
 static int run_once(void)
@@ -411,28 +375,11 @@ static int run_once(void)
 		return r;
 	}
 	if (arg_json) {
-		struct json_object *o_json = json_object_new_object(), *steps = json_object_new_array(),
-				   *bad = json_object_new_array();
+		struct json_object *o_json = srd_json_apply(d, &res, arg_dry_run);
 
 		json_object_object_add(o_json, "decision", srd_json_decision(d, inv));
-		for (size_t i = 0; i < res.n_steps; i++) {
-			struct json_object *x = json_object_new_object();
-
-			json_object_object_add(x, "action", json_object_new_string(srd_action_to_string(d->actions[i].kind)));
-			json_object_object_add(x, "target", json_object_new_string(d->actions[i].target));
-			json_object_object_add(x, "result", json_object_new_string(srd_step_result_to_string(res.steps[i].result)));
-			json_object_object_add(x, "message", json_object_new_string(res.steps[i].message));
-			json_object_object_add(x, "rolled_back", json_object_new_boolean(res.steps[i].rolled_back));
-			if (res.steps[i].rollback[0])
-				json_object_object_add(x, "rollback", json_object_new_string(res.steps[i].rollback));
-			json_object_array_add(steps, x);
-		}
-		json_object_object_add(o_json, "steps", steps);
-		json_object_object_add(o_json, "dry_run", json_object_new_boolean(arg_dry_run));
-		if (res.interrupted[0])
-			json_object_object_add(o_json, "interrupted", json_object_new_string(res.interrupted));
-		ok = arg_dry_run ? ra == 0 : ra == 0 && converged(d, after, bad);
-		json_object_object_add(o_json, "unconverged", bad);
+		ok = arg_dry_run ? ra == 0 : ra == 0 && srd_decision_converged(d, after, NULL, NULL);
+		json_object_object_add(o_json, "unconverged", srd_json_unconverged(d, after));
 		json_object_object_add(o_json, "converged", json_object_new_boolean(ok));
 		json_object_object_add(o_json, "final", srd_json_inventory(after));
 		print_json(o_json);
@@ -443,7 +390,7 @@ static int run_once(void)
 			printf("Nothing applied: %s\n", d->refusal);
 		else if (d->n_actions == 0)
 			printf("Nothing to do.\n");
-		ok = arg_dry_run ? ra == 0 : ra == 0 && converged(d, after, NULL);
+		ok = arg_dry_run ? ra == 0 : ra == 0 && srd_decision_converged(d, after, print_unconverged, NULL);
 		if (!arg_dry_run) {
 			printf("\nAfter:\n");
 			for (size_t i = 0; i < after->n_ranges; i++) {
@@ -460,6 +407,19 @@ static int run_once(void)
 	if (ra < 0 && !arg_json)
 		fprintf(stderr, "srd: applying the plan stopped: %s\n", strerror(-ra));
 	return ok ? 0 : -EIO;
+}
+
+static int run_daemon(void)
+{
+	_cleanup_(srd_manager_freep) struct srd_manager *m = NULL;
+	struct srd_manager_options o = { .config = arg_config, .state_dir = arg_state_dir };
+	int r;
+
+	srd_log_set_max_priority(arg_debug ? LOG_DEBUG : LOG_INFO);
+	r = srd_manager_new(&o, &m);
+	if (r < 0)
+		return r;
+	return srd_manager_run(m);
 }
 
 int main(int argc, char *argv[])
@@ -481,6 +441,9 @@ int main(int argc, char *argv[])
 		break;
 	case JOB_ONCE:
 		r = run_once();
+		break;
+	case JOB_DAEMON:
+		r = run_daemon();
 		break;
 	default:
 		r = -EINVAL;

@@ -524,3 +524,34 @@ int srd_decide(const struct srd_inventory *inv, const struct srd_policy *pol,
 	*ret = TAKE_PTR(d);
 	return 0;
 }
+
+bool srd_decision_converged(const struct srd_decision *d, const struct srd_inventory *after,
+			    void (*fn)(const struct srd_range_decision *want, enum srd_owner wanted,
+				       const struct srd_sr_range *now, void *userdata),
+			    void *userdata)
+{
+	bool ok = true;
+
+	if (d->mode == SRD_MODE_AUDIT)
+		return true;
+	for (size_t i = 0; i < d->n_ranges; i++) {
+		const struct srd_range_decision *r = &d->ranges[i];
+		const struct srd_sr_range *u = NULL;
+		enum srd_owner want;
+
+		if (r->target == SRD_TARGET_UNCHANGED)
+			continue;
+		want = r->target == SRD_TARGET_CXL ? SRD_OWNER_CXL : SRD_OWNER_HMEM;
+		for (size_t k = 0; k < after->n_ranges && !u; k++)
+			if (srd_range_equal(&after->ranges[k].range, &r->range))
+				u = &after->ranges[k];
+		if (u && want == SRD_OWNER_CXL && u->hmem_bytes == 0 && u->cxl_bytes > 0)
+			continue;
+		if (u && want == SRD_OWNER_HMEM && u->owner == SRD_OWNER_HMEM)
+			continue;
+		ok = false;
+		if (fn)
+			fn(r, want, u, userdata);
+	}
+	return ok;
+}

@@ -108,6 +108,18 @@ int srd_decide(const struct srd_inventory *inv, const struct srd_policy *pol,
 void srd_decision_free(struct srd_decision *d);
 SRD_DEFINE_CLEANUP(struct srd_decision *, srd_decision_free)
 
+/*
+ * Whether the machine, as re-read after carrying d out, is as d wanted:
+ * every range d gave CXL has no dax_hmem share and some CXL share (prefer-cxl
+ * may give CXL a range its regions decode only in part), every range d gave
+ * dax_hmem is dax_hmem's alone.  audit wants nothing.  fn, when set, is called
+ * for each range that is not (now: NULL when the range is gone).
+ */
+bool srd_decision_converged(const struct srd_decision *d, const struct srd_inventory *after,
+			    void (*fn)(const struct srd_range_decision *want, enum srd_owner wanted,
+				       const struct srd_sr_range *now, void *userdata),
+			    void *userdata);
+
 /* Internal to decide.c/plan.c: builds the ordered plan from the targets. */
 int srd_plan_build(const struct srd_inventory *inv, const struct srd_policy *pol,
 		   struct srd_decision *d);

@@ -31,3 +31,30 @@ echo
 echo "== srd --once --policy prefer-cxl: settle, decide, act, re-read (the writes it made follow)"
 run bash -c 'build/daemon/srd --once --config conf/srd.conf --policy prefer-cxl --state-dir /run/srd; rc=$?
 	echo; echo "Stores the simulated kernel received (path value errno):"; cut -d" " -f2- "$SRD_SIM/log"; exit $rc'
+echo
+echo "== The daemon, as srd.service runs it at boot, with srdctl (a private system bus)"
+run env SRC="$top" BUILD="$top/build" bash -c '
+	. tests/daemon/lib.sh
+	start_bus && start_capture || exit 1
+	start_srd conf/srd.conf
+	wait_state settled 60 || { cat $W/srd.err; stop_all; exit 1; }
+	echo "\$ srdctl status"
+	$SRDCTL status
+	echo
+	echo "\$ srdctl apply --policy prefer-cxl"
+	$SRDCTL apply --policy prefer-cxl
+	wait_state settled 60 2
+	echo
+	echo "\$ srdctl status"
+	$SRDCTL status
+	echo
+	echo "What srd told the journal (SRD_* fields of its action entries):"
+	python3 -c "
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if \"SRD_ACTION\" in e:
+        print(\" \", \" \".join(f\"{k}={v}\" for k, v in e.items() if k.startswith(\"SRD_\")))
+" $W/journal.jsonl
+	stop_all
+	true'

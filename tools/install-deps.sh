@@ -9,6 +9,8 @@ packages=(
 	# build
 	build-essential meson ninja-build pkg-config clang
 	libcxl-dev libdaxctl-dev libudev-dev libsystemd-dev libjson-c-dev
+	# man pages, the completions directory
+	scdoc bash-completion man-db groff-base
 	# tests: sanitizer runtime, the simulated platform, D-Bus, systemd tools
 	libclang-rt-14-dev python3 python3-fusepy fuse3 util-linux
 	dbus systemd udev ndctl daxctl acpica-tools

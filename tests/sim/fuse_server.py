@@ -9,7 +9,8 @@ uevents udevd would.  Control files under /.srd-sim:
   log       (read)  every store: "SECONDS PATH VALUE ERRNO", one per line
   faults    (write) "fail GLOB ERRNO [COUNT]", "stall GLOB SECONDS [COUNT]",
                     "failnth N ERRNO", "stallnth N SECONDS" (the Nth store), "clear"
-  control   (write) "add memN [serial=X] [ram=SIZE]", "remove memN"
+  control   (write) "add memN [serial=X] [ram=SIZE]", "remove memN", "storm N"
+            (N change uevents over the existing devices)
   events    (read)  the uevents sent: "ACTION SUBSYSTEM DEVPATH"
 """
 
@@ -159,6 +160,14 @@ class SimFS(Operations):
                                        ram=int(kv["ram"], 0) if "ram" in kv else None)
                     elif w[0] == "remove":
                         self.k.hot_remove(w[1])
+                    elif w[0] == "storm":
+                        # N change events over the devices there are, as a
+                        # udevadm trigger or a flapping link would cause.
+                        devs = sorted(devices(self.tree).items())
+                        for i in range(int(w[1])):
+                            dp, (sub, _, _) = devs[i % len(devs)]
+                            self.uevents.send("change", dp, sub)
+                        continue
                     else:
                         raise FuseOSError(errno.EINVAL)
                     self.refresh()

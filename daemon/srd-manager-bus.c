@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The manager's D-Bus face: org.srd1 on the system bus, one object
+ * /org/srd1 with the versioned interface org.srd1.Manager (documented in
+ * org.srd1.Manager.xml, which tests compare with what this vtable
+ * introspects as).  Properties read the last pass; methods that act or
+ * reload check that the caller is root here as well as in the bus policy.
+ * Only the vtable and its glue live here.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "discover.h"
+#include "policy.h"
+#include "srd-json.h"
+#include "srd-log.h"
+#include "srd-manager.h"
+#include "srd-status.h"
+
+#define BUS_NAME "org.srd1"
+#define BUS_PATH "/org/srd1"
+#define BUS_INTERFACE "org.srd1.Manager"
+#define BUS_RETRY_USEC (5 * 1000000ull)
+
+#define SRD_ERROR_POLICY_INVALID "org.srd1.Error.PolicyInvalid"
+#define SRD_ERROR_BUSY "org.srd1.Error.Busy"
+#define SRD_ERROR_DISCOVERY "org.srd1.Error.DiscoveryFailed"
+#define SRD_ERROR_BAD_POLICY_NAME "org.srd1.Error.UnknownPolicy"
+
+static int reply_json(sd_bus_message *msg, struct json_object *o)
+{
+	int r = sd_bus_reply_method_return(msg, "s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+
+	json_object_put(o);
+	return r;
+}
+
+/* Acting and reloading are root's: the bus policy says so, and so does srd. */
+static int check_root(sd_bus_message *msg, sd_bus_error *error)
+{
+	_cleanup_(sd_bus_creds_unrefp) sd_bus_creds *c = NULL;
+	uid_t uid;
+	int r;
+
+	r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID, &c);
+	if (r >= 0)
+		r = sd_bus_creds_get_euid(c, &uid);
+	if (r < 0)
+		return sd_bus_error_set_errnof(error, r, "Cannot tell who is calling: %s", strerror(-r));
+	if (uid != 0)
+		return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED,
+					"Only root may make srd act or reload");
+	return 1;
+}
+
+/* Maps a manager error to a named D-Bus error. */
+static int manager_error(sd_bus_error *error, int r, const struct srd_manager *m)
+{
+	switch (r) {
+	case -ENOKEY:
+		return sd_bus_error_setf(error, SRD_ERROR_POLICY_INVALID, "The configuration is invalid: %s",
+					 m->policy_error);
+	case -EBUSY:
+		return sd_bus_error_setf(error, SRD_ERROR_BUSY, "A pass is under way (%s: %s); try again",
+					 srd_state_to_string(m->state), m->reason);
+	case -EINVAL:
+		return sd_bus_error_set(error, SRD_ERROR_BAD_POLICY_NAME,
+					"Unknown policy (strict, per-range, prefer-cxl, prefer-hmem, audit)");
+	default:
+		return sd_bus_error_setf(error, SRD_ERROR_DISCOVERY, "Cannot read the machine: %s",
+					 strerror(-r));
+	}
+}
+
+static int method_get_status(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	return reply_json(msg, srd_manager_status_json(userdata));
+}
+
+static int method_snapshot(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	return reply_json(msg, srd_manager_snapshot_json(userdata));
+}
+
+static int method_get_inventory(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct srd_inventory *inv = NULL;
+	struct json_object *o;
+	int r = srd_discover(&inv);
+
+	if (r < 0)
+		return manager_error(error, r, userdata);
+	o = srd_json_inventory(inv);
+	srd_inventory_free(inv);
+	return reply_json(msg, o);
+}
+
+static int method_get_plan(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct json_object *o = NULL;
+	const char *policy;
+	int r;
+
+	r = sd_bus_message_read(msg, "s", &policy);
+	if (r < 0)
+		return r;
+	r = srd_manager_plan(userdata, policy, &o);
+	if (r < 0)
+		return manager_error(error, r, userdata);
+	return reply_json(msg, o);
+}
+
+static int method_apply(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct json_object *o = NULL;
+	const char *policy;
+	int dry_run, r;
+
+	r = sd_bus_message_read(msg, "sb", &policy, &dry_run);
+	if (r < 0)
+		return r;
+	if (*policy && srd_mode_from_string(policy) < 0)
+		return manager_error(error, -EINVAL, userdata);
+	r = check_root(msg, error);
+	if (r <= 0)
+		return r;
+	r = srd_manager_apply_now(userdata, policy, dry_run, &o);
+	if (r < 0)
+		return manager_error(error, r, userdata);
+	return reply_json(msg, o);
+}
+
+static int method_reevaluate(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	int r = check_root(msg, error);
+
+	if (r <= 0)
+		return r;
+	srd_manager_reevaluate(userdata, "re-evaluation requested");
+	return sd_bus_reply_method_return(msg, NULL);
+}
+
+static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	char why[768];
+	int r = check_root(msg, error);
+
+	if (r <= 0)
+		return r;
+	r = srd_manager_reload(userdata, why, sizeof(why));
+	if (r < 0)
+		return sd_bus_error_setf(error, SRD_ERROR_POLICY_INVALID,
+					 "The new configuration is invalid, the running policy stays: %s", why);
+	return sd_bus_reply_method_return(msg, NULL);
+}
+
+static int property_get(sd_bus *bus, const char *path, const char *interface, const char *property,
+			sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+	struct srd_manager *m = userdata;
+	struct srd_tally t;
+
+	srd_status_tally(m, &t);
+	if (strcmp(property, "Version") == 0)
+		return sd_bus_message_append(reply, "s", SRD_VERSION);
+	if (strcmp(property, "State") == 0)
+		return sd_bus_message_append(reply, "s", srd_state_to_string(m->state));
+	if (strcmp(property, "StateReason") == 0)
+		return sd_bus_message_append(reply, "s", m->reason);
+	if (strcmp(property, "Verdict") == 0)
+		return sd_bus_message_append(reply, "s",
+					     m->decision ? srd_verdict_to_string(m->decision->verdict) : "");
+	if (strcmp(property, "Summary") == 0)
+		return sd_bus_message_append(reply, "s", m->decision ? m->decision->summary : "");
+	if (strcmp(property, "Converged") == 0)
+		return sd_bus_message_append(reply, "b", m->decision && m->converged);
+	if (strcmp(property, "Policy") == 0)
+		return sd_bus_message_append(reply, "s", m->policy ? srd_mode_to_string(m->policy->mode) : "");
+	if (strcmp(property, "PolicyError") == 0)
+		return sd_bus_message_append(reply, "s", m->policy_error);
+	if (strcmp(property, "PolicyFiles") == 0)
+		return sd_bus_message_append_strv(reply, m->policy ? m->policy->files : NULL);
+	if (strcmp(property, "LastDecisionTimestamp") == 0)
+		return sd_bus_message_append(reply, "t", m->decided_realtime_usec);
+	if (strcmp(property, "NRanges") == 0)
+		return sd_bus_message_append(reply, "u", (uint32_t)(m->inventory ? m->inventory->n_ranges : 0));
+	if (strcmp(property, "NRangesCXL") == 0)
+		return sd_bus_message_append(reply, "u", (uint32_t)t.ranges[SRD_OWNER_CXL]);
+	if (strcmp(property, "NRangesHMEM") == 0)
+		return sd_bus_message_append(reply, "u", (uint32_t)t.ranges[SRD_OWNER_HMEM]);
+	if (strcmp(property, "NRangesStranded") == 0)
+		return sd_bus_message_append(reply, "u", (uint32_t)t.ranges[SRD_OWNER_NONE]);
+	if (strcmp(property, "NRangesConflict") == 0)
+		return sd_bus_message_append(reply, "u", (uint32_t)t.ranges[SRD_OWNER_CONFLICT]);
+	if (strcmp(property, "StrandedBytes") == 0)
+		return sd_bus_message_append(reply, "t", t.stranded_bytes);
+	if (strcmp(property, "NDecisions") == 0)
+		return sd_bus_message_append(reply, "t", m->n_decisions);
+	if (strcmp(property, "NErrors") == 0)
+		return sd_bus_message_append(reply, "t", m->n_errors);
+	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", property);
+}
+
+#define PROP(name, sig, flags) SD_BUS_PROPERTY(name, sig, property_get, 0, flags)
+#define CHANGES SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE
+
+static const sd_bus_vtable manager_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	PROP("Version", "s", SD_BUS_VTABLE_PROPERTY_CONST),
+	PROP("State", "s", CHANGES),
+	PROP("StateReason", "s", CHANGES),
+	PROP("Verdict", "s", CHANGES),
+	PROP("Summary", "s", CHANGES),
+	PROP("Converged", "b", CHANGES),
+	PROP("Policy", "s", CHANGES),
+	PROP("PolicyError", "s", CHANGES),
+	PROP("PolicyFiles", "as", CHANGES),
+	PROP("LastDecisionTimestamp", "t", CHANGES),
+	PROP("NRanges", "u", CHANGES),
+	PROP("NRangesCXL", "u", CHANGES),
+	PROP("NRangesHMEM", "u", CHANGES),
+	PROP("NRangesStranded", "u", CHANGES),
+	PROP("NRangesConflict", "u", CHANGES),
+	PROP("StrandedBytes", "t", CHANGES),
+	PROP("NDecisions", "t", CHANGES),
+	PROP("NErrors", "t", CHANGES),
+	SD_BUS_METHOD_WITH_ARGS("GetStatus", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", status_json),
+				method_get_status, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("GetInventory", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", inventory_json),
+				method_get_inventory, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("GetPlan", SD_BUS_ARGS("s", policy), SD_BUS_RESULT("s", decision_json),
+				method_get_plan, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Snapshot", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", snapshot_json),
+				method_snapshot, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Apply", SD_BUS_ARGS("s", policy, "b", dry_run),
+				SD_BUS_RESULT("s", result_json), method_apply, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD("Reevaluate", NULL, NULL, method_reevaluate, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD("Reload", NULL, NULL, method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_VTABLE_END,
+};
+
+void srd_manager_bus_emit_changed(struct srd_manager *m)
+{
+	if (!m->bus)
+		return;
+	sd_bus_emit_properties_changed(m->bus, BUS_PATH, BUS_INTERFACE, "State", "StateReason", "Verdict",
+				       "Summary", "Converged", "Policy", "PolicyError", "PolicyFiles",
+				       "LastDecisionTimestamp", "NRanges", "NRangesCXL", "NRangesHMEM",
+				       "NRangesStranded", "NRangesConflict", "StrandedBytes", "NDecisions",
+				       "NErrors", NULL);
+}
+
+static int on_bus_retry(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	srd_manager_bus_connect(userdata);
+	return 0;
+}
+
+static void schedule_retry(struct srd_manager *m)
+{
+	int r;
+
+	if (m->bus_retry_timer) {
+		r = sd_event_source_set_time_relative(m->bus_retry_timer, BUS_RETRY_USEC);
+		if (r >= 0)
+			r = sd_event_source_set_enabled(m->bus_retry_timer, SD_EVENT_ONESHOT);
+	} else {
+		r = sd_event_add_time_relative(m->event, &m->bus_retry_timer, CLOCK_MONOTONIC, BUS_RETRY_USEC,
+					       0, on_bus_retry, m);
+	}
+	if (r < 0)
+		srd_log_errno(LOG_WARNING, r, "cannot schedule a D-Bus reconnect, ignoring");
+}
+
+static int on_disconnect(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct srd_manager *m = userdata;
+
+	srd_log(LOG_WARNING, "lost the system bus; reconnecting");
+	m->bus = sd_bus_flush_close_unref(m->bus);
+	schedule_retry(m);
+	return 0;
+}
+
+int srd_manager_bus_connect(struct srd_manager *m)
+{
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	int r;
+
+	r = sd_bus_open_system(&bus);
+	if (r >= 0)
+		r = sd_bus_add_object_vtable(bus, NULL, BUS_PATH, BUS_INTERFACE, manager_vtable, m);
+	if (r >= 0)
+		r = sd_bus_match_signal_async(bus, NULL, "org.freedesktop.DBus.Local", NULL,
+					      "org.freedesktop.DBus.Local", "Disconnected", on_disconnect,
+					      NULL, m);
+	if (r >= 0)
+		r = sd_bus_request_name(bus, BUS_NAME, 0);
+	if (r >= 0)
+		r = sd_bus_attach_event(bus, m->event, SD_EVENT_PRIORITY_NORMAL);
+	if (r < 0) {
+		srd_log_errno(LOG_WARNING, r, "cannot offer %s on the system bus (retrying in 5s)", BUS_NAME);
+		schedule_retry(m);
+		return r;
+	}
+	m->bus = TAKE_PTR(bus);
+	srd_log(LOG_DEBUG, "offering %s on the system bus", BUS_NAME);
+	return 0;
+}

@@ -1,0 +1,804 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The manager (see srd-manager.h): states, timers, and the pass that turns a
+ * settled machine into a decision carried out.  One pass runs at a time; the
+ * executor runs synchronously inside it (it pets the watchdog through its
+ * observers), and events that arrive meanwhile are read afterwards, which is
+ * what the verification wait is for: srd's own writes make the kernel send
+ * events, and those must not start another pass.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "apply.h"
+#include "config.h"
+#include "discover.h"
+#include "srd-json.h"
+#include "srd-log.h"
+#include "srd-manager.h"
+#include "srd-status.h"
+#include "srd-udev.h"
+
+#define USEC_PER_SEC 1000000ull
+/* While udev still has events queued, look again this often. */
+#define QUEUE_RECHECK_USEC (100 * 1000ull)
+#define BUS_RETRY_USEC (5 * USEC_PER_SEC)
+
+static const char *const state_names[_SRD_STATE_MAX] = {
+	"starting", "settling", "deciding", "applying", "settled", "degraded",
+};
+
+const char *srd_state_to_string(enum srd_state s)
+{
+	return s < _SRD_STATE_MAX ? state_names[s] : NULL;
+}
+
+static uint64_t now_usec(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
+{
+	bool changed = m->state != s;
+	char reason[sizeof(m->reason)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	changed = changed || strcmp(reason, m->reason) != 0;
+	m->state = s;
+	memcpy(m->reason, reason, sizeof(reason));
+	if (!changed)
+		return;
+	sd_notifyf(false, "STATUS=%s: %s", state_names[s], reason);
+	srd_log(LOG_DEBUG, "state %s: %s", state_names[s], reason);
+	srd_manager_bus_emit_changed(m);
+}
+
+/* READY=1 once, when the first pass has an outcome (settled or degraded). */
+static void ready(struct srd_manager *m)
+{
+	if (m->ready)
+		return;
+	m->ready = true;
+	sd_notify(false, "READY=1");
+}
+
+/* ---- the policy ---- */
+
+static int load_policy(struct srd_manager *m, struct srd_policy **ret)
+{
+	struct srd_host_facts host;
+	char **errs = NULL;
+	size_t n_errs = 0;
+	int r;
+
+	srd_host_facts_read(&host);
+	r = srd_policy_load(m->opts.config, SRD_VENDOR_CONFDIR, SRD_SYSCONFDIR "/srd", &host, ret, &errs,
+			    &n_errs);
+	m->policy_error[0] = '\0';
+	for (size_t i = 0; i < n_errs; i++) {
+		size_t l = strlen(m->policy_error);
+
+		srd_log(LOG_ERR, "%s", errs[i]);
+		snprintf(m->policy_error + l, sizeof(m->policy_error) - l, "%s%s", l ? "; " : "", errs[i]);
+	}
+	srd_strv_free(errs, n_errs);
+	if (r < 0) {
+		snprintf(m->policy_error, sizeof(m->policy_error), "cannot read the configuration: %s",
+			 strerror(-r));
+		return r;
+	}
+	return r > 0 ? -EINVAL : 0;
+}
+
+/* ---- timers ---- */
+
+static int on_quiet(sd_event_source *s, uint64_t usec, void *userdata);
+static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata);
+
+static void arm(struct srd_manager *m, sd_event_source **s, uint64_t in_usec,
+		sd_event_time_handler_t fn)
+{
+	uint64_t at = now_usec(CLOCK_MONOTONIC) + in_usec;
+	int r;
+
+	if (*s) {
+		r = sd_event_source_set_time(*s, at);
+		if (r >= 0)
+			r = sd_event_source_set_enabled(*s, SD_EVENT_ONESHOT);
+	} else {
+		r = sd_event_add_time(m->event, s, CLOCK_MONOTONIC, at, 0, fn, m);
+	}
+	if (r < 0)
+		srd_log_errno(LOG_ERR, r, "cannot arm a settle timer");
+}
+
+static void disarm(sd_event_source *s)
+{
+	if (s)
+		sd_event_source_set_enabled(s, SD_EVENT_OFF);
+}
+
+/* ---- the pass ---- */
+
+static void begin_pass(struct srd_manager *m, const char *trigger, bool forced)
+{
+	m->forced = m->forced || forced;
+	if (m->in_pass) {
+		/* Another event while settling or verifying: wait longer. */
+		arm(m, &m->quiet_timer, m->policy ? m->policy->settle_quiet_usec : 0, on_quiet);
+		return;
+	}
+	m->in_pass = true;
+	m->verifying = false;
+	m->settle_timed_out = false;
+	m->apply_failed = false;
+	m->rest_state = m->state;
+	memcpy(m->rest_reason, m->reason, sizeof(m->reason));
+	snprintf(m->trigger, sizeof(m->trigger), "%s", trigger);
+	set_state(m, SRD_STATE_SETTLING, "waiting for CXL enumeration to settle (%s)", trigger);
+	arm(m, &m->quiet_timer, m->policy ? m->policy->settle_quiet_usec : 0, on_quiet);
+	arm(m, &m->deadline_timer, m->policy ? m->policy->settle_timeout_usec : USEC_PER_SEC, on_deadline);
+}
+
+static void write_metrics(struct srd_manager *m)
+{
+	int r;
+
+	if (!m->policy || !m->policy->metrics_file[0])
+		return;
+	r = srd_status_write_metrics(m, m->policy->metrics_file);
+	if (r < 0)
+		srd_log_errno(LOG_WARNING, r, "cannot write %s, ignoring", m->policy->metrics_file);
+}
+
+static void end_pass(struct srd_manager *m)
+{
+	m->in_pass = false;
+	m->forced = false;
+	m->verifying = false;
+	disarm(m->quiet_timer);
+	disarm(m->deadline_timer);
+	ready(m);
+	write_metrics(m);
+	srd_manager_bus_emit_changed(m);
+}
+
+/* The policy's expected device counts, when it names any, are met. */
+static bool expected_present(struct srd_manager *m, unsigned *ret_mem, unsigned *ret_reg)
+{
+	srd_udev_count_cxl(ret_mem, ret_reg);
+	return *ret_mem >= m->policy->expect_memdevs && *ret_reg >= m->policy->expect_regions;
+}
+
+static bool expects_counts(const struct srd_manager *m)
+{
+	return m->policy && (m->policy->expect_memdevs || m->policy->expect_regions);
+}
+
+static void record_owners(struct srd_manager *m, const struct srd_inventory *inv)
+{
+	struct srd_owner_record *o = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(*o));
+
+	if (!o) {
+		srd_log(LOG_CRIT, "out of memory recording range owners");
+		return;
+	}
+	for (size_t i = 0; i < inv->n_ranges; i++)
+		o[i] = (struct srd_owner_record){ inv->ranges[i].range, inv->ranges[i].owner };
+	free(m->owners);
+	m->owners = o;
+	m->n_owners = inv->n_ranges;
+	m->have_owners = true;
+}
+
+/* Ranges whose owner changed since the last pass ended, with srd not the one who changed it. */
+static size_t changed_by_hand(const struct srd_manager *m, const struct srd_inventory *inv,
+			      struct srd_range *ret)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; m->have_owners && i < inv->n_ranges; i++)
+		for (size_t k = 0; k < m->n_owners; k++)
+			if (srd_range_equal(&m->owners[k].range, &inv->ranges[i].range) &&
+			    m->owners[k].owner != inv->ranges[i].owner)
+				ret[n++] = inv->ranges[i].range;
+	return n;
+}
+
+static void log_decision(struct srd_manager *m, const struct srd_decision *d, const char *why)
+{
+	const char *policy = srd_mode_to_string(d->mode);
+	struct srd_log_entry e = { .priority = LOG_NOTICE, .message_id = SRD_MESSAGE_DECISION };
+	char b[SRD_RANGE_FMT_MAX];
+
+	srd_log_field(&e, "SRD_POLICY", "%s", policy);
+	srd_log_field(&e, "SRD_VERDICT", "%s", srd_verdict_to_string(d->verdict));
+	srd_log_field(&e, "SRD_TRIGGER", "%s", why);
+	srd_log_field(&e, "SRD_ACTIONS", "%zu", d->n_actions);
+	if (d->refused)
+		srd_log_field(&e, "SRD_REASON", "%s", d->refusal);
+	srd_log_emit(&e, "Decided (%s): %s", why, d->summary);
+	for (size_t i = 0; i < d->n_ranges; i++) {
+		const struct srd_range_decision *r = &d->ranges[i];
+		struct srd_log_entry x = {
+			.priority = r->held || r->blocked ? LOG_WARNING : LOG_INFO,
+			.message_id = r->held ? SRD_MESSAGE_HELD : SRD_MESSAGE_RANGE,
+		};
+
+		srd_range_format(&r->range, b, sizeof(b));
+		srd_log_field(&x, "SRD_RANGE", "%s", b);
+		srd_log_field(&x, "SRD_POLICY", "%s", policy);
+		srd_log_field(&x, "SRD_OWNER", "%s", srd_owner_to_string(r->owner));
+		srd_log_field(&x, "SRD_TARGET", "%s", srd_target_to_string(r->target));
+		srd_log_field(&x, "SRD_REASON", "%s", r->reason);
+		srd_log_emit(&x, "%s: owner %s, wanted %s: %s", b, srd_owner_to_string(r->owner),
+			     srd_target_to_string(r->target), r->reason);
+	}
+	if (d->refused) {
+		struct srd_log_entry x = { .priority = LOG_ERR, .message_id = SRD_MESSAGE_REFUSED };
+
+		srd_log_field(&x, "SRD_POLICY", "%s", policy);
+		srd_log_field(&x, "SRD_REASON", "%s", d->refusal);
+		srd_log_emit(&x, "Refusing to act: %s. If this machine's firmware or kernel is not "
+				 "at fault, report it with the output of 'srdctl snapshot' (see srd(8), "
+				 "REPORTING PROBLEMS).", d->refusal);
+	}
+}
+
+static void on_write(void *userdata, const char *path, const char *value, int error)
+{
+	struct srd_log_entry e = { .priority = error ? LOG_ERR : LOG_INFO };
+
+	sd_notify(false, "WATCHDOG=1");
+	srd_log_field(&e, "SRD_PATH", "%s", path);
+	srd_log_field(&e, "SRD_VALUE", "%s", value);
+	if (error)
+		srd_log_field(&e, "SRD_ERRNO", "%d", -error);
+	srd_log_emit(&e, "write %s %s%s%s", path, value, error ? ": " : "", error ? strerror(-error) : "");
+}
+
+static void on_step(void *userdata, const struct srd_action *a, const struct srd_step *st, bool undo)
+{
+	struct srd_manager *m = userdata;
+	struct srd_log_entry e = {
+		.priority = undo || st->result == SRD_STEP_FAILED || st->result == SRD_STEP_REFUSED
+				    ? LOG_WARNING : LOG_NOTICE,
+		.message_id = SRD_MESSAGE_ACTION,
+	};
+	char b[SRD_RANGE_FMT_MAX];
+
+	sd_notify(false, "WATCHDOG=1");
+	srd_range_format(&a->range, b, sizeof(b));
+	srd_log_field(&e, "SRD_ACTION", "%s%s", undo ? "undo-" : "", srd_action_to_string(a->kind));
+	srd_log_field(&e, "SRD_TARGET", "%s", a->target);
+	if (strncmp(a->target, "region", 6) == 0)
+		srd_log_field(&e, "SRD_REGION", "%s", a->target);
+	srd_log_field(&e, "SRD_RANGE", "%s", b);
+	srd_log_field(&e, "SRD_RESULT", "%s", undo ? "undone" : srd_step_result_to_string(st->result));
+	srd_log_field(&e, "SRD_REASON", "%s", a->reason);
+	srd_log_field(&e, "SRD_POLICY", "%s", m->decision ? srd_mode_to_string(m->decision->mode) : "");
+	if (undo)
+		srd_log_emit(&e, "Undid %s %s: %s", srd_action_to_string(a->kind), a->target, st->rollback);
+	else
+		srd_log_emit(&e, "%s %s: %s: %s", srd_action_to_string(a->kind), a->target,
+			     srd_step_result_to_string(st->result), st->message);
+	sd_notifyf(false, "STATUS=applying: %s %s", srd_action_to_string(a->kind), a->target);
+}
+
+/* Runs d's plan; sets apply_failed and the reason when it fails. */
+static int apply(struct srd_manager *m, const struct srd_decision *d, const struct srd_inventory *inv,
+		 bool dry_run, FILE *out, struct json_object **ret)
+{
+	struct srd_apply_result res = {};
+	struct srd_apply_opts o = {
+		.dry_run = dry_run,
+		.out = out,
+		.state_dir = m->opts.state_dir,
+		.allow_offline = m->policy->allow_offline,
+		.on_write = dry_run ? NULL : on_write,
+		.on_step = dry_run ? NULL : on_step,
+		.userdata = m,
+	};
+	int r;
+
+	if (!dry_run)
+		set_state(m, SRD_STATE_APPLYING, "carrying out %zu action%s", d->n_actions,
+			  d->n_actions == 1 ? "" : "s");
+	r = srd_apply(d, inv, &o, &res);
+	if (r != -ENOMEM) {
+		*ret = srd_json_apply(d, &res, dry_run);
+		if (res.interrupted[0])
+			srd_log(LOG_WARNING, "%s; converging from a fresh inventory", res.interrupted);
+	}
+	if (r < 0 && !dry_run) {
+		struct srd_log_entry e = { .priority = LOG_ERR, .message_id = SRD_MESSAGE_APPLY_FAILED };
+		const struct srd_step *st = NULL;
+		const struct srd_action *a = NULL;
+
+		for (size_t i = 0; i < res.n_steps && !st; i++)
+			if (res.steps[i].result == SRD_STEP_FAILED || res.steps[i].result == SRD_STEP_REFUSED) {
+				st = &res.steps[i];
+				a = &d->actions[i];
+			}
+		m->apply_failed = true;
+		m->n_errors++;
+		set_state(m, SRD_STATE_DEGRADED, "%s %s failed: %s; what srd had done is undone",
+			  a ? srd_action_to_string(a->kind) : "the plan", a ? a->target : "",
+			  st ? st->message : strerror(-r));
+		srd_log_field(&e, "SRD_ACTION", "%s", a ? srd_action_to_string(a->kind) : "");
+		srd_log_field(&e, "SRD_TARGET", "%s", a ? a->target : "");
+		srd_log_field(&e, "SRD_REASON", "%s", st ? st->message : strerror(-r));
+		srd_log_field(&e, "SRD_POLICY", "%s", srd_mode_to_string(d->mode));
+		srd_log_emit(&e, "Carrying out the plan failed: %s", m->reason);
+	}
+	srd_apply_result_done(&res);
+	return r;
+}
+
+static void finish(struct srd_manager *m, struct srd_inventory *inv);
+
+/* The kernel has finished what srd started: re-read and compare with the verdict. */
+static void verify(struct srd_manager *m)
+{
+	struct srd_inventory *after = NULL;
+	int r = srd_discover(&after);
+
+	if (r < 0) {
+		m->n_errors++;
+		set_state(m, SRD_STATE_DEGRADED, "cannot re-read the machine after acting: %s", strerror(-r));
+		end_pass(m);
+		return;
+	}
+	finish(m, after);
+}
+
+static void log_unconverged(const struct srd_range_decision *want, enum srd_owner wanted,
+			    const struct srd_sr_range *now, void *userdata)
+{
+	struct srd_log_entry e = { .priority = LOG_ERR, .message_id = SRD_MESSAGE_UNCONVERGED };
+	char b[SRD_RANGE_FMT_MAX];
+
+	srd_range_format(&want->range, b, sizeof(b));
+	srd_log_field(&e, "SRD_RANGE", "%s", b);
+	srd_log_field(&e, "SRD_TARGET", "%s", srd_owner_to_string(wanted));
+	srd_log_field(&e, "SRD_OWNER", "%s", now ? srd_owner_to_string(now->owner) : "gone");
+	srd_log_field(&e, "SRD_REASON", "%s", want->reason);
+	srd_log_emit(&e, "%s: wanted %s, the owner is %s", b, srd_owner_to_string(wanted),
+		     now ? srd_owner_to_string(now->owner) : "gone");
+	if (userdata)
+		snprintf(userdata, 256, "%s wanted %s, owner %s", b, srd_owner_to_string(wanted),
+			 now ? srd_owner_to_string(now->owner) : "gone");
+}
+
+/* Ends a pass on inventory inv (taken over): records it, settles or degrades, reports. */
+static void finish(struct srd_manager *m, struct srd_inventory *inv)
+{
+	char first[256] = "";
+	struct srd_log_entry e = { .priority = LOG_INFO, .message_id = SRD_MESSAGE_SETTLED };
+
+	srd_inventory_free(m->inventory);
+	m->inventory = inv;
+	free(m->baseline);
+	m->baseline = srd_json_fingerprint(inv);
+	record_owners(m, inv);
+	m->converged = srd_decision_converged(m->decision, inv, log_unconverged, first);
+	if (m->apply_failed)
+		; /* the reason says what failed */
+	else if (m->decision->refused)
+		set_state(m, SRD_STATE_DEGRADED, "refusing to act: %s", m->decision->refusal);
+	else if (!m->converged) {
+		m->n_errors++;
+		set_state(m, SRD_STATE_DEGRADED, "the machine does not match the verdict: %s", first);
+	} else
+		set_state(m, SRD_STATE_SETTLED, "%s", m->decision->summary);
+	srd_log_field(&e, "SRD_VERDICT", "%s", srd_verdict_to_string(m->decision->verdict));
+	srd_log_field(&e, "SRD_STATE", "%s", state_names[m->state]);
+	srd_log_field(&e, "SRD_POLICY", "%s", srd_mode_to_string(m->decision->mode));
+	srd_log_emit(&e, "%s: %s", state_names[m->state], m->reason);
+	end_pass(m);
+}
+
+/* Settled: read the machine, decide, act. */
+static void run_pass(struct srd_manager *m)
+{
+	_cleanup_free_ struct srd_range *hold = NULL;
+	struct srd_inventory *inv = NULL;
+	struct srd_decision *d = NULL;
+	struct srd_decide_input in = { .settle_timed_out = m->settle_timed_out };
+	char *fp;
+	int r;
+
+	r = srd_discover(&inv);
+	if (r < 0) {
+		m->n_errors++;
+		set_state(m, SRD_STATE_DEGRADED, "cannot read the machine: %s", strerror(-r));
+		end_pass(m);
+		return;
+	}
+	if (!m->policy) {
+		srd_inventory_free(m->inventory);
+		m->inventory = inv;
+		set_state(m, SRD_STATE_DEGRADED, "the configuration is invalid, nothing is done until "
+			  "it is fixed and reloaded: %s", m->policy_error);
+		end_pass(m);
+		return;
+	}
+	fp = srd_json_fingerprint(inv);
+	if (!m->forced && fp && m->baseline && strcmp(fp, m->baseline) == 0) {
+		free(fp);
+		srd_inventory_free(m->inventory);
+		m->inventory = inv;
+		srd_log(LOG_DEBUG, "re-evaluation after %s: nothing changed", m->trigger);
+		set_state(m, m->rest_state, "%s", m->rest_reason);
+		end_pass(m);
+		return;
+	}
+	free(fp);
+	m->n_passes++;
+	set_state(m, SRD_STATE_DECIDING, "deciding by policy %s", srd_mode_to_string(m->policy->mode));
+	hold = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(*hold));
+	if (!hold) {
+		srd_inventory_free(inv);
+		srd_log(LOG_CRIT, "out of memory");
+		sd_event_exit(m->event, -ENOMEM);
+		return;
+	}
+	in.hold = hold;
+	in.n_hold = changed_by_hand(m, inv, hold);
+	in.now_usec = now_usec(CLOCK_MONOTONIC);
+	r = srd_decide(inv, m->policy, &in, &d);
+	if (r < 0) {
+		srd_inventory_free(inv);
+		srd_log_errno(LOG_CRIT, r, "cannot decide");
+		sd_event_exit(m->event, r);
+		return;
+	}
+	srd_decision_free(m->decision);
+	m->decision = d;
+	srd_inventory_free(m->inventory);
+	m->inventory = inv;
+	m->n_decisions++;
+	m->decided_realtime_usec = now_usec(CLOCK_REALTIME);
+	if (m->settle_timed_out) {
+		struct srd_log_entry e = { .priority = LOG_WARNING, .message_id = SRD_MESSAGE_SETTLE_TIMEOUT };
+
+		srd_log_field(&e, "SRD_POLICY", "%s", srd_mode_to_string(d->mode));
+		srd_log_field(&e, "SRD_REASON", "fallback %s", srd_fallback_to_string(m->policy->fallback));
+		srd_log_emit(&e, "CXL enumeration did not settle within %llus; Fallback=%s decides",
+			     (unsigned long long)(m->policy->settle_timeout_usec / USEC_PER_SEC),
+			     srd_fallback_to_string(m->policy->fallback));
+	}
+	log_decision(m, d, m->trigger);
+	json_object_put(m->last_apply);
+	m->last_apply = NULL;
+	if (d->refused || d->n_actions == 0) {
+		m->inventory = NULL;
+		finish(m, inv);
+		return;
+	}
+	apply(m, d, inv, false, NULL, &m->last_apply);
+	/* Wait for the events srd's writes caused before judging the outcome. */
+	m->verifying = true;
+	if (!m->apply_failed)
+		set_state(m, SRD_STATE_APPLYING, "waiting for the kernel to finish what srd started");
+	arm(m, &m->quiet_timer, m->policy->settle_quiet_usec, on_quiet);
+	arm(m, &m->deadline_timer, m->policy->settle_timeout_usec, on_deadline);
+}
+
+static void end_settle(struct srd_manager *m)
+{
+	disarm(m->quiet_timer);
+	disarm(m->deadline_timer);
+	if (m->verifying)
+		verify(m);
+	else
+		run_pass(m);
+}
+
+static int on_quiet(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct srd_manager *m = userdata;
+	unsigned mem, reg;
+
+	if (!srd_udev_queue_empty(m->udev)) {
+		arm(m, &m->quiet_timer, QUEUE_RECHECK_USEC, on_quiet);
+		return 0;
+	}
+	if (!m->verifying && expects_counts(m) && !expected_present(m, &mem, &reg)) {
+		set_state(m, SRD_STATE_SETTLING, "waiting for %u memdevs and %u regions (have %u and %u)",
+			  m->policy->expect_memdevs, m->policy->expect_regions, mem, reg);
+		return 0; /* the next event or the deadline */
+	}
+	end_settle(m);
+	return 0;
+}
+
+static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct srd_manager *m = userdata;
+
+	if (!m->verifying)
+		m->settle_timed_out = true;
+	end_settle(m);
+	return 0;
+}
+
+static void on_uevent(void *userdata, const char *action, const char *subsystem, const char *sysname)
+{
+	struct srd_manager *m = userdata;
+	char why[256];
+	unsigned mem, reg;
+
+	m->n_events++;
+	srd_log(LOG_DEBUG, "uevent %s %s %s", action, subsystem, sysname);
+	snprintf(why, sizeof(why), "%s %s %s", action, subsystem, sysname);
+	begin_pass(m, why, false);
+	/* Every expected device is here: no need to wait out the quiet period. */
+	if (!m->verifying && expects_counts(m) && expected_present(m, &mem, &reg))
+		arm(m, &m->quiet_timer, 0, on_quiet);
+}
+
+/* ---- requests ---- */
+
+void srd_manager_reevaluate(struct srd_manager *m, const char *why)
+{
+	begin_pass(m, why, true);
+}
+
+int srd_manager_reload(struct srd_manager *m, char *ret_error, size_t size)
+{
+	struct srd_policy *p = NULL;
+	struct srd_log_entry e = { .priority = LOG_NOTICE, .message_id = SRD_MESSAGE_RELOADED };
+	int r;
+
+	sd_notifyf(false, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading the configuration",
+		   (unsigned long long)now_usec(CLOCK_MONOTONIC));
+	r = load_policy(m, &p);
+	if (r < 0) {
+		struct srd_log_entry x = { .priority = LOG_ERR, .message_id = SRD_MESSAGE_RELOAD_FAILED };
+
+		srd_policy_free(p);
+		srd_log_field(&x, "SRD_REASON", "%s", m->policy_error);
+		srd_log_field(&x, "SRD_POLICY", "%s", m->policy ? srd_mode_to_string(m->policy->mode) : "");
+		srd_log_emit(&x, "The new configuration is invalid; %s: %s",
+			     m->policy ? "keeping the running policy" : "still without a policy",
+			     m->policy_error);
+		snprintf(ret_error, size, "%s", m->policy_error);
+		sd_notifyf(false, "READY=1\nSTATUS=%s: %s (reload failed: %s)", state_names[m->state],
+			   m->reason, ret_error);
+		write_metrics(m);
+		srd_manager_bus_emit_changed(m);
+		return -EINVAL;
+	}
+	srd_policy_free(m->policy);
+	m->policy = p;
+	srd_log_field(&e, "SRD_POLICY", "%s", srd_mode_to_string(p->mode));
+	srd_log_emit(&e, "Configuration reloaded: policy %s from %zu file%s", srd_mode_to_string(p->mode),
+		     p->n_files, p->n_files == 1 ? "" : "s");
+	sd_notify(false, "READY=1");
+	begin_pass(m, "configuration reloaded", true);
+	return 0;
+}
+
+/* Reads the machine and decides without holds; for plan and apply. */
+static int decide_now(struct srd_manager *m, const char *policy_override, struct srd_inventory **ret_inv,
+		      struct srd_decision **ret_d)
+{
+	struct srd_decide_input in = {
+		.policy_override = policy_override && *policy_override ? policy_override : NULL,
+		.now_usec = now_usec(CLOCK_MONOTONIC),
+	};
+	int r;
+
+	if (!m->policy)
+		return -ENOKEY;
+	r = srd_discover(ret_inv);
+	if (r < 0)
+		return r;
+	r = srd_decide(*ret_inv, m->policy, &in, ret_d);
+	if (r < 0) {
+		srd_inventory_free(*ret_inv);
+		*ret_inv = NULL;
+	}
+	return r;
+}
+
+int srd_manager_plan(struct srd_manager *m, const char *policy_override, struct json_object **ret)
+{
+	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
+	_cleanup_(srd_decision_freep) struct srd_decision *d = NULL;
+	int r = decide_now(m, policy_override, &inv, &d);
+
+	if (r < 0)
+		return r;
+	*ret = srd_json_decision(d, inv);
+	return 0;
+}
+
+int srd_manager_apply_now(struct srd_manager *m, const char *policy_override, bool dry_run,
+			  struct json_object **ret)
+{
+	struct srd_inventory *inv = NULL;
+	struct srd_decision *d = NULL;
+	struct json_object *res = NULL;
+	char *writes = NULL;
+	size_t n_writes = 0;
+	FILE *out;
+	int r;
+
+	if (m->in_pass)
+		return -EBUSY;
+	r = decide_now(m, policy_override, &inv, &d);
+	if (r < 0)
+		return r;
+	if (dry_run) {
+		int ra;
+
+		/* The dry run prints into a buffer and changes nothing of the manager's. */
+		out = open_memstream(&writes, &n_writes);
+		ra = out ? apply(m, d, inv, true, out, &res) : -ENOMEM;
+		if (out)
+			fclose(out);
+		if (res) {
+			json_object_object_add(res, "decision", srd_json_decision(d, inv));
+			json_object_object_add(res, "writes", json_object_new_string(writes ? writes : ""));
+			json_object_object_add(res, "converged", json_object_new_boolean(ra == 0));
+		}
+		free(writes);
+		srd_inventory_free(inv);
+		srd_decision_free(d);
+		if (!res)
+			return -ENOMEM;
+		*ret = res;
+		return 0;
+	}
+	m->in_pass = true;
+	m->forced = true;
+	m->apply_failed = false;
+	snprintf(m->trigger, sizeof(m->trigger), "srdctl apply");
+	srd_decision_free(m->decision);
+	m->decision = d;
+	srd_inventory_free(m->inventory);
+	m->inventory = inv;
+	m->n_passes++;
+	m->n_decisions++;
+	m->decided_realtime_usec = now_usec(CLOCK_REALTIME);
+	log_decision(m, d, "srdctl apply");
+	json_object_put(m->last_apply);
+	m->last_apply = NULL;
+	if (d->refused || d->n_actions == 0) {
+		m->inventory = NULL;
+		finish(m, inv);
+	} else {
+		struct srd_inventory *after = NULL;
+
+		apply(m, d, inv, false, NULL, &m->last_apply);
+		/* Report what the machine is now; the verification wait follows as for any pass. */
+		if (srd_discover(&after) == 0) {
+			res = json_object_new_object();
+			json_object_object_add(res, "unconverged", srd_json_unconverged(d, after));
+			json_object_object_add(res, "converged",
+					       json_object_new_boolean(!m->apply_failed &&
+								       srd_decision_converged(d, after, NULL, NULL)));
+			srd_inventory_free(after);
+		}
+		m->verifying = true;
+		if (!m->apply_failed)
+			set_state(m, SRD_STATE_APPLYING, "waiting for the kernel to finish what srd started");
+		arm(m, &m->quiet_timer, m->policy->settle_quiet_usec, on_quiet);
+		arm(m, &m->deadline_timer, m->policy->settle_timeout_usec, on_deadline);
+	}
+	if (!res) {
+		res = json_object_new_object();
+		json_object_object_add(res, "converged", json_object_new_boolean(m->converged));
+	}
+	json_object_object_add(res, "decision", srd_json_decision(m->decision, m->inventory));
+	if (m->last_apply)
+		json_object_object_add(res, "apply", json_object_get(m->last_apply));
+	*ret = res;
+	return 0;
+}
+
+/* ---- lifecycle ---- */
+
+static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+	struct srd_manager *m = userdata;
+	char err[768];
+
+	if (si->ssi_signo == SIGHUP) {
+		srd_manager_reload(m, err, sizeof(err));
+		return 0;
+	}
+	srd_log(LOG_INFO, "stopping on signal %u", si->ssi_signo);
+	sd_notify(false, "STOPPING=1");
+	sd_event_exit(m->event, 0);
+	return 0;
+}
+
+int srd_manager_new(const struct srd_manager_options *opts, struct srd_manager **ret)
+{
+	_cleanup_(srd_manager_freep) struct srd_manager *m = calloc(1, sizeof(*m));
+	sigset_t ss;
+	int r;
+
+	if (!m)
+		return -ENOMEM;
+	m->opts = *opts;
+	snprintf(m->reason, sizeof(m->reason), "starting");
+	r = sd_event_default(&m->event);
+	if (r < 0)
+		return srd_log_errno(LOG_ERR, r, "cannot create the event loop");
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGINT);
+	sigaddset(&ss, SIGHUP);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+	r = sd_event_add_signal(m->event, NULL, SIGTERM, on_signal, m);
+	if (r >= 0)
+		r = sd_event_add_signal(m->event, NULL, SIGINT, on_signal, m);
+	if (r >= 0)
+		r = sd_event_add_signal(m->event, NULL, SIGHUP, on_signal, m);
+	if (r < 0)
+		return srd_log_errno(LOG_ERR, r, "cannot watch signals");
+	r = sd_event_set_watchdog(m->event, true);
+	if (r < 0)
+		srd_log_errno(LOG_WARNING, r, "cannot set up the watchdog, ignoring");
+	r = srd_udev_watch_new(m->event, on_uevent, m, &m->udev);
+	if (r < 0)
+		return srd_log_errno(LOG_ERR, r, "cannot watch udev events");
+	if (load_policy(m, &m->policy) < 0) {
+		srd_policy_free(m->policy);
+		m->policy = NULL;
+		if (!m->policy_error[0])
+			snprintf(m->policy_error, sizeof(m->policy_error), "out of memory");
+	}
+	srd_manager_bus_connect(m);
+	*ret = TAKE_PTR(m);
+	return 0;
+}
+
+struct srd_manager *srd_manager_free(struct srd_manager *m)
+{
+	if (!m)
+		return NULL;
+	sd_event_source_disable_unref(m->quiet_timer);
+	sd_event_source_disable_unref(m->deadline_timer);
+	sd_event_source_disable_unref(m->bus_retry_timer);
+	srd_udev_watch_free(m->udev);
+	sd_bus_flush_close_unref(m->bus);
+	sd_event_unref(m->event);
+	srd_policy_free(m->policy);
+	srd_inventory_free(m->inventory);
+	srd_decision_free(m->decision);
+	json_object_put(m->last_apply);
+	free(m->baseline);
+	free(m->owners);
+	free(m);
+	return NULL;
+}
+
+int srd_manager_run(struct srd_manager *m)
+{
+	struct srd_log_entry e = { .priority = LOG_INFO, .message_id = SRD_MESSAGE_STARTED };
+
+	srd_log_field(&e, "SRD_POLICY", "%s", m->policy ? srd_mode_to_string(m->policy->mode) : "invalid");
+	srd_log_emit(&e, "srd %s started, policy %s", SRD_VERSION,
+		     m->policy ? srd_mode_to_string(m->policy->mode) : "invalid");
+	begin_pass(m, "boot", true);
+	return sd_event_loop(m->event);
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The manager: the daemon's state and its one sd-event loop.  It waits for
+ * CXL enumeration to settle (a quiet period re-armed by each uevent, ended
+ * early when the policy's expected devices are present, bounded by a
+ * timeout), then runs a pass: inventory -> decide -> apply -> wait for the
+ * kernel to finish -> re-read -> report.  Later events start a debounced
+ * re-evaluation that decides only when the machine actually changed, and
+ * leaves ranges changed by hand alone unless the policy says Reassert=yes.
+ */
+#pragma once
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include <json-c/json.h>
+
+#include "decide.h"
+#include "inventory.h"
+#include "policy.h"
+
+enum srd_state {
+	SRD_STATE_STARTING,
+	SRD_STATE_SETTLING,
+	SRD_STATE_DECIDING,
+	SRD_STATE_APPLYING,
+	SRD_STATE_SETTLED,
+	SRD_STATE_DEGRADED,
+	_SRD_STATE_MAX,
+};
+const char *srd_state_to_string(enum srd_state s);
+
+/* What a range's owner was when srd's last pass ended. */
+struct srd_owner_record {
+	struct srd_range range;
+	enum srd_owner owner;
+};
+
+struct srd_manager_options {
+	const char *config;    /* --config FILE: only this file (NULL: vendor, /etc, drop-ins) */
+	const char *state_dir; /* progress record directory */
+};
+
+struct srd_udev_watch;
+
+struct srd_manager {
+	sd_event *event;
+	sd_bus *bus;
+	sd_event_source *quiet_timer, *deadline_timer, *bus_retry_timer;
+	struct srd_udev_watch *udev;
+	struct srd_manager_options opts;
+
+	struct srd_policy *policy; /* NULL while the configuration is invalid */
+	char policy_error[768];	   /* why the last load failed ("" when it did not) */
+
+	enum srd_state state;
+	char reason[768];
+	bool ready; /* READY=1 was sent */
+
+	/* The pass under way. */
+	bool in_pass;
+	bool forced;	/* decide even when nothing changed (boot, reload, re-evaluate) */
+	bool verifying; /* the plan ran; waiting for the kernel's events to stop */
+	bool settle_timed_out;
+	bool apply_failed;
+	char trigger[256];
+	enum srd_state rest_state; /* to return to when a re-evaluation finds no change */
+	char rest_reason[768];
+
+	/* The last pass. */
+	struct srd_inventory *inventory;
+	struct srd_decision *decision;
+	struct json_object *last_apply;
+	char *baseline; /* the inventory's fingerprint when the last pass ended */
+	struct srd_owner_record *owners;
+	size_t n_owners;
+	bool have_owners;
+	bool converged;
+	uint64_t decided_realtime_usec;
+	uint64_t n_events, n_passes, n_decisions, n_errors;
+};
+
+int srd_manager_new(const struct srd_manager_options *opts, struct srd_manager **ret);
+struct srd_manager *srd_manager_free(struct srd_manager *m);
+SRD_DEFINE_CLEANUP(struct srd_manager *, srd_manager_free)
+/* Starts the boot pass and runs the loop until SIGTERM; returns 0 or a negative errno. */
+int srd_manager_run(struct srd_manager *m);
+
+/* Re-reads the configuration; on errors keeps the old policy and returns -EINVAL (why in *ret_error). */
+int srd_manager_reload(struct srd_manager *m, char *ret_error, size_t size);
+/* Starts a pass now, as the boot pass does. */
+void srd_manager_reevaluate(struct srd_manager *m, const char *why);
+/*
+ * Decides on a fresh inventory, without leaving hand-changed ranges alone,
+ * and applies (or, dry_run, lists the writes).  -EBUSY during a pass,
+ * -ENOKEY without a valid policy.  The result as JSON in *ret.
+ */
+int srd_manager_apply_now(struct srd_manager *m, const char *policy_override, bool dry_run,
+			  struct json_object **ret);
+/* Decides on a fresh inventory (read-only). */
+int srd_manager_plan(struct srd_manager *m, const char *policy_override, struct json_object **ret);
+
+/* The status document (docs/status-json.md), schema version SRD_STATUS_SCHEMA. */
+#define SRD_STATUS_SCHEMA 1
+struct json_object *srd_manager_status_json(const struct srd_manager *m);
+/* Everything at once, for a bug report. */
+struct json_object *srd_manager_snapshot_json(struct srd_manager *m);
+
+/* srd-manager-bus.c */
+int srd_manager_bus_connect(struct srd_manager *m);
+void srd_manager_bus_emit_changed(struct srd_manager *m);

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What the daemon reports: the versioned status document (srdctl status
+ * --json, docs/status-json.md), the snapshot for bug reports, and the
+ * node_exporter textfile.  Built from the manager's last pass only, so a
+ * status call never touches the machine.
+ */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "discover.h"
+#include "srd-json.h"
+#include "srd-log.h"
+#include "srd-manager.h"
+#include "srd-status.h"
+
+void srd_status_tally(const struct srd_manager *m, struct srd_tally *t)
+{
+	*t = (struct srd_tally){};
+	if (!m->inventory)
+		return;
+	for (size_t i = 0; i < m->inventory->n_ranges; i++) {
+		const struct srd_sr_range *u = &m->inventory->ranges[i];
+
+		uint64_t size = srd_range_size(&u->range), served = u->cxl_bytes + u->hmem_bytes;
+
+		t->ranges[u->owner]++;
+		t->bytes[u->owner] += size;
+		t->stranded_bytes += u->owner == SRD_OWNER_NONE ? size : served < size ? size - served : 0;
+	}
+	for (size_t i = 0; m->decision && i < m->decision->n_ranges; i++) {
+		t->held += m->decision->ranges[i].held;
+		t->blocked += m->decision->ranges[i].blocked;
+	}
+}
+
+static struct json_object *ranges_json(const struct srd_manager *m)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; m->inventory && i < m->inventory->n_ranges; i++) {
+		const struct srd_sr_range *u = &m->inventory->ranges[i];
+		const struct srd_range_decision *rd = NULL;
+		struct json_object *x = json_object_new_object();
+
+		for (size_t k = 0; m->decision && k < m->decision->n_ranges && !rd; k++)
+			if (srd_range_equal(&m->decision->ranges[k].range, &u->range))
+				rd = &m->decision->ranges[k];
+		srd_json_add_range(x, &u->range);
+		json_object_object_add(x, "owner", json_object_new_string(srd_owner_to_string(u->owner)));
+		json_object_object_add(x, "owner_reason", json_object_new_string(u->reason));
+		json_object_object_add(x, "target", json_object_new_string(rd ? srd_target_to_string(rd->target) : ""));
+		json_object_object_add(x, "reason", json_object_new_string(rd ? rd->reason : ""));
+		json_object_object_add(x, "held", json_object_new_boolean(rd && rd->held));
+		json_object_object_add(x, "blocked", json_object_new_boolean(rd && rd->blocked));
+		json_object_object_add(x, "excluded", json_object_new_boolean(rd && rd->excluded && !rd->held));
+		json_object_array_add(a, x);
+	}
+	return a;
+}
+
+struct json_object *srd_manager_status_json(const struct srd_manager *m)
+{
+	struct json_object *o = json_object_new_object(), *pol = json_object_new_object(),
+			   *counts = json_object_new_object(), *bytes = json_object_new_object();
+	struct srd_tally t;
+
+	srd_status_tally(m, &t);
+	json_object_object_add(o, "schema_version", json_object_new_int(SRD_STATUS_SCHEMA));
+	json_object_object_add(o, "version", json_object_new_string(SRD_VERSION));
+	json_object_object_add(o, "state", json_object_new_string(srd_state_to_string(m->state)));
+	json_object_object_add(o, "reason", json_object_new_string(m->reason));
+	json_object_object_add(o, "verdict",
+			       json_object_new_string(m->decision ? srd_verdict_to_string(m->decision->verdict) : ""));
+	json_object_object_add(o, "summary", json_object_new_string(m->decision ? m->decision->summary : ""));
+	json_object_object_add(o, "converged", json_object_new_boolean(m->decision && m->converged));
+	json_object_object_add(o, "last_decision_usec", json_object_new_int64((int64_t)m->decided_realtime_usec));
+	json_object_object_add(pol, "valid", json_object_new_boolean(m->policy != NULL));
+	json_object_object_add(pol, "mode", json_object_new_string(m->policy ? srd_mode_to_string(m->policy->mode) : ""));
+	json_object_object_add(pol, "error", json_object_new_string(m->policy_error));
+	json_object_object_add(o, "policy", pol);
+	for (int k = 0; k < _SRD_OWNER_MAX; k++) {
+		json_object_object_add(counts, srd_owner_to_string(k), json_object_new_int64((int64_t)t.ranges[k]));
+		json_object_object_add(bytes, srd_owner_to_string(k), srd_json_hex(t.bytes[k]));
+	}
+	json_object_object_add(bytes, "stranded", srd_json_hex(t.stranded_bytes));
+	json_object_object_add(counts, "held", json_object_new_int64((int64_t)t.held));
+	json_object_object_add(counts, "blocked", json_object_new_int64((int64_t)t.blocked));
+	json_object_object_add(counts, "events", json_object_new_int64((int64_t)m->n_events));
+	json_object_object_add(counts, "decisions", json_object_new_int64((int64_t)m->n_decisions));
+	json_object_object_add(counts, "errors", json_object_new_int64((int64_t)m->n_errors));
+	json_object_object_add(o, "counts", counts);
+	json_object_object_add(o, "bytes", bytes);
+	json_object_object_add(o, "ranges", ranges_json(m));
+	return o;
+}
+
+struct json_object *srd_manager_snapshot_json(struct srd_manager *m)
+{
+	struct json_object *o = json_object_new_object();
+	struct srd_inventory *now = NULL;
+	char release[128] = "";
+	int r;
+
+	json_object_object_add(o, "status", srd_manager_status_json(m));
+	if (m->policy)
+		json_object_object_add(o, "policy", srd_json_policy(m->policy));
+	if (m->decision && m->inventory)
+		json_object_object_add(o, "decision", srd_json_decision(m->decision, m->inventory));
+	if (m->last_apply)
+		json_object_object_add(o, "last_apply", json_object_get(m->last_apply));
+	r = srd_discover(&now);
+	if (r >= 0) {
+		json_object_object_add(o, "inventory", srd_json_inventory(now));
+		snprintf(release, sizeof(release), "%s", now->kernel_release);
+		srd_inventory_free(now);
+	} else {
+		json_object_object_add(o, "inventory_error", json_object_new_string(strerror(-r)));
+	}
+	json_object_object_add(o, "kernel_release", json_object_new_string(release));
+	return o;
+}
+
+/* ---- the node_exporter textfile ---- */
+
+static void metric(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+int srd_status_write_metrics(const struct srd_manager *m, const char *path)
+{
+	char tmp[300];
+	struct srd_tally t;
+	FILE *f;
+	int fd, r = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	/* node_exporter runs as its own user: readable whatever the daemon's umask. */
+	(void)fchmod(fd, 0644);
+	f = fdopen(fd, "w");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		unlink(tmp);
+		return r;
+	}
+	srd_status_tally(m, &t);
+	metric(f, "srd_info", "gauge", "srd's version and the policy mode in force.");
+	fprintf(f, "srd_info{version=\"%s\",policy=\"%s\"} 1\n", SRD_VERSION,
+		m->policy ? srd_mode_to_string(m->policy->mode) : "invalid");
+	metric(f, "srd_state", "gauge", "The daemon's state (1 for the current one).");
+	for (int s = 0; s < _SRD_STATE_MAX; s++)
+		fprintf(f, "srd_state{state=\"%s\"} %d\n", srd_state_to_string(s), m->state == (enum srd_state)s);
+	metric(f, "srd_verdict", "gauge", "The last decision's verdict (1 for the current one).");
+	for (int v = 0; v < _SRD_VERDICT_MAX; v++)
+		fprintf(f, "srd_verdict{verdict=\"%s\"} %d\n", srd_verdict_to_string(v),
+			m->decision && m->decision->verdict == (enum srd_verdict)v);
+	metric(f, "srd_converged", "gauge", "1 when the machine matches the last verdict.");
+	fprintf(f, "srd_converged %d\n", m->decision && m->converged);
+	metric(f, "srd_policy_valid", "gauge", "0 while the configuration on disk is invalid.");
+	fprintf(f, "srd_policy_valid %d\n", m->policy && !m->policy_error[0]);
+	metric(f, "srd_ranges", "gauge", "Soft Reserved ranges by owner.");
+	for (int k = 0; k < _SRD_OWNER_MAX; k++)
+		fprintf(f, "srd_ranges{owner=\"%s\"} %zu\n", srd_owner_to_string(k), t.ranges[k]);
+	metric(f, "srd_range_bytes", "gauge", "Bytes of Soft Reserved memory by owner.");
+	for (int k = 0; k < _SRD_OWNER_MAX; k++)
+		fprintf(f, "srd_range_bytes{owner=\"%s\"} %" PRIu64 "\n", srd_owner_to_string(k), t.bytes[k]);
+	metric(f, "srd_stranded_bytes", "gauge",
+	       "Bytes of Soft Reserved memory nobody serves, the rest of half-owned ranges included.");
+	fprintf(f, "srd_stranded_bytes %" PRIu64 "\n", t.stranded_bytes);
+	metric(f, "srd_held_ranges", "gauge", "Ranges left alone because they changed by hand.");
+	fprintf(f, "srd_held_ranges %zu\n", t.held);
+	metric(f, "srd_blocked_ranges", "gauge", "Ranges whose wanted owner an interlock refused.");
+	fprintf(f, "srd_blocked_ranges %zu\n", t.blocked);
+	metric(f, "srd_last_decision_timestamp_seconds", "gauge", "When srd last decided (Unix time).");
+	fprintf(f, "srd_last_decision_timestamp_seconds %" PRIu64 ".%06" PRIu64 "\n",
+		m->decided_realtime_usec / 1000000, m->decided_realtime_usec % 1000000);
+	metric(f, "srd_decisions_total", "counter", "Decisions since the daemon started.");
+	fprintf(f, "srd_decisions_total %" PRIu64 "\n", m->n_decisions);
+	metric(f, "srd_errors_total", "counter", "Failed applies, unconverged passes, unreadable machines.");
+	fprintf(f, "srd_errors_total %" PRIu64 "\n", m->n_errors);
+	metric(f, "srd_uevents_total", "counter", "Relevant uevents seen.");
+	fprintf(f, "srd_uevents_total %" PRIu64 "\n", m->n_events);
+	if (fflush(f) != 0 || ferror(f) || fsync(fd) < 0)
+		r = -errno ? -errno : -EIO;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}

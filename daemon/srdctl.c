@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * srdctl: the administrator's window into srd.  Every verb but policy-check
+ * talks to the daemon over D-Bus (org.srd1); policy-check reads policy files
+ * itself, so configuration management can check a file for a given host
+ * without a daemon.  Human tables by default, --json for scripts (the status
+ * document's schema is docs/status-json.md).  Exit codes: 0 done, 1 the
+ * operation failed or the machine does not match, 2 usage, 3 srd is not
+ * running, 4 access denied.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-bus.h>
+
+#include "config.h"
+#include "policy.h"
+#include "srd-json.h"
+#include "srd-util.h"
+
+#define BUS_NAME "org.srd1"
+#define BUS_PATH "/org/srd1"
+#define BUS_INTERFACE "org.srd1.Manager"
+
+enum {
+	EXIT_FAILED = 1,
+	EXIT_USAGE = 2,
+	EXIT_NOT_RUNNING = 3,
+	EXIT_DENIED = 4,
+};
+
+static bool arg_json;
+static bool arg_dry_run;
+static const char *arg_policy = "";
+static const char *arg_host_facts;
+
+/* ---- talking to the daemon ---- */
+
+static int bus_failure(const sd_bus_error *e, int r, const char *what)
+{
+	if (sd_bus_error_has_names(e, SD_BUS_ERROR_ACCESS_DENIED, "org.freedesktop.DBus.Error.AccessDenied")) {
+		fprintf(stderr, "srdctl: %s: access denied (%s)\n", what,
+			e->message ? e->message : "only root may do this");
+		return EXIT_DENIED;
+	}
+	if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
+				   SD_BUS_ERROR_NO_REPLY) ||
+	    r == -ENOENT || r == -ECONNREFUSED) {
+		fprintf(stderr, "srdctl: srd is not running (is srd.service started?)\n");
+		return EXIT_NOT_RUNNING;
+	}
+	fprintf(stderr, "srdctl: %s: %s\n", what, e && e->message ? e->message : strerror(-r));
+	return EXIT_FAILED;
+}
+
+static int open_bus(sd_bus **ret)
+{
+	int r = sd_bus_open_system(ret);
+
+	if (r < 0) {
+		fprintf(stderr, "srdctl: cannot connect to the system bus: %s\n", strerror(-r));
+		return EXIT_NOT_RUNNING;
+	}
+	return 0;
+}
+
+/* Calls a method that returns one JSON string; parses it into *ret. */
+static int call_json(const char *method, const char *what, struct json_object **ret, const char *types, ...)
+{
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	const char *s;
+	va_list ap;
+	int r;
+
+	r = open_bus(&bus);
+	if (r)
+		return r;
+	r = sd_bus_message_new_method_call(bus, &m, BUS_NAME, BUS_PATH, BUS_INTERFACE, method);
+	if (r >= 0 && types) {
+		va_start(ap, types);
+		r = sd_bus_message_appendv(m, types, ap);
+		va_end(ap);
+	}
+	if (r >= 0)
+		r = sd_bus_call(bus, m, 0 /* default */, &e, &reply);
+	if (r < 0) {
+		r = bus_failure(&e, r, what);
+		sd_bus_error_free(&e);
+		return r;
+	}
+	if (!ret)
+		return 0;
+	r = sd_bus_message_read(reply, "s", &s);
+	if (r < 0 || !(*ret = json_tokener_parse(s))) {
+		fprintf(stderr, "srdctl: %s: the daemon's reply does not parse\n", what);
+		return EXIT_FAILED;
+	}
+	return 0;
+}
+
+static const char *str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+		       ? json_object_get_string(v) : "";
+}
+
+static int64_t num(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
+}
+
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+static const char *bytes_of(struct json_object *o, const char *key, char *buf, size_t size)
+{
+	return srd_format_bytes(strtoull(str(o, key), NULL, 0), buf, size);
+}
+
+static int print_json_doc(struct json_object *o)
+{
+	int r = srd_json_print(o, stdout);
+
+	json_object_put(o);
+	return r < 0 ? EXIT_FAILED : 0;
+}
+
+/* ---- verbs ---- */
+
+static void print_ranges(struct json_object *status)
+{
+	struct json_object *a = get(status, "ranges");
+	size_t n = a ? json_object_array_length(a) : 0;
+	char b[32];
+
+	if (n == 0) {
+		printf("No Soft Reserved ranges.\n");
+		return;
+	}
+	printf("%-37s %9s %-9s %-9s %s\n", "RANGE", "SIZE", "OWNER", "WANTED", "REASON");
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *x = json_object_array_get_idx(a, i);
+		char range[64];
+
+		snprintf(range, sizeof(range), "%s-%s", str(x, "start"), str(x, "end"));
+		printf("%-37s %9s %-9s %-9s %s%s\n", range, bytes_of(x, "size", b, sizeof(b)), str(x, "owner"),
+		       str(x, "target"), get(x, "held") && json_object_get_boolean(get(x, "held")) ? "[held] " : "",
+		       str(x, "reason"));
+	}
+}
+
+static int verb_status(void)
+{
+	struct json_object *s = NULL, *c, *pol;
+	char when[64] = "never", b[32];
+	int64_t usec;
+	int r;
+
+	r = call_json("GetStatus", "status", &s, NULL);
+	if (r)
+		return r;
+	if (arg_json)
+		return print_json_doc(s);
+	c = get(s, "counts");
+	pol = get(s, "policy");
+	usec = num(s, "last_decision_usec");
+	if (usec > 0) {
+		time_t t = (time_t)(usec / 1000000);
+		struct tm tm;
+
+		strftime(when, sizeof(when), "%a %Y-%m-%d %H:%M:%S %Z", localtime_r(&t, &tm));
+	}
+	printf("    State: %s\n", str(s, "state"));
+	printf("   Reason: %s\n", str(s, "reason"));
+	printf("  Verdict: %s%s\n", *str(s, "verdict") ? str(s, "verdict") : "(none yet)",
+	       json_object_get_boolean(get(s, "converged")) ? " (the machine matches it)" : "");
+	printf("   Policy: %s%s%s\n", *str(pol, "mode") ? str(pol, "mode") : "(invalid)",
+	       *str(pol, "error") ? "; configuration error: " : "", str(pol, "error"));
+	printf("  Decided: %s (%" PRId64 " decision%s, %" PRId64 " error%s)\n", when, num(c, "decisions"),
+	       num(c, "decisions") == 1 ? "" : "s", num(c, "errors"), num(c, "errors") == 1 ? "" : "s");
+	printf("   Ranges: cxl %" PRId64 ", hmem %" PRId64 ", stranded %" PRId64 ", conflict %" PRId64
+	       " (%" PRId64 " blocked by interlocks, %" PRId64 " held)\n",
+	       num(c, "cxl"), num(c, "hmem"), num(c, "none"), num(c, "conflict"), num(c, "blocked"), num(c, "held"));
+	printf(" Stranded: %s (served by nobody)\n\n", bytes_of(get(s, "bytes"), "stranded", b, sizeof(b)));
+	print_ranges(s);
+	r = strcmp(str(s, "state"), "degraded") == 0 ? EXIT_FAILED : 0;
+	json_object_put(s);
+	return r;
+}
+
+static int verb_ranges(void)
+{
+	struct json_object *s = NULL;
+	int r = call_json("GetStatus", "ranges", &s, NULL);
+
+	if (r)
+		return r;
+	if (arg_json) {
+		struct json_object *a = json_object_get(get(s, "ranges"));
+
+		json_object_put(s);
+		return print_json_doc(a);
+	}
+	print_ranges(s);
+	json_object_put(s);
+	return 0;
+}
+
+static int verb_regions(void)
+{
+	struct json_object *inv = NULL, *a;
+	size_t n;
+	char b[32];
+	int r = call_json("GetInventory", "regions", &inv, NULL);
+
+	if (r)
+		return r;
+	a = get(inv, "regions");
+	if (arg_json) {
+		a = json_object_get(a);
+		json_object_put(inv);
+		return print_json_doc(a ? a : json_object_new_array());
+	}
+	n = a ? json_object_array_length(a) : 0;
+	if (n == 0)
+		printf("No CXL regions.\n");
+	else
+		printf("%-10s %-37s %9s %-5s %-10s %-8s %s\n", "REGION", "RANGE", "SIZE", "MODE", "COMMITTED",
+		       "ENABLED", "TARGETS");
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *x = json_object_array_get_idx(a, i), *t = get(x, "targets");
+		char range[64], targets[256] = "";
+
+		snprintf(range, sizeof(range), "%s-%s", str(x, "start"), str(x, "end"));
+		for (size_t k = 0; t && k < json_object_array_length(t); k++) {
+			struct json_object *v = json_object_array_get_idx(t, k);
+			const char *name = json_object_is_type(v, json_type_string) ? json_object_get_string(v)
+										      : str(v, "memdev");
+
+			snprintf(targets + strlen(targets), sizeof(targets) - strlen(targets), "%s%s",
+				 k ? "," : "", name);
+		}
+		printf("%-10s %-37s %9s %-5s %-10s %-8s %s\n", str(x, "name"), range,
+		       bytes_of(x, "size", b, sizeof(b)), str(x, "mode"),
+		       json_object_get_boolean(get(x, "committed")) ? "yes" : "no",
+		       json_object_get_boolean(get(x, "enabled")) ? "yes" : "no", targets);
+	}
+	json_object_put(inv);
+	return 0;
+}
+
+static void print_plan(struct json_object *d)
+{
+	struct json_object *a = get(d, "actions");
+	size_t n = a ? json_object_array_length(a) : 0;
+
+	printf("%s\n", str(d, "summary"));
+	if (json_object_get_boolean(get(d, "refused")))
+		printf("Refused: %s\n", str(d, "refusal"));
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *x = json_object_array_get_idx(a, i);
+
+		printf("  %zu. %s %s: %s\n", i + 1, str(x, "action"), str(x, "target"), str(x, "reason"));
+	}
+	if (n == 0)
+		printf("Nothing to do.\n");
+}
+
+static int verb_plan(void)
+{
+	struct json_object *d = NULL;
+	int r = call_json("GetPlan", "plan", &d, "s", arg_policy);
+
+	if (r)
+		return r;
+	if (arg_json)
+		return print_json_doc(d);
+	print_plan(d);
+	json_object_put(d);
+	return 0;
+}
+
+static int verb_apply(void)
+{
+	struct json_object *o = NULL, *steps;
+	bool ok;
+	int r = call_json("Apply", "apply", &o, "sb", arg_policy, (int)arg_dry_run);
+
+	if (r)
+		return r;
+	ok = json_object_get_boolean(get(o, "converged"));
+	if (arg_json) {
+		print_json_doc(o);
+		return ok ? 0 : EXIT_FAILED;
+	}
+	print_plan(get(o, "decision"));
+	if (arg_dry_run) {
+		printf("\nThe writes srd would make:\n%s", str(o, "writes"));
+	} else {
+		steps = get(get(o, "apply"), "steps");
+		for (size_t i = 0; steps && i < json_object_array_length(steps); i++) {
+			struct json_object *x = json_object_array_get_idx(steps, i);
+
+			printf("%s %s: %s: %s%s%s\n", str(x, "action"), str(x, "target"), str(x, "result"),
+			       str(x, "message"), *str(x, "rollback") ? "; undone: " : "", str(x, "rollback"));
+		}
+	}
+	printf("%s\n", ok ? (arg_dry_run ? "Dry run complete." : "Converged: the machine matches the verdict.")
+			  : "NOT converged: see 'srdctl status' and 'journalctl -u srd'.");
+	json_object_put(o);
+	return ok ? 0 : EXIT_FAILED;
+}
+
+static int verb_simple(const char *method, const char *what, const char *done)
+{
+	int r = call_json(method, what, NULL, NULL);
+
+	if (r == 0 && !arg_json)
+		printf("%s\n", done);
+	return r;
+}
+
+static int verb_snapshot(void)
+{
+	struct json_object *o = NULL;
+	int r = call_json("Snapshot", "snapshot", &o, NULL);
+
+	return r ? r : print_json_doc(o);
+}
+
+/* ---- policy-check, offline ---- */
+
+static int set_fact(struct srd_host_facts *h, const char *kv)
+{
+	static const struct {
+		const char *key;
+		size_t off, size;
+	} keys[] = {
+		{ "hostname", offsetof(struct srd_host_facts, hostname), sizeof(h->hostname) },
+		{ "dmi-product-name", offsetof(struct srd_host_facts, dmi_product_name), sizeof(h->dmi_product_name) },
+		{ "dmi-product-serial", offsetof(struct srd_host_facts, dmi_product_serial), sizeof(h->dmi_product_serial) },
+		{ "kernel-release", offsetof(struct srd_host_facts, kernel_release), sizeof(h->kernel_release) },
+	};
+	const char *eq = strchr(kv, '=');
+
+	for (size_t i = 0; eq && i < ARRAY_SIZE(keys); i++)
+		if (strlen(keys[i].key) == (size_t)(eq - kv) && strncmp(kv, keys[i].key, eq - kv) == 0) {
+			snprintf((char *)h + keys[i].off, keys[i].size, "%s", eq + 1);
+			return 0;
+		}
+	fprintf(stderr, "srdctl: --host-facts: '%s': expected hostname=, dmi-product-name=, "
+			"dmi-product-serial= or kernel-release=\n", kv);
+	return -EINVAL;
+}
+
+/* --host-facts K=V[,K=V...], or a file of K=V lines; facts not given are empty. */
+static int parse_host_facts(const char *spec, struct srd_host_facts *h)
+{
+	_cleanup_free_ char *buf = NULL;
+	char *save = NULL, *tok;
+	size_t len;
+	const char *sep = ",";
+
+	*h = (struct srd_host_facts){};
+	if (access(spec, R_OK) == 0 && !strchr(spec, '=')) {
+		int r = srd_read_file(spec, 1 << 20, &buf, &len);
+
+		if (r < 0) {
+			fprintf(stderr, "srdctl: %s: %s\n", spec, strerror(-r));
+			return r;
+		}
+		sep = "\n";
+	} else {
+		buf = strdup(spec);
+		if (!buf)
+			return -ENOMEM;
+	}
+	for (tok = strtok_r(buf, sep, &save); tok; tok = strtok_r(NULL, sep, &save)) {
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		if (!*tok || *tok == '#')
+			continue;
+		if (set_fact(h, tok) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static void print_setting(struct json_object *pol, const char *key, const char *label)
+{
+	struct json_object *x = get(pol, key);
+
+	printf("  %-14s %-12s %s\n", label, str(x, "value"), str(x, "origin"));
+}
+
+static int verb_policy_check(const char *file)
+{
+	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
+	struct srd_host_facts host;
+	struct json_object *o;
+	char **errs = NULL;
+	size_t n_errs = 0;
+	int r;
+
+	if (arg_host_facts) {
+		if (parse_host_facts(arg_host_facts, &host) < 0)
+			return EXIT_USAGE;
+	} else {
+		srd_host_facts_read(&host);
+	}
+	r = srd_policy_load(file, SRD_VENDOR_CONFDIR, SRD_SYSCONFDIR "/srd", &host, &p, &errs, &n_errs);
+	for (size_t i = 0; i < n_errs; i++)
+		fprintf(stderr, "%s\n", errs[i]);
+	srd_strv_free(errs, n_errs);
+	if (r < 0) {
+		fprintf(stderr, "srdctl: cannot read the configuration: %s\n", strerror(-r));
+		return EXIT_FAILED;
+	}
+	if (r > 0)
+		return EXIT_FAILED;
+	o = srd_json_policy(p);
+	if (arg_json) {
+		struct json_object *h = json_object_new_object();
+
+		json_object_object_add(h, "hostname", json_object_new_string(host.hostname));
+		json_object_object_add(h, "dmi_product_name", json_object_new_string(host.dmi_product_name));
+		json_object_object_add(h, "dmi_product_serial", json_object_new_string(host.dmi_product_serial));
+		json_object_object_add(h, "kernel_release", json_object_new_string(host.kernel_release));
+		json_object_object_add(o, "host", h);
+		return print_json_doc(o);
+	}
+	printf("Host: hostname=%s dmi-product-name=%s dmi-product-serial=%s kernel-release=%s\n",
+	       host.hostname, host.dmi_product_name, host.dmi_product_serial, host.kernel_release);
+	printf("Files: ");
+	for (size_t i = 0; i < p->n_files; i++)
+		printf("%s%s", i ? ", " : "", p->files[i]);
+	printf("%s\nEffective policy:\n", p->n_files ? "" : "(none: the defaults)");
+	print_setting(o, "mode", "Mode=");
+	print_setting(o, "fallback", "Fallback=");
+	print_setting(o, "teardown", "Teardown=");
+	printf("  %-14s %s\n", "AllowOffline=", p->allow_offline ? "yes" : "no");
+	printf("  %-14s %s\n", "Reassert=", p->reassert ? "yes" : "no");
+	print_setting(o, "quiet", "QuietSec=");
+	print_setting(o, "timeout", "TimeoutSec=");
+	printf("  %-14s %u memdevs, %u regions\n", "Expect", p->expect_memdevs, p->expect_regions);
+	printf("  %-14s %zu range%s, %zu serial%s, %zu PCI device%s\n", "Exclude", p->n_exclude_ranges,
+	       p->n_exclude_ranges == 1 ? "" : "s", p->n_exclude_serials, p->n_exclude_serials == 1 ? "" : "s",
+	       p->n_exclude_pci, p->n_exclude_pci == 1 ? "" : "s");
+	printf("  %-14s %s, online %s\n", "[CXL]", srd_dax_mode_to_string(p->dax_cxl.mode),
+	       srd_online_to_string(p->dax_cxl.online));
+	printf("  %-14s %s, online %s\n", "[HMEM]", srd_dax_mode_to_string(p->dax_hmem.mode),
+	       srd_online_to_string(p->dax_hmem.online));
+	printf("  %-14s %s\n", "MetricsFile=", p->metrics_file[0] ? p->metrics_file : "(none)");
+	json_object_put(o);
+	return 0;
+}
+
+static void help(void)
+{
+	printf("Usage: srdctl [OPTIONS] VERB [ARGS]\n\n"
+	       "Shows and steers srd, the Soft Reserved daemon.\n\n"
+	       "Verbs:\n"
+	       "  status                  State, verdict, policy and every range's owner\n"
+	       "  ranges                  Soft Reserved ranges: owner, wanted owner, reason\n"
+	       "  regions                 CXL regions\n"
+	       "  plan                    What carrying out the policy would do now\n"
+	       "  apply                   Carry out the policy now (root)\n"
+	       "  reevaluate              Settle and decide again, as after an event (root)\n"
+	       "  reload                  Re-read the configuration (root)\n"
+	       "  snapshot                Everything srd knows, as JSON, for a report\n"
+	       "  policy-check [FILE]     The policy FILE (or the installed configuration)\n"
+	       "                          gives this host or --host-facts; no daemon needed\n\n"
+	       "Options:\n"
+	       "  -h --help               Show this help\n"
+	       "     --version            Show the version\n"
+	       "     --json               Machine-readable output\n"
+	       "     --policy NAME        plan/apply: use NAME instead of Mode=\n"
+	       "     --dry-run            apply: print the writes, make none\n"
+	       "     --host-facts SPEC    policy-check: hostname=H,dmi-product-name=N,\n"
+	       "                          dmi-product-serial=S,kernel-release=R, or a file\n"
+	       "                          of such lines\n\n"
+	       "Exit status: 0 done, 1 failed or not converged, 2 usage, 3 srd not running,\n"
+	       "4 access denied.\n");
+}
+
+int main(int argc, char *argv[])
+{
+	enum { ARG_VERSION = 0x100, ARG_JSON, ARG_POLICY, ARG_DRY_RUN, ARG_HOST_FACTS };
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, ARG_VERSION },
+		{ "json", no_argument, NULL, ARG_JSON },
+		{ "policy", required_argument, NULL, ARG_POLICY },
+		{ "dry-run", no_argument, NULL, ARG_DRY_RUN },
+		{ "host-facts", required_argument, NULL, ARG_HOST_FACTS },
+		{}
+	};
+	const char *verb;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+		switch (c) {
+		case 'h':
+			help();
+			return 0;
+		case ARG_VERSION:
+			printf("srdctl %s\n", SRD_VERSION);
+			return 0;
+		case ARG_JSON:
+			arg_json = true;
+			break;
+		case ARG_POLICY:
+			if (srd_mode_from_string(optarg) < 0) {
+				fprintf(stderr, "srdctl: --policy %s: expected strict, per-range, prefer-cxl, "
+						"prefer-hmem or audit\n", optarg);
+				return EXIT_USAGE;
+			}
+			arg_policy = optarg;
+			break;
+		case ARG_DRY_RUN:
+			arg_dry_run = true;
+			break;
+		case ARG_HOST_FACTS:
+			arg_host_facts = optarg;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	if (optind >= argc) {
+		fprintf(stderr, "srdctl: no verb given (try 'srdctl status' or --help)\n");
+		return EXIT_USAGE;
+	}
+	verb = argv[optind++];
+	if (strcmp(verb, "policy-check") == 0) {
+		if (argc - optind > 1) {
+			fprintf(stderr, "srdctl: policy-check takes at most one FILE\n");
+			return EXIT_USAGE;
+		}
+		return verb_policy_check(optind < argc ? argv[optind] : NULL);
+	}
+	if (optind < argc) {
+		fprintf(stderr, "srdctl: %s takes no arguments\n", verb);
+		return EXIT_USAGE;
+	}
+	if ((*arg_policy && strcmp(verb, "plan") != 0 && strcmp(verb, "apply") != 0) ||
+	    (arg_dry_run && strcmp(verb, "apply") != 0) || arg_host_facts) {
+		fprintf(stderr, "srdctl: an option does not go with %s (see --help)\n", verb);
+		return EXIT_USAGE;
+	}
+	if (strcmp(verb, "status") == 0)
+		return verb_status();
+	if (strcmp(verb, "ranges") == 0)
+		return verb_ranges();
+	if (strcmp(verb, "regions") == 0)
+		return verb_regions();
+	if (strcmp(verb, "plan") == 0)
+		return verb_plan();
+	if (strcmp(verb, "apply") == 0)
+		return verb_apply();
+	if (strcmp(verb, "reevaluate") == 0)
+		return verb_simple("Reevaluate", "reevaluate", "Re-evaluation started; see 'srdctl status'.");
+	if (strcmp(verb, "reload") == 0)
+		return verb_simple("Reload", "reload", "Configuration reloaded.");
+	if (strcmp(verb, "snapshot") == 0)
+		return verb_snapshot();
+	fprintf(stderr, "srdctl: unknown verb '%s' (see --help)\n", verb);
+	return EXIT_USAGE;
+}

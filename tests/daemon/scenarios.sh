@@ -1,0 +1,207 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# One daemon scenario, run inside tests/sim/live.sh by tests/test-daemon.sh:
+#
+#   scenarios.sh SRC BUILD NAME
+#
+# Each prints "ok - ..." / "not ok - ..." lines and exits non-zero on a failure.
+set -uo pipefail
+SRC=$1 BUILD=$2 NAME=$3
+. "$SRC/tests/daemon/lib.sh"
+trap stop_all EXIT
+start_bus || exit 1
+start_capture || exit 1
+
+conf() { # conf FILE LINES...: a policy file for this scenario
+	local f=$1
+	shift
+	printf '%s\n' "$@" > "$f"
+}
+
+# A uid that is not root, for the denial checks.
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+case $NAME in
+late)
+	# The memdev appears 2 s after boot: settling must wait for it (ExpectMemdevs),
+	# decide once, turn its dax device (System RAM at boot) into a device-dax
+	# device, and only then be ready.
+	conf $W/srd.conf "[Policy]" "AllowOffline=yes" \
+		"[Settle]" "QuietSec=300ms" "TimeoutSec=30" "ExpectMemdevs=1" "ExpectRegions=1" \
+		"[CXL]" "DaxMode=devdax" "[Report]" "MetricsFile=$W/srd.prom"
+	start_srd $W/srd.conf
+	check "settles once the late device is there" wait_state settled 30
+	ready=$(notify_times 'READY=1' | head -1)
+	check "READY=1 after the device appeared (t=$ready)" python3 -c "import sys; sys.exit(not (float('${ready:-0}') >= 1.5))"
+	check "READY=1 sent once" [ "$(notify_times 'READY=1' | wc -l)" = 1 ]
+	check "STATUS= said it was settling" [ -n "$(notify_times 'STATUS=settling: .*')" ]
+	check "WATCHDOG=1 sent" [ -n "$(notify_times 'WATCHDOG=1')" ]
+	check "one decision" [ "$(status "s['counts']['decisions']")" = 1 ]
+	check "the range is CXL's and converged" [ "$(status "s['ranges'][0]['owner'], s['converged']")" = "cxl True" ]
+	check "the dax device went to device_dax" grep -q "drivers/device_dax/bind dax0.0" "$SRD_SIM/log"
+	check "journal: one decision entry with the policy" [ "$(journal_count DECISION "e.get('SRD_POLICY') == 'strict'")" = 1 ]
+	check "journal: range entry with SRD_RANGE and SRD_REASON" \
+		[ "$(journal_count RANGE "e['SRD_RANGE'] == '0x490000000-0x49fffffff' and e['SRD_REASON'] != ''")" = 1 ]
+	check "journal: action entry for configure-dax" \
+		[ "$(journal_count ACTION "e['SRD_ACTION'] == 'configure-dax' and e['SRD_RESULT'] == 'done' and 'SRD_RANGE' in e")" = 1 ]
+	check "journal: every write with SRD_PATH" [ "$(grep -c '"SRD_PATH": ' $W/journal.jsonl)" = "$(n_stores)" ]
+	check "journal: settled entry" [ "$(journal_count SETTLED "e['SRD_STATE'] == 'settled'")" = 1 ]
+	check "every MESSAGE_ID is in the catalog" python3 - $W/journal.jsonl "$SRC/systemd/srd.catalog" <<'PY'
+import json, re, sys
+known = set(re.findall(r"^-- ([0-9a-f]{32})$", open(sys.argv[2]).read(), re.M))
+ids = {json.loads(l).get("MESSAGE_ID") for l in open(sys.argv[1])} - {None}
+sys.exit(not ids or not ids <= known)
+PY
+	check "metrics: converged, 256 MiB CXL" grep -qx 'srd_range_bytes{owner="cxl"} 268435456' $W/srd.prom
+	check "metrics: srd_converged 1" grep -qx 'srd_converged 1' $W/srd.prom
+	check "D-Bus: State property" [ "$(busctl get-property org.srd1 /org/srd1 org.srd1.Manager State)" = 's "settled"' ]
+	check "introspection matches org.srd1.Manager.xml" python3 "$SRC/tests/daemon/check-introspection.py" \
+		"$SRC/daemon/org.srd1.Manager.xml"
+	check "unprivileged: status reads" as_nobody $SRDCTL status --json >/dev/null
+	as_nobody $SRDCTL apply >/dev/null 2>$W/deny.err
+	check "unprivileged: apply denied (exit 4)" [ $? = 4 ]
+	check "unprivileged: the denial says so" grep -q "access denied" $W/deny.err
+	as_nobody $SRDCTL reload >/dev/null 2>&1
+	check "unprivileged: reload denied (exit 4)" [ $? = 4 ]
+	as_nobody $SRDCTL reevaluate >/dev/null 2>&1
+	check "unprivileged: reevaluate denied (exit 4)" [ $? = 4 ]
+	as_nobody busctl call org.srd1 /org/srd1 org.srd1.Manager Apply sb "" false >/dev/null 2>&1
+	check "unprivileged: Apply over raw D-Bus denied" [ $? != 0 ]
+	;;
+storm)
+	# 300 change events while settling at boot, then 300 more once settled:
+	# one decision in all, no store.
+	conf $W/srd.conf "[Settle]" "QuietSec=500ms"
+	start_srd $W/srd.conf
+	echo "storm 300" > "$SRD_SIM/control"
+	check "settles after the storm" wait_state settled 30
+	check "one decision after the boot storm" [ "$(status "s['counts']['decisions']")" = 1 ]
+	seen=$(status "s['counts']['events']")
+	sent=$(wc -l < "$SRD_SIM/events")
+	echo "storm 300" > "$SRD_SIM/control"
+	sleep 0.3
+	check "re-evaluates, finds nothing changed" wait_state settled 30
+	check "still one decision" [ "$(status "s['counts']['decisions']")" = 1 ]
+	# Every relevant event reached srd (cxl, dax, memory, platform hmem.N), no other.
+	relevant=$(tail -n +$((sent + 1)) "$SRD_SIM/events" |
+		grep -cE '^change (cxl|dax|memory) |^change platform .*/hmem')
+	check "srd saw the $relevant relevant events of the second storm" \
+		[ "$(status "s['counts']['events']")" = "$((seen + relevant))" ]
+	check "no store at all" [ "$(n_stores)" = 0 ]
+	;;
+hotplug)
+	# Boot: prefer-cxl releases hmem.0 and re-probes region0, so CXL serves
+	# what region0 decodes.  Then an administrator takes region0 down by hand:
+	# srd re-evaluates and leaves it (Reassert=no).  After a reload with
+	# Reassert=yes srd restores it.  Then a hot remove: nothing to write.
+	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms"
+	start_srd $W/srd.conf
+	check "boot pass converges to CXL" wait_state settled 30
+	check "range wanted by CXL, converged" [ "$(status "s['ranges'][0]['target'], s['converged']")" = "cxl True" ]
+	daxctl offline-memory dax0.0 >/dev/null 2>&1
+	echo region0 > /sys/bus/cxl/drivers/cxl_region/unbind
+	after_manual=$(n_stores)
+	check "re-evaluated after the manual unbind" wait_state settled 30 2
+	check "journal: the range is held" [ "$(journal_count HELD "e['SRD_RANGE'] == '0x490000000-0x4afffffff'")" -ge 1 ]
+	check "status: the range is held, nobody's" [ "$(status "s['ranges'][0]['held'], s['ranges'][0]['owner']")" = "True none" ]
+	check "srd wrote nothing after the manual unbind" [ "$(n_stores)" = "$after_manual" ]
+	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "Reassert=yes" "[Settle]" "QuietSec=300ms"
+	check "reload with Reassert=yes" $SRDCTL reload
+	check "srd restores CXL" wait_state settled 30 3
+	check "CXL's again, converged" [ "$(status "s['ranges'][0]['owner'], s['converged']")" = "conflict True" ]
+	check "srd re-probed region0" bash -c "tail -n +$((after_manual + 1)) '$SRD_SIM/log' | grep -q 'cxl_region/bind region0 0'"
+	daxctl offline-memory dax0.0 >/dev/null 2>&1
+	n=$(n_stores)
+	d=$(status "s['counts']['decisions']")
+	echo "remove mem0" > "$SRD_SIM/control"
+	check "re-evaluated after the hot remove" wait_state settled 30 $((d + 1))
+	check "nothing written for the removal" [ "$(n_stores)" = "$n" ]
+	;;
+reload)
+	# A broken policy on reload keeps the old one and says why, by SIGHUP and over D-Bus.
+	conf $W/srd.conf "[Policy]" "Mode=strict" "[Settle]" "QuietSec=300ms"
+	start_srd $W/srd.conf
+	check "settles" wait_state settled 30
+	conf $W/srd.conf "[Policy]" "Mode=lenient" "[Settle]" "QuietSec=300ms"
+	kill -HUP $srd_pid
+	sleep 1
+	check "notify: RELOADING=1 then READY=1" python3 - $W/notify.jsonl <<'PY'
+import json, sys
+seq = [l for line in open(sys.argv[1]) for l in json.loads(line)["lines"] if l in ("RELOADING=1", "READY=1")]
+sys.exit(seq[-2:] != ["RELOADING=1", "READY=1"])
+PY
+	check "journal: reload failed, naming file and line" \
+		[ "$(journal_count RELOAD_FAILED "'srd.conf:2: Mode=lenient' in e['SRD_REASON']")" = 1 ]
+	check "status: old policy kept, error shown" [ "$(status "s['policy']['mode'], 'Mode=lenient' in s['policy']['error']")" = "strict True" ]
+	$SRDCTL reload >/dev/null 2>$W/reload.err
+	check "srdctl reload exits 1" [ $? = 1 ]
+	check "srdctl reload names the file and line" grep -q "srd.conf:2: Mode=lenient" $W/reload.err
+	conf $W/srd.conf "[Policy]" "Mode=audit" "[Settle]" "QuietSec=300ms"
+	check "srdctl reload of a good policy" $SRDCTL reload
+	check "decides again under audit" wait_state settled 30 2
+	check "status: audit" [ "$(status "s['policy']['mode'], s['policy']['error']")" = "audit " ]
+	check "journal: reloaded" [ "$(journal_count RELOADED "e['SRD_POLICY'] == 'audit'")" = 1 ]
+	;;
+invalid)
+	# An invalid configuration at boot: degraded, ready, nothing done.
+	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "Teardown=shred"
+	start_srd $W/srd.conf
+	check "degraded" wait_state degraded 30 0
+	check "READY=1 anyway" [ -n "$(notify_times 'READY=1')" ]
+	check "the reason names file and line" [ "$(status "'srd.conf:3: Teardown=shred' in s['reason']")" = True ]
+	check "no store" [ "$(n_stores)" = 0 ]
+	$SRDCTL status >/dev/null 2>&1
+	check "srdctl status exits 1 when degraded" [ $? = 1 ]
+	$SRDCTL apply >/dev/null 2>$W/apply.err
+	check "apply refused: policy invalid" grep -q "configuration is invalid" $W/apply.err
+	;;
+timeout)
+	# Expected devices never come: the timeout ends settling and Fallback=keep decides.
+	conf $W/srd.conf "[Policy]" "Fallback=keep" "[Settle]" "QuietSec=300ms" "TimeoutSec=2" "ExpectMemdevs=4"
+	start_srd $W/srd.conf
+	check "settles after the timeout" wait_state settled 30
+	check "journal: settle timeout" [ "$(journal_count SETTLE_TIMEOUT)" = 1 ]
+	check "the decision fell back" [ "$(status "'Fallback=keep' in s['ranges'][0]['reason']")" = True ]
+	;;
+apply)
+	# srdctl plan/apply with another policy, a dry run first.
+	conf $W/srd.conf "[Settle]" "QuietSec=300ms"
+	start_srd $W/srd.conf
+	check "settles (strict: blocked)" wait_state settled 30
+	check "plan --policy prefer-cxl lists release-hmem" bash -c "$SRDCTL plan --policy prefer-cxl | grep -q 'release-hmem hmem.0'"
+	$SRDCTL apply --policy prefer-cxl --dry-run > $W/dry.out
+	check "dry run exits 0" [ $? = 0 ]
+	check "dry run prints the writes" grep -q "write /sys/bus/platform/drivers/hmem/unbind hmem.0" $W/dry.out
+	check "dry run stores nothing" [ "$(n_stores)" = 0 ]
+	$SRDCTL apply --policy prefer-cxl --json > $W/apply.json
+	check "apply exits 0" [ $? = 0 ]
+	check "apply converged" python3 -c "import json; d=json.load(open('$W/apply.json')); assert d['converged'] and d['apply']['steps'][0]['result'] == 'done'"
+	check "status: CXL's after the verification wait" wait_state settled 30 2
+	check "CXL's (the half region0 decodes), converged" [ "$(status "s['ranges'][0]['target'], s['ranges'][0]['owner'], s['converged']")" = "cxl conflict True" ]
+	check "regions verb" bash -c "$SRDCTL regions | grep -q '^region0 '"
+	check "snapshot has status, policy, inventory" python3 -c "
+import json, subprocess
+s = json.loads(subprocess.check_output(['$SRDCTL', 'snapshot']))
+assert s['status']['schema_version'] == 1 and 'policy' in s and s['inventory']['regions']"
+	;;
+nobus)
+	# No bus at all: the daemon still decides; srdctl says srd is not running.
+	kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null
+	conf $W/srd.conf "[Settle]" "QuietSec=300ms"
+	start_srd $W/srd.conf
+	for _ in $(seq 100); do [ "$(journal_count SETTLED)" -ge 1 ] && break; sleep 0.1; done
+	check "settles without a bus" [ "$(journal_count SETTLED)" = 1 ]
+	$SRDCTL status >/dev/null 2>$W/status.err
+	check "srdctl: exit 3 when srd is not reachable" [ $? = 3 ]
+	check "srdctl: says srd is not running" grep -q "not running\|cannot connect" $W/status.err
+	;;
+*)
+	echo "unknown scenario $NAME" >&2
+	exit 2
+	;;
+esac
+if [ $n_bad -gt 0 ]; then
+	echo "--- srd stderr" >&2
+	tail -40 $W/srd.err >&2
+fi
+finish

@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The daemon, unmodified, on simulated platforms (tests/sim/live.sh) with a
+# private system bus, a stand-in journald and notify socket: settling on late
+# devices, a uevent storm, hotplug and hand changes, reload, an invalid
+# configuration, the settle timeout, srdctl plan/apply, no bus.  Root only.
+#
+#   test-daemon.sh SRC BUILD [SCENARIO...]
+set -uo pipefail
+SRC=$1 BUILD=$2
+shift 2
+if [ "$(id -u)" != 0 ]; then
+	echo "skipped: needs root for the private namespaces"
+	exit 77
+fi
+declare -A platform=(
+	[late]=daemon/late-6.12.json
+	[storm]=cxl-owns-6.12.json
+	[hotplug]=nobody-7.2.json
+	[reload]=cxl-owns-6.12.json
+	[invalid]=nobody-7.2.json
+	[timeout]=cxl-owns-6.12.json
+	[apply]=nobody-7.2.json
+	[nobus]=cxl-owns-6.12.json
+)
+scenarios=("$@")
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(late storm hotplug reload invalid timeout apply nobus)
+failed=0
+for s in "${scenarios[@]}"; do
+	echo "# scenario $s (${platform[$s]})"
+	if ! timeout 180 "$SRC/tests/sim/live.sh" "$SRC/tests/platforms/${platform[$s]}" -- \
+		"$SRC/tests/daemon/scenarios.sh" "$SRC" "$BUILD" "$s"; then
+		echo "not ok - scenario $s"
+		failed=$((failed + 1))
+	fi
+done
+[ $failed -eq 0 ]

@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The files srd installs beside its binaries: the unit passes
+# systemd-analyze verify cleanly and its exposure is scored (and held under a
+# ceiling), the journal catalog compiles and covers every MESSAGE_ID the code
+# defines, the bus policy and introspection XML parse, the man pages render
+# without warnings, the completions parse.
+#
+#   test-units.sh SRC BUILD
+set -uo pipefail
+SRC=$1 BUILD=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n_ok=0 n_bad=0
+ok() { echo "ok - $*"; n_ok=$((n_ok + 1)); }
+bad() { echo "not ok - $*"; n_bad=$((n_bad + 1)); }
+check() { local w=$1; shift; if "$@"; then ok "$w"; else bad "$w"; fi; }
+
+# The unit as installed, pointing at this build's binaries.
+sed -e "s|@SBINDIR@|$BUILD/daemon|; s|@BINDIR@|$BUILD/daemon|" "$SRC/systemd/srd.service.in" > $T/srd.service
+if command -v systemd-analyze >/dev/null; then
+	systemd-analyze verify --man=no $T/srd.service > $T/verify.out 2>&1
+	rc=$?
+	check "systemd-analyze verify exits 0" [ $rc = 0 ]
+	check "systemd-analyze verify prints nothing about srd.service" \
+		bash -c "! grep -i 'srd.service' $T/verify.out"
+	[ -s $T/verify.out ] && sed 's/^/# verify: /' $T/verify.out
+	systemd-analyze security --offline=yes $T/srd.service > $T/security.out 2>&1
+	score=$(sed -n 's/.*Overall exposure level for srd.service: \([0-9.]*\).*/\1/p' $T/security.out)
+	echo "# systemd-analyze security: exposure ${score:-?}"
+	grep -E '^✗' $T/security.out | sed 's/^/# security: /'
+	check "exposure is scored" [ -n "$score" ]
+	check "exposure $score at most 2.0" python3 -c "import sys; sys.exit(not float('${score:-99}') <= 2.0)"
+else
+	echo "# systemd-analyze missing: unit checks skipped"
+fi
+
+# The catalog compiles, and lists exactly the IDs daemon/srd-log.h defines.
+mkdir -p $T/root/usr/lib/systemd/catalog
+cp "$SRC/systemd/srd.catalog" $T/root/usr/lib/systemd/catalog/
+check "journalctl --update-catalog accepts the catalog" journalctl --root=$T/root --update-catalog
+journalctl --root=$T/root --list-catalog 2>/dev/null | awk '{print $1}' | sort > $T/catalog.ids
+sed -n 's/^#define SRD_MESSAGE_[A-Z_]*[[:space:]]*"\([0-9a-f]\{32\}\)"/\1/p' "$SRC/daemon/srd-log.h" | sort > $T/code.ids
+check "catalog and code define the same $(wc -l < $T/code.ids) MESSAGE_IDs" cmp -s $T/catalog.ids $T/code.ids
+
+check "bus policy is well-formed XML" python3 -c "import xml.etree.ElementTree as E; E.parse('$SRC/systemd/org.srd1.conf')"
+check "introspection XML is well-formed" python3 -c "import xml.etree.ElementTree as E; E.parse('$SRC/daemon/org.srd1.Manager.xml')"
+check "activation file names the unit" grep -qx 'SystemdService=srd.service' "$SRC/systemd/org.srd1.service"
+
+for page in srd.8 srdctl.8 srd.conf.5; do
+	if [ -f "$BUILD/man/$page" ]; then
+		check "man page $page renders without warnings" \
+			bash -c "[ -z \"\$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l '$BUILD/man/$page' 2>&1 >/dev/null)\" ]"
+	else
+		bad "man page $page was not built"
+	fi
+done
+for c in srd srdctl; do
+	check "completion $c parses and registers" bash -c ". '$SRC/shell-completion/$c' && complete -p $c >/dev/null"
+done
+echo "# $n_ok passed, $n_bad failed"
+[ $n_bad = 0 ]
