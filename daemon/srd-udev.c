@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The udev watch (see srd-udev.h).  Events come from udev's multicast group,
- * after its rules ran, so device nodes and links exist when srd looks.  The
- * kernel filter is by subsystem; platform devices are narrowed to hmem.N here,
- * because the platform bus carries much else.
+ * after its rules ran, so device nodes and links exist when srd looks; where
+ * no udevd runs (an initramfs, a minimal guest) they come from the kernel's
+ * group instead, or srd would never hear of the devices.  The socket filter
+ * is by subsystem; platform devices are narrowed to hmem.N here, because the
+ * platform bus carries much else.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libudev.h>
 
+#include "srd-log.h"
 #include "srd-udev.h"
 #include "srd-util.h"
 
@@ -46,6 +50,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 int srd_udev_watch_new(sd_event *e, srd_udev_event_fn fn, void *userdata, struct srd_udev_watch **ret)
 {
 	struct srd_udev_watch *w = calloc(1, sizeof(*w));
+	const char *source;
 	int r = -ENOMEM;
 
 	if (!w)
@@ -53,8 +58,12 @@ int srd_udev_watch_new(sd_event *e, srd_udev_event_fn fn, void *userdata, struct
 	w->fn = fn;
 	w->userdata = userdata;
 	w->udev = udev_new();
+	/* udevd creates its control socket when it starts. */
+	source = access("/run/udev/control", F_OK) == 0 ? "udev" : "kernel";
+	if (strcmp(source, "kernel") == 0)
+		srd_log(LOG_NOTICE, "udevd is not running: listening to the kernel's uevents");
 	if (w->udev)
-		w->monitor = udev_monitor_new_from_netlink(w->udev, "udev");
+		w->monitor = udev_monitor_new_from_netlink(w->udev, source);
 	if (w->monitor) {
 		r = 0;
 		for (size_t i = 0; i < ARRAY_SIZE(subsystems) && r >= 0; i++)

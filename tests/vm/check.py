@@ -53,6 +53,30 @@ def section(log, begin, end):
     return KMSG.sub("", m.group(1)) if m else None
 
 
+def check_daemon(log, bad, exp=None):
+    """srd ran as a daemon from the guest's boot (the last boot, after a kexec):
+    it settled on the kernel's uevents, decided, and srdctl status says so,
+    with the owners and the strict verdict the kernel is known to give."""
+    found = re.findall(r"@@@ BEGIN daemon\n(.*?)\n@@@ END daemon", log, re.S)
+    if not found:
+        bad.append("no daemon status in the log")
+        return
+    try:
+        st = json.loads(KMSG.sub("", found[-1]))
+    except json.JSONDecodeError:
+        bad.append("srdctl status --json: no JSON")
+        return
+    if st["state"] != "settled" or st["counts"]["decisions"] < 1 or st["schema_version"] != 1:
+        bad.append(f"daemon: {st['state']} ({st['reason']}), {st['counts']['decisions']} decisions")
+    if exp is None:
+        return
+    owners = [r["owner"] for r in st["ranges"]]
+    if owners != [w[2] for w in exp["ranges"]]:
+        bad.append(f"daemon: owners {owners}, expected {[w[2] for w in exp['ranges']]}")
+    if "strict" in exp["verdicts"] and st["verdict"] != exp["verdicts"]["strict"]:
+        bad.append(f"daemon: verdict {st['verdict']}, expected {exp['verdicts']['strict']}")
+
+
 def common(log, bad):
     """The guest reached its end, and the kernel log has no BUG, WARNING or Oops."""
     if "@@@ END" not in log:
@@ -66,6 +90,7 @@ def common(log, bad):
 
 def check_act(log, exp, bad):
     common(log, bad)
+    check_daemon(log, bad)
     runs = []
     for which in ("once", "again"):
         text = section(log, f"@@@ BEGIN {which}", f"END {which}")
@@ -105,6 +130,7 @@ def main():
         return check_act(log, ACT[prefix], bad)
     exp = EXPECT[prefix].get(kernel) or EXPECT[prefix]["*"]
     common(log, bad)
+    check_daemon(log, bad, exp)
     inv_text = section(log, "@@@ BEGIN inventory", "END inventory")
     if inv_text is None:
         bad.append("no srd inventory in the log")

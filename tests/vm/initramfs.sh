@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Builds a guest initramfs for one extracted Debian kernel: busybox, kmod and
 # trixie's cxl/daxctl/ndctl with their libraries, the kernel's CXL and DAX
-# modules (dependency closure, decompressed), srd and its libraries, the
-# shipped srd.conf, and init.
+# modules (dependency closure, decompressed), srd, srdctl and their
+# libraries, the shipped srd.conf, trixie's dbus-daemon with a system bus
+# configuration and srd's bus policy, and init.
 #
 #   initramfs.sh KERNEL-ROOT OUT.cpio.gz SRD-BINARY [CACHE]
 set -euo pipefail
@@ -14,6 +15,7 @@ out=$(realpath -m "$2")
 srd=$(realpath "$3")
 cache=${4:-${SRD_VM_CACHE:-/var/cache/srd-vm}}
 sr=$cache/trixie
+dbus=$cache/dbus
 
 if ls -d "$kroot"/lib/modules/*/kernel >/dev/null 2>&1; then mbase=$kroot; else mbase=$kroot/usr; fi
 kver=$(basename "$(dirname "$(ls -d "$mbase"/lib/modules/*/kernel | head -1)")")
@@ -48,12 +50,13 @@ done
 
 # Dynamic programs and the libraries they need, resolved in the trixie sysroot.
 ld=$sr/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
-libpath=$sr/usr/lib/x86_64-linux-gnu:$sr/lib/x86_64-linux-gnu
+libpath=$sr/usr/lib/x86_64-linux-gnu:$sr/lib/x86_64-linux-gnu:$dbus/usr/lib/x86_64-linux-gnu:$dbus/lib/x86_64-linux-gnu
 copybin() { # SOURCE DEST-DIR
 	cp "$1" "$st$2/"
 	"$ld" --library-path "$libpath" --list "$1" | awk '/=>/{print $3}' | while read -r l; do
 		[ -f "$l" ] || { echo "initramfs.sh: $1 needs a library not in the sysroot" >&2; exit 1; }
 		g=${l#"$sr"}
+		g=${g#"$dbus"}
 		mkdir -p "$st$(dirname "$g")"
 		cp -L "$l" "$st$g"
 	done
@@ -62,6 +65,14 @@ for b in cxl daxctl ndctl; do copybin "$sr/usr/bin/$b" /usr/bin; done
 copybin "$sr/usr/bin/kmod" /sbin
 for a in modprobe insmod rmmod lsmod modinfo depmod; do ln -sf kmod "$st/sbin/$a"; done
 copybin "$srd" /usr/bin
+copybin "$(dirname "$srd")/srdctl" /usr/bin
+copybin "$dbus/usr/bin/dbus-daemon" /usr/bin
+mkdir -p "$st/usr/share/dbus-1/system.d" "$st/var/lib/dbus"
+cp "$top/systemd/org.srd1.conf" "$st/usr/share/dbus-1/system.d/"
+sed -e 's|@SOCKET@|/run/dbus/system_bus_socket|; s|@POLICY@|/usr/share/dbus-1/system.d/org.srd1.conf|' \
+	"$top/tests/daemon/system-bus.conf.in" >"$st/etc/srd/system-bus.conf"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$st/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$st/etc/group"
 cp -L "$ld" "$st/lib64/ld-linux-x86-64.so.2"
 mkdir -p "$st/usr/lib/x86_64-linux-gnu"
 cp -L "$ld" "$st/usr/lib/x86_64-linux-gnu/"

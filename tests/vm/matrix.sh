@@ -3,7 +3,8 @@
 # The real-kernel tier: boots Debian kernels 6.1, 6.12 and the newest sid
 # kernel in QEMU with emulated CXL type-3 devices, Soft Reserved injected with
 # memmap=, firmware-committed decoders simulated by a kexec hand-off, and runs
-# srd inside the guest.  Each case checks srd's inventory and plans against
+# srd inside the guest, first as the daemon from the guest's boot (srdctl status
+# records its settled verdict), then its jobs.  Each case checks srd's inventory and plans against
 # what the kernel really shows (check.py) and that the kernel log has no BUG,
 # WARNING or Oops.  Two guests at a time.  Ends with "N passed, N failed".
 #

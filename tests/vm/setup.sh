@@ -8,7 +8,8 @@
 #   QEMU 10   bookworm-backports (runs from its extraction directory), seabios
 #             from trixie
 #   userland  trixie's cxl/daxctl/ndctl v81 and libraries (v76 cannot create ram
-#             regions), kexec-tools for the firmware-decoder hand-off
+#             regions), kexec-tools for the firmware-decoder hand-off, and
+#             trixie's dbus-daemon, so srd runs as a daemon at the guest's boot
 # Prints the paths it made as shell assignments into $CACHE/env.
 #
 #   setup.sh [CACHE]       (default /var/cache/srd-vm)
@@ -20,9 +21,20 @@ cache=$(realpath "$cache")
 fetch() { "$top/tools/debian-fetch.sh" "$cache/apt" "$@"; }
 newest() { "$top/tools/debian-fetch.sh" "$cache/apt" --resolve "$1"; }
 
+# The guest's system bus: dbus-daemon and the libraries trixie's sysroot lacks.
+fetch_dbus() {
+	rm -rf "$cache/dbus"
+	fetch "$cache/dbus" dbus-daemon/trixie libdbus-1-3/trixie libexpat1/trixie libaudit1/trixie \
+		libcap-ng0/trixie libapparmor1/trixie
+	grep -v '^DBUS=' "$cache/env" >"$cache/env.new" || true
+	echo "DBUS=$cache/dbus" >>"$cache/env.new"
+	mv "$cache/env.new" "$cache/env"
+}
+
 if [ -f "$cache/env" ] && [ "${SRD_VM_REFRESH:-0}" != 1 ]; then
 	. "$cache/env"
 	if [ -x "$QEMU" ] && [ -f "$K61" ] && [ -f "$K612" ] && [ -f "$KSID" ]; then
+		[ -x "${DBUS:-/nonexistent}/usr/bin/dbus-daemon" ] || fetch_dbus
 		echo "vm setup: cached in $cache"
 		exit 0
 	fi
@@ -85,6 +97,7 @@ KROOTSID=$dirsid
 TRIXIE=$cache/trixie
 KEXEC=$cache/kexec
 E
+fetch_dbus
 . "$cache/env"
 if [ ! -f "$K61" ] || [ ! -f "$K612" ] || [ ! -f "$KSID" ]; then
 	echo "vm setup: a kernel image is missing ($K61 $K612 $KSID)" >&2
