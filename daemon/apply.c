@@ -3,7 +3,7 @@
  * The executor, and the only module of srd that writes to sysfs.
  *
  * Each abstract action of a plan becomes a short sequence of stores.  Every
- * store goes through write_attr(), which in a dry run prints "write PATH
+ * store goes through srd_apply_write(), which in a dry run prints "write PATH
  * VALUE" instead; every action re-reads the state after writing and fails
  * when the write did not take; every action first checks whether the state
  * already matches (so a second run of the same plan writes nothing) and
@@ -11,6 +11,8 @@
  * under its owner).  A progress record under the state directory survives a
  * crash: the next start reports what was left and converges from a fresh
  * inventory.
+ *
+ * Re-creating a region from a recorded layout is in apply-create.c.
  *
  * libcxl carries out the region steps (cxl_region_enable/_disable,
  * cxl_region_decode_reset, cxl_region_delete: each re-reads and verifies).
@@ -32,7 +34,7 @@
 #include <cxl/libcxl.h>
 #include <json-c/json.h>
 
-#include "apply.h"
+#include "apply-internal.h"
 
 #define SYS_CXL "/sys/bus/cxl/devices"
 #define SYS_DAX "/sys/bus/dax/devices"
@@ -46,12 +48,7 @@ const char *srd_step_result_to_string(enum srd_step_result r)
 	return r <= SRD_STEP_SKIPPED ? step_names[r] : NULL;
 }
 
-struct actx {
-	const struct srd_apply_opts *o;
-	struct srd_step *step;
-};
-
-_printf_(3, 4) static enum srd_step_result say(struct actx *c, enum srd_step_result r, const char *fmt, ...)
+enum srd_step_result srd_apply_say(struct actx *c, enum srd_step_result r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -61,14 +58,14 @@ _printf_(3, 4) static enum srd_step_result say(struct actx *c, enum srd_step_res
 	return r;
 }
 
-static enum srd_step_result fail(struct actx *c, int err, const char *what)
+enum srd_step_result srd_apply_fail(struct actx *c, int err, const char *what)
 {
 	c->step->error = err;
-	return say(c, SRD_STEP_FAILED, "%s: %s", what, strerror(-err));
+	return srd_apply_say(c, SRD_STEP_FAILED, "%s: %s", what, strerror(-err));
 }
 
 /* The one place srd stores to sysfs. */
-static int write_attr(struct actx *c, const char *path, const char *value)
+int srd_apply_write(struct actx *c, const char *path, const char *value)
 {
 	size_t l = strlen(value);
 	ssize_t n;
@@ -242,7 +239,7 @@ static bool offline_block(struct actx *c, const char *path, const char *state, v
 
 	if (strcmp(state, "offline") == 0)
 		return true;
-	r = write_attr(c, path, "offline");
+	r = srd_apply_write(c, path, "offline");
 	if (r == 0 && !c->o->dry_run && (srd_read_line(path, now, sizeof(now)) < 0 || strcmp(now, "offline") != 0))
 		r = -EIO; /* the store returned but the block stayed online */
 	if (r < 0) {
@@ -272,21 +269,21 @@ static enum srd_step_result do_offline(struct actx *c, const char *name)
 	struct srd_range r;
 
 	if (!dax_range(name, &r))
-		return say(c, SRD_STEP_FAILED, "%s: no such dax device or unreadable resource", name);
+		return srd_apply_say(c, SRD_STEP_FAILED, "%s: no such dax device or unreadable resource", name);
 	c->step->was_movable = block_movable(&r);
 	if (!range_online(c, &r))
-		return say(c, SRD_STEP_ALREADY, "%s: memory already offline", name);
+		return srd_apply_say(c, SRD_STEP_ALREADY, "%s: memory already offline", name);
 	if (!c->o->allow_offline)
-		return say(c, SRD_STEP_REFUSED, "%s: memory is online and AllowOffline=no", name);
+		return srd_apply_say(c, SRD_STEP_REFUSED, "%s: memory is online and AllowOffline=no", name);
 	if (!each_block(c, &r, offline_block, &a)) {
 		/* Put back what this action took offline: all or nothing. */
 		for (size_t i = a.n_done; i-- > 0;)
-			write_attr(c, a.done[i], c->step->was_movable ? "online_movable" : "online_kernel");
+			srd_apply_write(c, a.done[i], c->step->was_movable ? "online_movable" : "online_kernel");
 		free(a.done);
-		return fail(c, a.error, a.path);
+		return srd_apply_fail(c, a.error, a.path);
 	}
 	free(a.done);
-	return say(c, SRD_STEP_DONE, "%s: memory offline", name);
+	return srd_apply_say(c, SRD_STEP_DONE, "%s: memory offline", name);
 }
 
 /* Writes value to a driver's bind or unbind and checks devdir's driver link. */
@@ -297,16 +294,16 @@ static enum srd_step_result driver_op(struct actx *c, const char *bus, const cha
 	int r;
 
 	snprintf(path, sizeof(path), "/sys/bus/%s/drivers/%s/%s", bus, drv, bind ? "bind" : "unbind");
-	r = write_attr(c, path, devname);
+	r = srd_apply_write(c, path, devname);
 	if (r < 0)
-		return fail(c, r, path);
+		return srd_apply_fail(c, r, path);
 	if (c->o->dry_run)
-		return say(c, SRD_STEP_DONE, "%s %s %s (dry run)", bind ? "bind" : "unbind", devname, drv);
+		return srd_apply_say(c, SRD_STEP_DONE, "%s %s %s (dry run)", bind ? "bind" : "unbind", devname, drv);
 	driver_of(devdir, now, sizeof(now));
 	if (bind != srd_streq(now, drv))
-		return say(c, SRD_STEP_FAILED, "%s: %s to %s did not take (driver now '%s')", devname,
+		return srd_apply_say(c, SRD_STEP_FAILED, "%s: %s to %s did not take (driver now '%s')", devname,
 			   bind ? "bind" : "unbind", drv, now);
-	return say(c, SRD_STEP_DONE, "%s %s %s", devname, bind ? "bound to" : "unbound from", drv);
+	return srd_apply_say(c, SRD_STEP_DONE, "%s %s %s", devname, bind ? "bound to" : "unbound from", drv);
 }
 
 static enum srd_step_result do_release_hmem(struct actx *c, const char *name)
@@ -315,12 +312,12 @@ static enum srd_step_result do_release_hmem(struct actx *c, const char *name)
 
 	snprintf(dir, sizeof(dir), SYS_PLATFORM "/%s", name);
 	if (!exists(dir))
-		return say(c, SRD_STEP_ALREADY, "%s is gone", name);
+		return srd_apply_say(c, SRD_STEP_ALREADY, "%s is gone", name);
 	driver_of(dir, drv, sizeof(drv));
 	if (!drv[0])
-		return say(c, SRD_STEP_ALREADY, "%s is not bound", name);
+		return srd_apply_say(c, SRD_STEP_ALREADY, "%s is not bound", name);
 	if (dax_online_under(c, name, on, sizeof(on)))
-		return say(c, SRD_STEP_REFUSED, "%s: memory of %s is online", name, on);
+		return srd_apply_say(c, SRD_STEP_REFUSED, "%s: memory of %s is online", name, on);
 	return driver_op(c, "platform", drv, false, dir, name);
 }
 
@@ -332,12 +329,12 @@ static enum srd_step_result dax_bind(struct actx *c, const char *name, const cha
 
 	snprintf(dir, sizeof(dir), SYS_DAX "/%s", name);
 	snprintf(path, sizeof(path), "/sys/bus/dax/drivers/%s/new_id", drv);
-	r = write_attr(c, path, name);
+	r = srd_apply_write(c, path, name);
 	if (r < 0 && r != -EEXIST)
-		return fail(c, r, path);
+		return srd_apply_fail(c, r, path);
 	driver_of(dir, now, sizeof(now));
 	if (!c->o->dry_run && srd_streq(now, drv))
-		return say(c, SRD_STEP_DONE, "%s bound to %s", name, drv);
+		return srd_apply_say(c, SRD_STEP_DONE, "%s bound to %s", name, drv);
 	return driver_op(c, "dax", drv, true, dir, name);
 }
 
@@ -386,7 +383,7 @@ static enum srd_step_result do_claim_hmem(struct actx *c, const char *target, co
 	if (strncmp(target, "hmem.", 5) == 0) {
 		snprintf(dir, sizeof(dir), SYS_PLATFORM "/%s", target);
 		if (!exists(dir))
-			return say(c, SRD_STEP_FAILED, "%s is gone", target);
+			return srd_apply_say(c, SRD_STEP_FAILED, "%s is gone", target);
 		driver_of(dir, drv, sizeof(drv));
 		if (!drv[0]) {
 			res = driver_op(c, "platform", "hmem", true, dir, target);
@@ -397,7 +394,7 @@ static enum srd_step_result do_claim_hmem(struct actx *c, const char *target, co
 		/* No hmem device for it: make dax_hmem walk Soft Reserved again.  That
 		 * drops and re-creates every hmem device, so none may hold online memory. */
 		if (dax_online_under(c, "/hmem.", on, sizeof(on)))
-			return say(c, SRD_STEP_REFUSED,
+			return srd_apply_say(c, SRD_STEP_REFUSED,
 				   "re-probing hmem_platform would take away %s, whose memory is online", on);
 		snprintf(dir, sizeof(dir), SYS_PLATFORM "/hmem_platform.0");
 		driver_of(dir, drv, sizeof(drv));
@@ -418,9 +415,9 @@ static enum srd_step_result do_claim_hmem(struct actx *c, const char *target, co
 			return res;
 	}
 	if (c->o->dry_run)
-		return say(c, res, "%s (dry run)", target);
+		return srd_apply_say(c, res, "%s (dry run)", target);
 	if (!find_hmem_dax(r, &h))
-		return say(c, SRD_STEP_FAILED,
+		return srd_apply_say(c, SRD_STEP_FAILED,
 			   "dax_hmem did not register %s (this kernel defers it, or its dax region failed)",
 			   srd_range_format(r, b, sizeof(b)));
 	snprintf(dir, sizeof(dir), SYS_DAX "/%s", h.dax);
@@ -428,9 +425,9 @@ static enum srd_step_result do_claim_hmem(struct actx *c, const char *target, co
 	if (!drv[0]) /* no driver (kmem failed before): serve it as devdax; configure-dax follows */
 		return dax_bind(c, h.dax, "device_dax");
 	if (res == SRD_STEP_ALREADY)
-		return say(c, SRD_STEP_ALREADY, "%s already serves %s through %s", h.hmem,
+		return srd_apply_say(c, SRD_STEP_ALREADY, "%s already serves %s through %s", h.hmem,
 			   srd_range_format(r, b, sizeof(b)), h.dax);
-	return say(c, SRD_STEP_DONE, "%s serves %s through %s", h.hmem, srd_range_format(r, b, sizeof(b)), h.dax);
+	return srd_apply_say(c, SRD_STEP_DONE, "%s serves %s through %s", h.hmem, srd_range_format(r, b, sizeof(b)), h.dax);
 }
 
 /* ---- regions, through libcxl ---- */
@@ -483,13 +480,13 @@ static enum srd_step_result do_region(struct actx *c, enum srd_action_kind kind,
 
 	r = cxl_new(&ctx);
 	if (r < 0)
-		return fail(c, r, "libcxl");
+		return srd_apply_fail(c, r, "libcxl");
 	cxl_set_log_priority(ctx, 0);
 	reg = find_region(ctx, name);
 	if (!reg)
 		return kind == SRD_ACTION_DESTROY_REGION || kind == SRD_ACTION_RELEASE_REGION
-			       ? say(c, SRD_STEP_ALREADY, "%s is gone", name)
-			       : say(c, SRD_STEP_FAILED, "%s: no such region", name);
+			       ? srd_apply_say(c, SRD_STEP_ALREADY, "%s is gone", name)
+			       : srd_apply_say(c, SRD_STEP_FAILED, "%s: no such region", name);
 	enabled = cxl_region_is_enabled(reg);
 	snprintf(path, sizeof(path), SYS_CXL "/%s/mode", name);
 	srd_read_line(path, mode, sizeof(mode));
@@ -499,74 +496,74 @@ static enum srd_step_result do_region(struct actx *c, enum srd_action_kind kind,
 	case SRD_ACTION_DESTROY_REGION:
 		if (enabled) {
 			if (dax_online_under(c, name, on, sizeof(on)))
-				return say(c, SRD_STEP_REFUSED, "%s: memory of %s is online", name, on);
+				return srd_apply_say(c, SRD_STEP_REFUSED, "%s: memory of %s is online", name, on);
 			if (c->o->dry_run) {
 				snprintf(path, sizeof(path), SYS_CXL "/%s/driver/unbind", name);
-				write_attr(c, path, name);
+				srd_apply_write(c, path, name);
 			} else {
 				r = cxl_region_disable(reg);
 				if (r < 0 || cxl_region_is_enabled(reg))
-					return fail(c, r < 0 ? r : -EBUSY, "cxl_region_disable");
+					return srd_apply_fail(c, r < 0 ? r : -EBUSY, "cxl_region_disable");
 			}
 		}
 		if (kind == SRD_ACTION_RELEASE_REGION) {
 			if (!c->o->dry_run && !cxl_region_decode_is_committed(reg))
-				return say(c, SRD_STEP_FAILED, "%s: decoders reset while releasing", name);
-			return say(c, enabled ? SRD_STEP_DONE : SRD_STEP_ALREADY,
+				return srd_apply_say(c, SRD_STEP_FAILED, "%s: decoders reset while releasing", name);
+			return srd_apply_say(c, enabled ? SRD_STEP_DONE : SRD_STEP_ALREADY,
 				   "%s released, decoders still committed", name);
 		}
 		if (c->o->dry_run) {
 			snprintf(path, sizeof(path), SYS_CXL "/%s/commit", name);
-			write_attr(c, path, "0");
+			srd_apply_write(c, path, "0");
 			snprintf(path, sizeof(path), SYS_CXL "/%s/delete_region",
 				 cxl_decoder_get_devname(cxl_region_get_decoder(reg)));
-			write_attr(c, path, name);
-			return say(c, SRD_STEP_DONE, "%s de-committed and deleted (dry run)", name);
+			srd_apply_write(c, path, name);
+			return srd_apply_say(c, SRD_STEP_DONE, "%s de-committed and deleted (dry run)", name);
 		}
 		r = cxl_region_decode_reset(reg);
 		if (r < 0 || cxl_region_decode_is_committed(reg))
-			return fail(c, r < 0 ? r : -EBUSY, "cxl_region_decode_reset");
+			return srd_apply_fail(c, r < 0 ? r : -EBUSY, "cxl_region_decode_reset");
 		r = cxl_region_delete(reg);
 		snprintf(path, sizeof(path), SYS_CXL "/%s", name);
 		if (r < 0 || exists(path))
-			return fail(c, r < 0 ? r : -EBUSY, "cxl_region_delete");
-		return say(c, SRD_STEP_DONE, "%s de-committed and deleted; its HPA is free", name);
+			return srd_apply_fail(c, r < 0 ? r : -EBUSY, "cxl_region_delete");
+		return srd_apply_say(c, SRD_STEP_DONE, "%s de-committed and deleted; its HPA is free", name);
 	case SRD_ACTION_ENABLE_REGION: {
 		/* An enabled ram region without a dax region lost it to dax_hmem's claim:
 		 * re-probe it now that dax_hmem let go. */
 		bool reprobe = enabled && srd_streq(mode, "ram") && !region_has_dax(name);
 
 		if (enabled && !reprobe)
-			return say(c, SRD_STEP_ALREADY, "%s is enabled", name);
+			return srd_apply_say(c, SRD_STEP_ALREADY, "%s is enabled", name);
 		if (!cxl_region_decode_is_committed(reg))
-			return say(c, SRD_STEP_REFUSED, "%s is not committed: no decoder behind it", name);
+			return srd_apply_say(c, SRD_STEP_REFUSED, "%s is not committed: no decoder behind it", name);
 		if (c->o->dry_run) {
 			if (reprobe) {
 				snprintf(path, sizeof(path), SYS_CXL "/%s/driver/unbind", name);
-				write_attr(c, path, name);
+				srd_apply_write(c, path, name);
 			}
-			write_attr(c, "/sys/bus/cxl/drivers/cxl_region/bind", name);
-			return say(c, SRD_STEP_DONE, "%s %s (dry run)", name, reprobe ? "re-probed" : "enabled");
+			srd_apply_write(c, "/sys/bus/cxl/drivers/cxl_region/bind", name);
+			return srd_apply_say(c, SRD_STEP_DONE, "%s %s (dry run)", name, reprobe ? "re-probed" : "enabled");
 		}
 		if (reprobe) {
 			r = cxl_region_disable(reg);
 			if (r < 0)
-				return fail(c, r, "cxl_region_disable");
+				return srd_apply_fail(c, r, "cxl_region_disable");
 		}
 		r = cxl_region_enable(reg);
 		if (r < 0 || !cxl_region_is_enabled(reg))
-			return fail(c, r < 0 ? r : -ENXIO, "cxl_region_enable");
+			return srd_apply_fail(c, r < 0 ? r : -ENXIO, "cxl_region_enable");
 		/* dax_cxl adds the dax device from its own probe, which may finish a
 		 * moment after the bind returns (seen on 7.2 under load). */
 		for (int i = 0; reprobe && !region_has_dax(name) && i < 50; i++)
 			usleep(100000);
 		if (reprobe && !region_has_dax(name))
-			return say(c, SRD_STEP_FAILED, "%s re-probed, but dax_cxl created no dax device within 5 s",
+			return srd_apply_say(c, SRD_STEP_FAILED, "%s re-probed, but dax_cxl created no dax device within 5 s",
 				   name);
-		return say(c, SRD_STEP_DONE, "%s %s", name, reprobe ? "re-probed; dax region created" : "enabled");
+		return srd_apply_say(c, SRD_STEP_DONE, "%s %s", name, reprobe ? "re-probed; dax region created" : "enabled");
 	}
 	default:
-		return say(c, SRD_STEP_FAILED, "not a region action");
+		return srd_apply_say(c, SRD_STEP_FAILED, "not a region action");
 	}
 }
 
@@ -579,13 +576,13 @@ static enum srd_step_result do_unbind_cxl_acpi(struct actx *c)
 
 	driver_of(dir, drv, sizeof(drv));
 	if (!drv[0])
-		return say(c, SRD_STEP_ALREADY, "cxl_acpi is not bound");
+		return srd_apply_say(c, SRD_STEP_ALREADY, "cxl_acpi is not bound");
 	/* Every region goes with it: none may hold online memory. */
 	d = opendir(SYS_CXL);
 	while (d && (de = readdir(d)))
 		if (strncmp(de->d_name, "region", 6) == 0 && dax_online_under(c, de->d_name, on, sizeof(on))) {
 			closedir(d);
-			return say(c, SRD_STEP_REFUSED, "unbinding cxl_acpi would remove %s with online memory (%s)",
+			return srd_apply_say(c, SRD_STEP_REFUSED, "unbinding cxl_acpi would remove %s with online memory (%s)",
 				   de->d_name, on);
 		}
 	if (d)
@@ -607,7 +604,7 @@ static bool online_block(struct actx *c, const char *path, const char *state, vo
 
 	if (strncmp(state, "online", 6) == 0)
 		return true;
-	r = write_attr(c, path, a->value);
+	r = srd_apply_write(c, path, a->value);
 	if (r == 0 && !c->o->dry_run && (srd_read_line(path, now, sizeof(now)) < 0 || strcmp(now, "online") != 0))
 		r = -EIO;
 	if (r < 0) {
@@ -631,18 +628,18 @@ static enum srd_step_result do_configure_dax(struct actx *c, const struct srd_ac
 	else if (find_hmem_dax(&a->range, &h))
 		snprintf(name, sizeof(name), "%s", h.dax);
 	else if (c->o->dry_run)
-		return say(c, SRD_STEP_DONE, "the dax device for %s appears once claimed (dry run)", a->target);
+		return srd_apply_say(c, SRD_STEP_DONE, "the dax device for %s appears once claimed (dry run)", a->target);
 	else
-		return say(c, SRD_STEP_FAILED, "no dax device serves %s", a->target);
+		return srd_apply_say(c, SRD_STEP_FAILED, "no dax device serves %s", a->target);
 	if (!dax_range(name, &r))
-		return say(c, SRD_STEP_FAILED, "%s: unreadable resource", name);
+		return srd_apply_say(c, SRD_STEP_FAILED, "%s: unreadable resource", name);
 	snprintf(dir, sizeof(dir), SYS_DAX "/%s", name);
 	driver_of(dir, drv, sizeof(drv));
 	if (!srd_streq(drv, want)) {
 		if (drv[0]) {
 			if (range_online(c, &r)) {
 				if (!c->o->allow_offline)
-					return say(c, SRD_STEP_REFUSED, "%s: memory is online and AllowOffline=no", name);
+					return srd_apply_say(c, SRD_STEP_REFUSED, "%s: memory is online and AllowOffline=no", name);
 				res = do_offline(c, name);
 				if (res != SRD_STEP_DONE)
 					return res;
@@ -659,14 +656,14 @@ static enum srd_step_result do_configure_dax(struct actx *c, const struct srd_ac
 		struct online_arg oa = { .value = a->online == SRD_ONLINE_MOVABLE ? "online_movable" : "online_kernel" };
 
 		if (range_online(c, &r) && res == SRD_STEP_ALREADY)
-			return say(c, SRD_STEP_ALREADY, "%s is %s and online", name, want);
+			return srd_apply_say(c, SRD_STEP_ALREADY, "%s is %s and online", name, want);
 		if (!each_block(c, &r, online_block, &oa))
-			return fail(c, oa.error, oa.path);
+			return srd_apply_fail(c, oa.error, oa.path);
 		res = SRD_STEP_DONE;
 	}
 	if (res == SRD_STEP_ALREADY)
-		return say(c, res, "%s is already %s", name, want);
-	return say(c, SRD_STEP_DONE, "%s is %s%s%s", name, want,
+		return srd_apply_say(c, res, "%s is already %s", name, want);
+	return srd_apply_say(c, SRD_STEP_DONE, "%s is %s%s%s", name, want,
 		   a->dax_mode == SRD_DAX_SYSTEM_RAM ? ", online " : "",
 		   a->dax_mode == SRD_DAX_SYSTEM_RAM ? srd_online_to_string(a->online) : "");
 }
@@ -726,10 +723,9 @@ static enum srd_step_result run_action(struct actx *c, const struct srd_action *
 	case SRD_ACTION_CONFIGURE_DAX:
 		return do_configure_dax(c, a);
 	case SRD_ACTION_CREATE_REGION:
-		c->step->error = -EOPNOTSUPP;
-		return say(c, SRD_STEP_REFUSED, "create-region needs a recorded layout");
+		return srd_apply_create_region(c, a);
 	default:
-		return say(c, SRD_STEP_FAILED, "unknown action");
+		return srd_apply_say(c, SRD_STEP_FAILED, "unknown action");
 	}
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "decide.h"
+#include "layout.h"
 
 struct srd_step;
 
@@ -28,6 +29,9 @@ struct srd_apply_opts {
 	void (*on_step)(void *userdata, const struct srd_action *a, const struct srd_step *st,
 			bool undo);
 	void *userdata;
+	/* The recorded layouts create-region actions index (lib/layout.h). */
+	const struct srd_layout *layouts;
+	size_t n_layouts;
 };
 
 enum srd_step_result {

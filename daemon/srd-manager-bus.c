@@ -156,6 +156,26 @@ static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 	return sd_bus_reply_method_return(msg, NULL);
 }
 
+static int method_replace(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct json_object *o = NULL;
+	const char *memdev;
+	bool prepare = strcmp(sd_bus_message_get_member(msg), "ReplacePrepare") == 0;
+	int r;
+
+	r = sd_bus_message_read(msg, "s", &memdev);
+	if (r < 0)
+		return r;
+	r = check_root(msg, error);
+	if (r <= 0)
+		return r;
+	r = prepare ? srd_manager_replace_prepare(userdata, memdev, &o)
+		    : srd_manager_replace_complete(userdata, memdev, &o);
+	if (r < 0)
+		return manager_error(error, r, userdata);
+	return reply_json(msg, o);
+}
+
 static int property_get(sd_bus *bus, const char *path, const char *interface, const char *property,
 			sd_bus_message *reply, void *userdata, sd_bus_error *error)
 {
@@ -236,6 +256,10 @@ static const sd_bus_vtable manager_vtable[] = {
 				method_snapshot, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Apply", SD_BUS_ARGS("s", policy, "b", dry_run),
 				SD_BUS_RESULT("s", result_json), method_apply, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ReplacePrepare", SD_BUS_ARGS("s", memdev), SD_BUS_RESULT("s", result_json),
+				method_replace, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ReplaceComplete", SD_BUS_ARGS("s", memdev), SD_BUS_RESULT("s", result_json),
+				method_replace, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD("Reevaluate", NULL, NULL, method_reevaluate, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD("Reload", NULL, NULL, method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_VTABLE_END,

@@ -38,7 +38,7 @@ const char *srd_state_to_string(enum srd_state s)
 	return s < _SRD_STATE_MAX ? state_names[s] : NULL;
 }
 
-static uint64_t now_usec(clockid_t clock)
+uint64_t srd_now_usec(clockid_t clock)
 {
 	struct timespec ts;
 
@@ -46,9 +46,7 @@ static uint64_t now_usec(clockid_t clock)
 	return (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static void set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
+void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
 {
 	bool changed = m->state != s;
 	char reason[sizeof(m->reason)];
@@ -112,7 +110,7 @@ static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata);
 static void arm(struct srd_manager *m, sd_event_source **s, uint64_t in_usec,
 		sd_event_time_handler_t fn)
 {
-	uint64_t at = now_usec(CLOCK_MONOTONIC) + in_usec;
+	uint64_t at = srd_now_usec(CLOCK_MONOTONIC) + in_usec;
 	int r;
 
 	if (*s) {
@@ -134,7 +132,7 @@ static void disarm(sd_event_source *s)
 
 /* ---- the pass ---- */
 
-static void begin_pass(struct srd_manager *m, const char *trigger, bool forced)
+void srd_manager_begin_pass(struct srd_manager *m, const char *trigger, bool forced)
 {
 	m->forced = m->forced || forced;
 	if (m->in_pass) {
@@ -149,7 +147,7 @@ static void begin_pass(struct srd_manager *m, const char *trigger, bool forced)
 	m->rest_state = m->state;
 	memcpy(m->rest_reason, m->reason, sizeof(m->reason));
 	snprintf(m->trigger, sizeof(m->trigger), "%s", trigger);
-	set_state(m, SRD_STATE_SETTLING, "waiting for CXL enumeration to settle (%s)", trigger);
+	srd_manager_set_state(m, SRD_STATE_SETTLING, "waiting for CXL enumeration to settle (%s)", trigger);
 	arm(m, &m->quiet_timer, m->policy ? m->policy->settle_quiet_usec : 0, on_quiet);
 	arm(m, &m->deadline_timer, m->policy ? m->policy->settle_timeout_usec : USEC_PER_SEC, on_deadline);
 }
@@ -219,7 +217,7 @@ static size_t changed_by_hand(const struct srd_manager *m, const struct srd_inve
 	return n;
 }
 
-static void log_decision(struct srd_manager *m, const struct srd_decision *d, const char *why)
+void srd_manager_log_decision(struct srd_manager *m, const struct srd_decision *d, const char *why)
 {
 	const char *policy = srd_mode_to_string(d->mode);
 	struct srd_log_entry e = { .priority = LOG_NOTICE, .message_id = SRD_MESSAGE_DECISION };
@@ -300,15 +298,18 @@ static void on_step(void *userdata, const struct srd_action *a, const struct srd
 }
 
 /* Runs d's plan; sets apply_failed and the reason when it fails. */
-static int apply(struct srd_manager *m, const struct srd_decision *d, const struct srd_inventory *inv,
-		 bool dry_run, FILE *out, struct json_object **ret)
+int srd_manager_apply_plan(struct srd_manager *m, const struct srd_decision *d, const struct srd_inventory *inv,
+			   const struct srd_act_options *x, FILE *out, struct json_object **ret)
 {
+	bool dry_run = x && x->dry_run;
 	struct srd_apply_result res = {};
 	struct srd_apply_opts o = {
 		.dry_run = dry_run,
 		.out = out,
 		.state_dir = m->opts.state_dir,
-		.allow_offline = m->policy->allow_offline,
+		.allow_offline = (x && x->allow_offline) || (m->policy && m->policy->allow_offline),
+		.layouts = m->layouts,
+		.n_layouts = m->n_layouts,
 		.on_write = dry_run ? NULL : on_write,
 		.on_step = dry_run ? NULL : on_step,
 		.userdata = m,
@@ -316,7 +317,7 @@ static int apply(struct srd_manager *m, const struct srd_decision *d, const stru
 	int r;
 
 	if (!dry_run)
-		set_state(m, SRD_STATE_APPLYING, "carrying out %zu action%s", d->n_actions,
+		srd_manager_set_state(m, SRD_STATE_APPLYING, "carrying out %zu action%s", d->n_actions,
 			  d->n_actions == 1 ? "" : "s");
 	r = srd_apply(d, inv, &o, &res);
 	if (r != -ENOMEM) {
@@ -336,7 +337,7 @@ static int apply(struct srd_manager *m, const struct srd_decision *d, const stru
 			}
 		m->apply_failed = true;
 		m->n_errors++;
-		set_state(m, SRD_STATE_DEGRADED, "%s %s failed: %s; what srd had done is undone",
+		srd_manager_set_state(m, SRD_STATE_DEGRADED, "%s %s failed: %s; what srd had done is undone",
 			  a ? srd_action_to_string(a->kind) : "the plan", a ? a->target : "",
 			  st ? st->message : strerror(-r));
 		srd_log_field(&e, "SRD_ACTION", "%s", a ? srd_action_to_string(a->kind) : "");
@@ -349,7 +350,6 @@ static int apply(struct srd_manager *m, const struct srd_decision *d, const stru
 	return r;
 }
 
-static void finish(struct srd_manager *m, struct srd_inventory *inv);
 
 /* The kernel has finished what srd started: re-read and compare with the verdict. */
 static void verify(struct srd_manager *m)
@@ -359,11 +359,11 @@ static void verify(struct srd_manager *m)
 
 	if (r < 0) {
 		m->n_errors++;
-		set_state(m, SRD_STATE_DEGRADED, "cannot re-read the machine after acting: %s", strerror(-r));
+		srd_manager_set_state(m, SRD_STATE_DEGRADED, "cannot re-read the machine after acting: %s", strerror(-r));
 		end_pass(m);
 		return;
 	}
-	finish(m, after);
+	srd_manager_finish(m, after);
 }
 
 static void log_unconverged(const struct srd_range_decision *want, enum srd_owner wanted,
@@ -385,7 +385,7 @@ static void log_unconverged(const struct srd_range_decision *want, enum srd_owne
 }
 
 /* Ends a pass on inventory inv (taken over): records it, settles or degrades, reports. */
-static void finish(struct srd_manager *m, struct srd_inventory *inv)
+void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv)
 {
 	char first[256] = "";
 	struct srd_log_entry e = { .priority = LOG_INFO, .message_id = SRD_MESSAGE_SETTLED };
@@ -395,27 +395,33 @@ static void finish(struct srd_manager *m, struct srd_inventory *inv)
 	free(m->baseline);
 	m->baseline = srd_json_fingerprint(inv);
 	record_owners(m, inv);
+	srd_manager_record_layouts(m, inv);
 	m->converged = srd_decision_converged(m->decision, inv, log_unconverged, first);
 	if (m->apply_failed)
 		; /* the reason says what failed */
 	else if (m->decision->refused)
-		set_state(m, SRD_STATE_DEGRADED, "refusing to act: %s", m->decision->refusal);
+		srd_manager_set_state(m, SRD_STATE_DEGRADED, "refusing to act: %s", m->decision->refusal);
 	else if (!m->converged) {
 		m->n_errors++;
-		set_state(m, SRD_STATE_DEGRADED, "the machine does not match the verdict: %s", first);
+		srd_manager_set_state(m, SRD_STATE_DEGRADED, "the machine does not match the verdict: %s", first);
 	} else
-		set_state(m, SRD_STATE_SETTLED, "%s", m->decision->summary);
+		srd_manager_set_state(m, SRD_STATE_SETTLED, "%s", m->decision->summary);
 	srd_log_field(&e, "SRD_VERDICT", "%s", srd_verdict_to_string(m->decision->verdict));
 	srd_log_field(&e, "SRD_STATE", "%s", state_names[m->state]);
 	srd_log_field(&e, "SRD_POLICY", "%s", srd_mode_to_string(m->decision->mode));
 	srd_log_emit(&e, "%s: %s", state_names[m->state], m->reason);
 	end_pass(m);
+	if (m->then_reevaluate) {
+		/* A region came back: the policy (dax mode, owner) applies to it now. */
+		m->then_reevaluate = false;
+		srd_manager_begin_pass(m, "a replaced region came back", true);
+	}
 }
 
 /* Settled: read the machine, decide, act. */
 static void run_pass(struct srd_manager *m)
 {
-	_cleanup_free_ struct srd_range *hold = NULL;
+	_cleanup_free_ struct srd_range *hold = NULL, *replacing = NULL;
 	struct srd_inventory *inv = NULL;
 	struct srd_decision *d = NULL;
 	struct srd_decide_input in = { .settle_timed_out = m->settle_timed_out };
@@ -425,31 +431,35 @@ static void run_pass(struct srd_manager *m)
 	r = srd_discover(&inv);
 	if (r < 0) {
 		m->n_errors++;
-		set_state(m, SRD_STATE_DEGRADED, "cannot read the machine: %s", strerror(-r));
+		srd_manager_set_state(m, SRD_STATE_DEGRADED, "cannot read the machine: %s", strerror(-r));
 		end_pass(m);
 		return;
 	}
 	if (!m->policy) {
 		srd_inventory_free(m->inventory);
 		m->inventory = inv;
-		set_state(m, SRD_STATE_DEGRADED, "the configuration is invalid, nothing is done until "
+		srd_manager_set_state(m, SRD_STATE_DEGRADED, "the configuration is invalid, nothing is done until "
 			  "it is fixed and reloaded: %s", m->policy_error);
 		end_pass(m);
 		return;
 	}
+	/* A device arrived where a replace is pending: the region comes back first
+	 * (even when the machine looks as before: the same device re-seated). */
+	if (srd_manager_replace_arrived(m, inv))
+		return;
 	fp = srd_json_fingerprint(inv);
 	if (!m->forced && fp && m->baseline && strcmp(fp, m->baseline) == 0) {
 		free(fp);
 		srd_inventory_free(m->inventory);
 		m->inventory = inv;
 		srd_log(LOG_DEBUG, "re-evaluation after %s: nothing changed", m->trigger);
-		set_state(m, m->rest_state, "%s", m->rest_reason);
+		srd_manager_set_state(m, m->rest_state, "%s", m->rest_reason);
 		end_pass(m);
 		return;
 	}
 	free(fp);
 	m->n_passes++;
-	set_state(m, SRD_STATE_DECIDING, "deciding by policy %s", srd_mode_to_string(m->policy->mode));
+	srd_manager_set_state(m, SRD_STATE_DECIDING, "deciding by policy %s", srd_mode_to_string(m->policy->mode));
 	hold = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(*hold));
 	if (!hold) {
 		srd_inventory_free(inv);
@@ -459,7 +469,16 @@ static void run_pass(struct srd_manager *m)
 	}
 	in.hold = hold;
 	in.n_hold = changed_by_hand(m, inv, hold);
-	in.now_usec = now_usec(CLOCK_MONOTONIC);
+	replacing = calloc(m->n_layouts ? m->n_layouts : 1, sizeof(*replacing));
+	if (!replacing) {
+		srd_inventory_free(inv);
+		srd_log(LOG_CRIT, "out of memory");
+		sd_event_exit(m->event, -ENOMEM);
+		return;
+	}
+	in.replacing = replacing;
+	in.n_replacing = srd_manager_replacing(m, replacing);
+	in.now_usec = srd_now_usec(CLOCK_MONOTONIC);
 	r = srd_decide(inv, m->policy, &in, &d);
 	if (r < 0) {
 		srd_inventory_free(inv);
@@ -472,7 +491,7 @@ static void run_pass(struct srd_manager *m)
 	srd_inventory_free(m->inventory);
 	m->inventory = inv;
 	m->n_decisions++;
-	m->decided_realtime_usec = now_usec(CLOCK_REALTIME);
+	m->decided_realtime_usec = srd_now_usec(CLOCK_REALTIME);
 	if (m->settle_timed_out) {
 		struct srd_log_entry e = { .priority = LOG_WARNING, .message_id = SRD_MESSAGE_SETTLE_TIMEOUT };
 
@@ -482,21 +501,30 @@ static void run_pass(struct srd_manager *m)
 			     (unsigned long long)(m->policy->settle_timeout_usec / USEC_PER_SEC),
 			     srd_fallback_to_string(m->policy->fallback));
 	}
-	log_decision(m, d, m->trigger);
+	srd_manager_log_decision(m, d, m->trigger);
 	json_object_put(m->last_apply);
 	m->last_apply = NULL;
 	if (d->refused || d->n_actions == 0) {
 		m->inventory = NULL;
-		finish(m, inv);
+		srd_manager_finish(m, inv);
 		return;
 	}
-	apply(m, d, inv, false, NULL, &m->last_apply);
-	/* Wait for the events srd's writes caused before judging the outcome. */
+	srd_manager_apply_plan(m, d, inv, NULL, NULL, &m->last_apply);
+	srd_manager_verify_later(m);
+}
+
+/* Waits for the events srd's writes caused before judging the outcome. */
+void srd_manager_verify_later(struct srd_manager *m)
+{
+	uint64_t quiet = m->policy ? m->policy->settle_quiet_usec : 2 * USEC_PER_SEC;
+	uint64_t timeout = m->policy ? m->policy->settle_timeout_usec : 60 * USEC_PER_SEC;
+
+	m->in_pass = true;
 	m->verifying = true;
 	if (!m->apply_failed)
-		set_state(m, SRD_STATE_APPLYING, "waiting for the kernel to finish what srd started");
-	arm(m, &m->quiet_timer, m->policy->settle_quiet_usec, on_quiet);
-	arm(m, &m->deadline_timer, m->policy->settle_timeout_usec, on_deadline);
+		srd_manager_set_state(m, SRD_STATE_APPLYING, "waiting for the kernel to finish what srd started");
+	arm(m, &m->quiet_timer, quiet, on_quiet);
+	arm(m, &m->deadline_timer, timeout, on_deadline);
 }
 
 static void end_settle(struct srd_manager *m)
@@ -519,7 +547,7 @@ static int on_quiet(sd_event_source *s, uint64_t usec, void *userdata)
 		return 0;
 	}
 	if (!m->verifying && expects_counts(m) && !expected_present(m, &mem, &reg)) {
-		set_state(m, SRD_STATE_SETTLING, "waiting for %u memdevs and %u regions (have %u and %u)",
+		srd_manager_set_state(m, SRD_STATE_SETTLING, "waiting for %u memdevs and %u regions (have %u and %u)",
 			  m->policy->expect_memdevs, m->policy->expect_regions, mem, reg);
 		return 0; /* the next event or the deadline */
 	}
@@ -545,8 +573,10 @@ static void on_uevent(void *userdata, const char *action, const char *subsystem,
 
 	m->n_events++;
 	srd_log(LOG_DEBUG, "uevent %s %s %s", action, subsystem, sysname);
+	if (strcmp(action, "remove") == 0 && strcmp(subsystem, "cxl") == 0 && strncmp(sysname, "mem", 3) == 0)
+		srd_manager_memdev_removed(m, sysname);
 	snprintf(why, sizeof(why), "%s %s %s", action, subsystem, sysname);
-	begin_pass(m, why, false);
+	srd_manager_begin_pass(m, why, false);
 	/* Every expected device is here: no need to wait out the quiet period. */
 	if (!m->verifying && expects_counts(m) && expected_present(m, &mem, &reg))
 		arm(m, &m->quiet_timer, 0, on_quiet);
@@ -556,7 +586,7 @@ static void on_uevent(void *userdata, const char *action, const char *subsystem,
 
 void srd_manager_reevaluate(struct srd_manager *m, const char *why)
 {
-	begin_pass(m, why, true);
+	srd_manager_begin_pass(m, why, true);
 }
 
 int srd_manager_reload(struct srd_manager *m, char *ret_error, size_t size)
@@ -566,7 +596,7 @@ int srd_manager_reload(struct srd_manager *m, char *ret_error, size_t size)
 	int r;
 
 	sd_notifyf(false, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading the configuration",
-		   (unsigned long long)now_usec(CLOCK_MONOTONIC));
+		   (unsigned long long)srd_now_usec(CLOCK_MONOTONIC));
 	r = load_policy(m, &p);
 	if (r < 0) {
 		struct srd_log_entry x = { .priority = LOG_ERR, .message_id = SRD_MESSAGE_RELOAD_FAILED };
@@ -590,126 +620,7 @@ int srd_manager_reload(struct srd_manager *m, char *ret_error, size_t size)
 	srd_log_emit(&e, "Configuration reloaded: policy %s from %zu file%s", srd_mode_to_string(p->mode),
 		     p->n_files, p->n_files == 1 ? "" : "s");
 	sd_notify(false, "READY=1");
-	begin_pass(m, "configuration reloaded", true);
-	return 0;
-}
-
-/* Reads the machine and decides without holds; for plan and apply. */
-static int decide_now(struct srd_manager *m, const char *policy_override, struct srd_inventory **ret_inv,
-		      struct srd_decision **ret_d)
-{
-	struct srd_decide_input in = {
-		.policy_override = policy_override && *policy_override ? policy_override : NULL,
-		.now_usec = now_usec(CLOCK_MONOTONIC),
-	};
-	int r;
-
-	if (!m->policy)
-		return -ENOKEY;
-	r = srd_discover(ret_inv);
-	if (r < 0)
-		return r;
-	r = srd_decide(*ret_inv, m->policy, &in, ret_d);
-	if (r < 0) {
-		srd_inventory_free(*ret_inv);
-		*ret_inv = NULL;
-	}
-	return r;
-}
-
-int srd_manager_plan(struct srd_manager *m, const char *policy_override, struct json_object **ret)
-{
-	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
-	_cleanup_(srd_decision_freep) struct srd_decision *d = NULL;
-	int r = decide_now(m, policy_override, &inv, &d);
-
-	if (r < 0)
-		return r;
-	*ret = srd_json_decision(d, inv);
-	return 0;
-}
-
-int srd_manager_apply_now(struct srd_manager *m, const char *policy_override, bool dry_run,
-			  struct json_object **ret)
-{
-	struct srd_inventory *inv = NULL;
-	struct srd_decision *d = NULL;
-	struct json_object *res = NULL;
-	char *writes = NULL;
-	size_t n_writes = 0;
-	FILE *out;
-	int r;
-
-	if (m->in_pass)
-		return -EBUSY;
-	r = decide_now(m, policy_override, &inv, &d);
-	if (r < 0)
-		return r;
-	if (dry_run) {
-		int ra;
-
-		/* The dry run prints into a buffer and changes nothing of the manager's. */
-		out = open_memstream(&writes, &n_writes);
-		ra = out ? apply(m, d, inv, true, out, &res) : -ENOMEM;
-		if (out)
-			fclose(out);
-		if (res) {
-			json_object_object_add(res, "decision", srd_json_decision(d, inv));
-			json_object_object_add(res, "writes", json_object_new_string(writes ? writes : ""));
-			json_object_object_add(res, "converged", json_object_new_boolean(ra == 0));
-		}
-		free(writes);
-		srd_inventory_free(inv);
-		srd_decision_free(d);
-		if (!res)
-			return -ENOMEM;
-		*ret = res;
-		return 0;
-	}
-	m->in_pass = true;
-	m->forced = true;
-	m->apply_failed = false;
-	snprintf(m->trigger, sizeof(m->trigger), "srdctl apply");
-	srd_decision_free(m->decision);
-	m->decision = d;
-	srd_inventory_free(m->inventory);
-	m->inventory = inv;
-	m->n_passes++;
-	m->n_decisions++;
-	m->decided_realtime_usec = now_usec(CLOCK_REALTIME);
-	log_decision(m, d, "srdctl apply");
-	json_object_put(m->last_apply);
-	m->last_apply = NULL;
-	if (d->refused || d->n_actions == 0) {
-		m->inventory = NULL;
-		finish(m, inv);
-	} else {
-		struct srd_inventory *after = NULL;
-
-		apply(m, d, inv, false, NULL, &m->last_apply);
-		/* Report what the machine is now; the verification wait follows as for any pass. */
-		if (srd_discover(&after) == 0) {
-			res = json_object_new_object();
-			json_object_object_add(res, "unconverged", srd_json_unconverged(d, after));
-			json_object_object_add(res, "converged",
-					       json_object_new_boolean(!m->apply_failed &&
-								       srd_decision_converged(d, after, NULL, NULL)));
-			srd_inventory_free(after);
-		}
-		m->verifying = true;
-		if (!m->apply_failed)
-			set_state(m, SRD_STATE_APPLYING, "waiting for the kernel to finish what srd started");
-		arm(m, &m->quiet_timer, m->policy->settle_quiet_usec, on_quiet);
-		arm(m, &m->deadline_timer, m->policy->settle_timeout_usec, on_deadline);
-	}
-	if (!res) {
-		res = json_object_new_object();
-		json_object_object_add(res, "converged", json_object_new_boolean(m->converged));
-	}
-	json_object_object_add(res, "decision", srd_json_decision(m->decision, m->inventory));
-	if (m->last_apply)
-		json_object_object_add(res, "apply", json_object_get(m->last_apply));
-	*ret = res;
+	srd_manager_begin_pass(m, "configuration reloaded", true);
 	return 0;
 }
 
@@ -761,6 +672,7 @@ int srd_manager_new(const struct srd_manager_options *opts, struct srd_manager *
 	r = srd_udev_watch_new(m->event, on_uevent, m, &m->udev);
 	if (r < 0)
 		return srd_log_errno(LOG_ERR, r, "cannot watch udev events");
+	srd_manager_load_layouts(m);
 	if (load_policy(m, &m->policy) < 0) {
 		srd_policy_free(m->policy);
 		m->policy = NULL;
@@ -788,6 +700,7 @@ struct srd_manager *srd_manager_free(struct srd_manager *m)
 	json_object_put(m->last_apply);
 	free(m->baseline);
 	free(m->owners);
+	free(m->layouts);
 	free(m);
 	return NULL;
 }
@@ -797,8 +710,12 @@ int srd_manager_run(struct srd_manager *m)
 	struct srd_log_entry e = { .priority = LOG_INFO, .message_id = SRD_MESSAGE_STARTED };
 
 	srd_log_field(&e, "SRD_POLICY", "%s", m->policy ? srd_mode_to_string(m->policy->mode) : "invalid");
+	char why[256];
+
 	srd_log_emit(&e, "srd %s started, policy %s", SRD_VERSION,
 		     m->policy ? srd_mode_to_string(m->policy->mode) : "invalid");
-	begin_pass(m, "boot", true);
+	if (m->opts.state_dir && srd_apply_interrupted(m->opts.state_dir, why, sizeof(why)))
+		srd_log(LOG_WARNING, "%s; deciding again from a fresh inventory", why);
+	srd_manager_begin_pass(m, "boot", true);
 	return sd_event_loop(m->event);
 }

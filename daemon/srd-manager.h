@@ -15,8 +15,12 @@
 
 #include <json-c/json.h>
 
+#include <stdio.h>
+#include <time.h>
+
 #include "decide.h"
 #include "inventory.h"
+#include "layout.h"
 #include "policy.h"
 
 enum srd_state {
@@ -39,6 +43,7 @@ struct srd_owner_record {
 struct srd_manager_options {
 	const char *config;    /* --config FILE: only this file (NULL: vendor, /etc, drop-ins) */
 	const char *state_dir; /* progress record directory */
+	const char *layout_dir; /* recorded region layouts */
 };
 
 struct srd_udev_watch;
@@ -78,6 +83,11 @@ struct srd_manager {
 	bool converged;
 	uint64_t decided_realtime_usec;
 	uint64_t n_events, n_passes, n_decisions, n_errors;
+
+	/* Recorded region layouts (srd-manager-act.c, srd-layout.c). */
+	struct srd_layout *layouts;
+	size_t n_layouts;
+	bool then_reevaluate; /* after this pass, run the policy's (a region came back) */
 };
 
 int srd_manager_new(const struct srd_manager_options *opts, struct srd_manager **ret);
@@ -100,11 +110,39 @@ int srd_manager_apply_now(struct srd_manager *m, const char *policy_override, bo
 /* Decides on a fresh inventory (read-only). */
 int srd_manager_plan(struct srd_manager *m, const char *policy_override, struct json_object **ret);
 
+/* Takes memdev out of service for a hotplug replace (layout.h); the result as JSON. */
+int srd_manager_replace_prepare(struct srd_manager *m, const char *memdev, struct json_object **ret);
+/* Re-creates the recorded regions whose devices are back (memdev: only its); the result as JSON. */
+int srd_manager_replace_complete(struct srd_manager *m, const char *memdev, struct json_object **ret);
+
 /* The status document (docs/status-json.md), schema version SRD_STATUS_SCHEMA. */
 #define SRD_STATUS_SCHEMA 1
 struct json_object *srd_manager_status_json(const struct srd_manager *m);
 /* Everything at once, for a bug report. */
 struct json_object *srd_manager_snapshot_json(struct srd_manager *m);
+
+/* ---- internal to the daemon's manager files ---- */
+
+struct srd_act_options {
+	bool dry_run;
+	bool allow_offline; /* the administrator asked for this (replace prepare) */
+};
+uint64_t srd_now_usec(clockid_t clock);
+void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void srd_manager_begin_pass(struct srd_manager *m, const char *trigger, bool forced);
+void srd_manager_log_decision(struct srd_manager *m, const struct srd_decision *d, const char *why);
+int srd_manager_apply_plan(struct srd_manager *m, const struct srd_decision *d, const struct srd_inventory *inv,
+			   const struct srd_act_options *x, FILE *out, struct json_object **ret);
+void srd_manager_verify_later(struct srd_manager *m);
+void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv);
+/* srd-manager-act.c */
+void srd_manager_load_layouts(struct srd_manager *m);
+void srd_manager_record_layouts(struct srd_manager *m, const struct srd_inventory *inv);
+size_t srd_manager_replacing(const struct srd_manager *m, struct srd_range *ret);
+bool srd_manager_replace_arrived(struct srd_manager *m, struct srd_inventory *inv);
+/* A memdev's remove uevent: replaces waiting for it to be pulled move on. */
+void srd_manager_memdev_removed(struct srd_manager *m, const char *memdev);
 
 /* srd-manager-bus.c */
 int srd_manager_bus_connect(struct srd_manager *m);

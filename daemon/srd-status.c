@@ -16,6 +16,7 @@
 #include "config.h"
 #include "discover.h"
 #include "srd-json.h"
+#include "srd-layout.h"
 #include "srd-log.h"
 #include "srd-manager.h"
 #include "srd-status.h"
@@ -34,6 +35,8 @@ void srd_status_tally(const struct srd_manager *m, struct srd_tally *t)
 		t->bytes[u->owner] += size;
 		t->stranded_bytes += u->owner == SRD_OWNER_NONE ? size : served < size ? size - served : 0;
 	}
+	for (size_t k = 0; k < m->n_layouts; k++)
+		t->replacing += m->layouts[k].replace != SRD_REPLACE_NONE;
 	for (size_t i = 0; m->decision && i < m->decision->n_ranges; i++) {
 		t->held += m->decision->ranges[i].held;
 		t->blocked += m->decision->ranges[i].blocked;
@@ -92,6 +95,7 @@ struct json_object *srd_manager_status_json(const struct srd_manager *m)
 	json_object_object_add(bytes, "stranded", srd_json_hex(t.stranded_bytes));
 	json_object_object_add(counts, "held", json_object_new_int64((int64_t)t.held));
 	json_object_object_add(counts, "blocked", json_object_new_int64((int64_t)t.blocked));
+	json_object_object_add(counts, "replacing", json_object_new_int64((int64_t)t.replacing));
 	json_object_object_add(counts, "events", json_object_new_int64((int64_t)m->n_events));
 	json_object_object_add(counts, "decisions", json_object_new_int64((int64_t)m->n_decisions));
 	json_object_object_add(counts, "errors", json_object_new_int64((int64_t)m->n_errors));
@@ -103,7 +107,7 @@ struct json_object *srd_manager_status_json(const struct srd_manager *m)
 
 struct json_object *srd_manager_snapshot_json(struct srd_manager *m)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = json_object_new_object(), *layouts;
 	struct srd_inventory *now = NULL;
 	char release[128] = "";
 	int r;
@@ -115,6 +119,10 @@ struct json_object *srd_manager_snapshot_json(struct srd_manager *m)
 		json_object_object_add(o, "decision", srd_json_decision(m->decision, m->inventory));
 	if (m->last_apply)
 		json_object_object_add(o, "last_apply", json_object_get(m->last_apply));
+	layouts = json_object_new_array();
+	for (size_t k = 0; k < m->n_layouts; k++)
+		json_object_array_add(layouts, srd_layout_to_json(&m->layouts[k]));
+	json_object_object_add(o, "layouts", layouts);
 	r = srd_discover(&now);
 	if (r >= 0) {
 		json_object_object_add(o, "inventory", srd_json_inventory(now));

@@ -8,6 +8,7 @@ struct srd_tally {
 	size_t ranges[_SRD_OWNER_MAX];
 	uint64_t bytes[_SRD_OWNER_MAX];
 	size_t held, blocked;
+	size_t replacing; /* layouts taken down for a hotplug replace */
 	uint64_t stranded_bytes; /* served by nobody, half-owned ranges' rest included */
 };
 

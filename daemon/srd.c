@@ -30,6 +30,7 @@ static bool arg_debug;
 static const char *arg_config;
 static const char *arg_policy;
 static const char *arg_state_dir = "/run/srd";
+static const char *arg_layout_dir = "/var/lib/srd/layouts";
 
 enum job {
 	JOB_NONE,
@@ -61,6 +62,8 @@ static void help(void)
 	       "                      prefer-hmem, audit)\n"
 	       "     --dry-run        With --once: print the writes, make none\n"
 	       "     --state-dir DIR  Progress record directory (default /run/srd)\n"
+	       "     --layout-dir DIR The daemon's recorded region layouts\n"
+	       "                      (default /var/lib/srd/layouts)\n"
 	       "     --debug          The daemon logs every event and state change\n",
 	       SRD_SYSCONFDIR "/srd");
 }
@@ -89,6 +92,7 @@ static int parse_argv(int argc, char *argv[])
 		ARG_DRY_RUN,
 		ARG_STATE_DIR,
 		ARG_DEBUG,
+		ARG_LAYOUT_DIR,
 	};
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -103,6 +107,7 @@ static int parse_argv(int argc, char *argv[])
 		{ "dry-run", no_argument, NULL, ARG_DRY_RUN },
 		{ "state-dir", required_argument, NULL, ARG_STATE_DIR },
 		{ "debug", no_argument, NULL, ARG_DEBUG },
+		{ "layout-dir", required_argument, NULL, ARG_LAYOUT_DIR },
 		{}
 	};
 	int c, r = 0;
@@ -138,6 +143,9 @@ static int parse_argv(int argc, char *argv[])
 			break;
 		case ARG_DEBUG:
 			arg_debug = true;
+			break;
+		case ARG_LAYOUT_DIR:
+			arg_layout_dir = optarg;
 			break;
 		case ARG_CONFIG:
 			arg_config = optarg;
@@ -412,7 +420,11 @@ static int run_once(void)
 static int run_daemon(void)
 {
 	_cleanup_(srd_manager_freep) struct srd_manager *m = NULL;
-	struct srd_manager_options o = { .config = arg_config, .state_dir = arg_state_dir };
+	struct srd_manager_options o = {
+		.config = arg_config,
+		.state_dir = arg_state_dir,
+		.layout_dir = arg_layout_dir,
+	};
 	int r;
 
 	srd_log_set_max_priority(arg_debug ? LOG_DEBUG : LOG_INFO);

@@ -326,6 +326,42 @@ static int verb_apply(void)
 	return ok ? 0 : EXIT_FAILED;
 }
 
+static int verb_replace(const char *what, const char *memdev)
+{
+	bool prepare = strcmp(what, "prepare") == 0;
+	struct json_object *o = NULL, *steps;
+	bool ok;
+	int r;
+
+	if ((!prepare && strcmp(what, "complete") != 0) || (prepare && !memdev)) {
+		fprintf(stderr, "srdctl: replace prepare MEMDEV | replace complete [MEMDEV]\n");
+		return EXIT_USAGE;
+	}
+	r = call_json(prepare ? "ReplacePrepare" : "ReplaceComplete", "replace", &o, "s", memdev ? memdev : "");
+	if (r)
+		return r;
+	ok = json_object_get_boolean(get(o, "converged")) && !json_object_get_boolean(get(o, "refused"));
+	if (arg_json) {
+		print_json_doc(o);
+		return ok ? 0 : EXIT_FAILED;
+	}
+	if (json_object_get_boolean(get(o, "refused")))
+		printf("Refused: %s\n", str(o, "reason"));
+	steps = get(get(o, "apply"), "steps");
+	for (size_t i = 0; steps && i < json_object_array_length(steps); i++) {
+		struct json_object *x = json_object_array_get_idx(steps, i);
+
+		printf("%s %s: %s: %s%s%s\n", str(x, "action"), str(x, "target"), str(x, "result"), str(x, "message"),
+		       *str(x, "rollback") ? "; undone: " : "", str(x, "rollback"));
+	}
+	if (*str(o, "message"))
+		printf("%s\n", str(o, "message"));
+	else if (ok && !prepare)
+		printf("Re-created; srd applies the policy to it now (see 'srdctl status').\n");
+	json_object_put(o);
+	return ok ? 0 : EXIT_FAILED;
+}
+
 static int verb_simple(const char *method, const char *what, const char *done)
 {
 	int r = call_json(method, what, NULL, NULL);
@@ -483,6 +519,11 @@ static void help(void)
 	       "  reevaluate              Settle and decide again, as after an event (root)\n"
 	       "  reload                  Re-read the configuration (root)\n"
 	       "  snapshot                Everything srd knows, as JSON, for a report\n"
+	       "  replace prepare MEMDEV  Take MEMDEV out of service for a hotplug replace:\n"
+	       "                          memory offline, regions down, layouts recorded (root)\n"
+	       "  replace complete [MEMDEV]\n"
+	       "                          Re-create recorded regions whose devices are back\n"
+	       "                          (srd does this itself when a device arrives) (root)\n"
 	       "  policy-check [FILE]     The policy FILE (or the installed configuration)\n"
 	       "                          gives this host or --host-facts; no daemon needed\n\n"
 	       "Options:\n"
@@ -552,6 +593,13 @@ int main(int argc, char *argv[])
 			return EXIT_USAGE;
 		}
 		return verb_policy_check(optind < argc ? argv[optind] : NULL);
+	}
+	if (strcmp(verb, "replace") == 0) {
+		if (optind >= argc || argc - optind > 2 || *arg_policy || arg_dry_run || arg_host_facts) {
+			fprintf(stderr, "srdctl: replace prepare MEMDEV | replace complete [MEMDEV]\n");
+			return EXIT_USAGE;
+		}
+		return verb_replace(argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL);
 	}
 	if (optind < argc) {
 		fprintf(stderr, "srdctl: %s takes no arguments\n", verb);

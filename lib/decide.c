@@ -349,7 +349,7 @@ static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *i
 		const struct srd_sr_range *u = &inv->ranges[i];
 		struct srd_range_decision *rd = &d->ranges[i];
 		const struct srd_exclusion_range *ex = excluded_by_range(pol, &u->range);
-		bool ex_region = false, held = false;
+		bool ex_region = false, held = false, replacing = false;
 
 		rd->range = u->range;
 		rd->owner = u->owner;
@@ -363,6 +363,14 @@ static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *i
 				set_target(rd, SRD_TARGET_UNCHANGED,
 					   "excluded: a region over it has a device excluded by Serial= or "
 					   "PCIDevice=");
+			continue;
+		}
+		for (size_t k = 0; in && k < in->n_replacing; k++)
+			replacing = replacing || srd_range_intersects(&in->replacing[k], &u->range);
+		if (replacing) {
+			rd->excluded = rd->held = true;
+			set_target(rd, SRD_TARGET_UNCHANGED,
+				   "a hotplug replace of a device under it is in progress (srdctl replace)");
 			continue;
 		}
 		for (size_t k = 0; in && !pol->reassert && k < in->n_hold; k++)

@@ -49,6 +49,7 @@ struct srd_action {
 	struct srd_range range; /* the Soft Reserved range it serves */
 	enum srd_dax_mode dax_mode; /* configure-dax */
 	enum srd_online online;	    /* configure-dax */
+	int layout;		    /* create-region: index of the recorded layout */
 	char reason[320];
 };
 
@@ -76,6 +77,9 @@ struct srd_decide_input {
 	 */
 	const struct srd_range *hold;
 	size_t n_hold;
+	/* Ranges of regions taken down for a hotplug replace: left alone until it completes. */
+	const struct srd_range *replacing;
+	size_t n_replacing;
 };
 
 struct srd_decision {
@@ -119,6 +123,11 @@ bool srd_decision_converged(const struct srd_decision *d, const struct srd_inven
 			    void (*fn)(const struct srd_range_decision *want, enum srd_owner wanted,
 				       const struct srd_sr_range *now, void *userdata),
 			    void *userdata);
+
+/* Internal to lib/: appends an action to d's plan (NULL and d->oom on -ENOMEM). */
+struct srd_action *srd_plan_add(struct srd_decision *d, enum srd_action_kind kind, const char *target,
+				const struct srd_range *range, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* Internal to decide.c/plan.c: builds the ordered plan from the targets. */
 int srd_plan_build(const struct srd_inventory *inv, const struct srd_policy *pol,

@@ -29,14 +29,11 @@ const char *srd_action_to_string(enum srd_action_kind k)
 	return k < _SRD_ACTION_MAX ? action_names[k] : NULL;
 }
 
-static struct srd_action *add(struct srd_decision *d, enum srd_action_kind kind, const char *target,
-			      const struct srd_range *range, const char *fmt, ...) _printf_(5, 6);
-
 /* Appends an action.  Duplicates (same kind and target, serving several
  * ranges) are removed once the plan is complete.  On -ENOMEM it returns NULL
  * and sets d->oom, which srd_plan_build() turns into its result. */
-static struct srd_action *add(struct srd_decision *d, enum srd_action_kind kind, const char *target,
-			      const struct srd_range *range, const char *fmt, ...)
+struct srd_action *srd_plan_add(struct srd_decision *d, enum srd_action_kind kind, const char *target,
+				const struct srd_range *range, const char *fmt, ...)
 {
 	struct srd_action *a;
 	va_list ap;
@@ -48,6 +45,7 @@ static struct srd_action *add(struct srd_decision *d, enum srd_action_kind kind,
 	a = &d->actions[d->n_actions++];
 	memset(a, 0, sizeof(*a));
 	a->kind = kind;
+	a->layout = -1;
 	snprintf(a->target, sizeof(a->target), "%s", target);
 	a->range = *range;
 	va_start(ap, fmt);
@@ -127,7 +125,7 @@ static void plan_dax(struct plan_ctx *p, const struct srd_dax_policy *want, enum
 		online_ok = want->mode != SRD_DAX_SYSTEM_RAM || online_now(x) == want->online;
 		if (mode_ok && online_ok)
 			continue;
-		set_dax(add(p->d, SRD_ACTION_CONFIGURE_DAX, x->name, u, "policy wants %s%s%s (%s), it is %s",
+		set_dax(srd_plan_add(p->d, SRD_ACTION_CONFIGURE_DAX, x->name, u, "policy wants %s%s%s (%s), it is %s",
 			    srd_dax_mode_to_string(want->mode),
 			    want->mode == SRD_DAX_SYSTEM_RAM ? " online " : "",
 			    want->mode == SRD_DAX_SYSTEM_RAM ? srd_online_to_string(want->online) : "",
@@ -135,7 +133,7 @@ static void plan_dax(struct plan_ctx *p, const struct srd_dax_policy *want, enum
 			want);
 	}
 	if (!any && device_pending)
-		set_dax(add(p->d, SRD_ACTION_CONFIGURE_DAX, srd_range_format(u, b, sizeof(b)), u,
+		set_dax(srd_plan_add(p->d, SRD_ACTION_CONFIGURE_DAX, srd_range_format(u, b, sizeof(b)), u,
 			    "policy wants %s for the dax device dax_hmem creates (%s)",
 			    srd_dax_mode_to_string(want->mode), want->mode_origin.where),
 			want);
@@ -152,7 +150,7 @@ static void offline_dax_of(struct plan_ctx *p, enum srd_dax_kind kind, const cha
 		const struct srd_dax_dev *x = &p->inv->dax[ids[k]];
 
 		if (x->kind == kind && x->memory_online && (!parent || srd_streq(x->parent, parent)))
-			add(p->d, SRD_ACTION_OFFLINE_MEMORY, x->name, u, "%s", why);
+			srd_plan_add(p->d, SRD_ACTION_OFFLINE_MEMORY, x->name, u, "%s", why);
 	}
 }
 
@@ -172,7 +170,7 @@ static void plan_to_cxl(struct plan_ctx *p, const struct srd_range *u)
 			continue;
 		offline_dax_of(p, SRD_DAX_HMEM, x->parent, u,
 			       "dax_hmem's memory must be offline before it lets go");
-		add(p->d, SRD_ACTION_RELEASE_HMEM, x->parent, u, "CXL is to own this range; %s holds it",
+		srd_plan_add(p->d, SRD_ACTION_RELEASE_HMEM, x->parent, u, "CXL is to own this range; %s holds it",
 		    x->parent);
 		hmem_let_go = true;
 	}
@@ -182,7 +180,7 @@ static void plan_to_cxl(struct plan_ctx *p, const struct srd_range *u)
 		const struct srd_hmem *h = &inv->hmem[hmem[k]];
 
 		if (h->driver[0]) {
-			add(p->d, SRD_ACTION_RELEASE_HMEM, h->name, u, "CXL is to own this range; %s holds it",
+			srd_plan_add(p->d, SRD_ACTION_RELEASE_HMEM, h->name, u, "CXL is to own this range; %s holds it",
 			    h->name);
 			hmem_let_go = true;
 		}
@@ -193,11 +191,11 @@ static void plan_to_cxl(struct plan_ctx *p, const struct srd_range *u)
 		if (!r->committed)
 			continue;
 		if (!r->enabled)
-			add(p->d, SRD_ACTION_ENABLE_REGION, r->name, u,
+			srd_plan_add(p->d, SRD_ACTION_ENABLE_REGION, r->name, u,
 			    "CXL is to own this range and %s is committed but not enabled", r->name);
 		else if (srd_streq(r->mode, "ram") && !r->has_dax &&
 			 inv->drivers[SRD_DRIVER_DAX_CXL].present && hmem_let_go)
-			add(p->d, SRD_ACTION_ENABLE_REGION, r->name, u,
+			srd_plan_add(p->d, SRD_ACTION_ENABLE_REGION, r->name, u,
 			    "re-probe %s so dax_cxl creates the dax region dax_hmem's claim blocked",
 			    r->name);
 	}
@@ -224,7 +222,7 @@ static void plan_to_hmem(struct plan_ctx *p, const struct srd_sr_range *su)
 			       "the region's memory must be offline before CXL lets go");
 		/* De-committing would reset the decoders dax_hmem needs to reach the
 		 * memory, so a hand-off to dax_hmem always releases. */
-		add(p->d, SRD_ACTION_RELEASE_REGION, r->name, u,
+		srd_plan_add(p->d, SRD_ACTION_RELEASE_REGION, r->name, u,
 		    "dax_hmem is to own this range; release %s and keep its decoders committed%s", r->name,
 		    p->pol->teardown == SRD_TEARDOWN_DESTROY ? " (Teardown=destroy would strand it)" : "");
 		claim = true;
@@ -237,7 +235,7 @@ static void plan_to_hmem(struct plan_ctx *p, const struct srd_sr_range *su)
 	 * them unbound when kmem is not loaded): binding one is configure-dax's job,
 	 * by DaxMode=, not a claim. */
 	if (claim)
-		add(p->d, SRD_ACTION_CLAIM_HMEM, dev ? dev->name : srd_range_format(u, b, sizeof(b)), u,
+		srd_plan_add(p->d, SRD_ACTION_CLAIM_HMEM, dev ? dev->name : srd_range_format(u, b, sizeof(b)), u,
 		    "dax_hmem is to own %s", srd_range_format(u, b, sizeof(b)));
 	plan_dax(p, &p->pol->dax_hmem, SRD_DAX_HMEM, u, claim && !dev);
 }

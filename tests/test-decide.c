@@ -485,6 +485,11 @@ TEST(test_held_ranges)
 	pol->reassert = true;
 	EXPECT(inv, pol, "prefer-cxl", &in, "cxl", "cxl cxl",
 	       "release-hmem hmem.0; release-hmem hmem.1; enable-region region0; enable-region region1");
+	/* A replace in progress holds even with Reassert=yes. */
+	in = (struct srd_decide_input){ .replacing = &held, .n_replacing = 1 };
+	d = expect(inv, pol, "prefer-cxl", &in, "cxl", "unchanged cxl", "release-hmem hmem.1; enable-region region1");
+	CHECK_CONTAINS(d->ranges[0].reason, "hotplug replace");
+	srd_decision_free(d);
 	srd_inventory_free(inv);
 	srd_policy_free(pol);
 }

@@ -184,6 +184,94 @@ import json, subprocess
 s = json.loads(subprocess.check_output(['$SRDCTL', 'snapshot']))
 assert s['status']['schema_version'] == 1 and 'policy' in s and s['inventory']['regions']"
 	;;
+replace)
+	# Hotplug replace on the 7.x shape: the layout is recorded at boot; prepare
+	# takes region0 down; a device too small is refused; a new device in the
+	# slot gets region0 back on the same HPA; the same device again is a re-seat.
+	L=$W/layouts
+	mkdir -p $L
+	# Records srd cannot trust are named and skipped, never used to build a region.
+	echo '{"schema_version": 9}' > $L/layout-0x1000.json
+	echo 'not json' > $L/layout-0x2000.json
+	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms"
+	start_srd $W/srd.conf --layout-dir $L
+	check "settles" wait_state settled 30
+	check "a record of another schema is named and skipped" grep -q "layout-0x1000.json: unknown schema_version" $W/srd.err
+	check "a record that is not JSON is named and skipped" grep -q "layout-0x2000.json: not JSON" $W/srd.err
+	rm $L/layout-0x1000.json $L/layout-0x2000.json
+	layout() { python3 -c "import json; d=json.load(open('$L/layout-0x490000000.json')); print($1)"; }
+	check "layout recorded: region0, mem0's serial, generation 1" \
+		[ "$(layout "d['region'], d['targets'][0]['serial'], d['generation'], d['schema_version']")" = "region0 0x1001 1 1" ]
+	$SRDCTL replace prepare mem9 > $W/p9.out 2>&1
+	check "prepare of an unknown memdev exits 1" [ $? = 1 ]
+	check "... saying why" grep -q "mem9: no such memdev" $W/p9.out
+	$SRDCTL replace prepare mem0 > $W/prep.out
+	check "prepare exits 0" [ $? = 0 ]
+	check "prepare says the device can go" grep -q "mem0 can be removed now" $W/prep.out
+	check "region0 is gone" [ ! -e /sys/bus/cxl/devices/region0 ]
+	check "memory offlined first" bash -c "grep -n 'memory.*/state offline' '$SRD_SIM/log' | head -1 | cut -d: -f1 | xargs -I{} test {} -lt \$(grep -n 'delete_region' '$SRD_SIM/log' | cut -d: -f1)"
+	check "layout marked prepared" [ "$(layout "d['replace']")" = prepared ]
+	check "settles after prepare" wait_state settled 30 2
+	check "status: one replace pending, the range held" [ "$(status "s['counts']['replacing'], s['ranges'][0]['held']")" = "1 True" ]
+	# srd restarted before the pull: the prepare stands.
+	kill $srd_pid; wait $srd_pid 2>/dev/null
+	start_srd $W/srd.conf --layout-dir $L
+	check "a restart before the pull settles" wait_state settled 30
+	check "... and does not bring region0 back" [ -z "$(ls /sys/bus/cxl/devices | grep '^region')" ]
+	check "... the replace still pending" [ "$(status "s['counts']['replacing']")" = 1 ]
+	echo "remove mem0" > "$SRD_SIM/control"
+	n=$(n_stores)
+	echo "add mem0 serial=0x3003 ram=0x8000000 decoders=none" > "$SRD_SIM/control"
+	for _ in $(seq 100); do [ "$(journal_count REPLACE "'volatile capacity' in e['SRD_REASON']")" -ge 1 ] && break; sleep 0.1; done
+	check "a 128 MiB device is refused with the sizes" [ "$(journal_count REPLACE "'has 128 MiB of volatile capacity; the layout needs 256 MiB' in e['SRD_REASON']")" -ge 1 ]
+	wait_state settled 30 >/dev/null
+	check "nothing written for it" [ "$(n_stores)" = "$n" ]
+	check "still pending, the device known to be pulled" [ "$(layout "d['replace']")" = removed ]
+	echo "remove mem0" > "$SRD_SIM/control"
+	echo "add mem0 serial=0x2002 ram=0x10000000 decoders=none" > "$SRD_SIM/control"
+	for _ in $(seq 100); do [ -n "$(ls /sys/bus/cxl/devices | grep '^region')" ] && break; sleep 0.1; done
+	check "settles after the replacement" wait_state settled 30
+	sleep 1
+	wait_state settled 30 >/dev/null
+	region=$(ls /sys/bus/cxl/devices | grep '^region' | head -1)
+	check "a region is back on the recorded HPA" [ "$(cat /sys/bus/cxl/devices/$region/resource 2>/dev/null)" = 0x490000000 ]
+	check "journal: a replacement, not a re-seat" [ "$(journal_count REPLACE "'mem0 replaces serial 0x1001 with 0x2002' in e['SRD_REASON']")" -ge 1 ]
+	check "layout: the new serial, generation 2, not pending" [ "$(layout "d['targets'][0]['serial'], d['generation'], d['replace']")" = "0x2002 2 none" ]
+	check "CXL serves it again, converged" [ "$(status "s['ranges'][0]['target'], s['converged'], s['counts']['replacing']")" = "cxl True 0" ]
+	# The same device out and back in: a re-seat.
+	check "prepare again" bash -c "$SRDCTL replace prepare mem0 >/dev/null"
+	wait_state settled 30 >/dev/null
+	echo "remove mem0" > "$SRD_SIM/control"
+	echo "add mem0 serial=0x2002 decoders=none" > "$SRD_SIM/control"
+	for _ in $(seq 100); do [ "$(journal_count REPLACE "'re-seat of mem0 (serial 0x2002)' in e['SRD_REASON']")" -ge 1 ] && break; sleep 0.1; done
+	check "journal: a re-seat" [ "$(journal_count REPLACE "'re-seat of mem0 (serial 0x2002)' in e['SRD_REASON']")" -ge 1 ]
+	sleep 1
+	check "settles after the re-seat" wait_state settled 30
+	check "layout: generation still 2, not pending" [ "$(layout "d['generation'], d['replace']")" = "2 none" ]
+	;;
+interrupted)
+	# A prepare cut short (srd killed while the kernel stalls the de-commit):
+	# the next srd reports it and its record matches the machine.
+	L=$W/layouts
+	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms"
+	start_srd $W/srd.conf --layout-dir $L
+	check "settles" wait_state settled 30
+	echo "stall */commit 3 1" > "$SRD_SIM/faults"
+	$SRDCTL replace prepare mem0 >/dev/null 2>&1 &
+	for _ in $(seq 100); do grep -Eq '"finished": ?false' $W/state/progress.json 2>/dev/null && grep -q destroy-region $W/state/progress.json && break; sleep 0.1; done
+	sleep 0.5
+	kill -9 $srd_pid
+	sleep 3
+	start_srd $W/srd.conf --layout-dir $L
+	check "the next srd settles" wait_state settled 30
+	check "it reports the interrupted run" grep -q "a previous run stopped during action" $W/srd.err
+	committed=$(cat /sys/bus/cxl/devices/region0/commit 2>/dev/null || echo 0)
+	check "the record matches the machine (region0 committed: $committed)" \
+		[ "$(status "s['counts']['replacing']")" = "$((1 - committed))" ]
+	$SRDCTL replace prepare mem0 > $W/again.out
+	check "prepare run again finishes the job" grep -q "mem0 can be removed now" $W/again.out
+	check "region0 is gone" [ ! -e /sys/bus/cxl/devices/region0 ]
+	;;
 nobus)
 	# No bus at all: the daemon still decides; srdctl says srd is not running.
 	kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null

@@ -9,7 +9,8 @@ uevents udevd would.  Control files under /.srd-sim:
   log       (read)  every store: "SECONDS PATH VALUE ERRNO", one per line
   faults    (write) "fail GLOB ERRNO [COUNT]", "stall GLOB SECONDS [COUNT]",
                     "failnth N ERRNO", "stallnth N SECONDS" (the Nth store), "clear"
-  control   (write) "add memN [serial=X] [ram=SIZE]", "remove memN", "storm N"
+  control   (write) "add memN [serial=X] [ram=SIZE] [decoders=firmware|none]",
+            "remove memN", "storm N"
             (N change uevents over the existing devices)
   events    (read)  the uevents sent: "ACTION SUBSYSTEM DEVPATH"
 """
@@ -156,8 +157,11 @@ class SimFS(Operations):
                 elif path.endswith("/control"):
                     kv = dict(x.split("=", 1) for x in w[2:])
                     if w[0] == "add":
+                        if kv.get("decoders", "firmware") not in ("firmware", "none"):
+                            raise FuseOSError(errno.EINVAL)
                         self.k.hot_add(w[1], serial=int(kv["serial"], 0) if "serial" in kv else None,
-                                       ram=int(kv["ram"], 0) if "ram" in kv else None)
+                                       ram=int(kv["ram"], 0) if "ram" in kv else None,
+                                       firmware_decoders=kv.get("decoders", "firmware") == "firmware")
                     elif w[0] == "remove":
                         self.k.hot_remove(w[1])
                     elif w[0] == "storm":

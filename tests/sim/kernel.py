@@ -616,7 +616,7 @@ class Kernel:
 
     # ---- hotplug, driven by the timeline or the control file ----
 
-    def hot_add(self, name, serial=None, ram=None):
+    def hot_add(self, name, serial=None, ram=None, firmware_decoders=True):
         m = next((m for m in self.memdevs if m["name"] == name), None)
         if m is None:
             raise KernelError(errno.ENODEV, name)
@@ -627,7 +627,9 @@ class Kernel:
         if ram is not None:
             m["ram"] = ram
         self.attach_memdev(m)
-        self.program_memdev(m)
+        # OS-first hotplug: no firmware programs the new device's decoders.
+        if firmware_decoders:
+            self.program_memdev(m)
         if self.cxl_acpi and self.behaviour != "claim-first":
             self.assemble_regions()
         for cb in self.listeners:

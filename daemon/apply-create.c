@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * create-region: builds a recorded region layout again on its HPA, part of
+ * the executor (every store goes through srd_apply_write()).  The sequence
+ * is the kernel's region ABI: create_ram_region on the window's root
+ * decoder, interleave, one endpoint decoder per position (mode, DPA size),
+ * the region size (which allocates the HPA: checked against the recorded
+ * start before anything is committed), the targets, commit, and the
+ * cxl_region bind.  libcxl is not used for this: the distribution's version
+ * cannot create ram regions.  A failure part-way takes down what was built,
+ * so the window is left as it was.
+ */
+#include <dirent.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apply-internal.h"
+
+#define SYS_CXL "/sys/bus/cxl/devices"
+
+static bool read_u64_at(const char *dir, const char *attr, uint64_t *ret)
+{
+	char path[PATH_MAX], buf[64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, attr);
+	return srd_read_line(path, buf, sizeof(buf)) == 0 && srd_parse_u64(buf, ret) == 0;
+}
+
+/* The memdev in a recorded position now: the same PCI slot, else the same name. */
+static bool memdev_at(const struct srd_layout_target *t, char *ret, size_t size)
+{
+	DIR *d = opendir(SYS_CXL);
+	struct dirent *de;
+	char path[PATH_MAX], real[PATH_MAX];
+	bool found = false;
+
+	while (d && !found && (de = readdir(d))) {
+		if (strncmp(de->d_name, "mem", 3) != 0)
+			continue;
+		const char *host = "";
+		char *slash;
+
+		snprintf(path, sizeof(path), SYS_CXL "/%s", de->d_name);
+		/* mem0 -> .../0000:0d:00.0/mem0: its parent is the PCI device. */
+		if (realpath(path, real) && (slash = strrchr(real, '/'))) {
+			*slash = '\0';
+			host = (slash = strrchr(real, '/')) ? slash + 1 : real;
+		}
+		if (t->host[0] ? srd_streq(host, t->host) : srd_streq(de->d_name, t->memdev)) {
+			snprintf(ret, size, "%s", de->d_name);
+			found = true;
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* A free decoder of memdev's endpoint port (no DPA, no region). */
+static bool free_endpoint_decoder(const char *memdev, char *ret, size_t size)
+{
+	DIR *d = opendir(SYS_CXL), *e;
+	struct dirent *de, *dd;
+	char path[PATH_MAX], uport[SRD_NAME_MAX], region[SRD_NAME_MAX];
+	bool found = false;
+
+	while (d && !found && (de = readdir(d))) {
+		if (strncmp(de->d_name, "endpoint", 8) != 0)
+			continue;
+		snprintf(path, sizeof(path), SYS_CXL "/%s", de->d_name);
+		srd_link_basename(path, "uport", uport, sizeof(uport));
+		if (!srd_streq(uport, memdev) || !(e = opendir(path)))
+			continue;
+		while (!found && (dd = readdir(e))) {
+			char dec[PATH_MAX];
+			uint64_t dpa;
+
+			if (strncmp(dd->d_name, "decoder", 7) != 0)
+				continue;
+			snprintf(dec, sizeof(dec), "%s/%s", path, dd->d_name);
+			snprintf(region, sizeof(region), "%s/region", dec);
+			if (read_u64_at(dec, "dpa_size", &dpa) && dpa == 0 &&
+			    (srd_read_line(region, region, sizeof(region)) < 0 || !region[0])) {
+				snprintf(ret, size, "%s", dd->d_name);
+				found = true;
+			}
+		}
+		closedir(e);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Takes down a half-built region and frees its endpoint decoders' DPA. */
+static void undo_partial(struct actx *c, const char *window, const char *region, char decoders[][SRD_NAME_MAX],
+			 unsigned n)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), SYS_CXL "/%s/commit", region);
+	srd_apply_write(c, path, "0");
+	snprintf(path, sizeof(path), SYS_CXL "/%s/delete_region", window);
+	srd_apply_write(c, path, region);
+	for (unsigned t = 0; t < n; t++) {
+		snprintf(path, sizeof(path), SYS_CXL "/%s/dpa_size", decoders[t]);
+		srd_apply_write(c, path, "0");
+	}
+}
+
+enum srd_step_result srd_apply_create_region(struct actx *c, const struct srd_action *a)
+{
+	const struct srd_layout *l;
+	char region[SRD_NAME_MAX] = "", decoders[SRD_MAX_WAYS][SRD_NAME_MAX] = {};
+	char path[PATH_MAX], dir[PATH_MAX], v[64], b[SRD_RANGE_FMT_MAX];
+	uint64_t start = 0, per_device;
+	unsigned n_dec = 0;
+	int r = 0;
+
+	if (a->layout < 0 || (size_t)a->layout >= c->o->n_layouts) {
+		c->step->error = -EINVAL;
+		return srd_apply_say(c, SRD_STEP_REFUSED, "create-region without a recorded layout");
+	}
+	l = &c->o->layouts[a->layout];
+	srd_range_format(&l->range, b, sizeof(b));
+	per_device = srd_range_size(&l->range) / l->n_targets;
+	snprintf(dir, sizeof(dir), SYS_CXL "/%s", l->window);
+	if (access(dir, F_OK) < 0)
+		return srd_apply_say(c, SRD_STEP_FAILED, "%s: no such window", l->window);
+	/* The region name the kernel offers next, as cxl create-region reads it. */
+	snprintf(path, sizeof(path), "%s/create_ram_region", dir);
+	r = srd_read_line(path, region, sizeof(region));
+	if (r < 0 || !region[0])
+		return srd_apply_fail(c, r < 0 ? r : -EIO, "create_ram_region");
+	for (unsigned t = 0; t < l->n_targets; t++) {
+		char memdev[SRD_NAME_MAX];
+
+		if (!memdev_at(&l->targets[t], memdev, sizeof(memdev)))
+			return srd_apply_say(c, SRD_STEP_REFUSED, "no memdev at position %u (%s)", t,
+					     l->targets[t].host);
+		if (!free_endpoint_decoder(memdev, decoders[t], sizeof(decoders[t])))
+			return srd_apply_say(c, SRD_STEP_REFUSED, "%s has no free endpoint decoder", memdev);
+	}
+	r = srd_apply_write(c, path, region);
+	if (r < 0)
+		return srd_apply_fail(c, r, "create_ram_region");
+	snprintf(dir, sizeof(dir), SYS_CXL "/%s", region);
+	snprintf(path, sizeof(path), "%s/interleave_granularity", dir);
+	snprintf(v, sizeof(v), "%" PRIu64, l->granularity);
+	r = srd_apply_write(c, path, v);
+	snprintf(path, sizeof(path), "%s/interleave_ways", dir);
+	snprintf(v, sizeof(v), "%u", l->ways);
+	if (r >= 0)
+		r = srd_apply_write(c, path, v);
+	for (unsigned t = 0; r >= 0 && t < l->n_targets; t++, n_dec++) {
+		snprintf(path, sizeof(path), SYS_CXL "/%s/mode", decoders[t]);
+		r = srd_apply_write(c, path, "ram");
+		snprintf(path, sizeof(path), SYS_CXL "/%s/dpa_size", decoders[t]);
+		snprintf(v, sizeof(v), "0x%" PRIx64, per_device);
+		if (r >= 0)
+			r = srd_apply_write(c, path, v);
+	}
+	snprintf(path, sizeof(path), "%s/size", dir);
+	snprintf(v, sizeof(v), "0x%" PRIx64, srd_range_size(&l->range));
+	if (r >= 0)
+		r = srd_apply_write(c, path, v);
+	/* The HPA is the kernel's choice: only the recorded one will do. */
+	if (r >= 0 && !c->o->dry_run && (!read_u64_at(dir, "resource", &start) || start != l->range.start)) {
+		undo_partial(c, l->window, region, decoders, n_dec);
+		return srd_apply_say(c, SRD_STEP_FAILED, "the kernel placed %s at 0x%" PRIx64 ", not at %s; taken down",
+				     region, start, b);
+	}
+	for (unsigned t = 0; r >= 0 && t < l->n_targets; t++) {
+		snprintf(path, sizeof(path), "%s/target%u", dir, t);
+		r = srd_apply_write(c, path, decoders[t]);
+	}
+	snprintf(path, sizeof(path), "%s/commit", dir);
+	if (r >= 0)
+		r = srd_apply_write(c, path, "1");
+	if (r >= 0)
+		r = srd_apply_write(c, "/sys/bus/cxl/drivers/cxl_region/bind", region);
+	if (r < 0) {
+		int err = r;
+
+		undo_partial(c, l->window, region, decoders, n_dec);
+		c->step->error = err;
+		return srd_apply_say(c, SRD_STEP_FAILED, "re-creating %s on %s: %s; taken down", region, b,
+				     strerror(-err));
+	}
+	if (c->o->dry_run)
+		return srd_apply_say(c, SRD_STEP_DONE, "%s re-created on %s (dry run)", region, b);
+	snprintf(path, sizeof(path), "%s/driver", dir);
+	if (access(path, F_OK) < 0)
+		return srd_apply_say(c, SRD_STEP_FAILED, "%s was built but the region driver did not bind", region);
+	return srd_apply_say(c, SRD_STEP_DONE, "%s re-created on %s and enabled", region, b);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The layout store: one JSON file per recorded region layout under the state
+ * directory (/var/lib/srd/layouts/layout-0xSTART.json), written atomically
+ * (a temporary file, fsync, rename, fsync of the directory) with a schema
+ * version and a generation that grows each time the layout changes.
+ */
+#pragma once
+
+#include "layout.h"
+
+/*
+ * Reads every layout under dir.  A file that does not parse, or has another
+ * schema version, is skipped and named in *ret_errors ("FILE: problem", one
+ * per line; the caller frees it).  A missing directory is no layouts.
+ */
+int srd_layout_store_load(const char *dir, struct srd_layout **ret, size_t *ret_n, char **ret_errors);
+/* Writes l atomically; creates dir.  0 or a negative errno. */
+int srd_layout_store_save(const char *dir, const struct srd_layout *l);
+/* The layout as JSON (also what srdctl and the snapshot show). */
+struct json_object *srd_layout_to_json(const struct srd_layout *l);
