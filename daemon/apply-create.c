@@ -60,12 +60,25 @@ static bool memdev_at(const struct srd_layout_target *t, char *ret, size_t size)
 	return found;
 }
 
-/* A free decoder of memdev's endpoint port (no DPA, no region). */
+/* Decoder id k of "decoderN.k". */
+static long decoder_index(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	return dot ? strtol(dot + 1, NULL, 10) : -1;
+}
+
+/*
+ * The lowest free decoder of memdev's endpoint port (no DPA, no region): the
+ * kernel hands DPA out in decoder order and refuses a decoder while a lower
+ * one has none (EBUSY, measured on 7.2).
+ */
 static bool free_endpoint_decoder(const char *memdev, char *ret, size_t size)
 {
 	DIR *d = opendir(SYS_CXL), *e;
 	struct dirent *de, *dd;
 	char path[PATH_MAX], uport[SRD_NAME_MAX], region[SRD_NAME_MAX];
+	long best = -1;
 	bool found = false;
 
 	while (d && !found && (de = readdir(d))) {
@@ -75,17 +88,19 @@ static bool free_endpoint_decoder(const char *memdev, char *ret, size_t size)
 		srd_link_basename(path, "uport", uport, sizeof(uport));
 		if (!srd_streq(uport, memdev) || !(e = opendir(path)))
 			continue;
-		while (!found && (dd = readdir(e))) {
+		while ((dd = readdir(e))) {
 			char dec[PATH_MAX];
 			uint64_t dpa;
+			long k = decoder_index(dd->d_name);
 
-			if (strncmp(dd->d_name, "decoder", 7) != 0)
+			if (strncmp(dd->d_name, "decoder", 7) != 0 || k < 0 || (best >= 0 && k > best))
 				continue;
 			snprintf(dec, sizeof(dec), "%s/%s", path, dd->d_name);
 			snprintf(region, sizeof(region), "%s/region", dec);
 			if (read_u64_at(dec, "dpa_size", &dpa) && dpa == 0 &&
 			    (srd_read_line(region, region, sizeof(region)) < 0 || !region[0])) {
 				snprintf(ret, size, "%s", dd->d_name);
+				best = k;
 				found = true;
 			}
 		}

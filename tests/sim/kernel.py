@@ -439,7 +439,14 @@ class Kernel:
                     raise KernelError(errno.EINVAL, v)
                 d.mode = v
             else:
-                d.dpa_size = int(v, 0)
+                size = int(v, 0)
+                # DPA is handed out in decoder order: decoderN.k while a lower
+                # one of the same endpoint has none fails with EBUSY (measured
+                # on 7.2: dpa_size on decoder2.3 with decoder2.0 free).
+                same = next(m["decoders"] for m in self.memdevs if d in m["decoders"])
+                if size and any(x.dpa_size == 0 for x in same if x.idx < d.idx):
+                    raise KernelError(errno.EBUSY, "decoders must be allocated in order")
+                d.dpa_size = size
             return
         raise KernelError(errno.EACCES, f"{path}: not writable")
 

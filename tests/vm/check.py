@@ -121,11 +121,45 @@ def check_act(log, exp, bad):
     return 0
 
 
+def check_replace(log, bad):
+    """A hotplug replace through QEMU's monitor: prepare took the region down,
+    the device left and a new one (another serial) came into the slot, and
+    srd re-created the region on the recorded HPA by itself."""
+    common(log, bad)
+    check_daemon(log, bad)
+    try:
+        before = json.loads(section(log, "@@@ BEGIN layout-before", "END layout-before") or "")
+        prep = json.loads(section(log, "@@@ BEGIN prepare", "END prepare") or "")
+        after = json.loads(section(log, "@@@ BEGIN layout-after", "END layout-after") or "")
+    except json.JSONDecodeError:
+        bad.append("layout or prepare output is not JSON")
+        return
+    if not prep.get("can_remove"):
+        bad.append(f"prepare: {prep.get('message') or prep.get('reason')}")
+    if "@@@ REMOVED 0 memdevs" not in log:
+        bad.append("the device did not leave the guest")
+    regions = section(log, "@@@ BEGIN regions-after", "END regions-after") or ""
+    want = f"resource={before['start']} size={before['size']} commit=1 driver=cxl_region"
+    if want not in regions:
+        bad.append(f"no region re-created as {want}: {regions.strip()!r}")
+    if (after["targets"][0]["serial"], after["generation"], after["replace"]) != ("0x2002", 2, "none"):
+        bad.append(f"layout after: serial {after['targets'][0]['serial']}, generation {after['generation']}, "
+                   f"replace {after['replace']}")
+    if "replaces serial 0x0 with 0x2002" not in log:
+        bad.append("srd did not report a replacement")
+
+
 def main():
     name, path = sys.argv[1], sys.argv[2]
     log = open(path, errors="replace").read().replace("\r", "")
     prefix, kernel = name.rsplit("-", 1)
     bad = []
+    if prefix == "act-replace":
+        check_replace(log, bad)
+        if bad:
+            print("; ".join(bad))
+            return 1
+        return 0
     if prefix in ACT:
         return check_act(log, ACT[prefix], bad)
     exp = EXPECT[prefix].get(kernel) or EXPECT[prefix]["*"]

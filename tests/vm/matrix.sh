@@ -57,6 +57,8 @@ for v in 61 612 sid; do
 		add "act-devdax-$v $v env QEMU=$Q $here/fwsim.sh $K $I $SRW $here/act-devdax.sh"
 	fi
 	[ $v = sid ] && add "act-prefer-cxl-$v $v env QEMU=$Q $here/fwsim.sh $K $I $SRW512 $here/act-prefer-cxl.sh"
+	# QEMU's monitor removes and inserts the type-3 device (pciehp, 7.x)
+	[ $v = sid ] && add "act-replace-$v $v env VM_TIMEOUT=400 python3 $here/monitor.py $R -t vmem $here/act-replace.sh"
 done
 
 run_case() {

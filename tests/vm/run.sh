@@ -8,12 +8,13 @@
 #     -a "ARGS"     extra kernel command line
 #     -q QEMU       qemu-system-x86_64 (default: $QEMU, or the host's)
 #     -f            keep HDM decoders across kexec (hdm_for_passthrough=on)
+#     -M SOCKET     a QEMU monitor (HMP) on the unix socket SOCKET
 # Scenario *.sh files run inside the guest in order; one *.env is sourced by
 # init first; anything else is copied to /payload.  TCG only (KVM does not
 # work on these machines); kernels >= 6.2 need hypervisor=off to commit.
 set -euo pipefail
-kernel= initrd= topo=vmem append= qemu=${QEMU:-/usr/bin/qemu-system-x86_64} pxb=
-while getopts k:i:t:a:q:f o; do
+kernel= initrd= topo=vmem append= qemu=${QEMU:-/usr/bin/qemu-system-x86_64} pxb= monitor=()
+while getopts k:i:t:a:q:fM: o; do
 	case $o in
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -21,6 +22,7 @@ while getopts k:i:t:a:q:f o; do
 	a) append=$OPTARG ;;
 	q) qemu=$OPTARG ;;
 	f) pxb=,hdm_for_passthrough=on ;;
+	M) monitor=(-monitor "unix:$OPTARG,server=on,wait=off") ;;
 	*) exit 2 ;;
 	esac
 done
@@ -71,7 +73,7 @@ vmem2) t=(-machine q35,cxl=on "${cxl[@]}"
 esac
 rc=0
 timeout --foreground -k 5 "${VM_TIMEOUT:-240}" "$qemu" "${qdata[@]}" -accel tcg "${cpu[@]}" -smp 1 \
-	-m 2G,maxmem=8G,slots=8 -nographic -no-reboot -nodefaults -serial stdio "${t[@]}" \
+	-m 2G,maxmem=8G,slots=8 -nographic -no-reboot -nodefaults -serial stdio "${t[@]}" "${monitor[@]}" \
 	-kernel "$kernel" -initrd "$work/initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4 memhp_default_state=online_movable $append" || rc=$?
 [ $rc = 124 ] && echo "@@@ TIMEOUT"
