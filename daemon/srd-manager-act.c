@@ -223,6 +223,12 @@ static struct json_object *refusal(const struct srd_decision *d)
 	return o;
 }
 
+/* A fresh inventory for a request, unless a pass is under way. */
+static int read_for_request(struct srd_manager *m, struct srd_inventory **ret)
+{
+	return m->in_pass ? -EBUSY : srd_discover(ret);
+}
+
 static void log_replace(int prio, const char *memdev, const char *what)
 {
 	struct srd_log_entry e = { .priority = prio, .message_id = SRD_MESSAGE_REPLACE };
@@ -242,9 +248,7 @@ int srd_manager_replace_prepare(struct srd_manager *m, const char *memdev, struc
 	bool ok;
 	int r;
 
-	if (m->in_pass)
-		return -EBUSY;
-	r = srd_discover(&inv);
+	r = read_for_request(m, &inv);
 	if (r < 0)
 		return r;
 	r = srd_replace_prepare(inv, memdev, &d);
@@ -319,9 +323,7 @@ int srd_manager_replace_complete(struct srd_manager *m, const char *memdev, stru
 	const char *who = memdev && *memdev ? memdev : NULL;
 	int r;
 
-	if (m->in_pass)
-		return -EBUSY;
-	r = srd_discover(&inv);
+	r = read_for_request(m, &inv);
 	if (r < 0)
 		return r;
 	r = plan_complete(m, inv, who, false, &d);

@@ -461,7 +461,8 @@ static void run_pass(struct srd_manager *m)
 	m->n_passes++;
 	srd_manager_set_state(m, SRD_STATE_DECIDING, "deciding by policy %s", srd_mode_to_string(m->policy->mode));
 	hold = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(*hold));
-	if (!hold) {
+	replacing = calloc(m->n_layouts ? m->n_layouts : 1, sizeof(*replacing));
+	if (!hold || !replacing) {
 		srd_inventory_free(inv);
 		srd_log(LOG_CRIT, "out of memory");
 		sd_event_exit(m->event, -ENOMEM);
@@ -469,13 +470,6 @@ static void run_pass(struct srd_manager *m)
 	}
 	in.hold = hold;
 	in.n_hold = changed_by_hand(m, inv, hold);
-	replacing = calloc(m->n_layouts ? m->n_layouts : 1, sizeof(*replacing));
-	if (!replacing) {
-		srd_inventory_free(inv);
-		srd_log(LOG_CRIT, "out of memory");
-		sd_event_exit(m->event, -ENOMEM);
-		return;
-	}
 	in.replacing = replacing;
 	in.n_replacing = srd_manager_replacing(m, replacing);
 	in.now_usec = srd_now_usec(CLOCK_MONOTONIC);

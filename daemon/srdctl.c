@@ -295,9 +295,20 @@ static int verb_plan(void)
 	return 0;
 }
 
+/* What each action of a run did, and what its undo did. */
+static void print_steps(struct json_object *steps)
+{
+	for (size_t i = 0; steps && i < json_object_array_length(steps); i++) {
+		struct json_object *x = json_object_array_get_idx(steps, i);
+
+		printf("%s %s: %s: %s%s%s\n", str(x, "action"), str(x, "target"), str(x, "result"), str(x, "message"),
+		       *str(x, "rollback") ? "; undone: " : "", str(x, "rollback"));
+	}
+}
+
 static int verb_apply(void)
 {
-	struct json_object *o = NULL, *steps;
+	struct json_object *o = NULL;
 	bool ok;
 	int r = call_json("Apply", "apply", &o, "sb", arg_policy, (int)arg_dry_run);
 
@@ -312,13 +323,7 @@ static int verb_apply(void)
 	if (arg_dry_run) {
 		printf("\nThe writes srd would make:\n%s", str(o, "writes"));
 	} else {
-		steps = get(get(o, "apply"), "steps");
-		for (size_t i = 0; steps && i < json_object_array_length(steps); i++) {
-			struct json_object *x = json_object_array_get_idx(steps, i);
-
-			printf("%s %s: %s: %s%s%s\n", str(x, "action"), str(x, "target"), str(x, "result"),
-			       str(x, "message"), *str(x, "rollback") ? "; undone: " : "", str(x, "rollback"));
-		}
+		print_steps(get(get(o, "apply"), "steps"));
 	}
 	printf("%s\n", ok ? (arg_dry_run ? "Dry run complete." : "Converged: the machine matches the verdict.")
 			  : "NOT converged: see 'srdctl status' and 'journalctl -u srd'.");
@@ -329,7 +334,7 @@ static int verb_apply(void)
 static int verb_replace(const char *what, const char *memdev)
 {
 	bool prepare = strcmp(what, "prepare") == 0;
-	struct json_object *o = NULL, *steps;
+	struct json_object *o = NULL;
 	bool ok;
 	int r;
 
@@ -347,13 +352,7 @@ static int verb_replace(const char *what, const char *memdev)
 	}
 	if (json_object_get_boolean(get(o, "refused")))
 		printf("Refused: %s\n", str(o, "reason"));
-	steps = get(get(o, "apply"), "steps");
-	for (size_t i = 0; steps && i < json_object_array_length(steps); i++) {
-		struct json_object *x = json_object_array_get_idx(steps, i);
-
-		printf("%s %s: %s: %s%s%s\n", str(x, "action"), str(x, "target"), str(x, "result"), str(x, "message"),
-		       *str(x, "rollback") ? "; undone: " : "", str(x, "rollback"));
-	}
+	print_steps(get(get(o, "apply"), "steps"));
 	if (*str(o, "message"))
 		printf("%s\n", str(o, "message"));
 	else if (ok && !prepare)
