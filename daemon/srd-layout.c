@@ -144,6 +144,7 @@ int srd_layout_store_load(const char *dir, struct srd_layout **ret, size_t *ret_
 	FILE *ef = open_memstream(&errs, &elen);
 	DIR *d;
 	struct dirent *de;
+	int r = 0;
 
 	*ret = NULL;
 	*ret_n = 0;
@@ -156,13 +157,14 @@ int srd_layout_store_load(const char *dir, struct srd_layout **ret, size_t *ret_
 		struct json_object *o;
 		const char *why;
 
-		if (strncmp(de->d_name, "layout-", 7) != 0 || !strstr(de->d_name, ".json") ||
+		if (strncmp(de->d_name, "layout-", 7) != 0 ||
 		    strcmp(de->d_name + strlen(de->d_name) - 5, ".json") != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		o = json_object_from_file(path);
 		if (srd_grow((void **)&v, n, sizeof(*v)) < 0) {
 			json_object_put(o);
+			r = -ENOMEM;
 			break;
 		}
 		why = o ? parse(o, &v[n]) : "not JSON";
@@ -175,6 +177,11 @@ int srd_layout_store_load(const char *dir, struct srd_layout **ret, size_t *ret_
 	if (d)
 		closedir(d);
 	fclose(ef);
+	if (r < 0) {
+		free(errs);
+		free(v);
+		return r;
+	}
 	if (elen)
 		*ret_errors = errs;
 	else

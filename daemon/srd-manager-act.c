@@ -54,39 +54,39 @@ int srd_manager_plan(struct srd_manager *m, const char *policy_override, struct 
 }
 
 /*
- * Carries out d (taken over, with inv) as a pass of its own: logs it, applies,
- * reports what the machine is right after, then waits for the kernel's events
- * like any pass.  The result as JSON in *ret.
+ * Carries out d (taken over, with inv) as the current pass: logs it, applies,
+ * then waits for the kernel's events like any pass.  For a request (ret set),
+ * also re-reads the machine right after and returns the result as JSON.
  */
-static void act(struct srd_manager *m, struct srd_decision *d, struct srd_inventory *inv, const char *trigger,
-		const struct srd_act_options *x, struct json_object **ret)
+void srd_manager_carry_out(struct srd_manager *m, struct srd_decision *d, struct srd_inventory *inv,
+			   const char *trigger, const struct srd_act_options *x, struct json_object **ret)
 {
-	struct json_object *res = json_object_new_object();
+	struct json_object *res = ret ? json_object_new_object() : NULL;
 	struct srd_inventory *after = NULL;
 	bool converged = true;
 
 	m->in_pass = true;
-	m->forced = true;
 	m->apply_failed = false;
-	snprintf(m->trigger, sizeof(m->trigger), "%s", trigger);
+	if (trigger != m->trigger)
+		snprintf(m->trigger, sizeof(m->trigger), "%s", trigger);
 	srd_decision_free(m->decision);
 	m->decision = d;
 	srd_inventory_free(m->inventory);
 	m->inventory = NULL;
-	m->n_passes++;
 	m->n_decisions++;
 	m->decided_realtime_usec = srd_now_usec(CLOCK_REALTIME);
 	srd_manager_log_decision(m, d, trigger);
 	json_object_put(m->last_apply);
 	m->last_apply = NULL;
-	json_object_object_add(res, "decision", srd_json_decision(d, inv));
+	if (res)
+		json_object_object_add(res, "decision", srd_json_decision(d, inv));
 	if (d->refused || d->n_actions == 0) {
 		srd_manager_finish(m, inv);
 		converged = !d->refused && m->converged;
 	} else {
 		m->inventory = inv;
 		srd_manager_apply_plan(m, d, inv, x, NULL, &m->last_apply);
-		if (srd_discover(&after) == 0) {
+		if (res && srd_discover(&after) == 0) {
 			json_object_object_add(res, "unconverged", srd_json_unconverged(d, after));
 			converged = srd_decision_converged(d, after, NULL, NULL);
 			srd_inventory_free(after);
@@ -94,13 +94,12 @@ static void act(struct srd_manager *m, struct srd_decision *d, struct srd_invent
 		converged = converged && !m->apply_failed;
 		srd_manager_verify_later(m);
 	}
+	if (!res)
+		return;
 	json_object_object_add(res, "converged", json_object_new_boolean(converged));
 	if (m->last_apply)
 		json_object_object_add(res, "apply", json_object_get(m->last_apply));
-	if (ret)
-		*ret = res;
-	else
-		json_object_put(res);
+	*ret = res;
 }
 
 int srd_manager_apply_now(struct srd_manager *m, const char *policy_override, bool dry_run,
@@ -121,7 +120,7 @@ int srd_manager_apply_now(struct srd_manager *m, const char *policy_override, bo
 	if (r < 0)
 		return r;
 	if (!dry_run) {
-		act(m, d, inv, "srdctl apply", NULL, ret);
+		srd_manager_carry_out(m, d, inv, "srdctl apply", NULL, ret);
 		return 0;
 	}
 	/* The dry run prints into a buffer and changes nothing of the manager's. */
@@ -277,7 +276,7 @@ int srd_manager_replace_prepare(struct srd_manager *m, const char *memdev, struc
 						l->replace_position = t;
 				save(m, l);
 			}
-	act(m, d, inv, "srdctl replace prepare", &x, &res);
+	srd_manager_carry_out(m, d, inv, "srdctl replace prepare", &x, &res);
 	/* Then the policy's pass, which leaves the ranges under replace alone and says so. */
 	m->then_reevaluate = true;
 	ok = json_object_get_boolean(json_object_object_get(res, "converged"));
@@ -344,7 +343,7 @@ int srd_manager_replace_complete(struct srd_manager *m, const char *memdev, stru
 		srd_inventory_free(inv);
 		return 0;
 	}
-	act(m, d, inv, "srdctl replace complete", NULL, ret);
+	srd_manager_carry_out(m, d, inv, "srdctl replace complete", NULL, ret);
 	m->then_reevaluate = true;
 	return 0;
 }
@@ -388,7 +387,7 @@ bool srd_manager_replace_arrived(struct srd_manager *m, struct srd_inventory *in
 		return false;
 	}
 	log_replace(LOG_NOTICE, "(arrived)", d->actions[0].reason);
-	act(m, d, inv, "a device arrived where a replace is pending", NULL, NULL);
+	srd_manager_carry_out(m, d, inv, "a device arrived where a replace is pending", NULL, NULL);
 	m->then_reevaluate = true;
 	return true;
 }

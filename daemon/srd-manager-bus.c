@@ -182,7 +182,6 @@ static int property_get(sd_bus *bus, const char *path, const char *interface, co
 	struct srd_manager *m = userdata;
 	struct srd_tally t;
 
-	srd_status_tally(m, &t);
 	if (strcmp(property, "Version") == 0)
 		return sd_bus_message_append(reply, "s", SRD_VERSION);
 	if (strcmp(property, "State") == 0)
@@ -204,6 +203,12 @@ static int property_get(sd_bus *bus, const char *path, const char *interface, co
 		return sd_bus_message_append_strv(reply, m->policy ? m->policy->files : NULL);
 	if (strcmp(property, "LastDecisionTimestamp") == 0)
 		return sd_bus_message_append(reply, "t", m->decided_realtime_usec);
+	if (strcmp(property, "NDecisions") == 0)
+		return sd_bus_message_append(reply, "t", m->n_decisions);
+	if (strcmp(property, "NErrors") == 0)
+		return sd_bus_message_append(reply, "t", m->n_errors);
+	/* The rest are counts over the last pass's ranges. */
+	srd_status_tally(m, &t);
 	if (strcmp(property, "NRanges") == 0)
 		return sd_bus_message_append(reply, "u", (uint32_t)(m->inventory ? m->inventory->n_ranges : 0));
 	if (strcmp(property, "NRangesCXL") == 0)
@@ -216,10 +221,6 @@ static int property_get(sd_bus *bus, const char *path, const char *interface, co
 		return sd_bus_message_append(reply, "u", (uint32_t)t.ranges[SRD_OWNER_CONFLICT]);
 	if (strcmp(property, "StrandedBytes") == 0)
 		return sd_bus_message_append(reply, "t", t.stranded_bytes);
-	if (strcmp(property, "NDecisions") == 0)
-		return sd_bus_message_append(reply, "t", m->n_decisions);
-	if (strcmp(property, "NErrors") == 0)
-		return sd_bus_message_append(reply, "t", m->n_errors);
 	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", property);
 }
 

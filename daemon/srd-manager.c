@@ -200,7 +200,6 @@ static void record_owners(struct srd_manager *m, const struct srd_inventory *inv
 	free(m->owners);
 	m->owners = o;
 	m->n_owners = inv->n_ranges;
-	m->have_owners = true;
 }
 
 /* Ranges whose owner changed since the last pass ended, with srd not the one who changed it. */
@@ -209,7 +208,7 @@ static size_t changed_by_hand(const struct srd_manager *m, const struct srd_inve
 {
 	size_t n = 0;
 
-	for (size_t i = 0; m->have_owners && i < inv->n_ranges; i++)
+	for (size_t i = 0; m->owners && i < inv->n_ranges; i++)
 		for (size_t k = 0; k < m->n_owners; k++)
 			if (srd_range_equal(&m->owners[k].range, &inv->ranges[i].range) &&
 			    m->owners[k].owner != inv->ranges[i].owner)
@@ -458,7 +457,6 @@ static void run_pass(struct srd_manager *m)
 		return;
 	}
 	free(fp);
-	m->n_passes++;
 	srd_manager_set_state(m, SRD_STATE_DECIDING, "deciding by policy %s", srd_mode_to_string(m->policy->mode));
 	hold = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(*hold));
 	replacing = calloc(m->n_layouts ? m->n_layouts : 1, sizeof(*replacing));
@@ -480,12 +478,6 @@ static void run_pass(struct srd_manager *m)
 		sd_event_exit(m->event, r);
 		return;
 	}
-	srd_decision_free(m->decision);
-	m->decision = d;
-	srd_inventory_free(m->inventory);
-	m->inventory = inv;
-	m->n_decisions++;
-	m->decided_realtime_usec = srd_now_usec(CLOCK_REALTIME);
 	if (m->settle_timed_out) {
 		struct srd_log_entry e = { .priority = LOG_WARNING, .message_id = SRD_MESSAGE_SETTLE_TIMEOUT };
 
@@ -495,16 +487,7 @@ static void run_pass(struct srd_manager *m)
 			     (unsigned long long)(m->policy->settle_timeout_usec / USEC_PER_SEC),
 			     srd_fallback_to_string(m->policy->fallback));
 	}
-	srd_manager_log_decision(m, d, m->trigger);
-	json_object_put(m->last_apply);
-	m->last_apply = NULL;
-	if (d->refused || d->n_actions == 0) {
-		m->inventory = NULL;
-		srd_manager_finish(m, inv);
-		return;
-	}
-	srd_manager_apply_plan(m, d, inv, NULL, NULL, &m->last_apply);
-	srd_manager_verify_later(m);
+	srd_manager_carry_out(m, d, inv, m->trigger, NULL, NULL);
 }
 
 /* Waits for the events srd's writes caused before judging the outcome. */

@@ -79,10 +79,9 @@ struct srd_manager {
 	char *baseline; /* the inventory's fingerprint when the last pass ended */
 	struct srd_owner_record *owners;
 	size_t n_owners;
-	bool have_owners;
 	bool converged;
 	uint64_t decided_realtime_usec;
-	uint64_t n_events, n_passes, n_decisions, n_errors;
+	uint64_t n_events, n_decisions, n_errors;
 
 	/* Recorded region layouts (srd-manager-act.c, srd-layout.c). */
 	struct srd_layout *layouts;
@@ -135,6 +134,8 @@ void srd_manager_log_decision(struct srd_manager *m, const struct srd_decision *
 int srd_manager_apply_plan(struct srd_manager *m, const struct srd_decision *d, const struct srd_inventory *inv,
 			   const struct srd_act_options *x, FILE *out, struct json_object **ret);
 void srd_manager_verify_later(struct srd_manager *m);
+void srd_manager_carry_out(struct srd_manager *m, struct srd_decision *d, struct srd_inventory *inv,
+			   const char *trigger, const struct srd_act_options *x, struct json_object **ret);
 void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv);
 /* srd-manager-act.c */
 void srd_manager_load_layouts(struct srd_manager *m);

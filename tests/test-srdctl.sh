@@ -10,8 +10,7 @@ SRDCTL=$1 SRC=$2
 F=$SRC/tests/fixtures/conf
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n_ok=0 n_bad=0
-check() { local w=$1; shift; if "$@"; then echo "ok - $w"; n_ok=$((n_ok + 1)); else echo "not ok - $w"; n_bad=$((n_bad + 1)); fi; }
+. "$SRC/tests/checks.sh"
 field() { python3 -c "import json,sys; d=json.load(open('$1')); print($2)"; }
 
 $SRDCTL policy-check $F/good-full.conf --host-facts hostname=db-7,kernel-release=6.12.3 --json > $T/db.json
@@ -45,5 +44,4 @@ check "an option that does not fit the verb exits 2" [ $? = 2 ]
 DBUS_SYSTEM_BUS_ADDRESS=unix:path=$T/no-bus $SRDCTL status > /dev/null 2> $T/nobus.err
 check "no bus: exit 3" [ $? = 3 ]
 check "... saying so" grep -q "cannot connect to the system bus\|not running" $T/nobus.err
-echo "# $n_ok passed, $n_bad failed"
-[ $n_bad = 0 ]
+checks_summary

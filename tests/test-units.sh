@@ -11,10 +11,7 @@ set -uo pipefail
 SRC=$1 BUILD=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n_ok=0 n_bad=0
-ok() { echo "ok - $*"; n_ok=$((n_ok + 1)); }
-bad() { echo "not ok - $*"; n_bad=$((n_bad + 1)); }
-check() { local w=$1; shift; if "$@"; then ok "$w"; else bad "$w"; fi; }
+. "$SRC/tests/checks.sh"
 
 # The unit as installed, pointing at this build's binaries.
 sed -e "s|@SBINDIR@|$BUILD/daemon|; s|@BINDIR@|$BUILD/daemon|" "$SRC/systemd/srd.service.in" > $T/srd.service
@@ -58,5 +55,4 @@ done
 for c in srd srdctl; do
 	check "completion $c parses and registers" bash -c ". '$SRC/shell-completion/$c' && complete -p $c >/dev/null"
 done
-echo "# $n_ok passed, $n_bad failed"
-[ $n_bad = 0 ]
+checks_summary

@@ -11,17 +11,8 @@ export NOTIFY_SOCKET=$W/notify
 export WATCHDOG_USEC=1000000
 SRD=$BUILD/daemon/srd
 SRDCTL=$BUILD/daemon/srdctl
-n_ok=0
-n_bad=0
 pids=()
-
-ok() { echo "ok - $*"; n_ok=$((n_ok + 1)); }
-bad() { echo "not ok - $*"; n_bad=$((n_bad + 1)); }
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else bad "$what"; fi
-}
+. "$SRC/tests/checks.sh"
 
 start_bus() {
 	mkdir -p /run/dbus
@@ -112,6 +103,5 @@ n_stores() { wc -l < "$SRD_SIM/log"; }
 
 finish() {
 	stop_all
-	echo "# $n_ok passed, $n_bad failed"
-	[ $n_bad -eq 0 ]
+	checks_summary
 }
