@@ -111,6 +111,20 @@ static bool free_endpoint_decoder(const char *memdev, char *ret, size_t size)
 	return found;
 }
 
+/* Stores value and reads the attribute back: -EIO when it does not read as want. */
+static int write_verified(struct actx *c, const char *dir, const char *attr, const char *value, uint64_t want)
+{
+	char path[PATH_MAX];
+	uint64_t now;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, attr);
+	r = srd_apply_write(c, path, value);
+	if (r < 0 || c->o->dry_run)
+		return r;
+	return read_u64_at(dir, attr, &now) && now == want ? 0 : -EIO;
+}
+
 /* Takes down a half-built region and frees its endpoint decoders' DPA. */
 static void undo_partial(struct actx *c, const char *window, const char *region, char decoders[][SRD_NAME_MAX],
 			 unsigned n)
@@ -172,12 +186,14 @@ enum srd_step_result srd_apply_create_region(struct actx *c, const struct srd_ac
 	if (r >= 0)
 		r = srd_apply_write(c, path, v);
 	for (unsigned t = 0; r >= 0 && t < l->n_targets; t++, n_dec++) {
+		char dec[PATH_MAX];
+
 		snprintf(path, sizeof(path), SYS_CXL "/%s/mode", decoders[t]);
 		r = srd_apply_write(c, path, "ram");
-		snprintf(path, sizeof(path), SYS_CXL "/%s/dpa_size", decoders[t]);
+		snprintf(dec, sizeof(dec), SYS_CXL "/%s", decoders[t]);
 		snprintf(v, sizeof(v), "0x%" PRIx64, per_device);
 		if (r >= 0)
-			r = srd_apply_write(c, path, v);
+			r = write_verified(c, dec, "dpa_size", v, per_device);
 	}
 	snprintf(path, sizeof(path), "%s/size", dir);
 	snprintf(v, sizeof(v), "0x%" PRIx64, srd_range_size(&l->range));
@@ -193,11 +209,13 @@ enum srd_step_result srd_apply_create_region(struct actx *c, const struct srd_ac
 		snprintf(path, sizeof(path), "%s/target%u", dir, t);
 		r = srd_apply_write(c, path, decoders[t]);
 	}
-	snprintf(path, sizeof(path), "%s/commit", dir);
 	if (r >= 0)
-		r = srd_apply_write(c, path, "1");
+		r = write_verified(c, dir, "commit", "1", 1);
 	if (r >= 0)
 		r = srd_apply_write(c, "/sys/bus/cxl/drivers/cxl_region/bind", region);
+	snprintf(path, sizeof(path), "%s/driver", dir);
+	if (r >= 0 && !c->o->dry_run && access(path, F_OK) < 0)
+		r = -ENXIO; /* built, but the region driver did not bind */
 	if (r < 0) {
 		int err = r;
 
@@ -208,8 +226,5 @@ enum srd_step_result srd_apply_create_region(struct actx *c, const struct srd_ac
 	}
 	if (c->o->dry_run)
 		return srd_apply_say(c, SRD_STEP_DONE, "%s re-created on %s (dry run)", region, b);
-	snprintf(path, sizeof(path), "%s/driver", dir);
-	if (access(path, F_OK) < 0)
-		return srd_apply_say(c, SRD_STEP_FAILED, "%s was built but the region driver did not bind", region);
 	return srd_apply_say(c, SRD_STEP_DONE, "%s re-created on %s and enabled", region, b);
 }

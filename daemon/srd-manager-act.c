@@ -389,5 +389,18 @@ bool srd_manager_replace_arrived(struct srd_manager *m, struct srd_inventory *in
 	log_replace(LOG_NOTICE, "(arrived)", d->actions[0].reason);
 	srd_manager_carry_out(m, d, inv, "a device arrived where a replace is pending", NULL, NULL);
 	m->then_reevaluate = true;
+	if (m->apply_failed) {
+		/* The events of the attempt must not start another one, and another:
+		 * wait for the device to be seated again, or for replace complete. */
+		for (size_t i = 0; i < d->n_actions; i++)
+			if (d->actions[i].layout >= 0 && (size_t)d->actions[i].layout < m->n_layouts) {
+				struct srd_layout *l = &m->layouts[d->actions[i].layout];
+
+				l->replace = SRD_REPLACE_PREPARED;
+				save(m, l);
+			}
+		log_replace(LOG_ERR, "(arrived)", "re-creating the region failed; seat the device again or run "
+						 "'srdctl replace complete'");
+	}
 	return true;
 }

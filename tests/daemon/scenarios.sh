@@ -228,7 +228,19 @@ replace)
 	check "nothing written for it" [ "$(n_stores)" = "$n" ]
 	check "still pending, the device known to be pulled" [ "$(layout "d['replace']")" = removed ]
 	echo "remove mem0" > "$SRD_SIM/control"
+	# The kernel refuses the commit of the re-created region once: srd takes
+	# the half-built region down and the replace stays pending.
+	echo "fail */commit EIO 1" > "$SRD_SIM/faults"
 	echo "add mem0 serial=0x2002 ram=0x10000000 decoders=none" > "$SRD_SIM/control"
+	for _ in $(seq 100); do [ "$(journal_count ACTION "e['SRD_ACTION'] == 'create-region' and e['SRD_RESULT'] == 'failed'")" -ge 1 ] && break; sleep 0.1; done
+	check "a refused commit fails create-region" [ "$(journal_count ACTION "e['SRD_ACTION'] == 'create-region' and e['SRD_RESULT'] == 'failed'")" = 1 ]
+	wait_state degraded 30 >/dev/null
+	check "... and the half-built region is taken down" [ -z "$(ls /sys/bus/cxl/devices | grep '^region')" ]
+	check "... its DPA freed" [ "$(cat /sys/bus/cxl/devices/decoder*.0/dpa_size | sort -u | tr '\n' ' ')" = "0x0 " ]
+	check "... the replace still pending, waiting for a re-seat" [ "$(layout "d['replace']")" = prepared ]
+	sleep 2
+	check "srd does not try again by itself" [ "$(journal_count ACTION "e['SRD_ACTION'] == 'create-region'")" = 1 ]
+	check "srdctl replace complete tries again" bash -c "$SRDCTL replace complete >/dev/null"
 	for _ in $(seq 100); do [ -n "$(ls /sys/bus/cxl/devices | grep '^region')" ] && break; sleep 0.1; done
 	check "settles after the replacement" wait_state settled 30
 	sleep 1
