@@ -9,6 +9,7 @@
  * running, 4 access denied.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,7 +381,8 @@ static int verb_snapshot(void)
 
 /* ---- policy-check, offline ---- */
 
-static int set_fact(struct srd_host_facts *h, const char *kv)
+/* Sets one KEY=VALUE fact; where names the file and line (or the option) in errors. */
+static int set_fact(struct srd_host_facts *h, const char *kv, const char *where)
 {
 	static const struct {
 		const char *key;
@@ -398,8 +400,8 @@ static int set_fact(struct srd_host_facts *h, const char *kv)
 			snprintf((char *)h + keys[i].off, keys[i].size, "%s", eq + 1);
 			return 0;
 		}
-	fprintf(stderr, "srdctl: --host-facts: '%s': expected hostname=, dmi-product-name=, "
-			"dmi-product-serial= or kernel-release=\n", kv);
+	fprintf(stderr, "srdctl: %s: '%s': expected hostname=, dmi-product-name=, "
+			"dmi-product-serial= or kernel-release=\n", where, kv);
 	return -EINVAL;
 }
 
@@ -407,30 +409,36 @@ static int set_fact(struct srd_host_facts *h, const char *kv)
 static int parse_host_facts(const char *spec, struct srd_host_facts *h)
 {
 	_cleanup_free_ char *buf = NULL;
-	char *save = NULL, *tok;
+	char *rest, *tok, where[PATH_MAX + 32];
+	bool file = !strchr(spec, '=');
+	unsigned line = 0;
 	size_t len;
-	const char *sep = ",";
 
 	*h = (struct srd_host_facts){};
-	if (access(spec, R_OK) == 0 && !strchr(spec, '=')) {
+	if (file) {
 		int r = srd_read_file(spec, 1 << 20, &buf, &len);
 
 		if (r < 0) {
-			fprintf(stderr, "srdctl: %s: %s\n", spec, strerror(-r));
+			fprintf(stderr, "srdctl: --host-facts %s: %s\n", spec, strerror(-r));
 			return r;
 		}
-		sep = "\n";
 	} else {
 		buf = strdup(spec);
 		if (!buf)
 			return -ENOMEM;
 	}
-	for (tok = strtok_r(buf, sep, &save); tok; tok = strtok_r(NULL, sep, &save)) {
+	rest = buf;
+	while ((tok = strsep(&rest, file ? "\n" : ","))) {
+		line++;
 		while (*tok == ' ' || *tok == '\t')
 			tok++;
 		if (!*tok || *tok == '#')
 			continue;
-		if (set_fact(h, tok) < 0)
+		if (file)
+			snprintf(where, sizeof(where), "%s:%u", spec, line);
+		else
+			snprintf(where, sizeof(where), "--host-facts");
+		if (set_fact(h, tok, where) < 0)
 			return -EINVAL;
 	}
 	return 0;

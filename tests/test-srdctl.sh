@@ -33,6 +33,13 @@ check "... naming file and line" grep -q "bad-mode.conf:[0-9]*: Mode=" $T/bad.er
 $SRDCTL policy-check $F/good-full.conf --host-facts colour=blue > /dev/null 2> $T/facts.err
 check "an unknown host fact exits 2" [ $? = 2 ]
 check "... and says which" grep -q "'colour=blue'" $T/facts.err
+printf 'hostname=db-9\n\nrack=12\n' > $T/badfacts
+$SRDCTL policy-check $F/good-full.conf --host-facts $T/badfacts > /dev/null 2> $T/badfacts.err
+check "a bad line in a facts file exits 2" [ $? = 2 ]
+check "... naming file and line" grep -q "badfacts:3: 'rack=12'" $T/badfacts.err
+$SRDCTL policy-check $F/good-full.conf --host-facts $T/no-such-facts > /dev/null 2> $T/nofacts.err
+check "a missing facts file exits 2" [ $? = 2 ]
+check "... naming it" grep -q "no-such-facts: No such file" $T/nofacts.err
 $SRDCTL policy-check $T/missing.conf > /dev/null 2>&1
 check "a missing file exits 1" [ $? = 1 ]
 $SRDCTL > /dev/null 2>&1
