@@ -78,6 +78,7 @@ static struct json_object *json_region(const struct srd_region *r)
 	json_object_object_add(o, "committed", json_object_new_boolean(r->committed));
 	json_object_object_add(o, "enabled", json_object_new_boolean(r->enabled));
 	json_object_object_add(o, "dax_region", json_object_new_boolean(r->has_dax));
+	json_object_object_add(o, "locked", json_object_new_boolean(r->locked));
 	json_object_object_add(o, "interleave_ways", json_object_new_int64(r->ways));
 	json_object_object_add(o, "interleave_granularity", json_object_new_int64((int64_t)r->granularity));
 	for (unsigned i = 0; i < r->n_targets; i++) {
@@ -108,6 +109,7 @@ static struct json_object *json_window(const struct srd_window *w)
 	json_object_object_add(o, "cap_type2", json_object_new_boolean(w->cap_type2));
 	json_object_object_add(o, "cap_type3", json_object_new_boolean(w->cap_type3));
 	json_object_object_add(o, "cedt_index", json_object_new_int(w->cedt_index));
+	json_object_object_add(o, "enumerated", json_object_new_boolean(w->enumerated));
 	return o;
 }
 
@@ -125,6 +127,7 @@ static struct json_object *json_memdev(const struct srd_memdev *m)
 	json_object_object_add(o, "pci_id", json_object_new_string(id));
 	json_object_object_add(o, "numa_node", json_object_new_int(m->numa_node));
 	json_object_object_add(o, "enabled", json_object_new_boolean(m->enabled));
+	json_object_object_add(o, "endpoint", json_object_new_boolean(m->has_endpoint));
 	return o;
 }
 
@@ -157,6 +160,16 @@ static struct json_object *json_hmem(const struct srd_hmem *h)
 	return o;
 }
 
+static struct json_object *json_failure(const struct srd_failure *f)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "kind", json_object_new_string(srd_failure_to_string(f->kind)));
+	json_object_object_add(o, "device", json_object_new_string(f->device));
+	json_object_object_add(o, "evidence", json_object_new_string(f->evidence));
+	return o;
+}
+
 #define JSON_ARRAY(fn, v, n)                                                                       \
 	({                                                                                         \
 		struct json_object *_a = json_object_new_array();                                  \
@@ -174,6 +187,9 @@ struct json_object *srd_json_inventory(const struct srd_inventory *inv)
 	json_object_object_add(k, "behaviour",
 			       json_object_new_string(srd_behaviour_to_string(inv->behaviour)));
 	json_object_object_add(k, "behaviour_basis", json_object_new_string(inv->behaviour_basis));
+	json_object_object_add(k, "lock_honoured", json_object_new_boolean(inv->lock_honoured));
+	json_object_object_add(k, "lock_basis", json_object_new_string(inv->lock_basis));
+	json_object_object_add(k, "cxl_acpi_bound", json_object_new_boolean(inv->cxl_acpi_bound));
 	json_object_object_add(o, "kernel", k);
 
 	drv = json_object_new_object();
@@ -200,6 +216,7 @@ struct json_object *srd_json_inventory(const struct srd_inventory *inv)
 	json_object_object_add(o, "complete", json_object_new_boolean(srd_inventory_complete(inv)));
 	json_object_object_add(o, "problems", strv(inv->problems, inv->n_problems));
 	json_object_object_add(o, "notes", strv(inv->notes, inv->n_notes));
+	json_object_object_add(o, "failures", JSON_ARRAY(json_failure, inv->failures, inv->n_failures));
 
 	a = json_object_new_array();
 	for (size_t i = 0; i < inv->n_ranges; i++)
@@ -251,6 +268,7 @@ struct json_object *srd_json_decision(const struct srd_decision *d, const struct
 		json_object_object_add(x, "excluded", json_object_new_boolean(r->excluded && !r->held));
 		json_object_object_add(x, "held", json_object_new_boolean(r->held));
 		json_object_object_add(x, "blocked", json_object_new_boolean(r->blocked));
+		json_object_object_add(x, "via_cxl_acpi", json_object_new_boolean(r->via_cxl_acpi));
 		json_object_object_add(x, "reason", json_object_new_string(r->reason));
 		json_object_array_add(a, x);
 	}

@@ -524,6 +524,16 @@ static int on_quiet(sd_event_source *s, uint64_t usec, void *userdata)
 		return 0;
 	}
 	if (!m->verifying && expects_counts(m) && !expected_present(m, &mem, &reg)) {
+		char why[256];
+
+		/* A failure the quiet machine shows is certain: the devices it waits
+		 * for will not come, and the decision falls back on it now. */
+		if (srd_discover_cxl_failed(why, sizeof(why))) {
+			srd_log(LOG_WARNING, "CXL failed, not waiting for %u memdevs and %u regions: %s",
+				m->policy->expect_memdevs, m->policy->expect_regions, why);
+			end_settle(m);
+			return 0;
+		}
 		srd_manager_set_state(m, SRD_STATE_SETTLING, "waiting for %u memdevs and %u regions (have %u and %u)",
 			  m->policy->expect_memdevs, m->policy->expect_regions, mem, reg);
 		return 0; /* the next event or the deadline */

@@ -46,10 +46,13 @@ void srd_print_inventory(const struct srd_inventory *inv, FILE *f)
 	for (size_t i = 0; i < inv->n_regions; i++) {
 		const struct srd_region *r = &inv->regions[i];
 
-		fprintf(f, "  %-12s %-37s %-4s %s %s%s ways %u:", r->name,
+		fprintf(f, "  %-12s %-37s %-4s %s %s%s ways %u", r->name,
 			r->has_range ? srd_range_format(&r->range, b1, sizeof(b1)) : "(no HPA)",
 			r->mode[0] ? r->mode : "?", r->committed ? "committed" : "uncommitted",
 			r->enabled ? "enabled" : "disabled", r->has_dax ? " dax" : "", r->ways);
+		if (r->locked)
+			fprintf(f, " locked");
+		fputc(':', f);
 		for (unsigned k = 0; k < r->n_targets; k++)
 			fprintf(f, " %s", r->target_memdev[k][0] ? r->target_memdev[k] : "?");
 		fputc('\n', f);
@@ -60,7 +63,8 @@ void srd_print_inventory(const struct srd_inventory *inv, FILE *f)
 
 		fprintf(f, "  %-8s serial 0x%-10" PRIx64 " ram %10s  %s %04x:%04x%s\n", m->name,
 			m->serial, srd_format_bytes(m->ram_bytes, b2, sizeof(b2)), m->host,
-			m->pci_vendor, m->pci_device, m->enabled ? "" : " (disabled)");
+			m->pci_vendor, m->pci_device,
+			!m->enabled ? " (no driver)" : !m->has_endpoint ? " (no endpoint)" : "");
 	}
 	fprintf(f, "\nDAX devices: %zu\n", inv->n_dax);
 	for (size_t i = 0; i < inv->n_dax; i++) {
@@ -77,6 +81,14 @@ void srd_print_inventory(const struct srd_inventory *inv, FILE *f)
 			fprintf(f, "  %-8s %s\n", inv->hmem[i].name,
 				inv->hmem[i].driver[0] ? inv->hmem[i].driver : "unbound");
 	}
+	if (inv->n_failures) {
+		fprintf(f, "\nCXL FAILED: %zu sign%s; the policy's Fallback= decides\n", inv->n_failures,
+			inv->n_failures == 1 ? "" : "s");
+		for (size_t i = 0; i < inv->n_failures; i++)
+			fprintf(f, "  %-18s %-12s %s\n", srd_failure_to_string(inv->failures[i].kind),
+				inv->failures[i].device, inv->failures[i].evidence);
+	}
+	fprintf(f, "\nTear-down and locks: %s\n", inv->lock_basis);
 	for (size_t i = 0; i < inv->n_notes; i++)
 		fprintf(f, "%snote: %s\n", i ? "" : "\n", inv->notes[i]);
 	if (inv->n_problems) {

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "decide.h"
+#include "handoff.h"
 
 static const char *const verdict_names[_SRD_VERDICT_MAX] = { "cxl", "hmem", "mixed", "none" };
 static const char *const target_names[_SRD_TARGET_MAX] = { "cxl", "hmem", "unchanged" };
@@ -258,7 +259,20 @@ static void check_safety(struct decide_ctx *c, size_t i, uint64_t committed)
 
 	if (rd->target == SRD_TARGET_UNCHANGED)
 		return;
+	/* No hmem device for a range in a window: dax_hmem registers it only once
+	 * cxl_acpi is unbound, and what that does to decode decides (handoff.c). */
 	if (rd->target == SRD_TARGET_HMEM && u->window >= 0 && u->owner != SRD_OWNER_HMEM &&
+	    !hmem_device_for(inv, &u->range)) {
+		char why[sizeof(rd->reason)];
+
+		if (!srd_handoff_via_cxl_acpi(inv, c->pol, c->d, i, why, sizeof(why))) {
+			rd->blocked = true;
+			rd->target = SRD_TARGET_UNCHANGED;
+			snprintf(rd->reason, sizeof(rd->reason), "%s (%s)", why, srd_mode_to_string(c->d->mode));
+			return;
+		}
+		rd->via_cxl_acpi = inv->cxl_acpi_bound;
+	} else if (rd->target == SRD_TARGET_HMEM && u->window >= 0 && u->owner != SRD_OWNER_HMEM &&
 	    u->decoded_bytes < size && committed < size) {
 		rd->blocked = true;
 		rd->target = SRD_TARGET_UNCHANGED;
@@ -268,23 +282,6 @@ static void check_safety(struct decide_ctx *c, size_t i, uint64_t committed)
 			 srd_format_bytes(u->decoded_bytes > committed ? u->decoded_bytes : committed, b1,
 					  sizeof(b1)),
 			 srd_format_bytes(size, b2, sizeof(b2)), srd_mode_to_string(c->d->mode));
-		return;
-	}
-	/* Measured on 6.12 and 7.2 (docs/kernel-behaviour.md): dax_hmem registers a
-	 * range inside a CXL window only once cxl_acpi is gone, or once no region
-	 * resource covers it; unbinding cxl_acpi or destroying the region resets the
-	 * HDM decoders, and a released region keeps its resource.  So from userspace
-	 * a range can go to dax_hmem only through an hmem device that already exists
-	 * for it (re-bound once CXL lets go). */
-	if (rd->target == SRD_TARGET_HMEM && u->window >= 0 && u->owner != SRD_OWNER_HMEM &&
-	    !hmem_device_for(inv, &u->range)) {
-		rd->blocked = true;
-		rd->target = SRD_TARGET_UNCHANGED;
-		snprintf(rd->reason, sizeof(rd->reason),
-			 "no dax_hmem device exists for it, and on this kernel (%s) dax_hmem registers a "
-			 "range in a CXL window only after cxl_acpi is unbound or the region destroyed, "
-			 "both of which reset the HDM decoders: no safe hand-off",
-			 srd_behaviour_to_string(inv->behaviour));
 		return;
 	}
 	/* A hand-off away from the owner that has the memory online needs it offline. */
@@ -298,6 +295,33 @@ static void check_safety(struct decide_ctx *c, size_t i, uint64_t committed)
 			 "would move it to %s, but %s has its memory online and AllowOffline=no",
 			 on->kind == SRD_DAX_HMEM ? "CXL" : "dax_hmem", on->name);
 		return;
+	}
+}
+
+/* A range blocked after another's cxl_acpi hand-off was allowed can make that
+ * one wrong (the unbind would take its region too): re-check until stable. */
+static void recheck_cxl_acpi_handoffs(struct decide_ctx *c)
+{
+	const struct srd_inventory *inv = c->inv;
+	bool changed = true;
+
+	while (changed) {
+		changed = false;
+		for (size_t i = 0; i < inv->n_ranges; i++) {
+			const struct srd_sr_range *u = &inv->ranges[i];
+			struct srd_range_decision *rd = &c->d->ranges[i];
+			char why[sizeof(rd->reason)];
+
+			if (rd->target != SRD_TARGET_HMEM || u->window < 0 || u->owner == SRD_OWNER_HMEM ||
+			    hmem_device_for(inv, &u->range) ||
+			    srd_handoff_via_cxl_acpi(inv, c->pol, c->d, i, why, sizeof(why)))
+				continue;
+			rd->blocked = true;
+			rd->via_cxl_acpi = false;
+			rd->target = SRD_TARGET_UNCHANGED;
+			snprintf(rd->reason, sizeof(rd->reason), "%s (%s)", why, srd_mode_to_string(c->d->mode));
+			changed = true;
+		}
 	}
 }
 
@@ -341,7 +365,9 @@ static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *i
 	char b[SRD_RANGE_FMT_MAX];
 	ssize_t first_uncontained = -1;
 	size_t n_considered = 0;
-	bool fallback = in && (in->settle_timed_out || in->cxl_probe_failed);
+	bool failed = inv->n_failures > 0 && !(in && in->policy_override);
+	bool fallback = (in && in->settle_timed_out) || failed;
+	char cause[256];
 
 	if (!committed)
 		return -ENOMEM;
@@ -400,14 +426,16 @@ static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *i
 			continue;
 		if (fallback) {
 			d->fallback = true;
+			if (failed)
+				snprintf(cause, sizeof(cause), "CXL failed: %s", inv->failures[0].evidence);
+			else
+				snprintf(cause, sizeof(cause), "CXL did not settle: enumeration timed out");
 			if (pol->fallback == SRD_FALLBACK_HMEM)
-				set_target(rd, SRD_TARGET_HMEM,
-					   "CXL did not settle (%s): falling back to dax_hmem (Fallback=hmem, %s)",
-					   in->settle_timed_out ? "enumeration timed out" : "a CXL driver failed",
-					   pol->fallback_origin.where);
+				set_target(rd, SRD_TARGET_HMEM, "%s; falling back to dax_hmem (Fallback=hmem, %s)",
+					   cause, pol->fallback_origin.where);
 			else
 				set_target(rd, SRD_TARGET_UNCHANGED,
-					   "CXL did not settle: leaving the kernel's outcome (Fallback=keep, %s)",
+					   "%s; leaving the kernel's outcome (Fallback=keep, %s)", cause,
 					   pol->fallback_origin.where);
 			continue;
 		}
@@ -450,6 +478,7 @@ static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *i
 	}
 	for (size_t i = 0; i < inv->n_ranges; i++)
 		check_safety(c, i, committed[i]);
+	recheck_cxl_acpi_handoffs(c);
 	return 0;
 }
 

@@ -43,6 +43,9 @@ enum srd_action_kind {
 };
 const char *srd_action_to_string(enum srd_action_kind k);
 
+/* The ACPI0017 device cxl_acpi binds: the target of unbind-cxl-acpi. */
+#define SRD_CXL_ACPI_DEVICE "ACPI0017:00"
+
 struct srd_action {
 	enum srd_action_kind kind;
 	char target[SRD_NAME_MAX];
@@ -61,15 +64,17 @@ struct srd_range_decision {
 	bool excluded;
 	bool blocked; /* the policy's owner cannot be given safely; left unchanged */
 	bool held;    /* its owner changed by hand since srd's last pass: left alone */
-	char reason[384];
+	bool via_cxl_acpi; /* dax_hmem gets it once cxl_acpi is unbound (handoff.c) */
+	char reason[512];
 };
 
 /* What the caller observed while waiting for CXL to settle. */
 struct srd_decide_input {
 	uint64_t now_usec;	/* stamped into the decision, never read from a clock here */
 	bool settle_timed_out;	/* expected devices did not appear in time */
-	bool cxl_probe_failed;	/* a CXL driver failed to probe */
-	const char *policy_override; /* --policy NAME: replaces Mode= (NULL: none) */
+	/* --policy NAME: replaces Mode= (NULL: none).  The administrator deciding
+	 * now also overrides the fallback a CXL failure (inventory.h) calls for. */
+	const char *policy_override;
 	/*
 	 * Ranges whose owner changed since srd's last pass without srd (an
 	 * administrator's region, an unbound driver): left as they are, like

@@ -119,6 +119,37 @@ static bool region_has_dax_device(const char *region_dir)
 	return found;
 }
 
+/*
+ * Lock-on-commit: 7.1+ shows it per region (regionZ/locked); older kernels only
+ * per decoder (decoderX.Y/locked, libcxl's cxl_decoder_is_locked).  A region
+ * counts as locked only when every one of its endpoint decoders is.
+ */
+static int read_region_lock(struct srd_inventory *inv, struct cxl_region *cr, struct srd_region *r,
+			    const char *dir)
+{
+	char path[PATH_MAX], buf[16];
+	struct cxl_memdev_mapping *m;
+	uint64_t v;
+	unsigned n = 0, n_locked = 0;
+
+	snprintf(path, sizeof(path), "%s/locked", dir);
+	if (srd_read_line(path, buf, sizeof(buf)) == 0) {
+		if (srd_parse_u64(buf, &v) < 0 || v > 1)
+			return srd_inventory_problem(inv, "%s: '%s' is not 0/1", path, buf);
+		inv->region_locked_attr = true;
+		r->locked = v == 1;
+		return 0;
+	}
+	cxl_mapping_foreach(cr, m) {
+		struct cxl_decoder *d = cxl_mapping_get_decoder(m);
+
+		n++;
+		n_locked += d && cxl_decoder_is_locked(d);
+	}
+	r->locked = n > 0 && n_locked == n;
+	return 0;
+}
+
 static int read_region(struct srd_inventory *inv, struct cxl_decoder *root, struct cxl_region *cr)
 {
 	struct srd_region *r = srd_inventory_add_region(inv);
@@ -190,7 +221,7 @@ static int read_region(struct srd_inventory *inv, struct cxl_decoder *root, stru
 	if (r->committed && r->n_targets != r->ways)
 		return srd_inventory_problem(inv, "%s: committed with %u ways but %u targets readable",
 					     dir, r->ways, r->n_targets);
-	return 0;
+	return read_region_lock(inv, cr, r, dir);
 }
 
 static int read_memdev(struct srd_inventory *inv, struct cxl_memdev *cm)
@@ -208,6 +239,7 @@ static int read_memdev(struct srd_inventory *inv, struct cxl_memdev *cm)
 	m->pmem_bytes = cxl_memdev_get_pmem_size(cm);
 	m->numa_node = cxl_memdev_get_numa_node(cm);
 	m->enabled = cxl_memdev_is_enabled(cm) == 1;
+	m->has_endpoint = cxl_memdev_get_endpoint(cm) != NULL;
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", m->host);
 	if (srd_read_line(path, buf, sizeof(buf)) == 0 && srd_parse_u64(buf, &v) == 0)
 		m->pci_vendor = (uint16_t)v;
@@ -271,6 +303,7 @@ int srd_discover_cxl(struct srd_inventory *inv)
 			if (!w)
 				return -ENOMEM;
 			snprintf(w->name, sizeof(w->name), "%s", cxl_decoder_get_devname(dec));
+			w->enumerated = true;
 			if (start == ULLONG_MAX || size == ULLONG_MAX ||
 			    srd_range_from_size(start, size, &w->range) < 0) {
 				r = srd_inventory_problem(inv, "%s/%s: unreadable start/size",

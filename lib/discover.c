@@ -160,6 +160,24 @@ static int discover_srat(struct srd_inventory *inv)
 	return 0;
 }
 
+/* A window the firmware describes but cxl_acpi has not enumerated (not bound,
+ * not loaded, or unbound by srd's own hand-off): still a CXL window, whose
+ * memory decodes only through HDM decoders. */
+static int cedt_only_window(struct srd_inventory *inv, const struct srd_cedt_cfmws *c, size_t i)
+{
+	struct srd_window *w = srd_inventory_add_window(inv);
+	char b[SRD_RANGE_FMT_MAX];
+
+	if (!w)
+		return -ENOMEM;
+	snprintf(w->name, sizeof(w->name), "CFMWS.%zu", i);
+	w->range = c->range;
+	w->cedt_index = (int)i;
+	w->ways = c->ways;
+	return srd_inventory_note(inv, "%s: CFMWS %zu (%s) is not enumerated (cxl_acpi not bound)",
+				  SRD_PATH_CEDT, i, srd_range_format(&c->range, b, sizeof(b)));
+}
+
 /* Matches CFMWS windows with the root decoders libcxl found; a window the
  * kernel does not show, or a root decoder the firmware never described, is an
  * inconsistency the decision must not build on. */
@@ -168,6 +186,7 @@ static int discover_cedt(struct srd_inventory *inv)
 	_cleanup_(srd_cedt_freep) struct srd_cedt *cedt = NULL;
 	_cleanup_free_ char *buf = NULL;
 	struct srd_error err = {};
+	bool enumerated;
 	size_t len;
 	int r;
 
@@ -180,28 +199,27 @@ static int discover_cedt(struct srd_inventory *inv)
 	if (r < 0)
 		return srd_inventory_problem(inv, "%s", err.msg);
 	inv->have_cedt = true;
+	enumerated = inv->n_windows > 0;
 
 	for (size_t i = 0; i < cedt->n_cfmws; i++) {
 		const struct srd_cedt_cfmws *c = &cedt->cfmws[i];
 		char b[SRD_RANGE_FMT_MAX];
 		bool found = false;
 
-		for (size_t k = 0; k < inv->n_windows; k++)
+		for (size_t k = 0; enumerated && k < inv->n_windows; k++)
 			if (srd_range_equal(&inv->windows[k].range, &c->range)) {
 				inv->windows[k].cedt_index = (int)i;
 				found = true;
 			}
 		/* Without cxl_acpi there are no root decoders at all: that is a state to
 		 * report, not an inconsistency. */
-		if (!found && inv->n_windows > 0)
+		if (!found && enumerated)
 			r = srd_inventory_problem(inv,
 						  "%s: CFMWS %zu (%s) has no matching CXL root decoder",
 						  SRD_PATH_CEDT, i,
 						  srd_range_format(&c->range, b, sizeof(b)));
 		else if (!found)
-			r = srd_inventory_note(inv, "%s: CFMWS %zu (%s) is not enumerated (cxl_acpi not bound?)",
-					       SRD_PATH_CEDT, i,
-					       srd_range_format(&c->range, b, sizeof(b)));
+			r = cedt_only_window(inv, c, i);
 		if (r < 0)
 			return r;
 	}
@@ -257,6 +275,8 @@ int srd_discover(struct srd_inventory **ret)
 		r = srd_discover_dax(inv);
 	if (r >= 0)
 		r = discover_cedt(inv); /* after the root decoders are known */
+	if (r >= 0)
+		r = srd_discover_failures(inv); /* after everything it reads */
 	if (r >= 0)
 		r = srd_inventory_derive(inv);
 	if (r < 0)

@@ -18,6 +18,7 @@
 #define SRD_PATH_CEDT "/sys/firmware/acpi/tables/CEDT"
 #define SRD_PATH_SRAT "/sys/firmware/acpi/tables/SRAT"
 #define SRD_PATH_HMAT "/sys/firmware/acpi/tables/HMAT"
+#define SRD_PATH_CXL_ACPI_DEV "/sys/bus/platform/devices/ACPI0017:00"
 
 /*
  * Reads everything and derives owners.  Unreadable or malformed inputs do not
@@ -32,3 +33,9 @@ int srd_discover_firmware(struct srd_inventory *inv);
 int srd_discover_cxl(struct srd_inventory *inv);
 int srd_discover_dax(struct srd_inventory *inv);
 int srd_discover_drivers(struct srd_inventory *inv);
+/* Signs of CXL failure (discover-failures.c); runs after the parts above. */
+int srd_discover_failures(struct srd_inventory *inv);
+
+/* Whether the machine shows a CXL failure now (settle ends on one instead of
+ * waiting out its timeout); why gets the first sign's evidence. */
+bool srd_discover_cxl_failed(char *why, size_t size);

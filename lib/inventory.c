@@ -98,6 +98,29 @@ const char *srd_driver_to_string(enum srd_driver_id d)
 	return d < _SRD_DRIVER_MAX ? driver_names[d] : NULL;
 }
 
+static const char *const failure_names[_SRD_FAILURE_MAX] = {
+	[SRD_FAILURE_MODULE_ABSENT] = "module-absent",
+	[SRD_FAILURE_PCI_NO_DRIVER] = "pci-no-driver",
+	[SRD_FAILURE_PCI_NO_MEMDEV] = "pci-no-memdev",
+	[SRD_FAILURE_MEMDEV_NO_DRIVER] = "memdev-no-driver",
+	[SRD_FAILURE_MEMDEV_NO_ENDPOINT] = "memdev-no-endpoint",
+	[SRD_FAILURE_CXL_ACPI_UNBOUND] = "cxl-acpi-unbound",
+	[SRD_FAILURE_REGION_PROBE] = "region-probe",
+	[SRD_FAILURE_DAX_REGION_PROBE] = "dax-region-probe",
+};
+
+const char *srd_failure_to_string(enum srd_failure_kind k)
+{
+	return k < _SRD_FAILURE_MAX ? failure_names[k] : NULL;
+}
+
+bool srd_failure_hides_decoders(enum srd_failure_kind k)
+{
+	/* Without a memdev, its driver, its endpoint port or cxl_acpi, the
+	 * endpoint decoders are not in sysfs: what they decode is unknown. */
+	return k != SRD_FAILURE_REGION_PROBE && k != SRD_FAILURE_DAX_REGION_PROBE;
+}
+
 struct srd_inventory *srd_inventory_new(void)
 {
 	return calloc(1, sizeof(struct srd_inventory));
@@ -121,6 +144,7 @@ void srd_inventory_free(struct srd_inventory *inv)
 	free(inv->hmem);
 	free(inv->pieces);
 	free(inv->decoded);
+	free(inv->failures);
 	free(inv->srat_ranges);
 	free(inv->srat_pxm);
 	free(inv->ranges);
@@ -185,6 +209,22 @@ struct srd_hmem *srd_inventory_add_hmem(struct srd_inventory *inv)
 struct srd_decoded *srd_inventory_add_decoded(struct srd_inventory *inv)
 {
 	return APPEND(inv, decoded, n_decoded);
+}
+
+int srd_inventory_failure(struct srd_inventory *inv, enum srd_failure_kind kind, const char *device,
+			  const char *fmt, ...)
+{
+	struct srd_failure *f = APPEND(inv, failures, n_failures);
+	va_list ap;
+
+	if (!f)
+		return -ENOMEM;
+	f->kind = kind;
+	snprintf(f->device, sizeof(f->device), "%s", device);
+	va_start(ap, fmt);
+	vsnprintf(f->evidence, sizeof(f->evidence), fmt, ap);
+	va_end(ap);
+	return 0;
 }
 
 int srd_inventory_add_piece(struct srd_inventory *inv, enum srd_source src,
@@ -597,6 +637,35 @@ static void guess_behaviour(const struct derive_ctx *c)
 		 "no observation and no parsable kernel release");
 }
 
+/*
+ * Whether tearing a region down keeps the decoders of a locked one.  Upstream
+ * 7.0 stopped resetting locked regions' decoders (drivers/cxl/core/region.c);
+ * 6.12 writes the reset regardless, which hardware that honours lock-on-commit
+ * ignores but QEMU does not.  regionZ/locked (7.1+) shows a kernel that knows;
+ * otherwise the version is the only hint, and without one srd assumes the
+ * reset (the safe answer: no hand-off is built on a lock).
+ */
+static void derive_lock_honour(struct srd_inventory *inv)
+{
+	unsigned major = 0, minor = 0;
+
+	if (inv->region_locked_attr) {
+		inv->lock_honoured = true;
+		snprintf(inv->lock_basis, sizeof(inv->lock_basis),
+			 "observed: regions have a locked attribute (7.1+), whose tear-down keeps locked decoders");
+	} else if (sscanf(inv->kernel_release, "%u.%u", &major, &minor) == 2) {
+		inv->lock_honoured = major >= 7;
+		snprintf(inv->lock_basis, sizeof(inv->lock_basis),
+			 "version hint: kernel %u.%u %s", major, minor,
+			 inv->lock_honoured ? "keeps locked regions' decoders on tear-down"
+					    : "resets a region's decoders on tear-down even when locked");
+	} else {
+		inv->lock_honoured = false;
+		snprintf(inv->lock_basis, sizeof(inv->lock_basis),
+			 "unknown kernel: a tear-down is taken to reset locked decoders too");
+	}
+}
+
 int srd_inventory_derive(struct srd_inventory *inv)
 {
 	_cleanup_free_ struct srd_range *spans = NULL;
@@ -654,8 +723,10 @@ int srd_inventory_derive(struct srd_inventory *inv)
 				k++;
 		}
 	}
-	if (r >= 0)
+	if (r >= 0) {
 		guess_behaviour(&c);
+		derive_lock_honour(inv);
+	}
 	derive_ctx_free(&c);
 	return r;
 }

@@ -48,7 +48,8 @@ const char *srd_behaviour_to_string(enum srd_behaviour b);
 int srd_behaviour_from_string(const char *s);
 
 struct srd_window {
-	char name[SRD_NAME_MAX]; /* root decoder, decoderR.N */
+	char name[SRD_NAME_MAX]; /* root decoder, decoderR.N; "CFMWS.N" when only the CEDT shows it */
+	bool enumerated; /* a root decoder exists (false: cxl_acpi has not enumerated it) */
 	struct srd_range range;
 	unsigned ways;
 	uint64_t granularity;
@@ -72,7 +73,37 @@ struct srd_region {
 	char target_memdev[SRD_MAX_WAYS][SRD_NAME_MAX];
 	uint64_t target_serial[SRD_MAX_WAYS];
 	bool excluded; /* set by the policy layer: touches an excluded memdev or range */
+	/*
+	 * Lock-on-commit: regionZ/locked (7.1+) or every endpoint decoder's
+	 * decoderX.Y/locked.  Whether a tear-down still resets a locked region's
+	 * decoders is the kernel's business (srd_inventory.lock_honoured).
+	 */
+	bool locked;
 };
+
+/* Evidence that CXL failed to understand the platform (seeds/: "at the first
+ * sign of trouble, drop CXL"), each with the device and what showed it. */
+enum srd_failure_kind {
+	SRD_FAILURE_MODULE_ABSENT,	/* a CXL driver the devices need is not registered */
+	SRD_FAILURE_PCI_NO_DRIVER,	/* a CXL memory PCI function (class 0x0502) no driver bound */
+	SRD_FAILURE_PCI_NO_MEMDEV,	/* ... bound to cxl_pci, but no memdev below it */
+	SRD_FAILURE_MEMDEV_NO_DRIVER,	/* memN not bound to cxl_mem */
+	SRD_FAILURE_MEMDEV_NO_ENDPOINT, /* memN bound, but no endpoint port (its decoders unread) */
+	SRD_FAILURE_CXL_ACPI_UNBOUND,	/* the CEDT describes windows, cxl_acpi is not bound */
+	SRD_FAILURE_REGION_PROBE,	/* a committed region that no driver took */
+	SRD_FAILURE_DAX_REGION_PROBE,	/* a ram region's dax_region whose probe failed */
+	_SRD_FAILURE_MAX,
+};
+const char *srd_failure_to_string(enum srd_failure_kind k);
+
+struct srd_failure {
+	enum srd_failure_kind kind;
+	char device[SRD_NAME_MAX];
+	char evidence[192];
+};
+
+/* Whether a failure of kind k hides HDM decoders from srd (they could not be read). */
+bool srd_failure_hides_decoders(enum srd_failure_kind k);
 
 struct srd_memdev {
 	char name[SRD_NAME_MAX];
@@ -82,7 +113,8 @@ struct srd_memdev {
 	uint64_t pmem_bytes;
 	uint16_t pci_vendor, pci_device; /* 0 when unknown */
 	int numa_node;
-	bool enabled;
+	bool enabled;	   /* bound to cxl_mem */
+	bool has_endpoint; /* its endpoint port exists: its decoders can be read */
 };
 
 enum srd_dax_kind {
@@ -169,6 +201,11 @@ struct srd_inventory {
 	bool have_iomem, have_memmap, have_cmdline, have_cedt, have_srat, have_hmat;
 	bool iomem_lists_soft_reserved;
 	bool hmem_platform_bound;
+	bool cxl_acpi_bound;
+	/* Whether a tear-down keeps the decoders of a locked region (7.0+; 6.12
+	 * writes the reset regardless), and what showed it. */
+	bool lock_honoured;
+	char lock_basis[160];
 
 	struct srd_window *windows;
 	size_t n_windows;
@@ -188,6 +225,9 @@ struct srd_inventory {
 	int *srat_pxm;
 	size_t n_srat;
 	struct srd_driver_state drivers[_SRD_DRIVER_MAX];
+	struct srd_failure *failures;
+	size_t n_failures;
+	bool region_locked_attr; /* regionZ/locked exists (7.1+) */
 
 	/* Derived by srd_inventory_derive(). */
 	struct srd_sr_range *ranges;
@@ -213,6 +253,8 @@ struct srd_memdev *srd_inventory_add_memdev(struct srd_inventory *inv);
 struct srd_dax_dev *srd_inventory_add_dax(struct srd_inventory *inv);
 struct srd_hmem *srd_inventory_add_hmem(struct srd_inventory *inv);
 struct srd_decoded *srd_inventory_add_decoded(struct srd_inventory *inv);
+int srd_inventory_failure(struct srd_inventory *inv, enum srd_failure_kind kind, const char *device,
+			  const char *fmt, ...) _printf_(4, 5);
 int srd_inventory_add_piece(struct srd_inventory *inv, enum srd_source src,
 			    const struct srd_range *r, const char *origin);
 int srd_inventory_add_srat(struct srd_inventory *inv, const struct srd_range *r, int pxm);

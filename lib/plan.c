@@ -202,7 +202,7 @@ static void plan_to_cxl(struct plan_ctx *p, const struct srd_range *u)
 	plan_dax(p, &p->pol->dax_cxl, SRD_DAX_CXL, u, false);
 }
 
-static void plan_to_hmem(struct plan_ctx *p, const struct srd_sr_range *su)
+static void plan_to_hmem(struct plan_ctx *p, const struct srd_sr_range *su, const struct srd_range_decision *rd)
 {
 	_cleanup_free_ size_t *hmem = NULL, *reg = NULL;
 	const struct srd_range *u = &su->range;
@@ -228,6 +228,11 @@ static void plan_to_hmem(struct plan_ctx *p, const struct srd_sr_range *su)
 		claim = true;
 	}
 
+	/* dax_hmem defers to the window resource cxl_acpi holds (handoff.c). */
+	if (rd->via_cxl_acpi)
+		srd_plan_add(p->d, SRD_ACTION_UNBIND_CXL_ACPI, SRD_CXL_ACPI_DEVICE, u,
+			     "dax_hmem registers %s only once cxl_acpi lets go of its window; it stays decoded",
+			     srd_range_format(u, b, sizeof(b)));
 	for (size_t k = 0; k < n_hmem; k++)
 		if (srd_range_contains(&inv->hmem[hmem[k]].range, u))
 			dev = &inv->hmem[hmem[k]];
@@ -300,7 +305,7 @@ int srd_plan_build(const struct srd_inventory *inv, const struct srd_policy *pol
 		if (rd->target == SRD_TARGET_CXL)
 			plan_to_cxl(&p, &rd->range);
 		else if (rd->target == SRD_TARGET_HMEM)
-			plan_to_hmem(&p, &inv->ranges[i]);
+			plan_to_hmem(&p, &inv->ranges[i], rd);
 	}
 	srd_range_index_free(&p.regions);
 	srd_range_index_free(&p.dax);

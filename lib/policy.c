@@ -97,6 +97,7 @@ struct srd_policy *srd_policy_new(void)
 	origin_default(&p->mode_origin);
 	origin_default(&p->fallback_origin);
 	origin_default(&p->teardown_origin);
+	origin_default(&p->trust_cmdline_origin);
 	origin_default(&p->quiet_origin);
 	origin_default(&p->timeout_origin);
 	origin_default(&p->dax_cxl.mode_origin);
@@ -478,13 +479,17 @@ static int assign_policy(struct parse_state *st, const char *key, const char *v)
 	if (strcmp(key, "Teardown") == 0)
 		return SET_ENUM(st, key, v, teardown_names, _SRD_TEARDOWN_MAX, p->teardown,
 				&p->teardown_origin);
-	if (strcmp(key, "AllowOffline") == 0 || strcmp(key, "Reassert") == 0) {
-		bool b;
+	if (strcmp(key, "AllowOffline") == 0 || strcmp(key, "Reassert") == 0 ||
+	    strcmp(key, "TrustCommandLine") == 0) {
+		bool b, *dst = key[0] == 'A' ? &p->allow_offline : key[0] == 'R' ? &p->reassert : &p->trust_cmdline;
 
 		if (parse_bool(v, &b) < 0)
 			return BAD(st, "%s:%u: %s=%s: expected yes or no", st->origin, st->line, key, v);
-		if (st->apply)
-			*(key[0] == 'A' ? &p->allow_offline : &p->reassert) = b;
+		if (st->apply) {
+			*dst = b;
+			if (dst == &p->trust_cmdline)
+				set_origin(st, &p->trust_cmdline_origin);
+		}
 		return 0;
 	}
 	return 1;

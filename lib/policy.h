@@ -85,7 +85,13 @@ struct srd_policy {
 	enum srd_teardown teardown;
 	bool allow_offline; /* may offline online memory to carry out a hand-off */
 	bool reassert;	    /* later passes may undo what changed by hand since srd's last one */
-	struct srd_origin mode_origin, fallback_origin, teardown_origin;
+	/*
+	 * A Soft Reserved range only memmap=...+0xefffffff on the command line
+	 * declares is the administrator's claim, not firmware's: with yes, srd
+	 * takes it as decoded when CXL failed before its decoders could be read.
+	 */
+	bool trust_cmdline;
+	struct srd_origin mode_origin, fallback_origin, teardown_origin, trust_cmdline_origin;
 
 	uint64_t settle_quiet_usec;
 	uint64_t settle_timeout_usec;

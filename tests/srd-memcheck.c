@@ -201,8 +201,11 @@ static int check_node(int node, uint64_t bytes, uint64_t seed)
 				where = status[i];
 		}
 	verify(m, bytes, seed, 0, &t);
-	snprintf(extra, sizeof(extra), ", %" PRIu64 " pages, %" PRIu64 " not on node %d (first: %d)", n_pages,
-		 elsewhere, node, where);
+	if (elsewhere)
+		snprintf(extra, sizeof(extra), ", %" PRIu64 " pages, %" PRIu64 " not on node %d (first on %d)",
+			 n_pages, elsewhere, node, where);
+	else
+		snprintf(extra, sizeof(extra), ", %" PRIu64 " pages, all on node %d", n_pages, node);
 	if (elsewhere && !t.wrong) {
 		printf("memcheck %s: FAIL, pages landed elsewhere%s\n", what, extra);
 		return 1;

@@ -5,130 +5,8 @@
  * Each case builds an inventory, derives owners, decides, and compares the
  * verdict, each range's target and the whole plan (as "action target" lines).
  */
-#include "decide.h"
-#include "test-util.h"
+#include "decide-fixtures.h"
 
-#define R(a, b) ((struct srd_range){ (a), (b) })
-#define MiB (1ull << 20)
-#define GiB (1ull << 30)
-#define W0 0x490000000ull
-
-static struct srd_inventory *inventory(const char *release, uint64_t wstart, uint64_t wsize)
-{
-	struct srd_inventory *inv = srd_inventory_new();
-	struct srd_window *w = srd_inventory_add_window(inv);
-
-	snprintf(inv->kernel_release, sizeof(inv->kernel_release), "%s", release);
-	inv->have_iomem = true;
-	inv->drivers[SRD_DRIVER_DAX_CXL].present = true;
-	snprintf(w->name, sizeof(w->name), "decoder0.0");
-	w->range = R(wstart, wstart + wsize - 1);
-	return inv;
-}
-
-static void sr(struct srd_inventory *inv, uint64_t s, uint64_t e)
-{
-	struct srd_range r = R(s, e);
-
-	CHECK(srd_inventory_add_piece(inv, SRD_SOURCE_MEMMAP, &r, "t") == 0);
-}
-
-static struct srd_region *region(struct srd_inventory *inv, const char *name, uint64_t s, uint64_t e,
-				 bool committed, bool enabled, uint64_t serial)
-{
-	struct srd_region *r = srd_inventory_add_region(inv);
-	struct srd_decoded *d;
-
-	snprintf(r->name, sizeof(r->name), "%s", name);
-	r->range = R(s, e);
-	r->has_range = true;
-	r->committed = committed;
-	r->enabled = enabled;
-	r->has_dax = enabled;
-	snprintf(r->mode, sizeof(r->mode), "ram");
-	r->ways = 1;
-	r->n_targets = 1;
-	r->target_serial[0] = serial;
-	snprintf(r->target_memdev[0], SRD_NAME_MAX, "mem%llu", (unsigned long long)serial);
-	if (committed) {
-		d = srd_inventory_add_decoded(inv);
-		d->range = r->range;
-	}
-	return r;
-}
-
-/* Firmware-committed decoders with no region object (6.1, or a failed assembly). */
-static void decoded(struct srd_inventory *inv, uint64_t s, uint64_t e)
-{
-	srd_inventory_add_decoded(inv)->range = R(s, e);
-}
-
-static struct srd_dax_dev *dax(struct srd_inventory *inv, const char *name, enum srd_dax_kind kind,
-			       const char *parent, uint64_t s, uint64_t e, const char *driver)
-{
-	struct srd_dax_dev *d = srd_inventory_add_dax(inv);
-
-	snprintf(d->name, sizeof(d->name), "%s", name);
-	snprintf(d->parent, sizeof(d->parent), "%s", parent);
-	snprintf(d->driver, sizeof(d->driver), "%s", driver);
-	d->kind = kind;
-	d->range = R(s, e);
-	d->has_range = true;
-	if (kind == SRD_DAX_HMEM) {
-		struct srd_hmem *h = srd_inventory_add_hmem(inv);
-
-		snprintf(h->name, sizeof(h->name), "%s", parent);
-		snprintf(h->driver, sizeof(h->driver), "hmem");
-		h->range = d->range;
-		h->has_range = true;
-		CHECK(srd_inventory_add_piece(inv, SRD_SOURCE_HMEM, &d->range, parent) == 0);
-	}
-	return d;
-}
-
-/* An hmem device registered for [s, e] without a dax device serving it (its
- * driver unbound, or its dax device failed): the way a range goes to dax_hmem. */
-static void hmem_dev(struct srd_inventory *inv, const char *name, uint64_t s, uint64_t e, bool bound)
-{
-	struct srd_hmem *h = srd_inventory_add_hmem(inv);
-
-	snprintf(h->name, sizeof(h->name), "%s", name);
-	snprintf(h->driver, sizeof(h->driver), "%s", bound ? "hmem" : "");
-	h->range = R(s, e);
-	h->has_range = true;
-}
-
-/* Decides and checks verdict, targets ("cxl hmem unchanged" per range) and plan. */
-static struct srd_decision *expect(struct srd_inventory *inv, struct srd_policy *pol, const char *mode,
-				   const struct srd_decide_input *in_base, const char *verdict,
-				   const char *targets, const char *plan)
-{
-	struct srd_decide_input in = in_base ? *in_base : (struct srd_decide_input){};
-	struct srd_decision *d = NULL;
-	char got_t[512] = "", got_p[2048] = "";
-
-	in.policy_override = mode;
-	CHECK(srd_inventory_derive(inv) == 0);
-	CHECK(srd_decide(inv, pol, &in, &d) == 0);
-	for (size_t i = 0; i < d->n_ranges; i++)
-		snprintf(got_t + strlen(got_t), sizeof(got_t) - strlen(got_t), "%s%s", i ? " " : "",
-			 srd_target_to_string(d->ranges[i].target));
-	for (size_t i = 0; i < d->n_actions; i++)
-		snprintf(got_p + strlen(got_p), sizeof(got_p) - strlen(got_p), "%s%s %s", i ? "; " : "",
-			 srd_action_to_string(d->actions[i].kind), d->actions[i].target);
-	if (strcmp(srd_verdict_to_string(d->verdict), verdict) != 0 || strcmp(got_t, targets) != 0 ||
-	    strcmp(got_p, plan) != 0) {
-		fprintf(stderr, "policy %s:\n  verdict %s (want %s)\n  targets '%s' (want '%s')\n"
-				"  plan '%s'\n  want '%s'\n",
-			mode, srd_verdict_to_string(d->verdict), verdict, got_t, targets, got_p, plan);
-		for (size_t i = 0; i < d->n_ranges; i++)
-			fprintf(stderr, "  range %zu: %s\n", i, d->ranges[i].reason);
-		abort();
-	}
-	return d;
-}
-
-#define EXPECT(...) srd_decision_free(expect(__VA_ARGS__))
 
 /* The reviewers' example (000_...): SR1 0x085000-0x284fff, SR2, SR3 vs R1 shorter than SR1. */
 TEST(test_worked_example)
@@ -305,14 +183,15 @@ TEST(test_stranded_6_12)
 	struct srd_decision *d = expect(inv, pol, "strict", NULL, "none", "unchanged", "");
 
 	CHECK(d->ranges[0].blocked);
-	CHECK_CONTAINS(d->ranges[0].reason, "decoded by committed HDM decoders");
+	CHECK_CONTAINS(d->ranges[0].reason, "only 0 B of 256 MiB would stay decoded");
 	srd_decision_free(d);
-	/* With firmware-committed decoders it is memory, but on this kernel
-	 * dax_hmem takes it only once cxl_acpi is unbound, which resets the
-	 * decoders (measured): still no safe hand-off, and never an unbind. */
+	/* With firmware-committed decoders and no region over them, it is memory
+	 * that stays decoded once cxl_acpi is unbound (measured): the seeds'
+	 * fallback, unbind cxl_acpi and let dax_hmem register it. */
 	decoded(inv, W0, W0 + 256 * MiB - 1);
-	d = expect(inv, pol, "strict", NULL, "none", "unchanged", "");
-	CHECK_CONTAINS(d->ranges[0].reason, "reset the HDM decoders");
+	d = expect(inv, pol, "strict", NULL, "hmem", "hmem",
+		   "unbind-cxl-acpi ACPI0017:00; claim-hmem 0x490000000-0x49fffffff");
+	CHECK(d->ranges[0].via_cxl_acpi);
 	srd_decision_free(d);
 	srd_inventory_free(inv);
 	srd_policy_free(pol);
@@ -352,7 +231,6 @@ TEST(test_fallback)
 	struct srd_policy *pol = srd_policy_new();
 	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
 	struct srd_decide_input timeout = { .settle_timed_out = true, .now_usec = 42 };
-	struct srd_decide_input probe = { .cxl_probe_failed = true };
 
 	sr(inv, W0, W0 + 256 * MiB - 1);
 	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
@@ -365,9 +243,20 @@ TEST(test_fallback)
 	CHECK(d->decided_usec == 42);
 	CHECK_CONTAINS(d->ranges[0].reason, "enumeration timed out");
 	srd_decision_free(d);
-	EXPECT(inv, pol, "strict", &probe, "hmem", "hmem", "release-region region0; claim-hmem hmem.0");
+	/* A CXL failure the machine shows: the same fallback, with its evidence. */
+	CHECK(srd_inventory_failure(inv, SRD_FAILURE_MEMDEV_NO_DRIVER, "mem1", "mem1: not bound to cxl_mem") == 0);
+	d = expect(inv, pol, NULL, NULL, "hmem", "hmem", "release-region region0; claim-hmem hmem.0");
+	CHECK(d->fallback);
+	CHECK_CONTAINS(d->ranges[0].reason, "CXL failed: mem1: not bound to cxl_mem");
+	srd_decision_free(d);
+	/* The administrator's --policy decides instead of the fallback. */
+	struct srd_decide_input override = { .policy_override = "strict" };
+	d = expect(inv, pol, "strict", &override, "cxl", "cxl", "");
+	CHECK(!d->fallback);
+	srd_decision_free(d);
 	pol->fallback = SRD_FALLBACK_KEEP;
 	EXPECT(inv, pol, "strict", &timeout, "none", "unchanged", "");
+	EXPECT(inv, pol, NULL, NULL, "none", "unchanged", "");
 	srd_inventory_free(inv);
 	srd_policy_free(pol);
 }

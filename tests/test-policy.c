@@ -36,6 +36,7 @@ TEST(test_defaults)
 	CHECK(p->fallback == SRD_FALLBACK_HMEM);
 	CHECK(p->teardown == SRD_TEARDOWN_RELEASE);
 	CHECK(!p->allow_offline);
+	CHECK(!p->trust_cmdline);
 	CHECK(p->settle_quiet_usec < p->settle_timeout_usec);
 	CHECK_STREQ(p->mode_origin.where, "default");
 	srd_policy_free(p);
@@ -54,7 +55,8 @@ TEST(test_full)
 	CHECK_CONTAINS(p->mode_origin.where, "good-full.conf:36");
 	CHECK(p->fallback == SRD_FALLBACK_KEEP);
 	CHECK(p->teardown == SRD_TEARDOWN_DESTROY);
-	CHECK(p->allow_offline && p->reassert);
+	CHECK(p->allow_offline && p->reassert && p->trust_cmdline);
+	CHECK_CONTAINS(p->trust_cmdline_origin.where, "good-full.conf:");
 	CHECK_STREQ(p->metrics_file, "/var/lib/node-exporter/srd.prom");
 	CHECK(p->settle_quiet_usec == 500000);
 	CHECK(p->settle_timeout_usec == 120000000);

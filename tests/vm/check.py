@@ -40,6 +40,25 @@ ACT = {
     "act-devdax": {"dax": [("cxl", "device_dax")]},
     "act-prefer-cxl": {"dax": [("cxl", "kmem")], "no_hmem_driver": True},
 }
+# The rescue: what the daemon decided at boot, with a word its reason must
+# contain; "failure" a kind srd must have seen.  memcheck.sh's verdict on the
+# memory is checked for every case (check_memory).
+RESCUE = {
+    # cxl_mem absent on 6.12: the daemon unbinds cxl_acpi, re-probes hmem_platform.
+    "rescue-nomem": {"owner": "hmem", "verdict": "hmem", "failure": "module-absent",
+                     "reason": "CXL failed", "writes": ["cxl_acpi/unbind", "hmem_platform/bind"]},
+    # the memdev's probe never ran on 7.2: the kernel itself registers hmem.
+    "rescue-noprobe": {"owner": "hmem", "failure": "memdev-no-driver", "writes": []},
+    # a region over part of the range: on 6.12 the unbind would reset it, so no;
+    # 7.2 registered hmem for the whole range, half of which nothing decodes.
+    "rescue-region": {"612": {"owner": "conflict", "blocked": "resets the HDM decoders of region0 over it",
+                              "writes": []},
+                      "sid": {"owner": "conflict", "blocked": "only 256 MiB of 512 MiB is decoded",
+                              "writes": []}},
+}
+# Cases where the kernel hands dax_hmem a range no committed decoder decodes:
+# its memory reads back zeros, which srd's report must not hide.
+DEAD = {"sr-window-61", "sr-window-sid"}
 BAD = re.compile(r"\bBUG:|WARNING:|\bOops\b|Call Trace|general protection fault|Kernel panic")
 
 
@@ -86,6 +105,108 @@ def common(log, bad):
         if BAD.search(line):
             bad.append(f"kernel log: {line.strip()}")
             break
+
+
+def memcheck_results(log):
+    """memcheck.sh's lines: dax device name -> (ok, line)."""
+    out = {}
+    for line in (section(log, "@@@ BEGIN memcheck", "END memcheck") or "").splitlines():
+        m = re.match(r"memcheck (dax\d+\.\d+)[ :]", line)
+        if m:
+            out[m.group(1)] = (": ok," in line, line.strip())
+    return out
+
+
+def overlaps(a_start, a_size, b_start, b_size):
+    a, b = int(a_start, 16), int(b_start, 16)
+    return a < b + int(b_size, 16) and b < a + int(a_size, 16)
+
+
+def check_memory(name, log, bad):
+    """Every dax device over a range srd leaves with an owner, and every dax
+    device of a region overlapping no Soft Reserved (an innocent one), reads
+    back the pattern written through it; an owned range with no checked
+    device fails.  In DEAD cases the kernel's hmem device must read back
+    wrong (the truth the round trip exists to show)."""
+    try:
+        final = json.loads(section(log, "@@@ BEGIN final", "END final") or "")
+    except json.JSONDecodeError:
+        bad.append("memcheck: no final inventory")
+        return
+    res = memcheck_results(log)
+    owned = [r for r in final["ranges"] if r["owner"] in ("cxl", "hmem")]
+    for d in final["dax_devices"]:
+        if "start" not in d:
+            continue
+        over_owned = any(overlaps(d["start"], d["size"], r["start"], r["size"]) for r in owned)
+        over_sr = any(overlaps(d["start"], d["size"], r["start"], r["size"]) for r in final["ranges"])
+        if not over_owned and over_sr:
+            continue  # a half-owned or stranded range: nobody claims it works
+        ok, line = res.get(d["name"], (False, "no memcheck line"))
+        if name in DEAD and d["kind"] == "hmem":
+            if ok:
+                bad.append(f"memcheck {d['name']}: expected dead memory, read back: {line}")
+        elif not ok:
+            bad.append(f"memcheck {d['name']} ({d['kind']} {d['start']}): {line}")
+    for r in owned:
+        if name in DEAD:
+            continue
+        if not any("start" in d and overlaps(d["start"], d["size"], r["start"], r["size"]) and
+                   res.get(d["name"], (False,))[0] for d in final["dax_devices"]):
+            bad.append(f"memcheck: range {r['start']} is {r['owner']}'s, but no dax device over it read back")
+
+
+def check_rescue(name, log, exp, bad):
+    """The daemon at boot (its status and log) did what the rescue rule says."""
+    common(log, bad)
+    found = re.findall(r"@@@ BEGIN daemon\n(.*?)\n@@@ END daemon", log, re.S)
+    try:
+        st = json.loads(KMSG.sub("", found[-1]))
+    except (IndexError, json.JSONDecodeError):
+        bad.append("no daemon status")
+        return
+    if st["state"] != "settled":
+        bad.append(f"daemon: {st['state']} ({st['reason']})")
+    r = st["ranges"][0] if st["ranges"] else {}
+    if r.get("owner") != exp["owner"]:
+        bad.append(f"daemon: owner {r.get('owner')} ({r.get('owner_reason')}), expected {exp['owner']}")
+    if "verdict" in exp and st["verdict"] != exp["verdict"]:
+        bad.append(f"daemon: verdict {st['verdict']}, expected {exp['verdict']}")
+    if "reason" in exp and exp["reason"] not in r.get("reason", ""):
+        bad.append(f"daemon: reason {r.get('reason')!r} lacks {exp['reason']!r}")
+    if "blocked" in exp and (not r.get("blocked") or exp["blocked"] not in r.get("reason", "")):
+        bad.append(f"daemon: expected blocked by {exp['blocked']!r}: {r.get('reason')!r}")
+    daemon_log = log.rsplit("@@@ DAEMON-LOG", 1)[-1].split("@@@ ", 1)[0]  # the last boot's
+    for w in exp["writes"]:
+        if w not in daemon_log:
+            bad.append(f"daemon log: no write to {w}")
+    if not exp["writes"] and "write " in daemon_log and "/sys/" in daemon_log:
+        bad.append("daemon log: srd wrote where it should not have")
+    try:
+        final = json.loads(section(log, "@@@ BEGIN final", "END final") or "")
+        kinds = [f["kind"] for f in final["failures"]]
+    except (json.JSONDecodeError, KeyError):
+        bad.append("no final inventory")
+        return
+    if "failure" in exp and exp["failure"] not in kinds:
+        bad.append(f"failures {kinds}, expected {exp['failure']}")
+
+
+def check_innocent(log, bad):
+    """srd --once on a failed device beside an innocent region: refused by name."""
+    common(log, bad)
+    try:
+        run = json.loads(section(log, "@@@ BEGIN rescue", "END rescue") or "")
+    except json.JSONDecodeError:
+        bad.append("rescue: no JSON")
+        return
+    ranges = run["decision"]["ranges"]
+    if not ranges or not ranges[0]["blocked"] or "innocent region" not in ranges[0]["reason"]:
+        bad.append(f"rescue: expected a refusal naming the innocent region: {ranges}")
+    if [s for s in run["steps"] if s["result"] == "done"]:
+        bad.append(f"rescue: srd acted: {run['steps']}")
+    if "memdev-no-driver" not in [f["kind"] for f in run["final"]["failures"]]:
+        bad.append(f"rescue: failures {run['final']['failures']}")
 
 
 def check_act(log, exp, bad):
@@ -154,8 +275,15 @@ def main():
     log = open(path, errors="replace").read().replace("\r", "")
     prefix, kernel = name.rsplit("-", 1)
     bad = []
+    check_memory(name, log, bad)
+    if prefix == "rescue-innocent":
+        check_innocent(log, bad)
+    elif prefix in RESCUE:
+        exp = RESCUE[prefix]
+        check_rescue(name, log, exp.get(kernel, exp), bad)
     if prefix == "act-replace":
         check_replace(log, bad)
+    if prefix in RESCUE or prefix.startswith("rescue-") or prefix == "act-replace":
         if bad:
             print("; ".join(bad))
             return 1

@@ -5,8 +5,9 @@
 # memmap=, firmware-committed decoders simulated by a kexec hand-off, and runs
 # srd inside the guest, first as the daemon from the guest's boot (srdctl status
 # records its settled verdict), then its jobs.  Each case checks srd's inventory and plans against
-# what the kernel really shows (check.py) and that the kernel log has no BUG,
-# WARNING or Oops.  Two guests at a time.  Ends with "N passed, N failed".
+# what the kernel really shows (check.py), that the kernel log has no BUG,
+# WARNING or Oops, and that the memory left with an owner works: a pattern
+# written through its dax device reads back (memcheck.sh).  Two guests at a time.  Ends with "N passed, N failed".
 #
 #   matrix.sh SRD-BINARY [CASE-REGEX]
 set -uo pipefail
@@ -33,6 +34,7 @@ q72=/usr/bin/qemu-system-x86_64
 SRW="memmap=256M%0x490000000+0xefffffff"
 SRW512="memmap=512M%0x490000000+0xefffffff"
 SRRAM="memmap=256M%0x60000000-1+0xefffffff"
+SRW2="memmap=256M%0x4a0000000+0xefffffff" # the window's second 256 MiB
 
 # name kernel-version command...
 cases=()
@@ -45,20 +47,31 @@ for v in 61 612 sid; do
 	esac
 	I=$out/initrd-$v.cpio.gz
 	R="$here/run.sh -k $K -i $I -q $Q"
-	add "no-cxl-$v $v $R -t none $here/srd.sh"
-	add "sr-outside-$v $v $R -t $T -a $SRRAM $here/srd.sh"
-	add "sr-window-$v $v $R -t $T -a $SRW $here/nokmem.env $here/srd.sh"
+	F="env QEMU=$Q $here/fwsim.sh $K $I"
+	M=$here/memcheck.sh # last in every case: the memory left with an owner must work
+	add "no-cxl-$v $v $R -t none $here/srd.sh $M"
+	add "sr-outside-$v $v $R -t $T -a $SRRAM $here/srd.sh $M"
+	add "sr-window-$v $v $R -t $T -a $SRW $here/nokmem.env $here/srd.sh $M"
 	if [ $v != 61 ]; then # 6.1 cannot create ram regions
-		add "sr-equals-fw-$v $v env QEMU=$Q $here/fwsim.sh $K $I $SRW $here/srd.sh"
-		add "sr-larger-fw-$v $v env QEMU=$Q $here/fwsim.sh $K $I $SRW512 $here/srd.sh"
-		add "user-region-$v $v $R -t vmem $here/user-region.sh $here/srd.sh"
-		add "interleave-$v $v $R -t vmem2 $here/interleave.sh $here/srd.sh"
+		add "sr-equals-fw-$v $v $F $SRW $here/srd.sh $M"
+		add "sr-larger-fw-$v $v $F $SRW512 $here/srd.sh $M"
+		add "user-region-$v $v $R -t vmem $here/user-region.sh $here/srd.sh $M"
+		add "interleave-$v $v $R -t vmem2 $here/interleave.sh $here/srd.sh $M"
 		# srd acting on the real kernel
-		add "act-devdax-$v $v env QEMU=$Q $here/fwsim.sh $K $I $SRW $here/act-devdax.sh"
+		add "act-devdax-$v $v $F $SRW $here/act-devdax.sh $M"
+		# The rescue: CXL fails, dax_hmem gets the memory where it stays decoded.
+		add "rescue-region-$v $v $F $SRW512 $here/nokmem.env $M"
 	fi
-	[ $v = sid ] && add "act-prefer-cxl-$v $v env QEMU=$Q $here/fwsim.sh $K $I $SRW512 $here/act-prefer-cxl.sh"
-	# QEMU's monitor removes and inserts the type-3 device (pciehp, 7.x)
-	[ $v = sid ] && add "act-replace-$v $v env VM_TIMEOUT=400 python3 $here/monitor.py $R -t vmem $here/act-replace.sh"
+	if [ $v = 612 ]; then
+		add "rescue-nomem-$v $v $F $SRW $here/rescue-nomem.env $M"
+		add "rescue-innocent-$v $v $R -t vmem2 -a $SRW2 $here/rescue-innocent.sh $M"
+	fi
+	if [ $v = sid ]; then
+		add "rescue-noprobe-$v $v $F $SRW $here/rescue-noprobe.env $M"
+		add "act-prefer-cxl-$v $v $F $SRW512 $here/act-prefer-cxl.sh $M"
+		# QEMU's monitor removes and inserts the type-3 device (pciehp, 7.x)
+		add "act-replace-$v $v env VM_TIMEOUT=400 python3 $here/monitor.py $R -t vmem $here/act-replace.sh $M"
+	fi
 done
 
 run_case() {
