@@ -5,9 +5,21 @@
 # scenarios; QEMU keeps the HDM decoders committed, so stage 2 auto-assembles
 # the region as it would a BIOS-programmed one.
 #
-#   fwsim.sh KERNEL INITRD "STAGE2-APPEND" STAGE2-SCENARIO... (QEMU in env)
+#   fwsim.sh [-l] KERNEL INITRD "STAGE2-APPEND" STAGE2-SCENARIO... (QEMU in env)
+#     -l   firmware locks its decoders: stage 1 is stage1-locked.sh (sets Lock
+#          On Commit on every committed HDM decoder; its command line gets
+#          iomem=relaxed for /dev/mem).  Stage 2's command line is
+#          STAGE2-APPEND alone: add iomem=relaxed there for `hdm-lock --show`.
+# FWSIM_STAGE1 (a stage-1 scenario) and FWSIM_APPEND1 (stage 1's extra kernel
+# command line) override either.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+stage1=$here/stage1.sh append1=
+if [ "${1:-}" = -l ]; then
+	stage1=$here/stage1-locked.sh append1=iomem=relaxed
+	shift
+fi
+stage1=${FWSIM_STAGE1:-$stage1} append1=${FWSIM_APPEND1:-$append1}
 kernel=$1 initrd=$2 append2=$3
 shift 3
 cache=${SRD_VM_CACHE:-/var/cache/srd-vm}
@@ -27,4 +39,4 @@ done
 (cd "$w/ov2" && find . | cpio -o -H newc --quiet | gzip -1) >"$w/ov2.cpio.gz"
 cat "$initrd" "$w/ov2.cpio.gz" >"$w/kx/initrd2"
 echo "console=ttyS0 panic=-1 oops=panic quiet loglevel=4 memhp_default_state=online_movable $append2" >"$w/kx/cmdline2"
-exec "$here/run.sh" -k "$kernel" -i "$initrd" -t vmem -f "$here/stage1.sh" "$w/kx"
+exec "$here/run.sh" -k "$kernel" -i "$initrd" -t vmem -f -a "$append1" "$stage1" "$w/kx"

@@ -3,7 +3,7 @@
 # Builds a guest initramfs for one extracted Debian kernel: busybox, kmod and
 # trixie's cxl/daxctl/ndctl with their libraries, the kernel's CXL and DAX
 # modules (dependency closure, decompressed), srd, srdctl and their
-# libraries, srd-memcheck (static), the shipped srd.conf, trixie's dbus-daemon with a system bus
+# libraries, srd-memcheck and hdm-lock (static), the shipped srd.conf, trixie's dbus-daemon with a system bus
 # configuration and srd's bus policy, and init.
 #
 #   initramfs.sh KERNEL-ROOT OUT.cpio.gz SRD-BINARY [CACHE]
@@ -69,6 +69,8 @@ copybin "$(dirname "$srd")/srdctl" /usr/bin
 copybin "$dbus/usr/bin/dbus-daemon" /usr/bin
 # The memory check, static: it runs in every case where srd leaves memory with an owner.
 ${CC:-cc} -O2 -static -o "$st/usr/bin/srd-memcheck" "$top/tests/srd-memcheck.c"
+# Sets (or shows) Lock On Commit on committed HDM decoders: the locked stage 1.
+${CC:-cc} -O2 -static -o "$st/usr/bin/hdm-lock" "$here/hdm-lock.c"
 mkdir -p "$st/usr/share/dbus-1/system.d" "$st/var/lib/dbus"
 cp "$top/systemd/org.srd1.conf" "$st/usr/share/dbus-1/system.d/"
 sed -e 's|@SOCKET@|/run/dbus/system_bus_socket|; s|@POLICY@|/usr/share/dbus-1/system.d/org.srd1.conf|' \
