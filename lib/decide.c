@@ -259,6 +259,14 @@ static void check_safety(struct decide_ctx *c, size_t i, uint64_t committed)
 
 	if (rd->target == SRD_TARGET_UNCHANGED)
 		return;
+	if (rd->target == SRD_TARGET_HMEM && u->owner != SRD_OWNER_HMEM && !inv->drivers[SRD_DRIVER_DAX_HMEM].present) {
+		rd->blocked = true;
+		rd->target = SRD_TARGET_UNCHANGED;
+		snprintf(rd->reason, sizeof(rd->reason),
+			 "dax_hmem's driver (hmem) is not loaded, and srd never loads modules (%s)",
+			 srd_mode_to_string(c->d->mode));
+		return;
+	}
 	/* No hmem device for a range in a window: dax_hmem registers it only once
 	 * cxl_acpi is unbound, and what that does to decode decides (handoff.c). */
 	if (rd->target == SRD_TARGET_HMEM && u->window >= 0 && u->owner != SRD_OWNER_HMEM &&

@@ -638,32 +638,26 @@ static void guess_behaviour(const struct derive_ctx *c)
 }
 
 /*
- * Whether tearing a region down keeps the decoders of a locked one.  Upstream
- * 7.0 stopped resetting locked regions' decoders (drivers/cxl/core/region.c);
- * 6.12 writes the reset regardless, which hardware that honours lock-on-commit
- * ignores but QEMU does not.  regionZ/locked (7.1+) shows a kernel that knows;
- * otherwise the version is the only hint, and without one srd assumes the
- * reset (the safe answer: no hand-off is built on a lock).
+ * Whether tearing a region down keeps the decoders of a locked one.  7.x
+ * skips the reset for a region it marked locked (drivers/cxl/core/region.c),
+ * and shows the mark as regionZ/locked; 6.12 resets locked decoders
+ * regardless (measured: docs/kernel-behaviour.md).  Upstream set the mark
+ * wrongly for a while (a flag tested as a bit number), so a kernel with the
+ * skip may still not know its region is locked: only the attribute counts,
+ * and region locks are read from it where it exists (discover-cxl.c).  No
+ * version is trusted for this: without the attribute srd assumes the reset.
  */
 static void derive_lock_honour(struct srd_inventory *inv)
 {
-	unsigned major = 0, minor = 0;
-
-	if (inv->region_locked_attr) {
-		inv->lock_honoured = true;
+	inv->lock_honoured = inv->region_locked_attr;
+	if (inv->region_locked_attr)
 		snprintf(inv->lock_basis, sizeof(inv->lock_basis),
-			 "observed: regions have a locked attribute (7.1+), whose tear-down keeps locked decoders");
-	} else if (sscanf(inv->kernel_release, "%u.%u", &major, &minor) == 2) {
-		inv->lock_honoured = major >= 7;
+			 "observed: regions have a locked attribute (7.1+), and a region it marks locked keeps "
+			 "its decoders on tear-down");
+	else
 		snprintf(inv->lock_basis, sizeof(inv->lock_basis),
-			 "version hint: kernel %u.%u %s", major, minor,
-			 inv->lock_honoured ? "keeps locked regions' decoders on tear-down"
-					    : "resets a region's decoders on tear-down even when locked");
-	} else {
-		inv->lock_honoured = false;
-		snprintf(inv->lock_basis, sizeof(inv->lock_basis),
-			 "unknown kernel: a tear-down is taken to reset locked decoders too");
-	}
+			 "no regionZ/locked on this kernel%s%s: a tear-down is taken to reset locked decoders too "
+			 "(6.12 does)", inv->kernel_release[0] ? " " : "", inv->kernel_release);
 }
 
 int srd_inventory_derive(struct srd_inventory *inv)

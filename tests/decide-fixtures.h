@@ -24,6 +24,7 @@ static inline struct srd_inventory *inventory(const char *release, uint64_t wsta
 	inv->have_iomem = true;
 	inv->drivers[SRD_DRIVER_DAX_CXL].present = true;
 	inv->drivers[SRD_DRIVER_HMEM_PLATFORM].present = true;
+	inv->drivers[SRD_DRIVER_DAX_HMEM].present = true;
 	inv->cxl_acpi_bound = true;
 	snprintf(w->name, sizeof(w->name), "decoder0.0");
 	w->enumerated = true;

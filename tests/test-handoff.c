@@ -38,10 +38,11 @@ TEST(test_lock_honour_derived)
 
 	CHECK(srd_inventory_derive(inv) == 0);
 	CHECK(!inv->lock_honoured);
-	CHECK_CONTAINS(inv->lock_basis, "resets a region's decoders on tear-down even when locked");
-	snprintf(inv->kernel_release, sizeof(inv->kernel_release), "7.0.1");
+	CHECK_CONTAINS(inv->lock_basis, "no regionZ/locked on this kernel 6.12.117+deb13-amd64");
+	/* No version is trusted: a 7.x without the region mark may reset locked decoders. */
+	snprintf(inv->kernel_release, sizeof(inv->kernel_release), "7.2.13");
 	CHECK(srd_inventory_derive(inv) == 0);
-	CHECK(inv->lock_honoured);
+	CHECK(!inv->lock_honoured);
 	/* regionZ/locked is an observation, whatever the release says. */
 	snprintf(inv->kernel_release, sizeof(inv->kernel_release), "6.12.0-vendor");
 	inv->region_locked_attr = true;
@@ -88,6 +89,12 @@ TEST(test_driver_failure)
 	/* cxl_acpi already gone (a hand-off interrupted after the unbind): re-probe only. */
 	inv->cxl_acpi_bound = false;
 	EXPECT(inv, pol, NULL, NULL, "hmem", "hmem", "claim-hmem 0x490000000-0x49fffffff");
+	/* Without dax_hmem's driver nothing can serve it; srd loads no modules. */
+	inv->drivers[SRD_DRIVER_DAX_HMEM].present = false;
+	d = expect(inv, pol, NULL, NULL, "none", "unchanged", "");
+	CHECK_CONTAINS(d->ranges[0].reason, "driver (hmem) is not loaded");
+	srd_decision_free(d);
+	inv->drivers[SRD_DRIVER_DAX_HMEM].present = true;
 	/* 6.1 has no hmem_platform driver to re-probe. */
 	inv->drivers[SRD_DRIVER_HMEM_PLATFORM].present = false;
 	d = expect(inv, pol, NULL, NULL, "none", "unchanged", "");
@@ -117,8 +124,9 @@ TEST(test_region_over_the_range)
 	CHECK_CONTAINS(d->ranges[0].reason, "locked, but this kernel resets locked decoders too");
 	srd_decision_free(d);
 
-	/* 7.x keeps a locked region's decoders: release it, unbind, claim. */
+	/* 7.x keeps a region it marks locked (regionZ/locked): release it, unbind, claim. */
 	snprintf(inv->kernel_release, sizeof(inv->kernel_release), "7.2.13");
+	inv->region_locked_attr = true;
 	EXPECT(inv, pol, NULL, NULL, "hmem", "hmem",
 	       "release-region region0; unbind-cxl-acpi ACPI0017:00; claim-hmem 0x490000000-0x4afffffff");
 	/* Its memory online: offline first, only with AllowOffline=yes. */
@@ -143,6 +151,8 @@ TEST(test_innocent_beside_failure)
 	struct srd_region *g;
 	struct srd_decision *d;
 
+	inv->region_locked_attr = true;
+
 	sr(inv, W0 + 256 * MiB, W0 + 512 * MiB - 1);
 	decoded(inv, W0 + 256 * MiB, W0 + 512 * MiB - 1);
 	g = region(inv, "region0", SR0, true, true, 1);
@@ -165,6 +175,8 @@ TEST(test_cxl_kept_elsewhere)
 	struct srd_inventory *inv = inventory("7.2.13", W0, 4 * GiB);
 	struct srd_decision *d;
 
+	inv->region_locked_attr = true;
+
 	sr(inv, SR0);
 	decoded(inv, SR0);
 	sr(inv, W0 + GiB, W0 + GiB + 256 * MiB - 1);
@@ -186,6 +198,8 @@ TEST(test_fixed_point)
 	struct srd_policy *pol = srd_policy_new();
 	struct srd_inventory *inv = inventory("7.2.13", W0, 4 * GiB);
 	struct srd_decision *d;
+
+	inv->region_locked_attr = true;
 
 	sr(inv, SR0);
 	decoded(inv, SR0);

@@ -55,6 +55,11 @@ RESCUE = {
                               "writes": []},
                       "sid": {"owner": "conflict", "blocked": "only 256 MiB of 512 MiB is decoded",
                               "writes": []}},
+    # firmware-locked decoders, prefer-hmem: 7.2 keeps them through the unbind, 6.12 does not.
+    "rescue-locked": {"sid": {"owner": "hmem", "verdict": "hmem", "reason": "prefer-hmem",
+                              "writes": ["cxl_acpi/unbind", "hmem_platform/bind"]},
+                      "612": {"owner": "cxl", "blocked": "locked, but this kernel resets locked decoders too",
+                              "writes": []}},
 }
 # Cases where the kernel hands dax_hmem a range no committed decoder decodes:
 # its memory reads back zeros, which srd's report must not hide.

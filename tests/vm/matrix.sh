@@ -61,6 +61,8 @@ for v in 61 612 sid; do
 		add "act-devdax-$v $v $F $SRW $here/act-devdax.sh $M"
 		# The rescue: CXL fails, dax_hmem gets the memory where it stays decoded.
 		add "rescue-region-$v $v $F $SRW512 $here/nokmem.env $M"
+		# Lock On Commit set by "firmware" on every decoder of the path.
+		add "rescue-locked-$v $v env QEMU=$Q $here/fwsim.sh -l $K $I $SRW $here/rescue-locked.env $M"
 	fi
 	if [ $v = 612 ]; then
 		add "rescue-nomem-$v $v $F $SRW $here/rescue-nomem.env $M"
