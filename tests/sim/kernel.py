@@ -217,6 +217,8 @@ class Kernel:
                 and m["endpoint"] not in self.unbound_ports)
 
     def detach_memdev(self, m):
+        for fs in self.fw_sets:  # its firmware decoders go with it
+            fs["targets"] = [None if d in m["decoders"] else d for d in fs["targets"]]
         for r in list(self.regions):
             if any(self.decoder(t) in m["decoders"] for t in r.targets if t):
                 if r.dax and self.dax_online(r.dax):
