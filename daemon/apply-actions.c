@@ -25,7 +25,7 @@
 
 #include "apply-internal.h"
 
-static bool exists(const char *path)
+bool srd_apply_exists(const char *path)
 {
 	return access(path, F_OK) == 0;
 }
@@ -45,7 +45,7 @@ static enum srd_step_result refuse_in_use(struct actx *c, const char *dax)
 /* Calls fn(name) for each dax device below owner, matched whole: its parent
  * directory for hmem.N, the parent's parent (regionN/dax_regionN/daxX.Y) for
  * a region.  Stops at the first nonzero return. */
-static int each_dax_of(struct actx *c, const char *owner, int (*fn)(struct actx *c, const char *dax, void *ud),
+int srd_apply_each_dax(struct actx *c, const char *owner, int (*fn)(struct actx *c, const char *dax, void *ud),
 		       void *ud)
 {
 	int levels = strncmp(owner, "region", 6) == 0 ? 2 : 1;
@@ -104,10 +104,10 @@ static int dax_busy(struct actx *c, const char *dax, void *ud)
 }
 
 /* Refuses when a dax device below parent is busy, or its state cannot be read. */
-static enum srd_step_result refuse_busy_below(struct actx *c, const char *owner, const char *parent)
+enum srd_step_result srd_apply_refuse_busy(struct actx *c, const char *owner, const char *parent)
 {
 	struct busy b = {};
-	int k = each_dax_of(c, parent, dax_busy, &b);
+	int k = srd_apply_each_dax(c, parent, dax_busy, &b);
 
 	if (k == 0)
 		return SRD_STEP_DONE;
@@ -116,7 +116,7 @@ static enum srd_step_result refuse_busy_below(struct actx *c, const char *owner,
 }
 
 /* Writes devname to a driver's bind or unbind and checks devdir's driver link. */
-static enum srd_step_result driver_op(struct actx *c, const char *bus, const char *drv, bool bind,
+enum srd_step_result srd_apply_driver_op(struct actx *c, const char *bus, const char *drv, bool bind,
 				      const char *devdir, const char *devname)
 {
 	char path[PATH_MAX], now[SRD_NAME_MAX];
@@ -252,15 +252,15 @@ static enum srd_step_result do_release_hmem(struct actx *c, const struct srd_act
 	enum srd_step_result res;
 
 	srd_apply_path(c, dir, sizeof(dir), SYS_PLATFORM "/%s", a->target);
-	if (!exists(dir))
+	if (!srd_apply_exists(dir))
 		return srd_apply_say(c, SRD_STEP_ALREADY, "%s is gone", a->target);
 	srd_apply_driver(dir, drv, sizeof(drv));
 	if (!drv[0])
 		return srd_apply_say(c, SRD_STEP_ALREADY, "%s is not bound", a->target);
-	res = refuse_busy_below(c, a->target, a->target);
+	res = srd_apply_refuse_busy(c, a->target, a->target);
 	if (res != SRD_STEP_DONE)
 		return res;
-	return driver_op(c, "platform", drv, false, dir, a->target);
+	return srd_apply_driver_op(c, "platform", drv, false, dir, a->target);
 }
 
 /* Binds a dax device to drv the way daxctl does: new_id, then bind if needed. */
@@ -277,7 +277,7 @@ static enum srd_step_result dax_bind(struct actx *c, const char *name, const cha
 	srd_apply_driver(dir, now, sizeof(now));
 	if (!c->o->dry_run && srd_streq(now, drv))
 		return srd_apply_say(c, SRD_STEP_DONE, "%s bound to %s", name, drv);
-	return driver_op(c, "dax", drv, true, dir, name);
+	return srd_apply_driver_op(c, "dax", drv, true, dir, name);
 }
 
 struct hmem_dax {
@@ -311,7 +311,7 @@ static int find_hmem_dax(struct actx *c, const struct srd_range *want, struct hm
 	while (r == 0 && (de = readdir(d))) {
 		if (strncmp(de->d_name, "hmem.", 5) != 0)
 			continue;
-		r = each_dax_of(c, de->d_name, hmem_dax_for, ret);
+		r = srd_apply_each_dax(c, de->d_name, hmem_dax_for, ret);
 		if (r > 0)
 			snprintf(ret->hmem, sizeof(ret->hmem), "%s", de->d_name);
 	}
@@ -331,7 +331,7 @@ static enum srd_step_result refuse_any_hmem_busy(struct actx *c)
 		return srd_apply_fail(c, -errno, dir);
 	while (res == SRD_STEP_DONE && (de = readdir(d)))
 		if (strncmp(de->d_name, "hmem.", 5) == 0)
-			res = refuse_busy_below(c, "re-probing hmem_platform would take it away", de->d_name);
+			res = srd_apply_refuse_busy(c, "re-probing hmem_platform would take it away", de->d_name);
 	closedir(d);
 	return res;
 }
@@ -342,22 +342,22 @@ static enum srd_step_result reprobe_hmem_platform(struct actx *c)
 	enum srd_step_result res;
 
 	srd_apply_path(c, dir, sizeof(dir), SYS_PLATFORM "/hmem_platform.0");
-	if (!exists(dir))
+	if (!srd_apply_exists(dir))
 		return srd_apply_say(c, SRD_STEP_REFUSED, "no hmem_platform.0 to re-probe");
 	res = refuse_any_hmem_busy(c);
 	if (res != SRD_STEP_DONE)
 		return res;
 	srd_apply_driver(dir, drv, sizeof(drv));
 	if (drv[0]) {
-		res = driver_op(c, "platform", "hmem_platform", false, dir, "hmem_platform.0");
+		res = srd_apply_driver_op(c, "platform", "hmem_platform", false, dir, "hmem_platform.0");
 		if (res != SRD_STEP_DONE)
 			return res;
 	}
-	res = driver_op(c, "platform", "hmem_platform", true, dir, "hmem_platform.0");
+	res = srd_apply_driver_op(c, "platform", "hmem_platform", true, dir, "hmem_platform.0");
 	if (res == SRD_STEP_FAILED && !c->o->dry_run) {
 		/* Without hmem_platform every hmem device is gone: once more, since
 		 * that bind is also the undo; then say so plainly. */
-		res = driver_op(c, "platform", "hmem_platform", true, dir, "hmem_platform.0");
+		res = srd_apply_driver_op(c, "platform", "hmem_platform", true, dir, "hmem_platform.0");
 		if (res == SRD_STEP_DONE)
 			c->step->error = 0;
 		else
@@ -379,11 +379,11 @@ static enum srd_step_result do_claim_hmem(struct actx *c, const struct srd_actio
 	srd_range_format(&a->range, b, sizeof(b));
 	if (strncmp(a->target, "hmem.", 5) == 0) {
 		srd_apply_path(c, dir, sizeof(dir), SYS_PLATFORM "/%s", a->target);
-		if (!exists(dir))
+		if (!srd_apply_exists(dir))
 			return srd_apply_say(c, SRD_STEP_FAILED, "%s is gone", a->target);
 		srd_apply_driver(dir, drv, sizeof(drv));
 		if (!drv[0]) {
-			res = driver_op(c, "platform", "hmem", true, dir, a->target);
+			res = srd_apply_driver_op(c, "platform", "hmem", true, dir, a->target);
 			if (res != SRD_STEP_DONE)
 				return res;
 			snprintf(c->step->undo_target, sizeof(c->step->undo_target), "%s", a->target);
@@ -429,190 +429,12 @@ static enum srd_step_result do_unbind_cxl_acpi(struct actx *c, const struct srd_
 	d = opendir(srd_apply_path(c, devs, sizeof(devs), SYS_CXL));
 	while (d && res == SRD_STEP_DONE && (de = readdir(d)))
 		if (strncmp(de->d_name, "region", 6) == 0)
-			res = refuse_busy_below(c, "unbinding cxl_acpi would take it away", de->d_name);
+			res = srd_apply_refuse_busy(c, "unbinding cxl_acpi would take it away", de->d_name);
 	if (d)
 		closedir(d);
 	if (res != SRD_STEP_DONE)
 		return res;
-	return driver_op(c, "platform", drv, false, dir, a->target);
-}
-
-/* ---- regions: srd's own stores where libcxl would write ---- */
-
-/* The region's directory, checked to still be the region srd decided on:
- * its HPA meets the range the action serves.  0, or a step result != DONE. */
-static enum srd_step_result region_identity(struct actx *c, const struct srd_action *a, char *dir, size_t size,
-					    bool *ret_gone)
-{
-	char path[PATH_MAX];
-	uint64_t start, len;
-	struct srd_range r;
-
-	*ret_gone = false;
-	srd_apply_path(c, dir, size, SYS_CXL "/%s", a->target);
-	if (!exists(dir)) {
-		*ret_gone = true;
-		return SRD_STEP_DONE;
-	}
-	snprintf(path, sizeof(path), "%s/resource", dir);
-	if (srd_apply_read_u64(path, &start) < 0)
-		return srd_apply_say(c, SRD_STEP_REFUSED, "%s: unreadable", path);
-	snprintf(path, sizeof(path), "%s/size", dir);
-	if (srd_apply_read_u64(path, &len) < 0 || srd_range_from_size(start, len, &r) < 0)
-		return srd_apply_say(c, SRD_STEP_REFUSED, "%s: unreadable", path);
-	if (!srd_range_intersects(&r, &a->range))
-		return srd_apply_say(c, SRD_STEP_REFUSED, "%s is now at another HPA: not the region srd decided on",
-				     a->target);
-	return SRD_STEP_DONE;
-}
-
-static int region_committed(const char *dir, bool *ret)
-{
-	char path[PATH_MAX];
-	uint64_t v;
-	int r;
-
-	snprintf(path, sizeof(path), "%s/commit", dir);
-	r = srd_apply_read_u64(path, &v);
-	if (r >= 0 && v > 1)
-		r = -EBADMSG;
-	*ret = v == 1;
-	return r;
-}
-
-/* The region driver of a mode: cxl_region for ram, cxl_pmem_region for pmem. */
-static const char *region_driver(const char *dir)
-{
-	char path[PATH_MAX], mode[16] = "";
-
-	snprintf(path, sizeof(path), "%s/mode", dir);
-	srd_apply_read(path, mode, sizeof(mode));
-	return srd_streq(mode, "pmem") ? "cxl_pmem_region" : "cxl_region";
-}
-
-static int has_dax_cb(struct actx *c, const char *dax, void *ud)
-{
-	return 1;
-}
-
-static bool region_has_dax(struct actx *c, const char *name)
-{
-	return each_dax_of(c, name, has_dax_cb, NULL) > 0;
-}
-
-static enum srd_step_result region_unbind(struct actx *c, const char *dir, const char *name)
-{
-	char drv[SRD_NAME_MAX], who[320];
-	enum srd_step_result res;
-	int k;
-
-	srd_apply_driver(dir, drv, sizeof(drv));
-	if (!drv[0])
-		return SRD_STEP_ALREADY;
-	res = refuse_busy_below(c, name, name);
-	if (res != SRD_STEP_DONE)
-		return res;
-	k = srd_apply_mounted_below(c, dir, who, sizeof(who));
-	if (k != 0) {
-		c->step->error = k < 0 ? k : -EBUSY;
-		return srd_apply_say(c, SRD_STEP_REFUSED, "%s: %s", name, k < 0 ? strerror(-k) : who);
-	}
-	return driver_op(c, "cxl", drv, false, dir, name);
-}
-
-static enum srd_step_result do_release_region(struct actx *c, const struct srd_action *a)
-{
-	char dir[PATH_MAX];
-	enum srd_step_result res;
-	bool gone, committed;
-
-	res = region_identity(c, a, dir, sizeof(dir), &gone);
-	if (res != SRD_STEP_DONE)
-		return res;
-	if (gone)
-		return srd_apply_say(c, SRD_STEP_ALREADY, "%s is gone", a->target);
-	res = region_unbind(c, dir, a->target);
-	if (res != SRD_STEP_DONE && res != SRD_STEP_ALREADY)
-		return res;
-	if (!c->o->dry_run && (region_committed(dir, &committed) < 0 || !committed))
-		return srd_apply_say(c, SRD_STEP_FAILED, "%s: decoders reset while releasing", a->target);
-	return srd_apply_say(c, res, "%s released, decoders still committed", a->target);
-}
-
-static enum srd_step_result do_destroy_region(struct actx *c, const struct srd_action *a)
-{
-	char dir[PATH_MAX], path[PATH_MAX], link[PATH_MAX], real[PATH_MAX], *s;
-	enum srd_step_result res;
-	bool gone, committed;
-	int r;
-
-	res = region_identity(c, a, dir, sizeof(dir), &gone);
-	if (res != SRD_STEP_DONE)
-		return res;
-	if (gone)
-		return srd_apply_say(c, SRD_STEP_ALREADY, "%s is gone", a->target);
-	res = region_unbind(c, dir, a->target);
-	if (res != SRD_STEP_DONE && res != SRD_STEP_ALREADY)
-		return res;
-	/* The root decoder is the region's parent directory. */
-	snprintf(link, sizeof(link), "%s", dir);
-	if (!realpath(link, real) || !(s = strrchr(real, '/')))
-		return srd_apply_fail(c, -errno ?: -ENOENT, dir);
-	*s = '\0';
-	snprintf(path, sizeof(path), "%s/commit", dir);
-	r = srd_apply_write(c, path, "0");
-	if (r == 0 && !c->o->dry_run && (region_committed(dir, &committed) < 0 || committed))
-		r = -EBUSY;
-	if (r < 0)
-		return srd_apply_fail(c, r, path);
-	snprintf(path, sizeof(path), "%s/delete_region", real);
-	r = srd_apply_write(c, path, a->target);
-	if (r == 0 && !c->o->dry_run && exists(dir))
-		r = -EBUSY;
-	if (r < 0)
-		return srd_apply_fail(c, r, path);
-	return srd_apply_say(c, SRD_STEP_DONE, "%s de-committed and deleted; its HPA is free%s", a->target,
-			     c->o->dry_run ? " (dry run)" : "");
-}
-
-static enum srd_step_result do_enable_region(struct actx *c, const struct srd_action *a)
-{
-	char dir[PATH_MAX], path[PATH_MAX], mode[16] = "", drv[SRD_NAME_MAX];
-	enum srd_step_result res;
-	bool gone, committed, reprobe;
-
-	res = region_identity(c, a, dir, sizeof(dir), &gone);
-	if (res != SRD_STEP_DONE)
-		return res;
-	if (gone)
-		return srd_apply_say(c, SRD_STEP_FAILED, "%s: no such region", a->target);
-	if (region_committed(dir, &committed) < 0 || !committed)
-		return srd_apply_say(c, SRD_STEP_REFUSED, "%s is not committed: no decoder behind it", a->target);
-	snprintf(path, sizeof(path), "%s/mode", dir);
-	srd_apply_read(path, mode, sizeof(mode));
-	srd_apply_driver(dir, drv, sizeof(drv));
-	/* An enabled ram region without a dax device lost it to dax_hmem's claim:
-	 * re-probe it now that dax_hmem let go. */
-	reprobe = drv[0] && srd_streq(mode, "ram") && !region_has_dax(c, a->target);
-	if (drv[0] && !reprobe)
-		return srd_apply_say(c, SRD_STEP_ALREADY, "%s is enabled", a->target);
-	if (reprobe) {
-		res = driver_op(c, "cxl", drv, false, dir, a->target);
-		if (res != SRD_STEP_DONE)
-			return res;
-	}
-	res = driver_op(c, "cxl", region_driver(dir), true, dir, a->target);
-	if (res != SRD_STEP_DONE || c->o->dry_run)
-		return res;
-	c->step->was_enabled = reprobe;
-	/* dax_cxl adds the dax device from its own probe, which may finish a
-	 * moment after the bind returns (seen on 7.2 under load). */
-	for (int i = 0; srd_streq(mode, "ram") && !region_has_dax(c, a->target) && i < 50; i++)
-		usleep(100000);
-	if (srd_streq(mode, "ram") && !region_has_dax(c, a->target))
-		return srd_apply_say(c, SRD_STEP_FAILED, "%s %s, but dax_cxl created no dax device within 5 s",
-				     a->target, reprobe ? "re-probed" : "enabled");
-	return srd_apply_say(c, SRD_STEP_DONE, "%s %s", a->target, reprobe ? "re-probed; dax region created" : "enabled");
+	return srd_apply_driver_op(c, "platform", drv, false, dir, a->target);
 }
 
 /* ---- dax devices ---- */
@@ -663,7 +485,7 @@ static enum srd_step_result do_configure_dax(struct actx *c, const struct srd_ac
 				if (res != SRD_STEP_DONE)
 					return res;
 			}
-			res = driver_op(c, "dax", drv, false, dir, name);
+			res = srd_apply_driver_op(c, "dax", drv, false, dir, name);
 			if (res != SRD_STEP_DONE)
 				return res;
 		}
@@ -704,25 +526,7 @@ static enum srd_step_result undo_release_hmem(struct actx *c, const struct srd_a
 	char dir[PATH_MAX];
 
 	srd_apply_path(c, dir, sizeof(dir), SYS_PLATFORM "/%s", a->target);
-	return driver_op(c, "platform", "hmem", true, dir, a->target);
-}
-
-static enum srd_step_result undo_release_region(struct actx *c, const struct srd_action *a)
-{
-	return do_enable_region(c, a);
-}
-
-static enum srd_step_result undo_enable_region(struct actx *c, const struct srd_action *a)
-{
-	char dir[PATH_MAX];
-	bool gone;
-
-	/* A re-probe's inverse is the region enabled, as it is. */
-	if (c->step->was_enabled)
-		return srd_apply_say(c, SRD_STEP_ALREADY, "%s stays enabled (it was before)", a->target);
-	if (region_identity(c, a, dir, sizeof(dir), &gone) != SRD_STEP_DONE || gone)
-		return srd_apply_say(c, SRD_STEP_FAILED, "%s cannot be found to disable", a->target);
-	return region_unbind(c, dir, a->target);
+	return srd_apply_driver_op(c, "platform", "hmem", true, dir, a->target);
 }
 
 static enum srd_step_result undo_unbind_cxl_acpi(struct actx *c, const struct srd_action *a)
@@ -730,7 +534,7 @@ static enum srd_step_result undo_unbind_cxl_acpi(struct actx *c, const struct sr
 	char dir[PATH_MAX];
 
 	srd_apply_path(c, dir, sizeof(dir), SYS_PLATFORM "/%s", a->target);
-	return driver_op(c, "platform", "cxl_acpi", true, dir, a->target);
+	return srd_apply_driver_op(c, "platform", "cxl_acpi", true, dir, a->target);
 }
 
 static enum srd_step_result undo_claim_hmem(struct actx *c, const struct srd_action *a)
@@ -742,7 +546,7 @@ static enum srd_step_result undo_claim_hmem(struct actx *c, const struct srd_act
 	if (!c->step->undo_target[0])
 		return srd_apply_say(c, SRD_STEP_ALREADY, "dax_hmem's registration stays (a re-probe has no inverse)");
 	srd_apply_path(c, dir, sizeof(dir), SYS_PLATFORM "/%s", c->step->undo_target);
-	return driver_op(c, "platform", "hmem", false, dir, c->step->undo_target);
+	return srd_apply_driver_op(c, "platform", "hmem", false, dir, c->step->undo_target);
 }
 
 static enum srd_step_result undo_configure_dax(struct actx *c, const struct srd_action *a)
@@ -758,7 +562,7 @@ static enum srd_step_result undo_configure_dax(struct actx *c, const struct srd_
 	if (drv[0]) {
 		res = refuse_in_use(c, name);
 		if (res == SRD_STEP_DONE)
-			res = driver_op(c, "dax", drv, false, dir, name);
+			res = srd_apply_driver_op(c, "dax", drv, false, dir, name);
 		if (res != SRD_STEP_DONE)
 			return res;
 	}
@@ -775,11 +579,11 @@ static const struct {
 } actions[_SRD_ACTION_MAX] = {
 	[SRD_ACTION_OFFLINE_MEMORY] = { do_offline, undo_offline },
 	[SRD_ACTION_RELEASE_HMEM] = { do_release_hmem, undo_release_hmem },
-	[SRD_ACTION_RELEASE_REGION] = { do_release_region, undo_release_region },
-	[SRD_ACTION_DESTROY_REGION] = { do_destroy_region, NULL,
+	[SRD_ACTION_RELEASE_REGION] = { srd_apply_release_region, srd_apply_undo_release_region },
+	[SRD_ACTION_DESTROY_REGION] = { srd_apply_destroy_region, NULL,
 					"a de-committed region is gone; it comes back only from its recorded layout" },
 	[SRD_ACTION_UNBIND_CXL_ACPI] = { do_unbind_cxl_acpi, undo_unbind_cxl_acpi },
-	[SRD_ACTION_ENABLE_REGION] = { do_enable_region, undo_enable_region },
+	[SRD_ACTION_ENABLE_REGION] = { srd_apply_enable_region, srd_apply_undo_enable_region },
 	[SRD_ACTION_CREATE_REGION] = { srd_apply_create_region, NULL,
 				       "a re-created region stays; a failure part-way took down what it built" },
 	[SRD_ACTION_CLAIM_HMEM] = { do_claim_hmem, undo_claim_hmem },

@@ -52,6 +52,24 @@ int srd_apply_mounted_below(struct actx *c, const char *devdir, char *who, size_
 
 /* ---- apply-actions.c ---- */
 
+bool srd_apply_exists(const char *path);
+/* Writes devname to bus/drivers/drv/{bind,unbind} and checks devdir's driver link. */
+enum srd_step_result srd_apply_driver_op(struct actx *c, const char *bus, const char *drv, bool bind,
+					 const char *devdir, const char *devname);
+/* Calls fn for each dax device below owner (hmem.N, or regionN): the first nonzero return. */
+int srd_apply_each_dax(struct actx *c, const char *owner, int (*fn)(struct actx *c, const char *dax, void *ud),
+		       void *ud);
+/* DONE when no dax device below owner is online or in use; else REFUSED naming it (as what). */
+enum srd_step_result srd_apply_refuse_busy(struct actx *c, const char *what, const char *owner);
+
+/* ---- apply-region.c ---- */
+
+enum srd_step_result srd_apply_release_region(struct actx *c, const struct srd_action *a);
+enum srd_step_result srd_apply_destroy_region(struct actx *c, const struct srd_action *a);
+enum srd_step_result srd_apply_enable_region(struct actx *c, const struct srd_action *a);
+enum srd_step_result srd_apply_undo_release_region(struct actx *c, const struct srd_action *a);
+enum srd_step_result srd_apply_undo_enable_region(struct actx *c, const struct srd_action *a);
+
 /* Carries out one action: interlocks read fresh, the stores, their verification. */
 enum srd_step_result srd_apply_run(struct actx *c, const struct srd_action *a);
 /* Undoes one completed action; *ret_no_undo says why when the kind has no undo. */
