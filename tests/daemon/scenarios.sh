@@ -284,6 +284,45 @@ interrupted)
 	check "prepare run again finishes the job" grep -q "mem0 can be removed now" $W/again.out
 	check "region0 is gone" [ ! -e /sys/bus/cxl/devices/region0 ]
 	;;
+metrics)
+	# The textfile's directory is node_exporter's too: whatever is planted
+	# there (a symlink at the old temporary name or at the file itself, a
+	# FIFO) must neither be written through nor stall srd.
+	M=$W/textfile
+	mkdir -p $M
+	printf 'precious\n' > $W/victim
+	printf 'precious\n' > $W/victim2
+	chmod 0600 $W/victim $W/victim2
+	ln -s $W/victim $M/srd.prom.tmp
+	ln -s $W/victim2 $M/srd.prom
+	conf $W/srd.conf "[Settle]" "QuietSec=300ms" "[Report]" "MetricsFile=$M/srd.prom"
+	start_srd $W/srd.conf
+	check "settles" wait_state settled 30
+	check "the metrics land in a regular file" bash -c "[ -f $M/srd.prom ] && [ ! -L $M/srd.prom ] && grep -qx 'srd_converged 1' $M/srd.prom"
+	check "the file is readable by node_exporter (0644)" [ "$(stat -c %a $M/srd.prom)" = 644 ]
+	check "the symlink at the old temporary name is left alone" [ "$(readlink $M/srd.prom.tmp)" = $W/victim ]
+	check "the file it points to keeps its content" [ "$(cat $W/victim)" = precious ]
+	check "... and its mode" [ "$(stat -c %a $W/victim)" = 600 ]
+	check "the file a symlink at the target pointed to keeps its content" [ "$(cat $W/victim2)" = precious ]
+	check "... and its mode" [ "$(stat -c %a $W/victim2)" = 600 ]
+	check "no temporary file is left behind" [ "$(ls -A $M | sort | tr '\n' ' ')" = "srd.prom srd.prom.tmp " ]
+	kill $srd_pid; wait $srd_pid 2>/dev/null
+	rm $M/srd.prom.tmp $M/srd.prom
+	mkfifo $M/srd.prom.tmp
+	start_srd $W/srd.conf
+	# Bounded: a srd stuck in open() answers nothing and ignores SIGTERM.
+	for _ in $(seq 150); do [ -f $M/srd.prom ] && break; sleep 0.1; done
+	check "a FIFO at the old temporary name does not stall srd" \
+		bash -c "timeout 10 $SRDCTL status --json | grep -q '\"state\": *\"settled\"'"
+	[ $n_bad = 0 ] || kill -9 $srd_pid
+	check "the metrics land anyway" grep -qx 'srd_converged 1' $M/srd.prom
+	check "the FIFO is left alone" [ -p $M/srd.prom.tmp ]
+	# A directory that does not exist: the failure names the file and srd carries on.
+	conf $W/srd.conf "[Settle]" "QuietSec=300ms" "[Report]" "MetricsFile=$W/nodir/srd.prom"
+	check "reload with a MetricsFile in a missing directory" $SRDCTL reload
+	check "srd carries on" wait_state settled 30 2
+	check "the failure names the file" grep -q "cannot write $W/nodir/srd.prom" $W/srd.err
+	;;
 nobus)
 	# No bus at all: the daemon still decides; srdctl says srd is not running.
 	kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null
