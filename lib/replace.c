@@ -4,6 +4,7 @@
  * recorded layouts in, actions with reasons or a refusal out.  The executor
  * carries them out like any other plan, with the same re-reads and undo.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +33,87 @@ static const struct srd_memdev *memdev_by_name(const struct srd_inventory *inv, 
 	for (size_t i = 0; i < inv->n_memdevs; i++)
 		if (srd_streq(inv->memdevs[i].name, name))
 			return &inv->memdevs[i];
+	return NULL;
+}
+
+/* A decimal number as the kernel prints one (no sign, no leading zero), at most 9 digits. */
+static bool number(const char **s)
+{
+	const char *p = *s;
+
+	if (!isdigit((unsigned char)*p) || (*p == '0' && isdigit((unsigned char)p[1])))
+		return false;
+	while (isdigit((unsigned char)*p) && p - *s < 9)
+		p++;
+	if (isdigit((unsigned char)*p))
+		return false;
+	*s = p;
+	return true;
+}
+
+/* "PREFIXn" or, with dotted, "PREFIXn.m". */
+static bool kernel_name(const char *s, const char *prefix, bool dotted)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(s, prefix, n) != 0)
+		return false;
+	s += n;
+	if (!number(&s))
+		return false;
+	if (dotted && (*s++ != '.' || !number(&s)))
+		return false;
+	return *s == '\0';
+}
+
+static bool hex_digits(const char **s, size_t min, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && ((**s >= '0' && **s <= '9') || (**s >= 'a' && **s <= 'f'))) {
+		(*s)++;
+		n++;
+	}
+	return n >= min;
+}
+
+/* A PCI address as the kernel names the device: "0000:0d:00.0" (lower case). */
+static bool pci_address(const char *s)
+{
+	const char *dev;
+
+	if (!hex_digits(&s, 4, 8) || *s++ != ':' || !hex_digits(&s, 2, 2) || *s++ != ':')
+		return false;
+	dev = s;
+	if (!hex_digits(&s, 2, 2) || strtoul(dev, NULL, 16) > 0x1f || *s++ != '.')
+		return false;
+	return *s >= '0' && *s <= '7' && s[1] == '\0';
+}
+
+const char *srd_layout_check(const struct srd_layout *l)
+{
+	if (!kernel_name(l->window, "decoder", true))
+		return "window is not a root decoder's name (decoderX.Y)";
+	if (!kernel_name(l->region, "region", false))
+		return "region is not a region's name (regionN)";
+	if (!srd_streq(l->mode, "ram") && !srd_streq(l->mode, "pmem"))
+		return "mode is neither \"ram\" nor \"pmem\"";
+	if (l->dax_mode[0] && !srd_streq(l->dax_mode, "system-ram") && !srd_streq(l->dax_mode, "devdax"))
+		return "dax_mode is neither \"system-ram\", \"devdax\" nor \"\"";
+	if (l->ways == 0 || l->ways > SRD_MAX_WAYS || l->n_targets != l->ways)
+		return "bad ways";
+	if (l->granularity < 256 || l->granularity > 16384 || (l->granularity & (l->granularity - 1)))
+		return "bad granularity (a power of two from 256 to 16384)";
+	if (srd_range_size(&l->range) % l->ways)
+		return "the size does not divide by the ways";
+	if (l->replace_position >= l->n_targets)
+		return "bad replace_position";
+	for (unsigned t = 0; t < l->n_targets; t++) {
+		if (!kernel_name(l->targets[t].memdev, "mem", false))
+			return "a target's memdev is not a memdev's name (memN)";
+		if (l->targets[t].host[0] && !pci_address(l->targets[t].host))
+			return "a target's host is not a PCI address (DDDD:BB:DD.F)";
+	}
 	return NULL;
 }
 

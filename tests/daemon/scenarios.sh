@@ -193,15 +193,30 @@ replace)
 	# Records srd cannot trust are named and skipped, never used to build a region.
 	echo '{"schema_version": 9}' > $L/layout-0x1000.json
 	echo 'not json' > $L/layout-0x2000.json
+	# A good record of another machine (a restored backup, a cloned image), and one
+	# whose window is a path: named and skipped.
+	rec() { # rec START MACHINE-ID WINDOW
+		python3 -c "import json, sys; print(json.dumps({'schema_version': 1, 'generation': 1, 'recorded_usec': 1,
+			'machine_id': sys.argv[2], 'region': 'region7', 'window': sys.argv[3], 'start': sys.argv[1], 'size': '0x10000000',
+			'end': hex(int(sys.argv[1], 16) + 0xfffffff), 'mode': 'ram', 'ways': 1, 'granularity': 4096, 'owner': 'cxl',
+			'dax_mode': '', 'replace': 'removed', 'replace_position': 0,
+			'targets': [{'position': 0, 'memdev': 'mem0', 'host': '', 'serial': '0x1001'}]}))" "$@"
+	}
+	rec 0x3000000000 0123456789abcdef0123456789abcdef decoder0.0 > $L/layout-0x3000000000.json
+	rec 0x4000000000 $MACHINE_ID ../../../../tmp > $L/layout-0x4000000000.json
 	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms"
 	start_srd $W/srd.conf --layout-dir $L
 	check "settles" wait_state settled 30
 	check "a record of another schema is named and skipped" grep -q "layout-0x1000.json: unknown schema_version" $W/srd.err
 	check "a record that is not JSON is named and skipped" grep -q "layout-0x2000.json: not JSON" $W/srd.err
-	rm $L/layout-0x1000.json $L/layout-0x2000.json
+	check "a record of another machine is named and skipped" \
+		grep -q "layout-0x3000000000.json: recorded on another machine (machine ID 0123456789abcdef0123456789abcdef, this is $MACHINE_ID)" $W/srd.err
+	check "a record whose window is no decoder's name is named and skipped" \
+		grep -q "layout-0x4000000000.json: window is not a root decoder's name" $W/srd.err
+	rm $L/layout-0x1000.json $L/layout-0x2000.json $L/layout-0x3000000000.json $L/layout-0x4000000000.json
 	layout() { python3 -c "import json; d=json.load(open('$L/layout-0x490000000.json')); print($1)"; }
-	check "layout recorded: region0, mem0's serial, generation 1" \
-		[ "$(layout "d['region'], d['targets'][0]['serial'], d['generation'], d['schema_version']")" = "region0 0x1001 1 1" ]
+	check "layout recorded: region0, mem0's serial, generation 1, this machine" \
+		[ "$(layout "d['region'], d['targets'][0]['serial'], d['generation'], d['schema_version'], d['machine_id']")" = "region0 0x1001 1 1 $MACHINE_ID" ]
 	$SRDCTL replace prepare mem9 > $W/p9.out 2>&1
 	check "prepare of an unknown memdev exits 1" [ $? = 1 ]
 	check "... saying why" grep -q "mem9: no such memdev" $W/p9.out
