@@ -313,7 +313,7 @@ static int plan_complete(struct srd_manager *m, const struct srd_inventory *inv,
 			index[n] = k;
 			pick[n++] = m->layouts[k];
 		}
-	r = srd_replace_complete(inv, pick, n, memdev, ret);
+	r = srd_replace_complete(inv, m->policy, pick, n, memdev, ret);
 	for (size_t i = 0; r >= 0 && i < (*ret)->n_actions; i++)
 		if ((*ret)->actions[i].layout >= 0)
 			(*ret)->actions[i].layout = (int)index[(*ret)->actions[i].layout];

@@ -52,7 +52,7 @@ int srd_replace_state_from_string(const char *s);
 /*
  * What is wrong with l as a layout srd may build a region from, or NULL: its
  * names go into sysfs paths, so each must be the kernel's (decoderX.Y,
- * regionN, memN, a PCI address DDDD:BB:DD.F), its mode "ram" or "pmem", its
+ * regionN, memN, a PCI address DDDD:BB:DD.F), its mode "ram", "pmem" or "", its
  * interleave one the kernel accepts.
  */
 const char *srd_layout_check(const struct srd_layout *l);
@@ -84,5 +84,5 @@ int srd_replace_prepare(const struct srd_inventory *inv, const char *memdev, str
  * refuses with the reason.  The same serial back is a re-seat; another is a
  * replacement; the reason says which.
  */
-int srd_replace_complete(const struct srd_inventory *inv, const struct srd_layout *layouts, size_t n,
-			 const char *memdev, struct srd_decision **ret);
+int srd_replace_complete(const struct srd_inventory *inv, const struct srd_policy *pol,
+			 const struct srd_layout *layouts, size_t n, const char *memdev, struct srd_decision **ret);

@@ -96,8 +96,9 @@ const char *srd_layout_check(const struct srd_layout *l)
 		return "window is not a root decoder's name (decoderX.Y)";
 	if (!kernel_name(l->region, "region", false))
 		return "region is not a region's name (regionN)";
-	if (!srd_streq(l->mode, "ram") && !srd_streq(l->mode, "pmem"))
-		return "mode is neither \"ram\" nor \"pmem\"";
+	/* "": a kernel without the attribute; such a layout is never re-created. */
+	if (l->mode[0] && !srd_streq(l->mode, "ram") && !srd_streq(l->mode, "pmem"))
+		return "mode is neither \"ram\", \"pmem\" nor \"\"";
 	if (l->dax_mode[0] && !srd_streq(l->dax_mode, "system-ram") && !srd_streq(l->dax_mode, "devdax"))
 		return "dax_mode is neither \"system-ram\", \"devdax\" nor \"\"";
 	if (l->ways == 0 || l->ways > SRD_MAX_WAYS || l->n_targets != l->ways)
@@ -214,6 +215,13 @@ int srd_replace_prepare(const struct srd_inventory *inv, const char *memdev, str
 				continue;
 			n_regions++;
 			srd_range_format(&r->range, b, sizeof(b));
+			/* Taking down what completion would not bring back would be for good. */
+			if (!srd_streq(r->mode, "ram")) {
+				refuse(d, "%s is a target of %s, a %s region: srd re-creates ram regions only; "
+					  "take it down with cxl destroy-region and re-create it yourself",
+				       memdev, r->name, r->mode[0] ? r->mode : "modeless");
+				break;
+			}
 			/* A boot-time "Soft Reserved" entry in /proc/iomem is never removed on
 			 * these kernels, and the region's HPA cannot be allocated over it
 			 * again: taking the region down would be for good. */
@@ -287,11 +295,60 @@ static bool region_at(const struct srd_inventory *inv, const struct srd_range *r
 	return false;
 }
 
-int srd_replace_complete(const struct srd_inventory *inv, const struct srd_layout *layouts, size_t n,
-			 const char *memdev, struct srd_decision **ret)
+/*
+ * Why the policy's [Exclude] keeps l down, into buf, or NULL: its range, the
+ * serial recorded at a position or of the device there now, or that
+ * device's PCI vendor and device.
+ */
+static const char *excluded(const struct srd_policy *pol, const struct srd_layout *l,
+			    const struct srd_memdev *const *now, char *buf, size_t size)
+{
+	for (size_t i = 0; pol && i < pol->n_exclude_ranges; i++)
+		if (srd_range_intersects(&pol->exclude_ranges[i].range, &l->range)) {
+			snprintf(buf, size, "its range");
+			return buf;
+		}
+	for (unsigned t = 0; pol && t < l->n_targets; t++) {
+		for (size_t i = 0; i < pol->n_exclude_serials; i++) {
+			uint64_t s = pol->exclude_serials[i].serial;
+
+			if (s == l->targets[t].serial || (now[t] && s == now[t]->serial)) {
+				snprintf(buf, size, "serial 0x%" PRIx64, s);
+				return buf;
+			}
+		}
+		for (size_t i = 0; now[t] && i < pol->n_exclude_pci; i++)
+			if (pol->exclude_pci[i].vendor == now[t]->pci_vendor &&
+			    pol->exclude_pci[i].device == now[t]->pci_device) {
+				snprintf(buf, size, "%s's PCI ID %04x:%04x", now[t]->name, now[t]->pci_vendor,
+					 now[t]->pci_device);
+				return buf;
+			}
+	}
+	return NULL;
+}
+
+/* Appends "; " and a formatted note to buf. */
+static void note(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len && len + 2 < size) {
+		memcpy(buf + len, "; ", 3);
+		len += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+int srd_replace_complete(const struct srd_inventory *inv, const struct srd_policy *pol,
+			 const struct srd_layout *layouts, size_t n, const char *memdev, struct srd_decision **ret)
 {
 	_cleanup_(srd_decision_freep) struct srd_decision *d = new_decision();
-	char b[SRD_RANGE_FMT_MAX];
+	char b[SRD_RANGE_FMT_MAX], left[512] = "", why[128];
 
 	if (!d)
 		return -ENOMEM;
@@ -307,6 +364,10 @@ int srd_replace_complete(const struct srd_inventory *inv, const struct srd_layou
 		bool all = l->n_targets > 0, mine = !memdev;
 		uint64_t per_device = l->n_targets ? srd_range_size(&l->range) / l->n_targets : 0;
 
+		/* Only what a replace prepare took down: a region the administrator
+		 * destroyed by hand was meant to go. */
+		if (l->replace == SRD_REPLACE_NONE)
+			continue;
 		if (region_at(inv, &l->range))
 			continue; /* still there (or something else took the HPA) */
 		for (unsigned t = 0; t < l->n_targets; t++) {
@@ -317,6 +378,18 @@ int srd_replace_complete(const struct srd_inventory *inv, const struct srd_layou
 		if (!all || !mine)
 			continue;
 		srd_range_format(&l->range, b, sizeof(b));
+		/* Left down, and said why; the record stays for the administrator. */
+		if (excluded(pol, l, now, why, sizeof(why))) {
+			note(left, sizeof(left), "%s on %s is excluded by the policy's [Exclude] (%s)", l->region, b,
+			     why);
+			continue;
+		}
+		if (!srd_streq(l->mode, "ram")) {
+			note(left, sizeof(left), "%s on %s was a %s region: srd re-creates ram regions only, and "
+				   "never one from a %s layout; create it with cxl create-region",
+			     l->region, b, l->mode[0] ? l->mode : "modeless", l->mode[0] ? l->mode : "modeless");
+			continue;
+		}
 		for (unsigned t = 0; t < l->n_targets && !d->refused; t++) {
 			const struct srd_memdev *m = now[t];
 			size_t len = strlen(how);
@@ -344,9 +417,11 @@ int srd_replace_complete(const struct srd_inventory *inv, const struct srd_layou
 	}
 	if (d->oom)
 		return -ENOMEM;
-	if (!d->refused)
-		snprintf(d->summary, sizeof(d->summary), "%zu region%s to re-create", d->n_actions,
-			 d->n_actions == 1 ? "" : "s");
+	if (!d->refused && d->n_actions == 0 && left[0])
+		refuse(d, "%s", left);
+	else if (!d->refused)
+		snprintf(d->summary, sizeof(d->summary), "%zu region%s to re-create%s%s", d->n_actions,
+			 d->n_actions == 1 ? "" : "s", left[0] ? "; left down: " : "", left);
 	*ret = TAKE_PTR(d);
 	return 0;
 }

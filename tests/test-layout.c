@@ -129,7 +129,7 @@ TEST(test_names_are_the_kernels)
 	static const char *const bad_memdevs[] = { "mem", "mem0/../../x", "memX", "region0", " mem0" };
 	static const char *const bad_hosts[] = { "../0000:0d:00.0", "0000:0d:00", "0000:0d:00.8", "0000:0D:00.0/x",
 						 "0000:0g:00.0" };
-	static const char *const bad_modes[] = { "../ram", "RAM", "" };
+	static const char *const bad_modes[] = { "../ram", "RAM", "ram " };
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad_windows); i++)
 		check_refused("window", bad_windows[i], "window");
