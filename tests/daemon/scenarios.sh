@@ -338,6 +338,59 @@ metrics)
 	check "srd carries on" wait_state settled 30 2
 	check "the failure names the file" grep -q "cannot write $W/nodir/srd.prom" $W/srd.err
 	;;
+completion)
+	# What completion may bring back: not a layout the policy's [Exclude]
+	# covers (on arrival or requested), and not a region the administrator
+	# destroyed by hand, even with replace complete naming no memdev.
+	L=$W/layouts
+	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms"
+	start_srd $W/srd.conf --layout-dir $L
+	check "settles" wait_state settled 30
+	layout() { python3 -c "import json; d=json.load(open('$L/layout-0x490000000.json')); print($1)"; }
+	window=$(layout "d['window']")
+	check "prepare" bash -c "$SRDCTL replace prepare mem0 >/dev/null"
+	wait_state settled 30 2 >/dev/null
+	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms" "[Exclude]" "Range=0x490000000+0x10000000"
+	check "reload with the range excluded" $SRDCTL reload
+	wait_state settled 30 >/dev/null
+	n=$(n_stores)
+	echo "remove mem0" > "$SRD_SIM/control"
+	echo "add mem0 serial=0x2002 ram=0x10000000 decoders=none" > "$SRD_SIM/control"
+	for _ in $(seq 100); do [ "$(journal_count REPLACE "'[Exclude]' in e['SRD_REASON']")" -ge 1 ] && break; sleep 0.1; done
+	check "on arrival: an excluded layout is left down, saying so" \
+		[ "$(journal_count REPLACE "'excluded by the policy' in e['SRD_REASON']")" -ge 1 ]
+	wait_state settled 30 >/dev/null
+	check "... no region created" [ -z "$(ls /sys/bus/cxl/devices | grep '^region')" ]
+	check "... no create_ram_region store" bash -c "! tail -n +$((n + 1)) '$SRD_SIM/log' | grep -q create_ram_region"
+	$SRDCTL replace complete > $W/c.out 2>&1
+	check "requested: refused (exit 1)" [ $? = 1 ]
+	check "... saying the range is excluded" grep -q "excluded by the policy's \[Exclude\] (its range)" $W/c.out
+	check "... no region created" [ -z "$(ls /sys/bus/cxl/devices | grep '^region')" ]
+	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms"
+	check "reload without the exclusion" $SRDCTL reload
+	wait_state settled 30 >/dev/null
+	check "replace complete re-creates it now" bash -c "$SRDCTL replace complete >/dev/null"
+	for _ in $(seq 100); do [ -n "$(ls /sys/bus/cxl/devices | grep '^region')" ] && break; sleep 0.1; done
+	sleep 1
+	wait_state settled 30 >/dev/null
+	region=$(ls /sys/bus/cxl/devices | grep '^region' | head -1)
+	check "the region is back on the recorded HPA" [ "$(cat /sys/bus/cxl/devices/$region/resource 2>/dev/null)" = 0x490000000 ]
+	check "the record is not pending any more" [ "$(layout "d['replace']")" = none ]
+	# The administrator takes it down by hand.
+	for d in $(ls /sys/bus/dax/devices | grep '^dax'); do daxctl offline-memory $d >/dev/null 2>&1; done
+	echo $region > /sys/bus/cxl/drivers/cxl_region/unbind
+	echo $region > /sys/bus/cxl/devices/$window/delete_region
+	check "destroyed by hand" [ ! -e /sys/bus/cxl/devices/$region ]
+	sleep 1
+	wait_state settled 30 >/dev/null
+	n=$(n_stores)
+	$SRDCTL replace complete > $W/c2.out 2>&1
+	check "replace complete with no memdev exits 0" [ $? = 0 ]
+	check "... and says nothing is missing" grep -q "no recorded region is missing" $W/c2.out
+	sleep 1
+	check "... the region destroyed by hand stays gone" [ -z "$(ls /sys/bus/cxl/devices | grep '^region')" ]
+	check "... no create_ram_region store" bash -c "! tail -n +$((n + 1)) '$SRD_SIM/log' | grep -q create_ram_region"
+	;;
 nobus)
 	# No bus at all: the daemon still decides; srdctl says srd is not running.
 	kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null
