@@ -374,10 +374,21 @@ TEST(test_held_ranges)
 	pol->reassert = true;
 	EXPECT(inv, pol, "prefer-cxl", &in, "cxl", "cxl cxl",
 	       "release-hmem hmem.0; release-hmem hmem.1; enable-region region0; enable-region region1");
+	/* An owner that changed to what the policy wants anyway (the kernel's
+	 * hmem probe finishing after srd's first pass) is not held. */
+	pol->reassert = false;
+	dax(inv, "dax2.0", SRD_DAX_HMEM, "hmem.2", 0x100000000, 0x10fffffff, "device_dax");
+	struct srd_range outside = R(0x100000000, 0x10fffffff);
+	struct srd_decide_input in2 = { .hold = &outside, .n_hold = 1 };
+	d = expect(inv, pol, "prefer-cxl", &in2, "mixed", "hmem cxl cxl",
+		   "release-hmem hmem.0; release-hmem hmem.1; enable-region region0; enable-region region1");
+	CHECK(!d->ranges[0].held);
+	srd_decision_free(d);
+	pol->reassert = true;
 	/* A replace in progress holds even with Reassert=yes. */
 	in = (struct srd_decide_input){ .replacing = &held, .n_replacing = 1 };
-	d = expect(inv, pol, "prefer-cxl", &in, "cxl", "unchanged cxl", "release-hmem hmem.1; enable-region region1");
-	CHECK_CONTAINS(d->ranges[0].reason, "hotplug replace");
+	d = expect(inv, pol, "prefer-cxl", &in, "mixed", "hmem unchanged cxl", "release-hmem hmem.1; enable-region region1");
+	CHECK_CONTAINS(d->ranges[1].reason, "hotplug replace");
 	srd_decision_free(d);
 	srd_inventory_free(inv);
 	srd_policy_free(pol);
