@@ -190,6 +190,7 @@ static bool expects_counts(const struct srd_manager *m)
 static void record_owners(struct srd_manager *m, const struct srd_inventory *inv)
 {
 	struct srd_owner_record *o = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(*o));
+	int r;
 
 	if (!o) {
 		srd_log(LOG_CRIT, "out of memory recording range owners");
@@ -200,6 +201,10 @@ static void record_owners(struct srd_manager *m, const struct srd_inventory *inv
 	free(m->owners);
 	m->owners = o;
 	m->n_owners = inv->n_ranges;
+	r = srd_owners_save(m->opts.state_dir, o, inv->n_ranges);
+	if (r < 0)
+		srd_log_errno(LOG_WARNING, r, "cannot keep the range owners in %s, ignoring: a restart will not "
+			      "know what changed by hand", m->opts.state_dir);
 }
 
 /* Ranges whose owner changed since the last pass ended, with srd not the one who changed it. */
@@ -673,6 +678,20 @@ int srd_manager_new(const struct srd_manager_options *opts, struct srd_manager *
 	if (r < 0)
 		return srd_log_errno(LOG_ERR, r, "cannot watch udev events");
 	srd_manager_load_layouts(m);
+	{
+		char why[4160];
+		int k = srd_owners_load(m->opts.state_dir, &m->owners, &m->n_owners, why, sizeof(why));
+
+		/* A restart within this boot: changes made by hand since the last
+		 * pass are held, as they would have been had srd kept running. */
+		if (k < 0)
+			srd_log_errno(LOG_WARNING, k, "%s, ignoring", why);
+		else if (why[0])
+			srd_log(LOG_INFO, "%s", why);
+		else if (m->owners)
+			srd_log(LOG_INFO, "Restarted: %zu range owner%s from the last pass in %s/owners.json",
+				m->n_owners, m->n_owners == 1 ? "" : "s", m->opts.state_dir);
+	}
 	if (load_policy(m, &m->policy) < 0) {
 		srd_policy_free(m->policy);
 		m->policy = NULL;

@@ -40,6 +40,12 @@ struct srd_owner_record {
 	enum srd_owner owner;
 };
 
+/* srd-owners.c: the owners at the end of the last pass, kept across restarts
+ * within one boot.  save returns 0 or -errno; load fills *ret (NULL when
+ * there is none for this boot; why says when one was ignored). */
+int srd_owners_save(const char *state_dir, const struct srd_owner_record *o, size_t n);
+int srd_owners_load(const char *state_dir, struct srd_owner_record **ret, size_t *ret_n, char *why, size_t size);
+
 struct srd_manager_options {
 	const char *config;    /* --config FILE: only this file (NULL: vendor, /etc, drop-ins) */
 	const char *state_dir; /* progress record directory */

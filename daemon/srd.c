@@ -6,8 +6,11 @@
  * foreground.  Every fact and decision comes from lib/; this file only
  * chooses and formats.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -354,6 +357,32 @@ static void print_unconverged(const struct srd_range_decision *want, enum srd_ow
 		srd_owner_to_string(wanted), now ? srd_owner_to_string(now->owner) : "gone");
 }
 
+/*
+ * One srd acts on a machine at a time: the daemon holds <state-dir>/srd.lock
+ * for its life, srd --once while it acts.  A second one refuses instead of
+ * interleaving its stores with the first's.  Returns the locked fd (kept
+ * open, released at exit) or a negative errno.
+ */
+static int take_lock(bool wait)
+{
+	char path[4096];
+	int fd;
+
+	if (mkdir(arg_state_dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/srd.lock", arg_state_dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 static int run_once(void)
 {
 	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL, *after = NULL;
@@ -372,6 +401,20 @@ static int run_once(void)
 	r = load_policy(&p);
 	if (r < 0)
 		return r;
+	if (!arg_dry_run) {
+		int lock = take_lock(false);
+
+		if (lock == -EWOULDBLOCK) {
+			fprintf(stderr, "srd: another srd is acting on this machine (the daemon, or srd --once: %s/srd.lock); "
+					"use srdctl apply while the daemon runs\n", arg_state_dir);
+			return -EBUSY;
+		}
+		if (lock < 0) {
+			fprintf(stderr, "srd: cannot lock %s/srd.lock: %s\n", arg_state_dir, strerror(-lock));
+			return lock;
+		}
+		/* Held until exit. */
+	}
 	o.allow_offline = p->allow_offline;
 	in.settle_timed_out = settle_once(p);
 	in.now_usec = now_usec();
@@ -440,6 +483,11 @@ static int run_daemon(void)
 	int r;
 
 	srd_log_set_max_priority(arg_debug ? LOG_DEBUG : LOG_INFO);
+	r = take_lock(true); /* an srd --once in progress finishes first */
+	if (r < 0) {
+		srd_log_errno(LOG_ERR, r, "cannot lock %s/srd.lock", arg_state_dir);
+		return r;
+	}
 	r = srd_manager_new(&o, &m);
 	if (r < 0)
 		return r;

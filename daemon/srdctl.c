@@ -48,8 +48,14 @@ static int bus_failure(const sd_bus_error *e, int r, const char *what)
 			e->message ? e->message : "only root may do this");
 		return EXIT_DENIED;
 	}
-	if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
-				   SD_BUS_ERROR_NO_REPLY) ||
+	/* A request that outlives the call's timeout is not a daemon that is gone:
+	 * srd may still be carrying it out. */
+	if (sd_bus_error_has_name(e, SD_BUS_ERROR_NO_REPLY) || r == -ETIMEDOUT) {
+		fprintf(stderr, "srdctl: %s: srd did not answer in time; it may still be at it (srdctl status)\n",
+			what);
+		return EXIT_FAILED;
+	}
+	if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER) ||
 	    r == -ENOENT || r == -ECONNREFUSED) {
 		fprintf(stderr, "srdctl: srd is not running (is srd.service started?)\n");
 		return EXIT_NOT_RUNNING;
@@ -67,6 +73,13 @@ static int open_bus(sd_bus **ret)
 		return EXIT_NOT_RUNNING;
 	}
 	return 0;
+}
+
+#define ACT_TIMEOUT_USEC (15 * 60 * 1000000ull)
+
+static bool acting(const char *method)
+{
+	return strcmp(method, "Apply") == 0 || strncmp(method, "Replace", 7) == 0;
 }
 
 /* Calls a method that returns one JSON string; parses it into *ret. */
@@ -88,8 +101,10 @@ static int call_json(const char *method, const char *what, struct json_object **
 		r = sd_bus_message_appendv(m, types, ap);
 		va_end(ap);
 	}
+	/* Acting can take minutes (memory going offline, a region re-created);
+	 * reads answer at once. */
 	if (r >= 0)
-		r = sd_bus_call(bus, m, 0 /* default */, &e, &reply);
+		r = sd_bus_call(bus, m, acting(method) ? ACT_TIMEOUT_USEC : 0 /* default */, &e, &reply);
 	if (r < 0) {
 		r = bus_failure(&e, r, what);
 		sd_bus_error_free(&e);

@@ -20,6 +20,7 @@ declare -A platform=(
 	[late]=daemon/late-6.12.json
 	[storm]=cxl-owns-6.12.json
 	[hotplug]=nobody-7.2.json
+	[restart]=nobody-7.2.json
 	[reload]=cxl-owns-6.12.json
 	[invalid]=nobody-7.2.json
 	[timeout]=cxl-owns-6.12.json
@@ -31,7 +32,7 @@ declare -A platform=(
 	[interrupted]=nobody-7.2.json
 )
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(late storm hotplug reload invalid timeout apply replace interrupted completion metrics nobus)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(late storm hotplug restart reload invalid timeout apply replace interrupted completion metrics nobus)
 failed=0
 for s in "${scenarios[@]}"; do
 	echo "# scenario $s (${platform[$s]})"

@@ -47,6 +47,12 @@ start_srd() {
 	pids+=($srd_pid)
 }
 
+# stop_srd: stops the daemon alone (the bus and the rest stay)
+stop_srd() {
+	kill "$srd_pid" 2>/dev/null || true
+	wait "$srd_pid" 2>/dev/null || true
+}
+
 stop_all() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

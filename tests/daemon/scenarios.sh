@@ -67,6 +67,11 @@ PY
 	check "unprivileged: reevaluate denied (exit 4)" [ $? = 4 ]
 	as_nobody busctl call org.srd1 /org/srd1 org.srd1.Manager Apply sb "" false >/dev/null 2>&1
 	check "unprivileged: Apply over raw D-Bus denied" [ $? != 0 ]
+	n0=$(n_stores)
+	$SRD --once --config $W/srd.conf --state-dir $W/state >/dev/null 2>$W/once.err
+	check "srd --once while the daemon runs refuses" [ $? != 0 ]
+	check "and says why" grep -q "another srd is acting on this machine" $W/once.err
+	check "and stored nothing" [ "$(n_stores)" = "$n0" ]
 	;;
 storm)
 	# 300 change events while settling at boot, then 300 more once settled:
@@ -116,6 +121,33 @@ hotplug)
 	echo "remove mem0" > "$SRD_SIM/control"
 	check "re-evaluated after the hot remove" wait_state settled 30 $((d + 1))
 	check "nothing written for the removal" [ "$(n_stores)" = "$n" ]
+	;;
+restart)
+	# The daemon settles (prefer-cxl: CXL serves what region0 decodes); an
+	# administrator takes region0 down by hand while srd is stopped (a
+	# crash, an upgrade); the next start holds the range instead of undoing
+	# the change, because it knows the owners srd left.
+	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms"
+	start_srd $W/srd.conf
+	check "boot pass converges to CXL" wait_state settled 30
+	check "the owners are kept in the state directory" grep -Eq '"start": ?"0x490000000"' $W/state/owners.json
+	stop_srd
+	daxctl offline-memory dax0.0 >/dev/null 2>&1
+	echo region0 > /sys/bus/cxl/drivers/cxl_region/unbind
+	after_manual=$(n_stores)
+	start_srd $W/srd.conf
+	check "the restarted daemon settles" wait_state settled 30
+	check "status: the range is held, nobody's" [ "$(status "s['ranges'][0]['held'], s['ranges'][0]['owner']")" = "True none" ]
+	check "srd wrote nothing after the manual unbind" [ "$(n_stores)" = "$after_manual" ]
+	check "it said it restarted with the last owners" grep -q "Restarted: 1 range owner from the last pass" $W/srd.err
+	stop_srd
+	# A record from another boot is not believed: the range is decided afresh.
+	sed -Ei 's/"boot_id": ?"[^"]*"/"boot_id":"00000000-0000-0000-0000-000000000000"/' $W/state/owners.json
+	start_srd $W/srd.conf
+	check "a record from another boot is ignored" wait_state settled 30
+	check "and said so" grep -q "is from another boot: ignored" $W/srd.err
+	check "the range is decided afresh, not held" [ "$(status "s['ranges'][0]['held']")" = "False" ] ||
+		status "s['ranges']" >&2
 	;;
 reload)
 	# A broken policy on reload keeps the old one and says why, by SIGHUP and over D-Bus.
