@@ -38,6 +38,8 @@
     let fetching = false;
     let fetchAgain = false;
     let acting = false;
+    let running = false;    /* srd owns org.srd1 and its properties are known */
+    let shownPlan = null;   /* the policy of the plan on display, and srd's decision count then */
 
     /* ---- formatting ---- */
 
@@ -132,7 +134,8 @@
         $("state").textContent = p.State || "–";
         $("state").dataset.state = p.State || "";
         document.body.dataset.state = p.State || "";
-        $("state-reason").textContent = p.StateReason || "–";
+        /* The reason is mostly the summary once settled: say it only when it adds something. */
+        $("state-reason").textContent = p.StateReason && p.StateReason !== p.Summary ? "(" + p.StateReason + ")" : "";
         $("converged").textContent = p.Converged === undefined ? "–" : yesNo(p.Converged);
         $("policy").textContent = p.Policy || "(invalid configuration)";
         $("summary").textContent = p.Summary || "–";
@@ -265,7 +268,7 @@
             const button = el("button", { type: "button", class: "srd-admin", "data-memdev": m.name,
                                           "aria-label": "Prepare " + m.name + " for a replace" },
                               "Prepare replace…");
-            button.disabled = !admin || acting;
+            button.disabled = !admin || acting || !running;
             button.hidden = !admin;
             button.addEventListener("click", () => confirmReplace(m.name));
             return el("tr", { "data-name": m.name },
@@ -286,7 +289,7 @@
             if (admin) {
                 const b = el("button", { type: "button", id: "replace-complete", class: "srd-admin" },
                              "Complete replace…");
-                b.disabled = acting;
+                b.disabled = acting || !running;
                 b.addEventListener("click", confirmComplete);
                 p.append(b);
             }
@@ -342,7 +345,8 @@
     function renderAdmin() {
         const admin = permission.allowed === true;
         for (const b of document.querySelectorAll("#plan-form .srd-admin"))
-            b.disabled = !admin || acting;
+            b.disabled = !admin || acting || !running;
+        $("plan-show").disabled = !running;
         $("admin-note").textContent = permission.allowed === null
             ? "Checking administrative access…"
             : admin
@@ -388,6 +392,7 @@
     function showPlan() {
         const policy = $("plan-policy").value;
         $("plan").textContent = "Planning…";
+        shownPlan = { policy, decisions: manager.data.NDecisions };
         return callJson("GetPlan", [policy])
                 .then(d => renderPlan(d, policy))
                 .catch(e => {
@@ -421,16 +426,26 @@
         const list = el("ul", {}, ...steps.map(s => el("li", {},
             s.action + " " + s.target + ": " + s.result + (s.message ? ": " + s.message : "") +
             (s.rollback ? "; undone: " + s.rollback : ""))));
+        const dryRun = res.writes !== undefined;
+        let outcome;
+        if (res.refused)
+            outcome = "refused: " + res.reason;
+        else if (!ok)
+            outcome = "NOT converged; see the journal (journalctl -u srd).";
+        else if (dryRun)
+            outcome = "nothing was written; these are the writes srd would make.";
+        else if (res.message)
+            outcome = res.message + ".";
+        else
+            outcome = "converged, the machine matches the verdict.";
         const out = [el("p", { class: ok ? "srd-ok" : "srd-alert", "data-converged": String(ok) },
-                        title + ": " + (res.refused ? "refused: " + res.reason
-                            : ok ? "converged, the machine matches the verdict."
-                                : "NOT converged; see the journal (journalctl -u srd)."))];
-        if (res.message)
+                        title + ": " + outcome)];
+        if (res.message && !ok)
             out.push(el("p", {}, res.message));
         if (steps.length)
             out.push(list);
-        if (res.writes !== undefined)
-            out.push(el("p", {}, "The writes srd would make:"), el("pre", { class: "srd-writes" }, res.writes || "(none)"));
+        if (dryRun)
+            out.push(el("pre", { class: "srd-writes", "aria-label": "The writes srd would make" }, res.writes || "(none)"));
         $("result").replaceChildren(...out);
     }
 
@@ -442,7 +457,10 @@
                 .catch(e => {
                     $("result").replaceChildren(el("p", { class: "srd-alert" }, title + " failed: " + errorText(e)));
                 })
-                .finally(() => setActing(false));
+                .finally(() => {
+                    setActing(false);
+                    refreshPlan();
+                });
     }
 
     function confirmApply(dryRun) {
@@ -488,17 +506,48 @@
 
     /* ---- wiring ---- */
 
+    function notRunning() {
+        notice("srd is not running (nobody owns org.srd1 on the system bus); the page shows its last report.",
+               "warning");
+        running = false;
+        $("state").textContent = "not running";
+        $("state").dataset.state = "";
+        $("state-reason").textContent = "";
+        document.body.dataset.state = "";
+        document.body.dataset.status = "";
+        renderAdmin();
+    }
+
+    /* A plan on display is what srd would do then: after a new decision, ask again. */
+    function refreshPlan() {
+        if (!shownPlan || acting || BUSY_STATES.includes(manager.data.State) ||
+            shownPlan.decisions === manager.data.NDecisions || $("confirm").open)
+            return;
+        $("plan-policy").value = shownPlan.policy;
+        showPlan().catch(() => {});
+    }
+
     manager.addEventListener("changed", () => {
         /* One PropertiesChanged from srd: the overview at once, the documents after a fetch. */
         document.body.dataset.updates = String(Number(document.body.dataset.updates || 0) + 1);
+        if (!manager.valid) {
+            /* srd left the bus; its properties come back with it. */
+            notRunning();
+            return;
+        }
         notice("");
+        if (!running) {
+            running = true;
+            renderAdmin();
+        }
         renderProperties();
         refresh();
+        refreshPlan();
     });
 
     client.addEventListener("owner", (event, owner) => {
         if (owner === null)
-            notice("srd is not running (nobody owns org.srd1 on the system bus).", "warning");
+            notRunning();
     });
 
     client.addEventListener("close", (event, options) => {
@@ -518,12 +567,14 @@
     manager.wait()
             .then(() => {
                 if (!manager.valid) {
-                    notice("srd is not running (nobody owns org.srd1 on the system bus).", "warning");
+                    notRunning();
                     return;
                 }
                 notice("");
+                running = true;
+                renderAdmin();
                 renderProperties();
                 refresh();
             })
-            .catch(e => notice("srd is not running or cannot be reached: " + errorText(e), "warning"));
+            .catch(() => notRunning());
 })();

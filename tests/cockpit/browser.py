@@ -12,9 +12,18 @@ Steps run in order in one browser session, so the page is loaded once:
   shot NAME            save a screenshot (PNG) to OUTDIR/cockpit-NAME.png and print its path
   plan POLICY          choose POLICY and press "Show plan"
   apply POLICY         press "Apply…", wait for the confirmation dialog
-  confirm              press the dialog's Apply, wait for the result
+  dry-run POLICY       choose POLICY, press "Dry run", wait for the writes
+  replace MEMDEV       press MEMDEV's "Prepare replace…", wait for the confirmation dialog
+  complete             press "Complete replace…", wait for the confirmation dialog
+  confirm TITLE        press the dialog's confirm button, wait for the result titled TITLE
   wait-verdict V       wait (up to 60 s) until the page shows verdict V with srd settled
   wait-updates N       wait until the page has seen more than N PropertiesChanged
+  wait-notice TEXT     wait until the page's notice says TEXT
+  wait-settled         wait until the page shows srd settled, with no notice
+  sync NAME            hand over to the test: write SYNCDIR/NAME.ready, wait for SYNCDIR/NAME.go
+                       (SYNCDIR: $SRD_BROWSER_SYNC), so the test can change srd while the page stays
+                       open; when NAME.go holds "STATE VERDICT DECISIONS" (what srd says then), wait
+                       until the page shows that
 Prints one line per step; exits 1 on the first step that fails.
 """
 import json
@@ -61,6 +70,7 @@ return {
     dax: rows("dax", r => ({name: r.dataset.name, numa: cell(r, "srd-numa"), tier: cell(r, "srd-tier")})),
     memdevs: rows("memdevs", r => ({name: r.dataset.name, numa: cell(r, "srd-numa"),
         replace_button: !!r.querySelector("button[data-memdev]:not([hidden])")})),
+    replacing: $("replacing").hidden ? "" : $("replacing").textContent,
     apply_enabled: !$("plan-apply").disabled,
     plan: $("plan").querySelector(".srd-plan-summary") ?
         {policy: $("plan").querySelector(".srd-plan-summary").dataset.policy,
@@ -154,20 +164,39 @@ class Page:
 
     def step_apply(self, policy):
         Select(self.driver.find_element(By.ID, "plan-policy")).select_by_value(policy)
-        button = self.driver.find_element(By.ID, "plan-apply")
+        self.open_dialog(self.driver.find_element(By.ID, "plan-apply"), "Apply")
+
+    def open_dialog(self, button, what):
         if not button.is_enabled():
-            raise RuntimeError("the Apply button is disabled")
+            raise RuntimeError(what + " is disabled")
         button.click()
         self.wait(lambda d: d.execute_script("return document.getElementById('confirm').open"),
                   what="the confirmation dialog")
-        log("confirmation dialog open")
+        log("confirmation dialog open:", self.driver.find_element(By.ID, "confirm-title").text)
 
-    def step_confirm(self):
-        self.driver.find_element(By.ID, "confirm-ok").click()
+    def wait_result(self, title):
         self.wait(lambda d: d.execute_script(
-            "return !document.getElementById('confirm').open &&"
-            " document.querySelector('#result [data-converged]') !== null"), what="the apply's result")
-        log("applied:", self.driver.find_element(By.ID, "result").text.replace("\n", " | "))
+            "const r = document.querySelector('#result [data-converged]');"
+            " return !document.getElementById('confirm').open && r !== null && r.textContent.startsWith(arguments[0])",
+            title), what="the result of " + title)
+        log("result:", self.driver.find_element(By.ID, "result").text.replace("\n", " | "))
+
+    def step_dry_run(self, policy):
+        Select(self.driver.find_element(By.ID, "plan-policy")).select_by_value(policy)
+        self.driver.find_element(By.ID, "plan-dry-run").click()
+        self.wait_result("Dry run under " + policy)
+
+    def step_replace(self, memdev):
+        self.open_dialog(self.driver.find_element(By.CSS_SELECTOR, "button[data-memdev='%s']" % memdev),
+                         "Prepare replace for " + memdev)
+
+    def step_complete(self):
+        button = self.wait(EC.element_to_be_clickable((By.ID, "replace-complete")), what="Complete replace")
+        self.open_dialog(button, "Complete replace")
+
+    def step_confirm(self, title):
+        self.driver.find_element(By.ID, "confirm-ok").click()
+        self.wait_result(title)
 
     def step_wait_verdict(self, verdict):
         self.wait(lambda d: d.execute_script(
@@ -181,6 +210,33 @@ class Page:
         self.wait(lambda d: d.execute_script("return Number(document.body.dataset.updates)") > int(n),
                   what="more than %s updates" % n)
         log("updates >", n)
+
+    def step_wait_notice(self, text):
+        self.wait(lambda d: text in d.execute_script(
+            "const n = document.getElementById('connection'); return n.hidden ? '' : n.textContent"),
+            what="a notice saying '%s'" % text)
+        log("notice:", text)
+
+    def step_wait_settled(self):
+        self.wait(lambda d: d.execute_script(
+            "return document.getElementById('connection').hidden &&"
+            " (document.body.dataset.status || '').startsWith('settled ')"), what="srd settled")
+        log("page shows srd settled")
+
+    def step_sync(self, name):
+        sync = os.environ["SRD_BROWSER_SYNC"]
+        open(os.path.join(sync, name + ".ready"), "w").close()
+        go = os.path.join(sync, name + ".go")
+        for _ in range(1200):
+            if os.path.exists(go):
+                want = open(go).read().strip()
+                log("resumed after", name, "(srd: %s)" % want if want else "")
+                if want:
+                    self.wait(lambda d: d.execute_script("return document.body.dataset.status") == want,
+                              what="the page to show srd's '%s'" % want)
+                return
+            time.sleep(0.1)
+        raise RuntimeError("the test did not hand back after " + name)
 
 
 def main():
