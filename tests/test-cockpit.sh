@@ -67,7 +67,8 @@ start_ws() {
 		--local-session=cockpit-bridge --no-tls --address 127.0.0.1 --port "$port" >>$W/ws-$port.log 2>&1 &
 	pids+=($!)
 	for _ in $(seq 100); do
-		curl -sf -o /dev/null "http://127.0.0.1:$port/cockpit/@localhost/srd/manifest.json" && return 0
+		python3 -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)" \
+			"http://127.0.0.1:$port/cockpit/@localhost/srd/manifest.json" 2>/dev/null && return 0
 		sleep 0.1
 	done
 	echo "cockpit-ws on port $port did not serve the page" >&2

@@ -28,6 +28,7 @@ Prints one line per step; exits 1 on the first step that fails.
 """
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -97,12 +98,13 @@ class Page:
     def __init__(self, url, outdir):
         self.url = url
         self.outdir = outdir
+        self.profile = tempfile.mkdtemp(prefix="srd-chromium-")
         opts = webdriver.ChromeOptions()
         opts.binary_location = "/usr/bin/chromium"
         for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
                      "--disable-dev-shm-usage", "--window-size=1400,2400",
-                     "--user-data-dir=" + tempfile.mkdtemp(prefix="srd-chromium-")):
+                     "--user-data-dir=" + self.profile):
             opts.add_argument(flag)
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
@@ -262,6 +264,7 @@ def main():
         rc = 1
     finally:
         page.driver.quit()
+        shutil.rmtree(page.profile, ignore_errors=True)
     return rc
 
 
