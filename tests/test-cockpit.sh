@@ -157,6 +157,7 @@ SRD_BROWSER_SYNC=$SYNC $BROWSER "http://127.0.0.1:$PORT/srd" "$SHOTS" \
 	replace mem0 state $W/replace-dialog.json confirm "Replace prepare mem0" sync prepared \
 	state $W/prepared.json shot prepared \
 	complete confirm "Replace complete" sync completed state $W/completed.json shot completed \
+	sync invalid wait-text policy-error "Mode=lenient" state $W/invalid.json shot invalid \
 	> $W/browser.out 2>&1 &
 browser_pid=$!
 
@@ -198,6 +199,14 @@ if check "the page completed the replace" at completed; then
 	snapshot_srd completed
 	check "srd: the region is back, nothing pending" [ "$(status "s['counts']['replacing']")" = 0 ]
 	resume completed
+fi
+if check "the page took part in the replace" at invalid; then
+	# A configuration that does not parse: reload refuses it, the old policy stays.
+	printf '%s\n' "[Policy]" "Mode=lenient" > $W/srd.conf
+	$SRDCTL reload >/dev/null 2>&1
+	check "srdctl reload refuses Mode=lenient" [ $? = 1 ]
+	snapshot_srd invalid
+	resume invalid
 fi
 wait $browser_pid
 check "the browser session ran (load, plan, dry run, apply, follow, stop, restart, replace)" [ $? = 0 ]
@@ -242,6 +251,8 @@ check_page prepared prepared
 check "prepared: the page says mem0 can be removed, one replace pending" page_is prepared prepared \
 	"p['result'].startswith('Replace prepare mem0: mem0 can be removed now') and p['replacing'].startswith('1 replace pending')"
 check_page completed completed
+check "invalid configuration: the page shows the error, the old policy in force" page_is invalid invalid \
+	"'srd.conf:2: Mode=lenient' in p['policy_error'] and p['policy'] == 'strict' == s['policy']['mode'] and s['policy']['error'] in p['policy_error']"
 check "completed: a region again, nothing pending" page_is completed completed \
 	"len(p['regions']) == 1 and p['replacing'] == '' and p['result'].startswith('Replace complete: converged') and p['result_converged'] == 'true'"
 
@@ -249,11 +260,14 @@ check "completed: a region again, nothing pending" page_is completed completed \
 start_ws $PORT_USER 65534 || exit 1
 snapshot_srd user
 $BROWSER "http://127.0.0.1:$PORT_USER/srd" "$SHOTS" \
-	load state $W/user.json plan prefer-cxl state $W/user-plan.json shot unprivileged
+	load state $W/user.json plan prefer-cxl state $W/user-plan.json shot unprivileged \
+	style dark state $W/user-dark.json shot unprivileged-dark style light state $W/user-light.json
 check "unprivileged: the browser session ran" [ $? = 0 ]
 check_page user user
 check "unprivileged: no Apply, no replace" page_is user user \
 	"p['admin'] == 'false' and not p['apply_enabled'] and not any(m['replace_button'] for m in p['memdevs'])"
+check "Cockpit's dark style reaches the page, and back" page_is user-dark user \
+	"p['dark'] and not json.load(open('$W/user-light.json'))['dark'] and not json.load(open('$W/user.json'))['dark']"
 check "unprivileged: plans still show" page_is user-plan user "p['plan']['verdict'] == 'cxl'"
 
 if [ $n_bad -gt 0 ]; then

@@ -145,7 +145,9 @@
         $("version").textContent = p.Version || "–";
         const err = $("policy-error");
         err.hidden = !p.PolicyError;
-        err.textContent = p.PolicyError ? "The configuration does not load: " + p.PolicyError : "";
+        err.textContent = !p.PolicyError ? ""
+            : p.Policy ? "srd refused the configuration on disk and keeps " + p.Policy + ": " + p.PolicyError
+                : "The configuration does not load, srd acts on nothing: " + p.PolicyError;
     }
 
     /* ---- the status document: ranges and the byte bar ---- */
@@ -504,7 +506,27 @@
         });
     }
 
+    /* Cockpit's style (Session menu: light, dark, default), kept in localStorage "shell:style". */
+    function applyTheme() {
+        let style = "auto";
+        try {
+            style = window.localStorage.getItem("shell:style") || "auto";
+        } catch (e) {
+            /* storage disabled: follow the browser */
+        }
+        const dark = style === "dark" ||
+            (style === "auto" && window.matchMedia("(prefers-color-scheme: dark)").matches);
+        document.documentElement.classList.toggle("srd-dark", dark);
+    }
+
     /* ---- wiring ---- */
+
+    applyTheme();
+    window.addEventListener("storage", ev => {
+        if (ev.key === "shell:style")
+            applyTheme();
+    });
+    window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", applyTheme);
 
     function notRunning() {
         notice("srd is not running (nobody owns org.srd1 on the system bus); the page shows its last report.",

@@ -19,6 +19,8 @@ Steps run in order in one browser session, so the page is loaded once:
   wait-verdict V       wait (up to 60 s) until the page shows verdict V with srd settled
   wait-updates N       wait until the page has seen more than N PropertiesChanged
   wait-notice TEXT     wait until the page's notice says TEXT
+  wait-text ID TEXT    wait until the page's element ID says TEXT
+  style STYLE          choose Cockpit's style (light, dark, auto) as its Session menu does
   wait-settled         wait until the page shows srd settled, with no notice
   sync NAME            hand over to the test: write SYNCDIR/NAME.ready, wait for SYNCDIR/NAME.go
                        (SYNCDIR: $SRD_BROWSER_SYNC), so the test can change srd while the page stays
@@ -53,6 +55,8 @@ return {
     verdict_text: $("verdict").textContent,
     state: $("state").dataset.state,
     policy: $("policy").textContent,
+    policy_error: $("policy-error").hidden ? "" : $("policy-error").textContent,
+    dark: document.documentElement.classList.contains("srd-dark"),
     converged: $("converged").textContent,
     summary: $("summary").textContent,
     notice: $("connection").hidden ? "" : $("connection").textContent,
@@ -218,6 +222,23 @@ class Page:
             "const n = document.getElementById('connection'); return n.hidden ? '' : n.textContent"),
             what="a notice saying '%s'" % text)
         log("notice:", text)
+
+    def step_wait_text(self, element, text):
+        self.wait(lambda d: text in d.execute_script(
+            "const e = document.getElementById(arguments[0]); return e && !e.hidden ? e.textContent : ''", element),
+            what="#%s to say '%s'" % (element, text))
+        log("#%s says: %s" % (element, text))
+
+    def step_style(self, style):
+        # The shell stores it in localStorage; the page's frame hears the storage event.
+        self.driver.switch_to.default_content()
+        self.driver.execute_script("localStorage.setItem('shell:style', arguments[0]);"
+                                   " window.dispatchEvent(new CustomEvent('cockpit-style', {detail: {style: arguments[0]}}));",
+                                   style)
+        self.driver.switch_to.frame(self.driver.find_element(By.CSS_SELECTOR, "iframe[name='cockpit1:localhost/srd']"))
+        self.wait(lambda d: d.execute_script("return document.documentElement.classList.contains('srd-dark')")
+                  == (style == "dark"), what="the page in Cockpit's %s style" % style)
+        log("style", style)
 
     def step_wait_settled(self):
         self.wait(lambda d: d.execute_script(
