@@ -14,6 +14,8 @@ packages=(
 	# tests: sanitizer runtime, the simulated platform, D-Bus, systemd tools
 	libclang-rt-14-dev python3 python3-fusepy fuse3 util-linux
 	dbus systemd udev ndctl daxctl acpica-tools
+	# the Cockpit page's browser test: cockpit-ws serves it, Chromium renders it
+	cockpit-ws cockpit-bridge cockpit-system chromium chromium-driver python3-selenium
 	# the real-kernel tier (downloads kernels; QEMU from bookworm-backports)
 	qemu-system-x86 busybox-static cpio xz-utils zstd kmod
 	# the fetch helper
