@@ -99,6 +99,7 @@ echo "# dpkg-buildpackage: $(($(now) - t0)) s"
 check "dpkg-buildpackage -us -uc -b succeeds" [ $rc = 0 ]
 arch=$(dpkg-architecture -qDEB_HOST_ARCH)
 deb=$T/build/srd_${version}_$arch.deb
+cdeb=$T/build/srd-cockpit_${version}_all.deb
 changes=$T/build/srd_${version}_$arch.changes
 if [ $rc != 0 ] || [ ! -f "$deb" ]; then
 	tail -60 "$T/build.log" | indent "build: "
@@ -204,6 +205,22 @@ for f in /lib/systemd/system/srd.service /usr/lib/systemd/catalog/srd.catalog \
 done
 out=$(enter "$R" systemctl is-enabled srd.service 2>&1)
 check "systemctl is-enabled srd.service: enabled ($out)" [ "$out" = enabled ]
+
+# --- the Cockpit page, its own package
+check "srd-cockpit was built" test -f "$cdeb"
+cp "$cdeb" "$R/tmp/"
+apt_get "$R" install -y --no-install-recommends "/tmp/$(basename "$cdeb")" > "$T/cockpit.log" 2>&1
+rc=$?
+keep_downloads
+rm -f "$R/tmp/$(basename "$cdeb")"
+check "apt-get installs srd-cockpit and cockpit-bridge" [ $rc = 0 ]
+[ $rc = 0 ] || tail -20 "$T/cockpit.log" | indent "apt-get: "
+for f in manifest.json index.html srd.js srd.css; do
+	check "/usr/share/cockpit/srd/$f is installed" enter "$R" test -f "/usr/share/cockpit/srd/$f"
+done
+check "the manifest parses" enter "$R" sh -c 'python3 -c "import json; json.load(open(\"/usr/share/cockpit/srd/manifest.json\"))" 2>/dev/null || grep -q "\"menu\"\|\"tools\"" /usr/share/cockpit/srd/manifest.json'
+apt_get "$R" purge -y srd-cockpit > "$T/cockpit-purge.log" 2>&1
+check "apt-get purge srd-cockpit" [ $? = 0 ]
 check "the tmpfiles entry made /var/lib/srd and /run/srd" enter "$R" test -d /var/lib/srd -a -d /run/srd
 id=$(sed -n 's/^-- \([0-9a-f]\{32\}\)$/\1/p' "$SRC/systemd/srd.catalog" | head -1)
 # grep reads all of it: with -q, journalctl could die of SIGPIPE and pipefail
