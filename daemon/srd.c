@@ -332,7 +332,7 @@ static bool settle_once(const struct srd_policy *p)
 		last = fp;
 		if (quiet && inv && now_usec() - stable_since >= p->settle_quiet_usec &&
 		    ((inv->n_memdevs >= p->expect_memdevs && inv->n_regions >= p->expect_regions) ||
-		     inv->n_failures)) {
+		     srd_inventory_enumeration_failure(inv))) {
 			/* Counts met, or a CXL failure the quiet machine shows: waiting
 			 * longer would not change it (the decision falls back on it). */
 			timed_out = false;

@@ -386,7 +386,7 @@ static int policy_target(struct decide_ctx *c, size_t i, const struct group *g, 
 	if (g->fallback) {
 		d->fallback = true;
 		if (g->failed)
-			snprintf(cause, sizeof(cause), "CXL failed: %s", inv->failures[0].evidence);
+			snprintf(cause, sizeof(cause), "CXL failed: %s", srd_inventory_enumeration_failure(inv)->evidence);
 		else
 			snprintf(cause, sizeof(cause), "CXL did not settle: enumeration timed out");
 		if (pol->fallback == SRD_FALLBACK_HMEM)
@@ -446,7 +446,7 @@ static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *i
 	_cleanup_free_ bool *by_hand = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(bool));
 	ssize_t first_uncontained = -1;
 	size_t n_considered = 0;
-	bool failed = inv->n_failures > 0 && !(in && in->policy_override);
+	bool failed = srd_inventory_enumeration_failure(inv) && !(in && in->policy_override);
 	bool fallback = (in && in->settle_timed_out) || failed;
 
 	if (!committed || !by_hand)

@@ -169,11 +169,12 @@ int srd_discover_failures(struct srd_inventory *inv)
 bool srd_discover_cxl_failed(char *why, size_t size)
 {
 	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
-
 	/* Cheap enough for each quiet period: drivers, CXL objects and PCI functions. */
+	const struct srd_failure *f;
+
 	why[0] = '\0';
-	if (srd_discover(&inv) < 0 || inv->n_failures == 0)
+	if (srd_discover(&inv) < 0 || !(f = srd_inventory_enumeration_failure(inv)))
 		return false;
-	snprintf(why, size, "%s", inv->failures[0].evidence);
+	snprintf(why, size, "%s", f->evidence);
 	return true;
 }

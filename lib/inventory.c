@@ -121,6 +121,14 @@ bool srd_failure_hides_decoders(enum srd_failure_kind k)
 	return k != SRD_FAILURE_REGION_PROBE && k != SRD_FAILURE_DAX_REGION_PROBE;
 }
 
+const struct srd_failure *srd_inventory_enumeration_failure(const struct srd_inventory *inv)
+{
+	for (size_t i = 0; i < inv->n_failures; i++)
+		if (srd_failure_hides_decoders(inv->failures[i].kind))
+			return &inv->failures[i];
+	return NULL;
+}
+
 struct srd_inventory *srd_inventory_new(void)
 {
 	return calloc(1, sizeof(struct srd_inventory));

@@ -104,6 +104,15 @@ struct srd_failure {
 
 /* Whether a failure of kind k hides HDM decoders from srd (they could not be read). */
 bool srd_failure_hides_decoders(enum srd_failure_kind k);
+/*
+ * The first failure that means CXL did not enumerate the platform (a driver,
+ * a memdev, an endpoint, cxl_acpi), or NULL.  Those call for the policy's
+ * Fallback=.  A region not bound or a failed dax_region is evidence, reported,
+ * but not such a sign: from sysfs it looks the same as an administrator's
+ * unbind, and the policy decides the range as usual.
+ */
+struct srd_inventory;
+const struct srd_failure *srd_inventory_enumeration_failure(const struct srd_inventory *inv);
 
 struct srd_memdev {
 	char name[SRD_NAME_MAX];

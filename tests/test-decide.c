@@ -258,6 +258,17 @@ TEST(test_fallback)
 	EXPECT(inv, pol, "strict", &timeout, "none", "unchanged", "");
 	EXPECT(inv, pol, NULL, NULL, "none", "unchanged", "");
 	srd_inventory_free(inv);
+	/* A region no driver took is evidence, not a sign that CXL did not
+	 * enumerate: it looks the same as an administrator's unbind. */
+	pol->fallback = SRD_FALLBACK_HMEM;
+	inv = inventory("7.2.0", W0, 4 * GiB);
+	sr(inv, W0, W0 + 256 * MiB - 1);
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, false, 1);
+	CHECK(srd_inventory_failure(inv, SRD_FAILURE_REGION_PROBE, "region0", "region0: not bound") == 0);
+	d = expect(inv, pol, NULL, NULL, "cxl", "cxl", "enable-region region0");
+	CHECK(!d->fallback);
+	srd_decision_free(d);
+	srd_inventory_free(inv);
 	srd_policy_free(pol);
 }
 

@@ -107,12 +107,16 @@ check "innocent region: the hand-off is refused naming it" \
 check "innocent region: nothing written" test "$(grep -c . "$tmp/innocent.writes")" = 0
 check "innocent region: its memory still reads back" test "$(kv innocent mem_0x4b0000000)" = ok
 
-# 4. A region whose probe failed (6.12): the unbind would reset it: refused.
+# 4. A region whose probe failed (6.12): reported, but not taken for CXL not
+# enumerating (an administrator's unbind looks the same); strict gives it to
+# CXL, whose bind fails again, and nothing else is written.
 run probe "$plat/region-probe-fail-6.12.json" "$tmp/default.conf"
-check "region probe failure: seen as a CXL failure" \
+check "region probe failure: reported with its evidence" \
 	test "$(field "$tmp/probe.json" '"region-probe" in [f["kind"] for f in d["final"]["failures"]]')" = True
-check "region probe failure: refused, its decoders would reset" \
-	grep -q "resets the HDM decoders of region0 over it" <<<"$(field "$tmp/probe.json" 'd["decision"]["ranges"][0]["reason"]')"
+check "region probe failure: no fallback, the policy decides (CXL)" \
+	test "$(field "$tmp/probe.json" '(d["decision"]["fallback"], d["decision"]["verdict"])')" = "(False, 'cxl')"
+check "region probe failure: enabling it fails, nothing else is done" \
+	test "$(field "$tmp/probe.json" '[(s["action"], s["result"]) for s in d["steps"]]')" = "[('enable-region', 'failed')]"
 
 # 5. Locked firmware decoders, prefer-hmem: 7.2 keeps them, 6.12 does not.
 run locked72 "$plat/locked-7.2.json" "$tmp/prefer-hmem.conf" CHECK=$W0
