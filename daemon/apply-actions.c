@@ -386,7 +386,6 @@ static enum srd_step_result do_claim_hmem(struct actx *c, const struct srd_actio
 			res = srd_apply_driver_op(c, "platform", "hmem", true, dir, a->target);
 			if (res != SRD_STEP_DONE)
 				return res;
-			snprintf(c->step->undo_target, sizeof(c->step->undo_target), "%s", a->target);
 		}
 	} else if ((k = find_hmem_dax(c, &a->range, &h)) <= 0) {
 		if (k < 0)
@@ -405,10 +404,28 @@ static enum srd_step_result do_claim_hmem(struct actx *c, const struct srd_actio
 	if (strncmp(a->target, "hmem.", 5) == 0 && !srd_streq(h.hmem, a->target))
 		return srd_apply_say(c, SRD_STEP_FAILED, "%s is served by %s, not by %s: names changed", b, h.hmem,
 				     a->target);
+	/* What this action made dax_hmem take, for its undo (a re-probe's hmem
+	 * device, or the one it bound). */
+	if (res == SRD_STEP_DONE)
+		snprintf(c->step->undo_target, sizeof(c->step->undo_target), "%s", h.hmem);
 	srd_apply_path(c, dir, sizeof(dir), SYS_DAX "/%s", h.dax);
 	srd_apply_driver(dir, drv, sizeof(drv));
-	if (!drv[0]) /* no driver (kmem failed before): serve it as devdax; configure-dax follows */
-		return dax_bind(c, h.dax, "device_dax");
+	if (!drv[0]) { /* no driver (kmem failed before): serve it as devdax; configure-dax follows */
+		enum srd_step_result bound = dax_bind(c, h.dax, "device_dax");
+		struct srd_step failed;
+
+		if (bound == SRD_STEP_DONE || !c->step->undo_target[0])
+			return bound;
+		/* All or nothing: a range dax_hmem holds without serving it would
+		 * keep CXL from taking it back when the plan is undone. */
+		failed = *c->step;
+		srd_apply_path(c, dir, sizeof(dir), SYS_PLATFORM "/%s", h.hmem);
+		if (srd_apply_driver_op(c, "platform", "hmem", false, dir, h.hmem) == SRD_STEP_DONE)
+			snprintf(failed.message + strlen(failed.message), sizeof(failed.message) - strlen(failed.message),
+				 "; %s let go again", h.hmem);
+		*c->step = failed;
+		return bound;
+	}
 	if (res == SRD_STEP_ALREADY)
 		return srd_apply_say(c, SRD_STEP_ALREADY, "%s already serves %s through %s", h.hmem, b, h.dax);
 	return srd_apply_say(c, SRD_STEP_DONE, "%s serves %s through %s", h.hmem, b, h.dax);
@@ -541,10 +558,10 @@ static enum srd_step_result undo_claim_hmem(struct actx *c, const struct srd_act
 {
 	char dir[PATH_MAX];
 
-	/* A bind srd made is undone; a re-probe of hmem_platform has no inverse
-	 * (the range is registered as the kernel registers it at boot). */
+	/* What this claim made dax_hmem hold lets go, so CXL can take the range
+	 * back when cxl_acpi's unbind is undone next. */
 	if (!c->step->undo_target[0])
-		return srd_apply_say(c, SRD_STEP_ALREADY, "dax_hmem's registration stays (a re-probe has no inverse)");
+		return srd_apply_say(c, SRD_STEP_ALREADY, "nothing was claimed");
 	srd_apply_path(c, dir, sizeof(dir), SYS_PLATFORM "/%s", c->step->undo_target);
 	return srd_apply_driver_op(c, "platform", "hmem", false, dir, c->step->undo_target);
 }

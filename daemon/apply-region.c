@@ -8,6 +8,7 @@
  * acted on only while its HPA still meets the range the action serves: the
  * kernel reuses region names.
  */
+#include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,9 +196,48 @@ enum srd_step_result srd_apply_enable_region(struct actx *c, const struct srd_ac
 	return srd_apply_say(c, SRD_STEP_DONE, "%s %s", a->target, reprobe ? "re-probed; dax region created" : "enabled");
 }
 
+/* The region whose HPA meets r now, whatever its name: 1 (name in ret), 0, or -errno. */
+static int region_at(struct actx *c, const struct srd_range *r, char *ret, size_t size)
+{
+	char dir[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(srd_apply_path(c, dir, sizeof(dir), SYS_CXL));
+	int found = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while (!found && (de = readdir(d))) {
+		char path[PATH_MAX];
+		uint64_t start, len;
+		struct srd_range g;
+
+		if (strncmp(de->d_name, "region", 6) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/resource", dir, de->d_name);
+		if (srd_apply_read_u64(path, &start) < 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/size", dir, de->d_name);
+		if (srd_apply_read_u64(path, &len) < 0 || srd_range_from_size(start, len, &g) < 0 ||
+		    !srd_range_intersects(&g, r))
+			continue;
+		snprintf(ret, size, "%s", de->d_name);
+		found = 1;
+	}
+	closedir(d);
+	return found;
+}
+
 enum srd_step_result srd_apply_undo_release_region(struct actx *c, const struct srd_action *a)
 {
-	return srd_apply_enable_region(c, a);
+	struct srd_action now = *a;
+	char dir[PATH_MAX];
+
+	/* Re-binding cxl_acpi (the undo before this one) re-assembles a locked
+	 * region under the kernel's next name: the region is the one on the HPA. */
+	srd_apply_path(c, dir, sizeof(dir), SYS_CXL "/%s", a->target);
+	if (!srd_apply_exists(dir) && region_at(c, &a->range, now.target, sizeof(now.target)) <= 0)
+		return srd_apply_say(c, SRD_STEP_FAILED, "%s is gone and no region is on its HPA", a->target);
+	return srd_apply_enable_region(c, &now);
 }
 
 enum srd_step_result srd_apply_undo_enable_region(struct actx *c, const struct srd_action *a)
