@@ -3,7 +3,8 @@
 # The whole test run: installs what is needed, builds srd three ways (normal
 # with -Werror, address+undefined sanitizers, libFuzzer), runs every meson test
 # suite in the first two and each fuzz target briefly, and ends with one line
-# "N passed, N failed, N skipped".
+# "N passed, N failed, N skipped" counting checks (each "ok"/"not ok" line a
+# test prints), not test programs.
 #
 #   tools/test.sh [--no-deps] [--suite NAME]... [--fuzz-seconds N]
 set -uo pipefail
@@ -27,23 +28,36 @@ if [ "$deps" = 1 ]; then
 fi
 
 passed=0 failed=0 skipped=0
-tally() { # tally BUILD_DIR: add the meson test results of that build
+tally() { # tally BUILD_DIR: add the checks of that build's meson tests
 	local counts
 	counts=$(python3 - "$1/meson-logs/testlog.json" <<'PY'
-import json, sys
+import json, re, sys
+# Each test prints a line per check: "ok ..." / "not ok ..." (tests/checks.sh,
+# TAP), "ok test_name" (the C unit tests), "ok CASE"/"FAIL CASE" (the VM and
+# simulator matrices).  Those are what is counted; a test that printed none
+# counts as one check, and a failed test none of whose checks failed adds one
+# failure (it failed outside its checks: a crash, a timeout).
+OK = re.compile(r"^ok\b")
+BAD = re.compile(r"^(not ok\b|FAIL\b)")
 p = f = s = 0
 try:
     lines = open(sys.argv[1]).read().splitlines()
 except OSError:
     lines = []
 for line in lines:
-    r = json.loads(line)["result"]
-    if r in ("OK", "EXPECTEDFAIL"):
-        p += 1
-    elif r == "SKIP":
+    r = json.loads(line)
+    out = (r.get("stdout") or "").splitlines()
+    ok = sum(1 for l in out if OK.match(l))
+    bad = sum(1 for l in out if BAD.match(l))
+    if r["result"] == "SKIP":
         s += 1
-    else:
-        f += 1
+        continue
+    passed = r["result"] in ("OK", "EXPECTEDFAIL")
+    if ok + bad == 0:
+        p, f = (p + 1, f) if passed else (p, f + 1)
+        continue
+    p += ok
+    f += bad if (bad or passed) else 1
 print(p, f, s)
 PY
 	)
