@@ -126,13 +126,12 @@ static bool dax_range(const char *name, struct srd_range *ret)
 static uint64_t block_bytes(void)
 {
 	char buf[64];
-	char *end;
-	unsigned long long v;
+	uint64_t v;
 
-	if (srd_read_line(SYS_MEMORY "/block_size_bytes", buf, sizeof(buf)) < 0)
+	if (srd_read_line(SYS_MEMORY "/block_size_bytes", buf, sizeof(buf)) < 0 ||
+	    srd_parse_block_size_bytes(buf, &v) < 0)
 		return 0;
-	v = strtoull(buf, &end, 16); /* printed in hex without 0x */
-	return *end ? 0 : v;
+	return v;
 }
 
 typedef bool (*block_fn)(struct actx *c, const char *state_path, const char *state, void *userdata);

@@ -8,6 +8,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,10 +66,9 @@ int srd_memmap_load(const char *dir, struct srd_memmap_entry **ret, size_t *ret_
 	}
 	while ((de = readdir(d))) {
 		char path[512], origin[512], s[64], e[64], t[80];
-		unsigned idx;
-		char junk;
+		uint64_t idx;
 
-		if (sscanf(de->d_name, "%u%c", &idx, &junk) != 1)
+		if (srd_parse_u64(de->d_name, &idx) < 0 || idx > UINT_MAX)
 			continue;
 		snprintf(origin, sizeof(origin), "%s/%s", dir, de->d_name);
 		snprintf(path, sizeof(path), "%s/start", origin);
@@ -92,7 +92,7 @@ int srd_memmap_load(const char *dir, struct srd_memmap_entry **ret, size_t *ret_
 		r = srd_memmap_parse_entry(s, e, t, origin, &v[n], err);
 		if (r < 0)
 			break;
-		v[n++].index = idx;
+		v[n++].index = (unsigned)idx;
 	}
 	closedir(d);
 	if (r < 0)
