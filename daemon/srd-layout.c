@@ -2,12 +2,14 @@
 /*
  * The layout store (see srd-layout.h).  Parsing is strict: a record that is
  * not exactly what srd wrote is not used to build a region, because a wrong
- * HPA or device there would take memory from someone.
+ * HPA or device there would take memory from someone.  The parser takes a
+ * buffer (srd_layout_parse), so the tests and the fuzzer feed it directly.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +138,40 @@ static const char *parse(struct json_object *o, struct srd_layout *l)
 	return NULL;
 }
 
+int srd_layout_parse(const char *buf, size_t len, const char *origin, struct srd_layout *ret,
+		     struct srd_error *err)
+{
+	struct json_tokener *tok;
+	struct json_object *o;
+	const char *why;
+	size_t end;
+
+	if (memchr(buf, '\0', len))
+		return srd_error_set(err, -EINVAL, "%s: contains a NUL byte", origin);
+	if (len > SRD_LAYOUT_MAX_BYTES || len > INT_MAX)
+		return srd_error_set(err, -EFBIG, "%s: larger than %u bytes", origin,
+				     SRD_LAYOUT_MAX_BYTES);
+	tok = json_tokener_new();
+	if (!tok)
+		return -ENOMEM;
+	o = json_tokener_parse_ex(tok, buf, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	/* One value and nothing after it but the newline srd writes: a record
+	 * with more in it is not one srd wrote. */
+	while (o && end < len && strchr(" \t\r\n", buf[end]))
+		end++;
+	if (!o || end != len) {
+		json_object_put(o);
+		return srd_error_set(err, -EINVAL, "%s: not JSON", origin);
+	}
+	why = parse(o, ret);
+	json_object_put(o);
+	if (why)
+		return srd_error_set(err, -EINVAL, "%s: %s", origin, why);
+	return 0;
+}
+
 int srd_layout_store_load(const char *dir, struct srd_layout **ret, size_t *ret_n, char **ret_errors)
 {
 	struct srd_layout *v = NULL;
@@ -154,23 +190,31 @@ int srd_layout_store_load(const char *dir, struct srd_layout **ret, size_t *ret_
 	d = opendir(dir);
 	while (d && (de = readdir(d))) {
 		char path[4096];
-		struct json_object *o;
-		const char *why;
+		struct srd_error err;
+		char *text = NULL;
+		size_t len;
+		int k;
 
 		if (strncmp(de->d_name, "layout-", 7) != 0 ||
 		    strcmp(de->d_name + strlen(de->d_name) - 5, ".json") != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		o = json_object_from_file(path);
 		if (srd_grow((void **)&v, n, sizeof(*v)) < 0) {
-			json_object_put(o);
 			r = -ENOMEM;
 			break;
 		}
-		why = o ? parse(o, &v[n]) : "not JSON";
-		json_object_put(o);
-		if (why)
-			fprintf(ef, "%s: %s\n", path, why);
+		k = srd_read_file(path, SRD_LAYOUT_MAX_BYTES, &text, &len);
+		if (k < 0)
+			k = srd_error_set(&err, k, "%s: %s", path, strerror(-k));
+		else
+			k = srd_layout_parse(text, len, path, &v[n], &err);
+		free(text);
+		if (k == -ENOMEM) {
+			r = k;
+			break;
+		}
+		if (k < 0)
+			fprintf(ef, "%s\n", err.msg);
 		else
 			n++;
 	}

@@ -9,6 +9,18 @@
 
 #include "layout.h"
 
+/* A record is a few hundred bytes; anything near this is not one srd wrote. */
+#define SRD_LAYOUT_MAX_BYTES (64u << 10)
+
+/*
+ * Parses one layout record, the JSON text srd_layout_store_save() writes, from
+ * buf (len bytes, no NUL needed).  origin names it in err: "ORIGIN: problem".
+ * Returns 0, -EINVAL (not JSON, trailing bytes, a missing or malformed field,
+ * another schema version), -EFBIG, or -ENOMEM.
+ */
+int srd_layout_parse(const char *buf, size_t len, const char *origin, struct srd_layout *ret,
+		     struct srd_error *err);
+
 /*
  * Reads every layout under dir.  A file that does not parse, or has another
  * schema version, is skipped and named in *ret_errors ("FILE: problem", one
