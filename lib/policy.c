@@ -157,12 +157,19 @@ static int parse_timespan(const char *v, uint64_t *ret_usec)
 		const char *unit;
 		double usec;
 	} units[] = { { "us", 1 }, { "ms", 1e3 }, { "s", 1e6 }, { "sec", 1e6 }, { "min", 60e6 }, { "", 1e6 } };
+	size_t digits = strspn(v, "0123456789."), dots = 0;
 	char *end;
 	double d;
 
-	if (!*v || !(isdigit((unsigned char)*v) || *v == '.'))
+	/* Only digits and one dot reach strtod, which would also take hex floats
+	 * (0x10 as 16) and exponents. */
+	for (size_t i = 0; i < digits; i++)
+		dots += v[i] == '.';
+	if (digits == 0 || dots > 1 || (digits == 1 && dots == 1))
 		return -EINVAL;
 	d = strtod(v, &end);
+	if (end != v + digits)
+		return -EINVAL;
 	while (*end == ' ')
 		end++;
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++)

@@ -175,6 +175,15 @@ TEST(test_numbers)
 	bad = "[Exclude]\nPCIDevice=+123:abcd\nPCIDevice=0x12:abcd\nPCIDevice=8086:-d93\n";
 	CHECK(srd_policy_parse(p, bad, strlen(bad), "t.conf", &host, &errs, &n) == 3);
 	CHECK(p->n_exclude_pci == 1);
+	srd_strv_free(errs, n);
+	errs = NULL;
+	n = 0;
+	/* Time spans are decimal too: no hex floats or exponents from strtod. */
+	parse_text(p, "[Settle]\nQuietSec=0.5\nTimeoutSec=90s\n", 0, &host);
+	CHECK(p->settle_quiet_usec == 500000 && p->settle_timeout_usec == 90000000);
+	bad = "[Settle]\nQuietSec=0x10\nTimeoutSec=1e3\nTimeoutSec=1.5.0\n";
+	CHECK(srd_policy_parse(p, bad, strlen(bad), "t.conf", &host, &errs, &n) == 3);
+	CHECK(p->settle_quiet_usec == 500000 && p->settle_timeout_usec == 90000000);
 	/* Nothing of it was applied. */
 	CHECK(p->n_exclude_serials == 3 && p->n_exclude_ranges == 3 && p->expect_regions == 10);
 	srd_strv_free(errs, n);
