@@ -169,17 +169,14 @@ static int offline_block(struct actx *c, const char *path, const char *state, vo
 
 static int block_movable(struct actx *c, const struct srd_range *r, bool *ret)
 {
-	char path[PATH_MAX], zones[64], bs_s[64];
-	unsigned long long bs;
+	char path[PATH_MAX], zones[64];
+	uint64_t bs;
 	int k;
 
-	k = srd_apply_read(srd_apply_path(c, path, sizeof(path), SYS_MEMORY "/block_size_bytes"), bs_s, sizeof(bs_s));
+	k = srd_apply_block_bytes(c, &bs);
 	if (k < 0)
 		return k;
-	bs = strtoull(bs_s, NULL, 16);
-	if (!bs)
-		return -EBADMSG;
-	srd_apply_path(c, path, sizeof(path), SYS_MEMORY "/memory%llu/valid_zones", r->start / bs);
+	srd_apply_path(c, path, sizeof(path), SYS_MEMORY "/memory%llu/valid_zones", (unsigned long long)(r->start / bs));
 	k = srd_apply_read(path, zones, sizeof(zones));
 	*ret = k < 0 || strncmp(zones, "Movable", 7) == 0;
 	return k == -ENOENT || k == 0 ? 0 : k;

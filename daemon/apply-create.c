@@ -60,12 +60,15 @@ static bool memdev_at(const struct srd_layout_target *t, char *ret, size_t size)
 	return found;
 }
 
-/* Decoder id k of "decoderN.k". */
+/* Decoder id k of "decoderN.k"; -1 when the name has none. */
 static long decoder_index(const char *name)
 {
 	const char *dot = strrchr(name, '.');
+	uint64_t k;
 
-	return dot ? strtol(dot + 1, NULL, 10) : -1;
+	if (!dot || srd_parse_u64(dot + 1, &k) < 0 || k > LONG_MAX)
+		return -1;
+	return (long)k;
 }
 
 /*

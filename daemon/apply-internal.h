@@ -38,6 +38,8 @@ void srd_apply_driver(const char *devdir, char *buf, size_t size);
 /* daxX.Y's HPA range; negative errno when unreadable. */
 int srd_apply_dax_range(struct actx *c, const char *name, struct srd_range *ret);
 
+/* The memory block size; negative errno when unreadable or malformed. */
+int srd_apply_block_bytes(struct actx *c, uint64_t *ret);
 /* Called for each memory block of a range: 0 goes on, anything else stops and is returned. */
 typedef int (*srd_block_fn)(struct actx *c, const char *state_path, const char *state, void *userdata);
 /* Every memory block inside r; a block that cannot be read is an error (c->why says which). */

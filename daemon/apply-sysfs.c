@@ -151,28 +151,22 @@ int srd_apply_read_u64(const char *path, uint64_t *ret)
 	return srd_parse_u64(buf, ret) < 0 ? -EBADMSG : 0;
 }
 
-/* The memory block size: printed in hex without 0x. */
-static int block_bytes(struct actx *c, uint64_t *ret)
+/* The memory block size (printed in hex without 0x). */
+int srd_apply_block_bytes(struct actx *c, uint64_t *ret)
 {
-	char path[PATH_MAX], buf[64], *end;
-	unsigned long long v;
+	char path[PATH_MAX], buf[64];
 	int r;
 
 	r = srd_read_line(srd_apply_path(c, path, sizeof(path), SYS_MEMORY "/block_size_bytes"), buf, sizeof(buf));
 	if (r < 0)
 		return r;
-	errno = 0;
-	v = strtoull(buf, &end, 16);
-	if (errno || end == buf || *end || v == 0)
-		return -EBADMSG;
-	*ret = v;
-	return 0;
+	return srd_parse_block_size_bytes(buf, ret) < 0 || *ret == 0 ? -EBADMSG : 0;
 }
 
 int srd_apply_blocks(struct actx *c, const struct srd_range *r, srd_block_fn fn, void *userdata)
 {
 	uint64_t bs;
-	int k = block_bytes(c, &bs);
+	int k = srd_apply_block_bytes(c, &bs);
 
 	if (k < 0) {
 		snprintf(c->why, sizeof(c->why), SYS_MEMORY "/block_size_bytes: %s", strerror(-k));

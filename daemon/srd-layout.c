@@ -2,12 +2,14 @@
 /*
  * The layout store (see srd-layout.h).  Parsing is strict: a record that is
  * not exactly what srd wrote is not used to build a region, because a wrong
- * HPA or device there would take memory from someone.
+ * HPA or device there would take memory from someone.  The parser takes a
+ * buffer (srd_layout_parse), so the tests and the fuzzer feed it directly.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,10 +161,9 @@ static const char *load_one(int dfd, const char *name, const char *machine_id, s
 			    size_t size)
 {
 	_cleanup_free_ char *text = NULL;
-	struct json_object *o;
+	struct srd_error err = {};
 	struct stat st;
 	char want[64];
-	const char *why;
 	ssize_t n;
 	int fd;
 
@@ -199,11 +200,10 @@ static const char *load_one(int dfd, const char *name, const char *machine_id, s
 		return buf;
 	}
 	text[n] = '\0';
-	o = json_tokener_parse(text);
-	why = o ? parse(o, l) : "not JSON";
-	json_object_put(o);
-	if (why)
-		return why;
+	if (srd_layout_parse(text, (size_t)n, name, l, &err) < 0) {
+		snprintf(buf, size, "%s", err.msg + strlen(name) + 2); /* without "NAME: " */
+		return buf;
+	}
 	/* A restored backup or a cloned image holds another machine's layouts: its
 	 * HPAs and slots mean nothing here. */
 	if (!machine_id[0])
@@ -235,6 +235,40 @@ int srd_layout_read_machine_id(const char *path, char *ret, size_t size)
 	if (!machine_id_valid(buf) || size < 33)
 		return -EBADMSG;
 	snprintf(ret, size, "%s", buf);
+	return 0;
+}
+
+int srd_layout_parse(const char *buf, size_t len, const char *origin, struct srd_layout *ret,
+		     struct srd_error *err)
+{
+	struct json_tokener *tok;
+	struct json_object *o;
+	const char *why;
+	size_t end;
+
+	if (memchr(buf, '\0', len))
+		return srd_error_set(err, -EINVAL, "%s: contains a NUL byte", origin);
+	if (len > SRD_LAYOUT_MAX_BYTES || len > INT_MAX)
+		return srd_error_set(err, -EFBIG, "%s: larger than %d bytes", origin,
+				     SRD_LAYOUT_MAX_BYTES);
+	tok = json_tokener_new();
+	if (!tok)
+		return -ENOMEM;
+	o = json_tokener_parse_ex(tok, buf, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	/* One value and nothing after it but the newline srd writes: a record
+	 * with more in it is not one srd wrote. */
+	while (o && end < len && strchr(" \t\r\n", buf[end]))
+		end++;
+	if (!o || end != len) {
+		json_object_put(o);
+		return srd_error_set(err, -EINVAL, "%s: not JSON", origin);
+	}
+	why = parse(o, ret);
+	json_object_put(o);
+	if (why)
+		return srd_error_set(err, -EINVAL, "%s: %s", origin, why);
 	return 0;
 }
 

@@ -11,6 +11,14 @@
 
 /* A record is a few hundred bytes; one larger than this is not srd's. */
 #define SRD_LAYOUT_MAX_BYTES (64 * 1024)
+/*
+ * Parses one layout record, the JSON text srd_layout_store_save() writes, from
+ * buf (len bytes, no NUL needed).  origin names it in err: "ORIGIN: problem".
+ * Returns 0, -EINVAL (not JSON, trailing bytes, a missing or malformed field,
+ * another schema version), -EFBIG, or -ENOMEM.
+ */
+int srd_layout_parse(const char *buf, size_t len, const char *origin, struct srd_layout *ret,
+		     struct srd_error *err);
 
 /*
  * Reads every layout under dir.  A file that does not parse, or has another

@@ -145,7 +145,10 @@ static struct json_object *get(struct json_object *o, const char *key)
 
 static const char *bytes_of(struct json_object *o, const char *key, char *buf, size_t size)
 {
-	return srd_format_bytes(strtoull(str(o, key), NULL, 0), buf, size);
+	uint64_t v = 0; /* what the daemon left out shows as 0 */
+
+	srd_parse_u64(str(o, key), &v);
+	return srd_format_bytes(v, buf, size);
 }
 
 static int print_json_doc(struct json_object *o)

@@ -132,6 +132,53 @@ static int parse_cfmws(const uint8_t *s, uint16_t sl, const char *origin, size_t
 	return 0;
 }
 
+struct window_ref {
+	struct srd_range range;
+	size_t index; /* position in the table */
+};
+
+static int window_ref_cmp(const void *a, const void *b)
+{
+	const struct window_ref *x = a, *y = b;
+
+	if (x->range.start != y->range.start)
+		return x->range.start < y->range.start ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * Windows must not overlap.  A table of up to 4 MiB holds about 100,000 of
+ * them, so rather than compare every pair they are sorted by start and swept
+ * once, keeping the one that reaches furthest: a window starting before that
+ * end overlaps it.  The first overlap by address is reported, by table
+ * positions, lower first.
+ */
+static int check_overlaps(const struct srd_cedt *cedt, const char *origin, struct srd_error *err)
+{
+	_cleanup_free_ struct window_ref *v = NULL;
+	size_t n = cedt->n_cfmws, reach = 0;
+
+	if (n < 2)
+		return 0;
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct window_ref){ .range = cedt->cfmws[i].range, .index = i };
+	qsort(v, n, sizeof(*v), window_ref_cmp);
+	for (size_t k = 1; k < n; k++) {
+		if (v[k].range.start <= v[reach].range.end) {
+			size_t a = v[reach].index, b = v[k].index;
+
+			return srd_error_set(err, -EINVAL, "%s: CFMWS %zu and %zu overlap", origin,
+					     a < b ? a : b, a < b ? b : a);
+		}
+		if (v[k].range.end > v[reach].range.end)
+			reach = k;
+	}
+	return 0;
+}
+
 int srd_cedt_parse(const uint8_t *buf, size_t len, const char *origin, struct srd_cedt **ret,
 		   struct srd_error *err)
 {
@@ -188,11 +235,9 @@ int srd_cedt_parse(const uint8_t *buf, size_t len, const char *origin, struct sr
 		off += sl;
 	}
 
-	for (size_t i = 0; i < cedt->n_cfmws; i++)
-		for (size_t j = i + 1; j < cedt->n_cfmws; j++)
-			if (srd_range_intersects(&cedt->cfmws[i].range, &cedt->cfmws[j].range))
-				return srd_error_set(err, -EINVAL, "%s: CFMWS %zu and %zu overlap",
-						     origin, i, j);
+	r = check_overlaps(cedt, origin, err);
+	if (r < 0)
+		return r;
 	*ret = TAKE_PTR(cedt);
 	return 0;
 }

@@ -3,11 +3,15 @@
  * Parsers for the firmware memory map entries and for the kernel command
  * line's memmap= Soft Reserved injections.  The command line follows the
  * kernel's own grammar (arch/x86/kernel/e820.c parse_memmap_one and
- * lib/cmdline.c memparse): the forms and suffixes it accepts are accepted
- * here, and anything it would reject is reported.
+ * lib/cmdline.c memparse and next_arg, kernel/params.c parse_args): the forms
+ * and suffixes it accepts are accepted here, anything it would reject is
+ * reported, and what it never reads (init's arguments after "--") is not read.
+ * Numbers here are base 0, octal included, unlike everywhere else in srd:
+ * the range that matters is the one the kernel made of the text.
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,10 +69,9 @@ int srd_memmap_load(const char *dir, struct srd_memmap_entry **ret, size_t *ret_
 	}
 	while ((de = readdir(d))) {
 		char path[512], origin[512], s[64], e[64], t[80];
-		unsigned idx;
-		char junk;
+		uint64_t idx;
 
-		if (sscanf(de->d_name, "%u%c", &idx, &junk) != 1)
+		if (srd_parse_u64(de->d_name, &idx) < 0 || idx > UINT_MAX)
 			continue;
 		snprintf(origin, sizeof(origin), "%s/%s", dir, de->d_name);
 		snprintf(path, sizeof(path), "%s/start", origin);
@@ -92,7 +95,7 @@ int srd_memmap_load(const char *dir, struct srd_memmap_entry **ret, size_t *ret_
 		r = srd_memmap_parse_entry(s, e, t, origin, &v[n], err);
 		if (r < 0)
 			break;
-		v[n++].index = idx;
+		v[n++].index = (unsigned)idx;
 	}
 	closedir(d);
 	if (r < 0)
@@ -254,48 +257,91 @@ static int parse_memmap_one(const char *item, const char *origin, struct srd_cmd
 	return push_sr(v, n, &sr);
 }
 
+/*
+ * The kernel's next_arg() (lib/cmdline.c), on a writable NUL-terminated copy:
+ * splits off the word at args and returns where the next one starts.  Double
+ * quotes group words; only a quote that opens the word or the value is
+ * dropped (with the word's last character when that is a quote), others stay
+ * where they are.  *ret_val is NULL for a word without '='; *ret_open says the
+ * word ended inside a quote.
+ */
+static char *next_arg(char *args, char **ret_param, char **ret_val, bool *ret_open)
+{
+	size_t i, equals = 0;
+	bool in_quote = false, quoted = false;
+
+	if (*args == '"') {
+		args++;
+		in_quote = quoted = true;
+	}
+	for (i = 0; args[i]; i++) {
+		if (isspace((unsigned char)args[i]) && !in_quote)
+			break;
+		if (equals == 0 && args[i] == '=')
+			equals = i;
+		if (args[i] == '"')
+			in_quote = !in_quote;
+	}
+	*ret_open = in_quote;
+	*ret_param = args;
+	*ret_val = NULL;
+	if (equals) {
+		args[equals] = '\0';
+		*ret_val = args + equals + 1;
+		if (**ret_val == '"') {
+			(*ret_val)++;
+			if (args[i - 1] == '"')
+				args[i - 1] = '\0';
+		}
+	}
+	if (quoted && i > 0 && args[i - 1] == '"')
+		args[i - 1] = '\0';
+	if (args[i]) {
+		args[i] = '\0';
+		args += i + 1;
+	} else {
+		args += i;
+	}
+	while (isspace((unsigned char)*args))
+		args++;
+	return args;
+}
+
 int srd_cmdline_parse(const char *buf, size_t len, const char *origin,
 		      struct srd_cmdline_sr **ret, size_t *ret_n, struct srd_error *err)
 {
 	_cleanup_free_ struct srd_cmdline_sr *v = NULL;
-	_cleanup_free_ char *word = NULL;
-	size_t n = 0, i = 0;
+	_cleanup_free_ char *copy = NULL;
+	char *args;
+	size_t n = 0;
 
 	if (len > 65536)
 		return srd_error_set(err, -EFBIG, "%s: longer than 64 KiB", origin);
 	if (memchr(buf, '\0', len))
 		return srd_error_set(err, -EINVAL, "%s: contains a NUL byte", origin);
-	word = malloc(len + 1);
-	if (!word)
+	copy = strndup(buf, len);
+	if (!copy)
 		return -ENOMEM;
 
-	while (i < len) {
-		size_t w = 0;
-		bool quoted = false;
+	args = copy;
+	while (isspace((unsigned char)*args))
+		args++;
+	while (*args) {
+		char *param, *val, *save = NULL, *item;
+		bool open;
 
-		while (i < len && isspace((unsigned char)buf[i]))
-			i++;
-		if (i >= len)
+		args = next_arg(args, &param, &val, &open);
+		/* parse_args() stops at a bare "--": what follows is init's, the
+		 * kernel reads none of it (memmap= there injects nothing). */
+		if (!val && strcmp(param, "--") == 0)
 			break;
-		/* Like the kernel's next_arg(): double quotes group, and are dropped. */
-		while (i < len && (quoted || !isspace((unsigned char)buf[i]))) {
-			if (buf[i] == '"')
-				quoted = !quoted;
-			else
-				word[w++] = buf[i];
-			i++;
-		}
-		word[w] = '\0';
-		if (quoted)
+		if (open)
 			return srd_error_set(err, -EINVAL, "%s: unterminated quote", origin);
-		if (strncmp(word, "memmap=", 7) != 0)
+		if (!val || strcmp(param, "memmap") != 0)
 			continue;
-
-		char *save = NULL, *item;
-
-		if (word[7] == '\0')
+		if (*val == '\0')
 			return srd_error_set(err, -EINVAL, "%s: empty memmap=", origin);
-		for (item = strtok_r(word + 7, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		for (item = strtok_r(val, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 			int r = parse_memmap_one(item, origin, &v, &n, err);
 
 			if (r < 0)

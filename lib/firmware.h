@@ -48,9 +48,10 @@ struct srd_cmdline_sr {
 /*
  * Extracts the Soft Reserved ranges the command line adds or converts.  Every
  * memmap= option is validated the way the kernel's parser reads it (memparse
- * sizes with K/M/G/T/P/E, base-0 numbers, comma-separated lists, quoting);
- * other memmap forms (@ # $ ! exactmap, a plain limit) and other types are
- * skipped.  A malformed memmap= option is an error: silently ignoring an
+ * sizes with K/M/G/T/P/E, base-0 numbers, comma-separated lists, next_arg()
+ * quoting); words after a bare "--" are init's, the kernel never reads them,
+ * and neither does this.  Other memmap forms (@ # $ ! exactmap, a plain
+ * limit) and other types are skipped.  A malformed memmap= option is an error: silently ignoring an
  * administrator's Soft Reserved injection would misreport the machine.
  */
 int srd_cmdline_parse(const char *buf, size_t len, const char *origin,

@@ -198,14 +198,14 @@ int srd_iomem_parse(const char *buf, size_t len, const char *origin, struct srd_
 		node->line = lineno;
 		node->parent = parent;
 
-		/* Siblings arrive in address order and never overlap. */
+		/* Siblings arrive in address order and never overlap: each is checked
+		 * against the one before it, which the parent keeps at hand so that a
+		 * listing of n lines parses in O(n) whatever its shape. */
 		if (!parent->child) {
 			parent->child = node;
 		} else {
-			struct srd_iomem_node *s = parent->child;
+			struct srd_iomem_node *s = parent->last_child;
 
-			while (s->next)
-				s = s->next;
 			if (!hidden && range.start <= s->range.end) {
 				r = srd_error_set(err, -EINVAL,
 						  "%s:%u: overlaps or precedes its sibling (line %u)",
@@ -215,6 +215,7 @@ int srd_iomem_parse(const char *buf, size_t len, const char *origin, struct srd_
 			}
 			s->next = node;
 		}
+		parent->last_child = node;
 		last = node;
 		iomem->n_nodes++;
 		if (range.start || range.end)

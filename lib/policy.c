@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * srd.conf parsing and loading.  The format is systemd's: [Section] headers,
- * Key=Value lines, '#' and ';' comments, later assignments override earlier
- * ones, an empty assignment resets a list.  It is parsed strictly: an unknown
- * section or key, or a value that does not parse, is an error naming file and
- * line, because a typo in a policy that decides who owns terabytes of memory
- * must never be silently ignored.  No library parses this dialect with line
+ * srd.conf parsing (policy-load.c finds and reads the files).  The format is
+ * systemd's: [Section] headers, Key=Value lines, '#' and ';' comments, later
+ * assignments override earlier ones, an empty assignment resets a list.  It
+ * is parsed strictly: an unknown section or key, or a value that does not
+ * parse, is an error naming file and line, because a typo in a policy that
+ * decides who owns terabytes of memory must never be silently ignored.  No library parses this dialect with line
  * numbers and drop-in semantics (libsystemd does not export its parser), so
  * this is a small hand-written one with its own tests.
  *
@@ -14,10 +14,8 @@
  * key of it; they are still checked everywhere.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <fnmatch.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "policy.h"
 
@@ -118,7 +116,7 @@ void srd_policy_free(struct srd_policy *p)
 	free(p);
 }
 
-_printf_(3, 4) static int add_error(char ***errs, size_t *n, const char *fmt, ...)
+int srd_strv_addf(char ***v, size_t *n, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -129,15 +127,15 @@ _printf_(3, 4) static int add_error(char ***errs, size_t *n, const char *fmt, ..
 	va_end(ap);
 	if (r < 0)
 		return -ENOMEM;
-	if (srd_grow((void **)errs, *n, sizeof(char *)) < 0) {
+	if (srd_grow((void **)v, *n, sizeof(char *)) < 0) {
 		free(s);
 		return -ENOMEM;
 	}
-	(*errs)[(*n)++] = s;
+	(*v)[(*n)++] = s;
 	return 0;
 }
 
-/* ---- value parsers: 0 or -EINVAL; *why says what is wrong ---- */
+/* ---- value parsers: 0, -EINVAL, or -EDOM for a number with a leading zero ---- */
 
 static int parse_bool(const char *v, bool *ret)
 {
@@ -160,12 +158,19 @@ static int parse_timespan(const char *v, uint64_t *ret_usec)
 		const char *unit;
 		double usec;
 	} units[] = { { "us", 1 }, { "ms", 1e3 }, { "s", 1e6 }, { "sec", 1e6 }, { "min", 60e6 }, { "", 1e6 } };
+	size_t digits = strspn(v, "0123456789."), dots = 0;
 	char *end;
 	double d;
 
-	if (!*v || !(isdigit((unsigned char)*v) || *v == '.'))
+	/* Only digits and one dot reach strtod, which would also take hex floats
+	 * (0x10 as 16) and exponents. */
+	for (size_t i = 0; i < digits; i++)
+		dots += v[i] == '.';
+	if (digits == 0 || dots > 1 || (digits == 1 && dots == 1))
 		return -EINVAL;
 	d = strtod(v, &end);
+	if (end != v + digits)
+		return -EINVAL;
 	while (*end == ' ')
 		end++;
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
@@ -182,8 +187,11 @@ static int parse_timespan(const char *v, uint64_t *ret_usec)
 static int parse_uint(const char *v, unsigned max, unsigned *ret)
 {
 	uint64_t u;
+	int r = srd_parse_u64(v, &u);
 
-	if (srd_parse_u64(v, &u) < 0 || u > max)
+	if (r == -EDOM)
+		return r;
+	if (r < 0 || u > max)
 		return -EINVAL;
 	*ret = (unsigned)u;
 	return 0;
@@ -192,16 +200,15 @@ static int parse_uint(const char *v, unsigned max, unsigned *ret)
 /* Size with an optional binary suffix (K, M, G, T). */
 static int parse_size(const char *v, uint64_t *ret)
 {
-	char *end;
-	unsigned long long n;
+	const char *end;
+	uint64_t n;
 	unsigned shift = 0;
+	int used;
 
-	if (!isdigit((unsigned char)*v))
-		return -EINVAL;
-	errno = 0;
-	n = strtoull(v, &end, 0);
-	if (errno)
-		return -EINVAL;
+	used = srd_parse_u64_prefix(v, &n);
+	if (used < 0)
+		return used == -EDOM ? used : -EINVAL;
+	end = v + used;
 	if (*end) {
 		const char *k = strchr("KMGT", toupper((unsigned char)*end));
 
@@ -211,15 +218,24 @@ static int parse_size(const char *v, uint64_t *ret)
 	}
 	if (shift && n > (UINT64_MAX >> shift))
 		return -ERANGE;
-	*ret = (uint64_t)n << shift;
+	*ret = n << shift;
 	return 0;
+}
+
+/* The first failure of two number parses: -EDOM (a leading zero) is the one worth naming. */
+static int either(int a, int b)
+{
+	if (a == -EDOM || b == -EDOM)
+		return -EDOM;
+	return a < 0 || b < 0 ? -EINVAL : 0;
 }
 
 /* "START-END" (inclusive) or "START+SIZE". */
 static int parse_range(const char *v, struct srd_range *ret)
 {
 	char buf[128], *sep;
-	uint64_t a, b;
+	uint64_t a = 0, b = 0;
+	int r;
 
 	if (strlen(v) >= sizeof(buf))
 		return -EINVAL;
@@ -229,24 +245,34 @@ static int parse_range(const char *v, struct srd_range *ret)
 		return -EINVAL;
 	if (*sep == '-') {
 		*sep = '\0';
-		if (srd_parse_u64(buf, &a) < 0 || srd_parse_u64(sep + 1, &b) < 0 || b < a)
+		r = either(srd_parse_u64(buf, &a), srd_parse_u64(sep + 1, &b));
+		if (r < 0)
+			return r;
+		if (b < a)
 			return -EINVAL;
 		ret->start = a;
 		ret->end = b;
 		return 0;
 	}
 	*sep = '\0';
-	if (srd_parse_u64(buf, &a) < 0 || parse_size(sep + 1, &b) < 0)
-		return -EINVAL;
+	r = either(srd_parse_u64(buf, &a), parse_size(sep + 1, &b));
+	if (r < 0)
+		return r;
 	return srd_range_from_size(a, b, ret) < 0 ? -EINVAL : 0;
 }
 
+/* "VENDOR:DEVICE", four hex digits each as lspci -n prints them (sscanf's %x
+ * alone would also take a sign or a 0x). */
 static int parse_pci(const char *v, uint16_t *vendor, uint16_t *device)
 {
 	unsigned a, b;
-	int n = 0;
 
-	if (sscanf(v, "%4x:%4x%n", &a, &b, &n) != 2 || v[n] != '\0' || strlen(v) != 9)
+	if (strlen(v) != 9 || v[4] != ':')
+		return -EINVAL;
+	for (size_t i = 0; i < 9; i++)
+		if (i != 4 && !isxdigit((unsigned char)v[i]))
+			return -EINVAL;
+	if (sscanf(v, "%4x:%4x", &a, &b) != 2)
 		return -EINVAL;
 	*vendor = (uint16_t)a;
 	*device = (uint16_t)b;
@@ -324,8 +350,17 @@ struct parse_state {
 #define BAD(st, ...)                                                                               \
 	({                                                                                         \
 		(st)->n_bad++;                                                                     \
-		add_error((st)->errs, (st)->n_errs, __VA_ARGS__);                                  \
+		srd_strv_addf((st)->errs, (st)->n_errs, __VA_ARGS__);                              \
 	})
+
+/* A number srd would have had to guess at is named as such, whatever else the
+ * value should have been. */
+#define BAD_NUMBER(st, r, key, v, expected)                                                        \
+	((r) == -EDOM ? BAD(st,                                                                    \
+			    "%s:%u: %s=%s: a leading zero is not accepted (numbers are decimal, "  \
+			    "or hex with 0x)",                                                     \
+			    (st)->origin, (st)->line, key, v)                                      \
+		      : BAD(st, "%s:%u: %s=%s: %s", (st)->origin, (st)->line, key, v, expected))
 
 static void set_origin(struct parse_state *st, struct srd_origin *o)
 {
@@ -377,15 +412,16 @@ static int assign_exclude(struct parse_state *st, const char *key, const char *v
 
 	if (strcmp(key, "Range") == 0) {
 		struct srd_range r;
+		int k;
 
 		if (!*v) {
 			if (st->apply)
 				p->n_exclude_ranges = 0;
 			return 0;
 		}
-		if (parse_range(v, &r) < 0)
-			return BAD(st, "%s:%u: Range=%s: expected START-END or START+SIZE", st->origin,
-				   st->line, v);
+		k = parse_range(v, &r);
+		if (k < 0)
+			return BAD_NUMBER(st, k, key, v, "expected START-END or START+SIZE");
 		if (!st->apply)
 			return 0;
 		if (srd_grow((void **)&p->exclude_ranges, p->n_exclude_ranges, sizeof(*p->exclude_ranges)) < 0)
@@ -396,14 +432,16 @@ static int assign_exclude(struct parse_state *st, const char *key, const char *v
 	}
 	if (strcmp(key, "Serial") == 0) {
 		uint64_t s;
+		int k;
 
 		if (!*v) {
 			if (st->apply)
 				p->n_exclude_serials = 0;
 			return 0;
 		}
-		if (srd_parse_u64(v, &s) < 0)
-			return BAD(st, "%s:%u: Serial=%s: not a number", st->origin, st->line, v);
+		k = srd_parse_u64(v, &s);
+		if (k < 0)
+			return BAD_NUMBER(st, k, key, v, "not a number");
 		if (!st->apply)
 			return 0;
 		if (srd_grow((void **)&p->exclude_serials, p->n_exclude_serials, sizeof(*p->exclude_serials)) < 0)
@@ -440,6 +478,7 @@ static int assign_settle(struct parse_state *st, const char *key, const char *v)
 	struct srd_policy *p = st->p;
 	uint64_t usec;
 	unsigned n;
+	int k;
 
 	if (strcmp(key, "QuietSec") == 0 || strcmp(key, "TimeoutSec") == 0) {
 		bool quiet = key[0] == 'Q';
@@ -457,9 +496,9 @@ static int assign_settle(struct parse_state *st, const char *key, const char *v)
 		return 0;
 	}
 	if (strcmp(key, "ExpectMemdevs") == 0 || strcmp(key, "ExpectRegions") == 0) {
-		if (parse_uint(v, 65536, &n) < 0)
-			return BAD(st, "%s:%u: %s=%s: expected a count (0 to 65536)", st->origin, st->line,
-				   key, v);
+		k = parse_uint(v, 65536, &n);
+		if (k < 0)
+			return BAD_NUMBER(st, k, key, v, "expected a count (0 to 65536)");
 		if (st->apply)
 			*(key[6] == 'M' ? &p->expect_memdevs : &p->expect_regions) = n;
 		return 0;
@@ -657,9 +696,10 @@ int srd_policy_validate(const struct srd_policy *p, char ***errs, size_t *n_errs
 
 	if (p->settle_quiet_usec >= p->settle_timeout_usec) {
 		bad++;
-		if (add_error(errs, n_errs, "%s: QuietSec=%.3gs must be shorter than TimeoutSec=%.3gs (%s)",
-			      p->quiet_origin.where, p->settle_quiet_usec / 1e6,
-			      p->settle_timeout_usec / 1e6, p->timeout_origin.where) < 0)
+		if (srd_strv_addf(errs, n_errs,
+				  "%s: QuietSec=%.3gs must be shorter than TimeoutSec=%.3gs (%s)",
+				  p->quiet_origin.where, p->settle_quiet_usec / 1e6,
+				  p->settle_timeout_usec / 1e6, p->timeout_origin.where) < 0)
 			return -ENOMEM;
 	}
 	const struct {
@@ -672,7 +712,7 @@ int srd_policy_validate(const struct srd_policy *p, char ***errs, size_t *n_errs
 		    strcmp(dax[i].d->online_origin.where, "default") != 0) {
 			/* devdax memory is never onlined: an explicit zone contradicts it. */
 			bad++;
-			if (add_error(errs, n_errs,
+			if (srd_strv_addf(errs, n_errs,
 				      "%s: [%s] Online=%s contradicts DaxMode=devdax (%s): devdax memory is "
 				      "not onlined",
 				      dax[i].d->online_origin.where, dax[i].name,
@@ -683,143 +723,10 @@ int srd_policy_validate(const struct srd_policy *p, char ***errs, size_t *n_errs
 		for (size_t k = i + 1; k < p->n_exclude_ranges; k++)
 			if (srd_range_equal(&p->exclude_ranges[i].range, &p->exclude_ranges[k].range)) {
 				bad++;
-				if (add_error(errs, n_errs, "%s: Range= repeats the one at %s",
+				if (srd_strv_addf(errs, n_errs, "%s: Range= repeats the one at %s",
 					      p->exclude_ranges[k].origin.where,
 					      p->exclude_ranges[i].origin.where) < 0)
 					return -ENOMEM;
 			}
 	return bad;
-}
-
-static int strcmp_ptr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Parses one file on top of p; a missing file is fine unless must_exist. */
-static int parse_file(struct srd_policy *p, const char *path, bool must_exist,
-		      const struct srd_host_facts *host, char ***errs, size_t *n_errs)
-{
-	_cleanup_free_ char *buf = NULL;
-	char *copy;
-	size_t len;
-	int r;
-
-	r = srd_read_file(path, 1 << 20, &buf, &len);
-	if (r == -ENOENT && !must_exist)
-		return 0;
-	if (r < 0)
-		return add_error(errs, n_errs, "%s: %s", path, strerror(-r)) < 0 ? -ENOMEM : 1;
-	copy = strdup(path);
-	if (!copy || srd_grow((void **)&p->files, p->n_files, sizeof(char *)) < 0) {
-		free(copy);
-		return -ENOMEM;
-	}
-	p->files[p->n_files++] = copy;
-	return srd_policy_parse(p, buf, len, path, host, errs, n_errs);
-}
-
-/* Drop-in names (*.conf) of dir, appended to *names. */
-static int list_dropins(const char *dir, char ***names, size_t *n)
-{
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-		bool dup = false;
-
-		if (l < 6 || strcmp(de->d_name + l - 5, ".conf") != 0 || de->d_name[0] == '.')
-			continue;
-		for (size_t i = 0; i < *n; i++)
-			if (strcmp((*names)[i], de->d_name) == 0)
-				dup = true;
-		if (dup)
-			continue;
-		if (srd_grow((void **)names, *n, sizeof(char *)) < 0 || !((*names)[*n] = strdup(de->d_name))) {
-			closedir(d);
-			return -ENOMEM;
-		}
-		(*n)++;
-	}
-	closedir(d);
-	return 0;
-}
-
-int srd_policy_load(const char *path, const char *vendor_dir, const char *etc_dir,
-		    const struct srd_host_facts *host, struct srd_policy **ret, char ***errs,
-		    size_t *n_errs)
-{
-	_cleanup_(srd_policy_freep) struct srd_policy *p = srd_policy_new();
-	char **names = NULL;
-	size_t n_names = 0;
-	int bad = 0, r;
-
-	if (!p)
-		return -ENOMEM;
-	if (path) {
-		r = parse_file(p, path, true, host, errs, n_errs);
-		if (r < 0)
-			return r;
-		bad += r;
-	} else {
-		char f[512];
-		const char *dirs[] = { vendor_dir, etc_dir };
-
-		for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-			snprintf(f, sizeof(f), "%s/srd.conf", dirs[i]);
-			r = parse_file(p, f, false, host, errs, n_errs);
-			if (r < 0)
-				return r;
-			bad += r;
-		}
-		/* /etc first so its drop-ins hide the vendor's of the same name. */
-		for (size_t i = ARRAY_SIZE(dirs); i-- > 0;) {
-			snprintf(f, sizeof(f), "%s/srd.conf.d", dirs[i]);
-			if (list_dropins(f, &names, &n_names) < 0) {
-				srd_strv_free(names, n_names);
-				return -ENOMEM;
-			}
-		}
-		if (n_names)
-			qsort(names, n_names, sizeof(char *), strcmp_ptr);
-		for (size_t k = 0; k < n_names; k++) {
-			snprintf(f, sizeof(f), "%s/srd.conf.d/%s", etc_dir, names[k]);
-			if (access(f, F_OK) < 0)
-				snprintf(f, sizeof(f), "%s/srd.conf.d/%s", vendor_dir, names[k]);
-			r = parse_file(p, f, false, host, errs, n_errs);
-			if (r < 0) {
-				srd_strv_free(names, n_names);
-				return r;
-			}
-			bad += r;
-		}
-		srd_strv_free(names, n_names);
-	}
-	r = srd_policy_validate(p, errs, n_errs);
-	if (r < 0)
-		return r;
-	bad += r;
-	if (bad == 0)
-		*ret = TAKE_PTR(p);
-	return bad;
-}
-
-static void read_fact(const char *path, char *buf, size_t size)
-{
-	if (srd_read_line(path, buf, size) < 0)
-		buf[0] = '\0';
-}
-
-void srd_host_facts_read(struct srd_host_facts *f)
-{
-	memset(f, 0, sizeof(*f));
-	if (gethostname(f->hostname, sizeof(f->hostname) - 1) < 0)
-		f->hostname[0] = '\0';
-	read_fact("/sys/class/dmi/id/product_name", f->dmi_product_name, sizeof(f->dmi_product_name));
-	read_fact("/sys/class/dmi/id/product_serial", f->dmi_product_serial,
-		  sizeof(f->dmi_product_serial));
-	read_fact("/proc/sys/kernel/osrelease", f->kernel_release, sizeof(f->kernel_release));
 }

@@ -157,3 +157,5 @@ int srd_policy_load(const char *path, const char *vendor_dir, const char *etc_di
 void srd_host_facts_read(struct srd_host_facts *f);
 
 void srd_strv_free(char **v, size_t n);
+/* Appends a formatted string to the list *v of *n; 0 or -ENOMEM (*v is kept). */
+int srd_strv_addf(char ***v, size_t *n, const char *fmt, ...) _printf_(3, 4);

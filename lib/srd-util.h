@@ -72,8 +72,23 @@ int srd_read_line(const char *path, char *buf, size_t size);
 /* Basename of the symlink dir/name's target into buf ("" when it is no link). */
 void srd_link_basename(const char *dir, const char *name, char *buf, size_t size);
 
-/* Parses an unsigned number as the kernel prints it (decimal or 0x hex), rejecting junk. */
+/*
+ * Parses the unsigned number at the start of s, decimal or hex after "0x"
+ * (leading zeros are fine after 0x: sysfs prints "0x0001").  Returns how many
+ * characters it took, -EINVAL when s does not start with a digit (or "0x" has
+ * no hex digit after it), -ERANGE past 64 bits, or -EDOM for a 0 followed by
+ * more digits, which base-0 parsing would read as octal: callers say so.
+ */
+int srd_parse_u64_prefix(const char *s, uint64_t *ret);
+
+/* The whole of s as srd_parse_u64_prefix() reads it; 0, or -EINVAL when anything
+ * follows the number (whitespace, a sign, a suffix), -ERANGE, -EDOM.  *ret is
+ * left alone on failure. */
 int srd_parse_u64(const char *s, uint64_t *ret);
+
+/* /sys/devices/system/memory/block_size_bytes, which the kernel prints in hex
+ * without 0x ("8000000"); 0, or -EINVAL (also for 0), -ERANGE. */
+int srd_parse_block_size_bytes(const char *s, uint64_t *ret);
 
 /*
  * Makes room for element n of an array that grows only by appending one at a

@@ -119,10 +119,66 @@ TEST(test_cmdline)
 	expect_error("memmap=09%4G+0xefffffff", "bad size"); /* octal, as simple_strtoull reads it */
 }
 
+/* Words after a standalone "--" are init's arguments: the kernel's parse_args()
+ * stops there, so a memmap= among them injects nothing, and a malformed one is
+ * no error of the kernel's. */
+TEST(test_cmdline_init_args)
+{
+	struct srd_cmdline_sr *v = NULL;
+
+	CHECK(parse("root=/dev/vda -- memmap=256M%0x490000000+0xefffffff", &v) == 0);
+	free(v);
+	CHECK(parse("memmap=256M%0x490000000+0xefffffff quiet -- single memmap=1G%4G+0xefffffff\n", &v) == 1);
+	CHECK_EQ_U64(v[0].range.start, 0x490000000);
+	free(v);
+	CHECK(parse("quiet -- memmap= memmap=zz", &v) == 0);
+	free(v);
+	CHECK(parse("--", &v) == 0);
+	free(v);
+	/* Any whitespace separates words, as isspace() does in the kernel. */
+	CHECK(parse("quiet\t--\nmemmap=256M%0x490000000+0xefffffff", &v) == 0);
+	free(v);
+	/* next_arg() drops the quotes around a whole word: "--" is still --. */
+	CHECK(parse("\"--\" memmap=256M%0x490000000+0xefffffff", &v) == 0);
+	free(v);
+
+	/* Not a standalone --: a word that starts with it, one with a value, one inside quotes. */
+	CHECK(parse("--foo memmap=256M%0x490000000+0xefffffff", &v) == 1);
+	free(v);
+	CHECK(parse("--=1 memmap=256M%0x490000000+0xefffffff", &v) == 1);
+	free(v);
+	CHECK(parse("x--  memmap=256M%0x490000000+0xefffffff", &v) == 1);
+	free(v);
+	CHECK(parse("dyndbg=\"file x -- y\" memmap=256M%0x490000000+0xefffffff", &v) == 1);
+	free(v);
+	CHECK(parse("\"a -- b\" memmap=256M%0x490000000+0xefffffff", &v) == 1);
+	free(v);
+	/* Before the --, errors still count. */
+	expect_error("memmap=zz -- init", "bad size");
+}
+
+/* Quotes as next_arg() treats them: a quote opening the word or the value is
+ * dropped with the word's closing one; quotes anywhere else stay. */
+TEST(test_cmdline_quotes)
+{
+	struct srd_cmdline_sr *v = NULL;
+
+	CHECK(parse("memmap=\"256M%0x490000000+0xefffffff\"", &v) == 1);
+	CHECK_EQ_U64(v[0].range.start, 0x490000000);
+	free(v);
+	/* A quote inside the name: the parameter is mem"map, not memmap. */
+	CHECK(parse("mem\"map=256M\"%0x490000000+0xefffffff", &v) == 0);
+	free(v);
+	/* A quote inside the value stays in it, and memparse stops at it. */
+	expect_error("memmap=256M\"%0x490000000\"+0xefffffff", "unknown form");
+}
+
 int main(void)
 {
 	RUN(test_memmap_entry);
 	RUN(test_memmap_load);
 	RUN(test_cmdline);
+	RUN(test_cmdline_init_args);
+	RUN(test_cmdline_quotes);
 	return 0;
 }

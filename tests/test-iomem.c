@@ -166,6 +166,105 @@ TEST(test_edges)
 	srd_iomem_free(iomem);
 }
 
+/*
+ * A listing far larger than any machine's: 200,000 lines, most of them siblings
+ * of one parent, which is where appending at the end of a sibling list made
+ * parsing quadratic.  Timing goes to bench/; this checks the tree is right.
+ */
+TEST(test_large)
+{
+	enum { TOP = 150000, NESTED = 25000 };
+	struct srd_iomem *iomem = NULL;
+	struct srd_error err = {};
+	size_t size = (TOP + 2 * NESTED + 8) * 64, len = 0, nodes = 0;
+	char *buf = malloc(size);
+	uint64_t prev = 0;
+	unsigned lines = 0;
+
+	CHECK(buf);
+	/* TOP siblings at depth 0, every sixth with two children; then one parent
+	 * holding NESTED children. */
+	for (uint64_t i = 0; i < TOP; i++) {
+		uint64_t a = i << 16;
+
+		len += (size_t)snprintf(buf + len, size - len, "%" PRIx64 "-%" PRIx64 " : r%" PRIu64 "\n", a,
+					a + 0xffff, i);
+		lines++;
+		if (i % 6 == 0) {
+			len += (size_t)snprintf(buf + len, size - len, "  %" PRIx64 "-%" PRIx64 " : c\n", a, a + 0xff);
+			len += (size_t)snprintf(buf + len, size - len, "  %" PRIx64 "-%" PRIx64 " : c\n", a + 0x100,
+						a + 0x1ff);
+			lines += 2;
+		}
+	}
+	len += (size_t)snprintf(buf + len, size - len, "%" PRIx64 "-%" PRIx64 " : parent\n", (uint64_t)TOP << 16,
+				((uint64_t)TOP << 16) + ((uint64_t)NESTED << 8) - 1);
+	lines++;
+	for (uint64_t i = 0; i < NESTED; i++) {
+		uint64_t a = ((uint64_t)TOP << 16) + (i << 8);
+
+		len += (size_t)snprintf(buf + len, size - len, "  %" PRIx64 "-%" PRIx64 " : n\n", a, a + 0xff);
+		lines++;
+	}
+	CHECK(len < size && len <= SRD_IOMEM_MAX_BYTES);
+	if (srd_iomem_parse(buf, len, "big", &iomem, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		abort();
+	}
+	CHECK(iomem->n_nodes == lines);
+	/* The walk is in file order: line numbers rise by one, each node inside its parent. */
+	srd_iomem_foreach(iomem, n) {
+		CHECK(n->line == ++nodes);
+		CHECK(n->parent == &iomem->root || srd_range_contains(&n->parent->range, &n->range));
+		CHECK(!n->next || n->next->range.start > n->range.end);
+		prev = n->range.start;
+	}
+	CHECK(nodes == lines);
+	CHECK_EQ_U64(prev, ((uint64_t)TOP << 16) + ((uint64_t)(NESTED - 1) << 8));
+	srd_iomem_free(iomem);
+
+	/* The same listing with one more sibling that overlaps the last: refused, naming both lines. */
+	len += (size_t)snprintf(buf + len, size - len, "  %" PRIx64 "-%" PRIx64 " : late\n",
+				((uint64_t)TOP << 16) + ((uint64_t)(NESTED - 1) << 8) + 0x80,
+				((uint64_t)TOP << 16) + ((uint64_t)(NESTED - 1) << 8) + 0xff);
+	CHECK(srd_iomem_parse(buf, len, "big", &iomem, &err) == -EINVAL);
+	{
+		char want[128];
+
+		snprintf(want, sizeof(want), "big:%u: overlaps or precedes its sibling (line %u)", lines + 1, lines);
+		CHECK_CONTAINS(err.msg, want);
+	}
+	free(buf);
+}
+
+/* Siblings after a nested block attach to the right parent, and order is checked
+ * against the previous sibling at that level, not the last line. */
+TEST(test_sibling_order)
+{
+	struct srd_iomem *iomem = NULL;
+	struct srd_error err = {};
+	const char *t = "1000-1fff : a\n"
+			"  1000-10ff : a0\n"
+			"  1100-11ff : a1\n"
+			"    1100-117f : a1x\n"
+			"  1200-12ff : a2\n"
+			"2000-2fff : b\n"
+			"  2000-20ff : b0\n";
+
+	CHECK(srd_iomem_parse(t, strlen(t), "x", &iomem, &err) == 0);
+	CHECK_STREQ(iomem->root.child->name, "a");
+	CHECK_STREQ(iomem->root.child->next->name, "b");
+	CHECK(iomem->root.child->next->next == NULL);
+	CHECK_STREQ(iomem->root.child->child->next->next->name, "a2");
+	CHECK(iomem->root.child->child->next->next->next == NULL);
+	CHECK_STREQ(iomem->root.child->next->child->name, "b0");
+	srd_iomem_free(iomem);
+	expect_error("1000-1fff : a\n  1000-10ff : a0\n    1000-100f : a0x\n  1080-11ff : a1\n",
+		     ":4: overlaps or precedes its sibling (line 2)");
+	expect_error("1000-1fff : a\n  1100-11ff : a1\n    1100-110f : a1x\n  1000-10ff : a0\n",
+		     ":4: overlaps or precedes its sibling (line 2)");
+}
+
 int main(void)
 {
 	RUN(test_claim_first);
@@ -173,5 +272,7 @@ int main(void)
 	RUN(test_resolve_once);
 	RUN(test_malformed);
 	RUN(test_edges);
+	RUN(test_sibling_order);
+	RUN(test_large);
 	return 0;
 }

@@ -137,6 +137,61 @@ TEST(test_lists_reset)
 	srd_policy_free(p);
 }
 
+/* Numbers are decimal or 0x hex: a leading zero, which base-0 parsing takes as octal
+ * (Serial=0123 would exclude serial 83), is an error naming the key and value. */
+TEST(test_numbers)
+{
+	struct srd_policy *p = srd_policy_new();
+	char **errs = NULL;
+	size_t n = 0;
+
+	parse_text(p, "[Exclude]\nSerial=123\nSerial=0x123\nSerial=0\nRange=0x1000000+16M\nRange=0-4095\n"
+		      "Range=4096+0x1000\n[Settle]\nExpectMemdevs=0\nExpectRegions=10\n", 0, &host);
+	CHECK(p->n_exclude_serials == 3);
+	CHECK_EQ_U64(p->exclude_serials[0].serial, 123);
+	CHECK_EQ_U64(p->exclude_serials[1].serial, 0x123);
+	CHECK_EQ_U64(p->exclude_serials[2].serial, 0);
+	CHECK(p->n_exclude_ranges == 3);
+	CHECK_EQ_U64(p->exclude_ranges[0].range.start, 0x1000000);
+	CHECK_EQ_U64(p->exclude_ranges[0].range.end, 0x1ffffff);
+	CHECK_EQ_U64(p->exclude_ranges[1].range.end, 4095);
+	CHECK_EQ_U64(p->exclude_ranges[2].range.start, 4096);
+	CHECK_EQ_U64(p->exclude_ranges[2].range.end, 8191);
+	CHECK(p->expect_regions == 10);
+
+	const char *bad = "[Exclude]\nSerial=0123\nRange=0100000000+1G\nRange=0x0-0777\n"
+			  "Range=0x1000+010M\n[Settle]\nExpectRegions=010\n";
+
+	CHECK(srd_policy_parse(p, bad, strlen(bad), "t.conf", &host, &errs, &n) == 5);
+	CHECK_CONTAINS(errs[0], "t.conf:2: Serial=0123: a leading zero");
+	CHECK_CONTAINS(errs[1], "t.conf:3: Range=0100000000+1G: a leading zero");
+	CHECK_CONTAINS(errs[2], "t.conf:4: Range=0x0-0777: a leading zero");
+	CHECK_CONTAINS(errs[3], "t.conf:5: Range=0x1000+010M: a leading zero");
+	CHECK_CONTAINS(errs[4], "t.conf:7: ExpectRegions=010: a leading zero");
+	srd_strv_free(errs, n);
+	errs = NULL;
+	n = 0;
+	/* PCI IDs are exactly four hex digits each, as lspci -n prints them: no sign, no 0x. */
+	parse_text(p, "[Exclude]\nPCIDevice=8086:0D93\n", 0, &host);
+	CHECK(p->n_exclude_pci == 1 && p->exclude_pci[0].device == 0xd93);
+	bad = "[Exclude]\nPCIDevice=+123:abcd\nPCIDevice=0x12:abcd\nPCIDevice=8086:-d93\n";
+	CHECK(srd_policy_parse(p, bad, strlen(bad), "t.conf", &host, &errs, &n) == 3);
+	CHECK(p->n_exclude_pci == 1);
+	srd_strv_free(errs, n);
+	errs = NULL;
+	n = 0;
+	/* Time spans are decimal too: no hex floats or exponents from strtod. */
+	parse_text(p, "[Settle]\nQuietSec=0.5\nTimeoutSec=90s\n", 0, &host);
+	CHECK(p->settle_quiet_usec == 500000 && p->settle_timeout_usec == 90000000);
+	bad = "[Settle]\nQuietSec=0x10\nTimeoutSec=1e3\nTimeoutSec=1.5.0\n";
+	CHECK(srd_policy_parse(p, bad, strlen(bad), "t.conf", &host, &errs, &n) == 3);
+	CHECK(p->settle_quiet_usec == 500000 && p->settle_timeout_usec == 90000000);
+	/* Nothing of it was applied. */
+	CHECK(p->n_exclude_serials == 3 && p->n_exclude_ranges == 3 && p->expect_regions == 10);
+	srd_strv_free(errs, n);
+	srd_policy_free(p);
+}
+
 /* Every bad-*.conf fixture fails with the message its first line names. */
 TEST(test_malformed_fixtures)
 {
@@ -244,6 +299,7 @@ int main(void)
 	RUN(test_full);
 	RUN(test_match);
 	RUN(test_lists_reset);
+	RUN(test_numbers);
 	RUN(test_malformed_fixtures);
 	RUN(test_dropins);
 	return 0;

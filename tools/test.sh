@@ -95,16 +95,9 @@ fi
 
 echo "== fuzzing (${fuzz_seconds}s per parser)"
 if CC=clang build build-fuzz -Dfuzz=true -Db_lundef=false; then
-	for t in iomem cmdline memmap acpi; do
+	for t in iomem cmdline memmap acpi policy layout; do
 		corpus=$(mktemp -d)
-		case $t in
-		iomem) cp tests/fixtures/iomem/* "$corpus/" ;;
-		cmdline) printf 'memmap=256M%%0x490000000+0xefffffff' >"$corpus/seed" ;;
-		memmap) printf '0x490000000\n0x49fffffff\nSoft Reserved\n' >"$corpus/seed" ;;
-		acpi) for f in tests/fixtures/acpi/*.dsl; do
-				tools/iasl -p "$corpus/$(basename "$f" .dsl)" "$f" >/dev/null 2>&1 || true
-			done ;;
-		esac
+		tests/fuzz/seed.sh "$t" "$corpus"
 		if build-fuzz/tests/fuzz/fuzz-$t -max_total_time="$fuzz_seconds" -max_len=8192 \
 			-artifact_prefix="build-fuzz/crash-$t-" "$corpus" >"build-fuzz/fuzz-$t.log" 2>&1; then
 			echo "ok fuzz-$t ($(grep -o 'Done [0-9]* runs' "build-fuzz/fuzz-$t.log"))"

@@ -18,6 +18,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				__builtin_trap();
 			if (node->parent->parent && !srd_range_contains(&node->parent->range, &node->range))
 				__builtin_trap();
+			/* Siblings in address order, the last one where the parent says. */
+			if (node->next && node->next->range.start <= node->range.end)
+				__builtin_trap();
+			if (!node->next && node->parent->last_child != node)
+				__builtin_trap();
 			n++;
 		}
 		if (n != iomem->n_nodes)
