@@ -121,11 +121,12 @@ static int method_apply(sd_bus_message *msg, void *userdata, sd_bus_error *error
 	r = sd_bus_message_read(msg, "sb", &policy, &dry_run);
 	if (r < 0)
 		return r;
-	if (*policy && srd_mode_from_string(policy) < 0)
-		return manager_error(error, -EINVAL, userdata);
+	/* Who asks comes first: an unprivileged caller learns nothing from Apply. */
 	r = check_root(msg, error);
 	if (r <= 0)
 		return r;
+	if (*policy && srd_mode_from_string(policy) < 0)
+		return manager_error(error, -EINVAL, userdata);
 	r = srd_manager_apply_now(userdata, policy, dry_run, &o);
 	if (r < 0)
 		return manager_error(error, r, userdata);

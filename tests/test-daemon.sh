@@ -5,7 +5,8 @@
 # devices, a uevent storm, hotplug and hand changes, reload, an invalid
 # configuration, the settle timeout, srdctl plan/apply, the hotplug replace
 # (prepare, a wrong-size device, a replacement, a re-seat, a cut-short
-# prepare), no bus.  Root only.
+# prepare), no bus; and srd's own checks on a bus that lets everyone through,
+# and D-Bus activation (tests/daemon/bus.sh).  Root only.
 #
 #   test-daemon.sh SRC BUILD [SCENARIO...]
 set -uo pipefail
@@ -26,14 +27,18 @@ declare -A platform=(
 	[nobus]=cxl-owns-6.12.json
 	[replace]=nobody-7.2.json
 	[interrupted]=nobody-7.2.json
+	[openbus]=nobody-7.2.json
+	[activation]=nobody-7.2.json
 )
+# The scenarios about srd's face on the bus have their own script.
+declare -A script=([openbus]=bus.sh [activation]=bus.sh)
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(late storm hotplug reload invalid timeout apply replace interrupted nobus)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(late storm hotplug reload invalid timeout apply replace interrupted nobus openbus activation)
 failed=0
 for s in "${scenarios[@]}"; do
 	echo "# scenario $s (${platform[$s]})"
 	if ! timeout 180 "$SRC/tests/sim/live.sh" "$SRC/tests/platforms/${platform[$s]}" -- \
-		"$SRC/tests/daemon/scenarios.sh" "$SRC" "$BUILD" "$s"; then
+		"$SRC/tests/daemon/${script[$s]:-scenarios.sh}" "$SRC" "$BUILD" "$s"; then
 		echo "not ok - scenario $s"
 		failed=$((failed + 1))
 	fi

@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Daemon scenarios about srd's face on the bus, run inside tests/sim/live.sh
+# by tests/test-daemon.sh:
+#
+#   openbus     a bus that lets everyone call everything (allow-all.conf), so
+#               only srd's own checks stand: they deny an unprivileged caller
+#               every member that acts
+#   activation  srd started by D-Bus activation on an unprivileged call
+#
+#   bus.sh SRC BUILD NAME
+set -uo pipefail
+SRC=$1 BUILD=$2 NAME=$3
+. "$SRC/tests/daemon/lib.sh"
+trap stop_all EXIT
+start_capture || exit 1
+
+conf() { # conf FILE LINES...
+	local f=$1
+	shift
+	printf '%s\n' "$@" > "$f"
+}
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+# $CALL METHOD [ARGS...]: the reply's string (or "Error NAME: MESSAGE"), as whoever runs it.
+CALL=$W/call
+cat > $CALL <<'SH'
+#!/bin/sh
+m=$1
+shift
+dbus-send --system --print-reply=literal --reply-timeout=20000 --dest=org.srd1 /org/srd1 \
+	"org.srd1.Manager.$m" "$@" 2>&1 | sed -e '1s/^   //'
+SH
+chmod 755 $CALL
+# denied_by_srd METHOD [ARGS...]: nobody gets AccessDenied, and from srd, not from the bus.
+denied_by_srd() {
+	local out
+	out=$(as_nobody $CALL "$@")
+	echo "$1: $out" >> $W/denials
+	[[ $out == "Error org.freedesktop.DBus.Error.AccessDenied: Only root"* ]]
+}
+# field EXPR: a python expression on the JSON document d read from stdin.
+field() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+case $NAME in
+openbus)
+	start_bus "$SRC/tests/daemon/allow-all.conf" || exit 1
+	conf $W/srd.conf "[Settle]" "QuietSec=1s"
+	start_srd $W/srd.conf
+	check "settles" wait_state settled 30
+	as_nobody $CALL GetStatus > $W/nobody.GetStatus
+	check "this bus lets nobody through: GetStatus as nobody" grep -q schema_version $W/nobody.GetStatus
+
+	# Every member that acts or reloads, straight to srd.
+	check "nobody: Apply denied by srd" denied_by_srd Apply string:"" boolean:false
+	check "nobody: Apply with a dry run denied by srd" denied_by_srd Apply string:prefer-cxl boolean:true
+	check "nobody: Apply with a bad policy name denied, not told it is bad" denied_by_srd Apply string:lenient boolean:true
+	check "nobody: Reload denied by srd" denied_by_srd Reload
+	check "nobody: Reevaluate denied by srd" denied_by_srd Reevaluate
+	check "nobody: ReplacePrepare denied by srd" denied_by_srd ReplacePrepare string:mem0
+	check "nobody: ReplaceComplete denied by srd" denied_by_srd ReplaceComplete string:""
+	sleep 1.5
+	check "the denied calls changed nothing (no store, one decision)" \
+		[ "$(n_stores) $(status "s['counts']['decisions']")" = "0 1" ]
+	as_nobody $SRDCTL apply >/dev/null 2>$W/deny.err
+	check "srdctl apply as nobody: exit 4 from srd's denial" [ $? = 4 ]
+
+	check "introspection matches org.srd1.Manager.xml" python3 "$SRC/tests/daemon/check-introspection.py" \
+		"$SRC/daemon/org.srd1.Manager.xml"
+	;;
+activation)
+	# No srd running; an unprivileged srdctl status activates it through a
+	# test copy of org.srd1.service (Exec= pointed at this build).
+	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms"
+	mkdir -p $W/services
+	cat > $W/srd-activated <<SH
+#!/bin/sh
+echo \$\$ > $W/srd.pid
+exec $SRD --config $W/srd.conf --state-dir $W/state 2>>$W/srd.err
+SH
+	chmod +x $W/srd-activated
+	sed -e "s|^Exec=.*|Exec=$W/srd-activated|" "$SRC/systemd/org.srd1.service" > $W/services/org.srd1.service
+	start_bus "$SRC/systemd/org.srd1.conf" $W/services || exit 1
+	check "srd is not running yet" [ ! -e $W/srd.pid ]
+	as_nobody $SRDCTL status --json > $W/act.json 2>$W/act.err
+	[ -s $W/srd.pid ] && pids+=("$(cat $W/srd.pid)")
+	check "an unprivileged srdctl status started srd" [ -s $W/srd.pid ]
+	check "... and was answered" [ "$(field "d['schema_version']" < $W/act.json)" = 1 ]
+	check "the activated srd settles" wait_state settled 30
+	as_nobody $SRDCTL status > /dev/null
+	check "it answers nobody afterwards" [ $? = 0 ]
+	echo "# note: at its activation start srd ran its boot pass: $(status "s['counts']['decisions']") decision(s), $(n_stores) store(s)"
+	;;
+*)
+	echo "unknown scenario $NAME" >&2
+	exit 2
+	;;
+esac
+if [ $n_bad -gt 0 ]; then
+	echo "--- srd stderr" >&2
+	tail -40 $W/srd.err >&2
+	echo "--- denials" >&2
+	cat $W/denials >&2 2>/dev/null
+fi
+finish
