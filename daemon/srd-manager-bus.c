@@ -5,9 +5,11 @@
  * org.srd1.Manager.xml, which tests compare with what this vtable
  * introspects as).  Properties read the last pass; methods that act or
  * reload check that the caller is root here as well as in the bus policy.
- * Only the vtable and its glue live here.
+ * Reads are answered from the kept inventory (srd-manager-read.c).  Only
+ * the vtable and its glue live here.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,25 +30,33 @@
 #define SRD_ERROR_BUSY "org.srd1.Error.Busy"
 #define SRD_ERROR_DISCOVERY "org.srd1.Error.DiscoveryFailed"
 #define SRD_ERROR_BAD_POLICY_NAME "org.srd1.Error.UnknownPolicy"
+#define SRD_ERROR_RATE_LIMITED "org.srd1.Error.RateLimited"
 
 static int reply_json(sd_bus_message *msg, struct json_object *o)
 {
-	int r = sd_bus_reply_method_return(msg, "s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	int r;
 
+	if (!o)
+		return -ENOMEM;
+	r = sd_bus_reply_method_return(msg, "s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 	return r;
+}
+
+static int sender_euid(sd_bus_message *msg, uid_t *ret)
+{
+	_cleanup_(sd_bus_creds_unrefp) sd_bus_creds *c = NULL;
+	int r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID, &c);
+
+	return r < 0 ? r : sd_bus_creds_get_euid(c, ret);
 }
 
 /* Acting and reloading are root's: the bus policy says so, and so does srd. */
 static int check_root(sd_bus_message *msg, sd_bus_error *error)
 {
-	_cleanup_(sd_bus_creds_unrefp) sd_bus_creds *c = NULL;
 	uid_t uid;
-	int r;
+	int r = sender_euid(msg, &uid);
 
-	r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID, &c);
-	if (r >= 0)
-		r = sd_bus_creds_get_euid(c, &uid);
 	if (r < 0)
 		return sd_bus_error_set_errnof(error, r, "Cannot tell who is calling: %s", strerror(-r));
 	if (uid != 0)
@@ -68,6 +78,8 @@ static int manager_error(sd_bus_error *error, int r, const struct srd_manager *m
 	case -EINVAL:
 		return sd_bus_error_set(error, SRD_ERROR_BAD_POLICY_NAME,
 					"Unknown policy (strict, per-range, prefer-cxl, prefer-hmem, audit)");
+	case -ENODATA:
+		return sd_bus_error_set(error, SRD_ERROR_DISCOVERY, "srd has not read the machine yet");
 	default:
 		return sd_bus_error_setf(error, SRD_ERROR_DISCOVERY, "Cannot read the machine: %s",
 					 strerror(-r));
@@ -86,15 +98,32 @@ static int method_snapshot(sd_bus_message *msg, void *userdata, sd_bus_error *er
 
 static int method_get_inventory(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct srd_inventory *inv = NULL;
-	struct json_object *o;
-	int r = srd_discover(&inv);
+	const struct srd_inventory *inv;
+	int r = srd_manager_inventory(userdata, &inv);
 
 	if (r < 0)
 		return manager_error(error, r, userdata);
-	o = srd_json_inventory(inv);
-	srd_inventory_free(inv);
-	return reply_json(msg, o);
+	return reply_json(msg, srd_manager_inventory_json(userdata));
+}
+
+/* Reads the machine now: root at will, everyone else from a token bucket per UID. */
+static int method_refresh_inventory(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	uint64_t wait_usec = 0;
+	uid_t uid;
+	int r = sender_euid(msg, &uid);
+
+	if (r < 0)
+		return sd_bus_error_set_errnof(error, r, "Cannot tell who is calling: %s", strerror(-r));
+	r = srd_manager_refresh_inventory(userdata, uid != 0, uid, &wait_usec);
+	if (r == -EAGAIN)
+		return sd_bus_error_setf(error, SRD_ERROR_RATE_LIMITED,
+					 "Too many refreshes for UID %u; the next one in %" PRIu64 " ms "
+					 "(GetInventory answers from the last read)",
+					 (unsigned)uid, (wait_usec + 999) / 1000);
+	if (r < 0)
+		return manager_error(error, r, userdata);
+	return reply_json(msg, srd_manager_inventory_json(userdata));
 }
 
 static int method_get_plan(sd_bus_message *msg, void *userdata, sd_bus_error *error)
@@ -252,6 +281,8 @@ static const sd_bus_vtable manager_vtable[] = {
 				method_get_status, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("GetInventory", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", inventory_json),
 				method_get_inventory, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("RefreshInventory", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", inventory_json),
+				method_refresh_inventory, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("GetPlan", SD_BUS_ARGS("s", policy), SD_BUS_RESULT("s", decision_json),
 				method_get_plan, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Snapshot", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", snapshot_json),

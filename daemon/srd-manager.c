@@ -141,6 +141,7 @@ void srd_manager_begin_pass(struct srd_manager *m, const char *trigger, bool for
 		return;
 	}
 	m->in_pass = true;
+	m->n_bursts++; /* read requests may read the machine again once in it */
 	m->verifying = false;
 	m->settle_timed_out = false;
 	m->apply_failed = false;
@@ -389,8 +390,7 @@ void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv)
 	char first[256] = "";
 	struct srd_log_entry e = { .priority = LOG_INFO, .message_id = SRD_MESSAGE_SETTLED };
 
-	srd_inventory_free(m->inventory);
-	m->inventory = inv;
+	srd_manager_keep_inventory(m, inv);
 	free(m->baseline);
 	m->baseline = srd_json_fingerprint(inv);
 	record_owners(m, inv);
@@ -435,8 +435,7 @@ static void run_pass(struct srd_manager *m)
 		return;
 	}
 	if (!m->policy) {
-		srd_inventory_free(m->inventory);
-		m->inventory = inv;
+		srd_manager_keep_inventory(m, inv);
 		srd_manager_set_state(m, SRD_STATE_DEGRADED, "the configuration is invalid, nothing is done until "
 			  "it is fixed and reloaded: %s", m->policy_error);
 		end_pass(m);
@@ -449,8 +448,7 @@ static void run_pass(struct srd_manager *m)
 	fp = srd_json_fingerprint(inv);
 	if (!m->forced && fp && m->baseline && strcmp(fp, m->baseline) == 0) {
 		free(fp);
-		srd_inventory_free(m->inventory);
-		m->inventory = inv;
+		srd_manager_keep_inventory(m, inv);
 		srd_log(LOG_DEBUG, "re-evaluation after %s: nothing changed", m->trigger);
 		srd_manager_set_state(m, m->rest_state, "%s", m->rest_reason);
 		end_pass(m);
@@ -660,6 +658,7 @@ int srd_manager_new(const struct srd_manager_options *opts, struct srd_manager *
 	if (r < 0)
 		return srd_log_errno(LOG_ERR, r, "cannot watch udev events");
 	srd_manager_load_layouts(m);
+	srd_ratelimit_init(&m->refresh_limit, SRD_REFRESH_INTERVAL_USEC, SRD_REFRESH_BURST);
 	if (load_policy(m, &m->policy) < 0) {
 		srd_policy_free(m->policy);
 		m->policy = NULL;

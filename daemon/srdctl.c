@@ -105,6 +105,17 @@ static int call_json(const char *method, const char *what, struct json_object **
 	return 0;
 }
 
+/* Calls a method without arguments for its effect alone: its reply and errors do not matter. */
+static void call_quiet(const char *method)
+{
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+
+	if (sd_bus_open_system(&bus) >= 0)
+		(void)sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, method, &e, NULL, NULL);
+	sd_bus_error_free(&e);
+}
+
 static const char *str(struct json_object *o, const char *key)
 {
 	struct json_object *v;
@@ -374,7 +385,12 @@ static int verb_simple(const char *method, const char *what, const char *done)
 static int verb_snapshot(void)
 {
 	struct json_object *o = NULL;
-	int r = call_json("Snapshot", "snapshot", &o, NULL);
+	int r;
+
+	/* A report wants the machine as it is now; when the refresh is refused
+	 * (rate-limited), the snapshot says when its inventory was read. */
+	call_quiet("RefreshInventory");
+	r = call_json("Snapshot", "snapshot", &o, NULL);
 
 	return r ? r : print_json_doc(o);
 }

@@ -5,7 +5,9 @@
 #
 #   openbus     a bus that lets everyone call everything (allow-all.conf), so
 #               only srd's own checks stand: they deny an unprivileged caller
-#               every member that acts
+#               every member that acts, answer reads from the last inventory
+#               (re-read after uevents, once per burst) and rate-limit forced
+#               refreshes
 #   activation  srd started by D-Bus activation on an unprivileged call
 #
 #   bus.sh SRC BUILD NAME
@@ -21,6 +23,7 @@ conf() { # conf FILE LINES...
 	printf '%s\n' "$@" > "$f"
 }
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+as_other() { setpriv --reuid=1 --regid=1 --clear-groups "$@"; } # daemon: the bus knows only users in passwd
 
 # $CALL METHOD [ARGS...]: the reply's string (or "Error NAME: MESSAGE"), as whoever runs it.
 CALL=$W/call
@@ -65,6 +68,47 @@ openbus)
 	as_nobody $SRDCTL apply >/dev/null 2>$W/deny.err
 	check "srdctl apply as nobody: exit 4 from srd's denial" [ $? = 4 ]
 
+	# Reads are served from the last inventory: no discovery per call.
+	for i in $(seq 20); do
+		as_nobody $CALL GetInventory | field "d['read_usec']"
+	done > $W/reads
+	read0=$(head -1 $W/reads)
+	check "20 GetInventory calls: one inventory, read once ($(sort -u $W/reads | tr '\n' ' '))" \
+		[ "$(sort -u $W/reads | wc -l) $((${read0:-0} > 0))" = "1 1" ]
+	read0=${read0:-none}
+	check "GetStatus says when its inventory was read" \
+		[ "$(as_nobody $CALL GetStatus | field "d['inventory_read_usec']")" = "$read0" ]
+	check "GetPlan with another policy decides on the same inventory" \
+		[ "$(as_nobody $CALL GetPlan string:prefer-cxl | field "d['inventory_read_usec']")" = "$read0" ]
+	check "Snapshot's inventory is the same read" \
+		[ "$(as_nobody $CALL Snapshot | field "d['inventory']['read_usec'], d['status']['inventory_read_usec']")" = "$read0 $read0" ]
+	# Uevents make it stale: read again, once for the burst, and by the pass.
+	d=$(status "s['counts']['decisions']")
+	e=$(status "s['counts']['events']")
+	echo "storm 20" > "$SRD_SIM/control"
+	for _ in $(seq 50); do [ "$(status "s['counts']['events']")" -gt "$e" ] && break; sleep 0.05; done
+	for i in $(seq 8); do
+		as_nobody $CALL GetInventory | field "d['read_usec'], d['stale']"
+	done > $W/burst
+	check "during the burst: read again at most once ($(sort -u $W/burst | tr '\n' ' '))" python3 - $W/burst "$read0" <<'PY'
+import sys
+reads = sorted({int(l.split()[0]) for l in open(sys.argv[1])})
+sys.exit(not (1 <= len(reads) <= 2 and reads[-1] > int(sys.argv[2])))
+PY
+	check "settles again after the storm" wait_state settled 30
+	read1=$($CALL GetInventory | field "d['read_usec']")
+	check "after the burst the inventory is newer than the events" [ "${read1:-0}" -gt "${read0/none/0}" ]
+
+	# A forced refresh: per-caller token bucket; root is not limited.
+	for i in 1 2 3 4 5; do as_nobody $CALL RefreshInventory | head -c 60; echo; done > $W/refresh
+	check "nobody: the first refreshes read the machine" [ "$(grep -c '^{' $W/refresh)" -ge 1 ]
+	check "nobody: then org.srd1.Error.RateLimited" grep -q "^Error org.srd1.Error.RateLimited" $W/refresh
+	as_other $CALL RefreshInventory > $W/other.refresh
+	check "another user has its own bucket" grep -q '^{' $W/other.refresh
+	for i in 1 2 3 4 5 6; do $CALL RefreshInventory | head -c 1; done > $W/root.refresh
+	check "root is not rate limited" [ "$(cat $W/root.refresh)" = "{{{{{{" ]
+	read2=$($CALL GetInventory | field "d['read_usec']")
+	check "a refresh re-reads the machine" [ "${read2:-0}" -gt "${read1:-0}" ]
 	check "introspection matches org.srd1.Manager.xml" python3 "$SRC/tests/daemon/check-introspection.py" \
 		"$SRC/daemon/org.srd1.Manager.xml"
 	;;
