@@ -5,11 +5,14 @@
  * org.srd1.Manager.xml, which tests compare with what this vtable
  * introspects as).  Properties read the last pass; methods that act or
  * reload check that the caller is root here as well as in the bus policy.
- * Reads are answered from the kept inventory (srd-manager-read.c).  Only
- * the vtable and its glue live here.
+ * Reads are answered from the kept inventory (srd-manager-read.c), and
+ * callers who could not read the physical addresses from the kernel
+ * themselves get them hidden (srd-redact.h).  Only the vtable and its glue
+ * live here.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +22,7 @@
 #include "srd-json.h"
 #include "srd-log.h"
 #include "srd-manager.h"
+#include "srd-redact.h"
 #include "srd-status.h"
 
 #define BUS_NAME "org.srd1"
@@ -32,12 +36,27 @@
 #define SRD_ERROR_BAD_POLICY_NAME "org.srd1.Error.UnknownPolicy"
 #define SRD_ERROR_RATE_LIMITED "org.srd1.Error.RateLimited"
 
+/*
+ * Whether the caller may see physical addresses, serials and the raw
+ * evidence: root, or a caller whose CAP_SYS_ADMIN the bus vouches for (what
+ * the kernel asks before it shows /proc/iomem's addresses).  Anything that
+ * cannot be told (no message: a signal to everyone) sees the hidden view.
+ */
+static bool sees_addresses(sd_bus_message *msg)
+{
+	return msg && sd_bus_query_sender_privilege(msg, CAP_SYS_ADMIN) > 0;
+}
+
 static int reply_json(sd_bus_message *msg, struct json_object *o)
 {
+	bool all = sees_addresses(msg);
 	int r;
 
 	if (!o)
 		return -ENOMEM;
+	if (!all)
+		srd_redact_json(o);
+	json_object_object_add(o, "addresses_hidden", json_object_new_boolean(!all));
 	r = sd_bus_reply_method_return(msg, "s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 	return r;
@@ -210,25 +229,30 @@ static int property_get(sd_bus *bus, const char *path, const char *interface, co
 			sd_bus_message *reply, void *userdata, sd_bus_error *error)
 {
 	struct srd_manager *m = userdata;
+	bool all = sees_addresses(sd_bus_get_current_message(bus));
+	char b[sizeof(m->policy_error)];
 	struct srd_tally t;
 
 	if (strcmp(property, "Version") == 0)
 		return sd_bus_message_append(reply, "s", SRD_VERSION);
 	if (strcmp(property, "State") == 0)
 		return sd_bus_message_append(reply, "s", srd_state_to_string(m->state));
+	/* Free text may name addresses: hidden as in the replies (and sent as invalidations only). */
 	if (strcmp(property, "StateReason") == 0)
-		return sd_bus_message_append(reply, "s", m->reason);
+		return sd_bus_message_append(reply, "s", all ? m->reason : srd_redact_text(m->reason, b, sizeof(b)));
 	if (strcmp(property, "Verdict") == 0)
 		return sd_bus_message_append(reply, "s",
 					     m->decision ? srd_verdict_to_string(m->decision->verdict) : "");
 	if (strcmp(property, "Summary") == 0)
-		return sd_bus_message_append(reply, "s", m->decision ? m->decision->summary : "");
+		return sd_bus_message_append(reply, "s", !m->decision ? "" : all ? m->decision->summary
+							   : srd_redact_text(m->decision->summary, b, sizeof(b)));
 	if (strcmp(property, "Converged") == 0)
 		return sd_bus_message_append(reply, "b", m->decision && m->converged);
 	if (strcmp(property, "Policy") == 0)
 		return sd_bus_message_append(reply, "s", m->policy ? srd_mode_to_string(m->policy->mode) : "");
 	if (strcmp(property, "PolicyError") == 0)
-		return sd_bus_message_append(reply, "s", m->policy_error);
+		return sd_bus_message_append(reply, "s", all ? m->policy_error
+							   : srd_redact_text(m->policy_error, b, sizeof(b)));
 	if (strcmp(property, "PolicyFiles") == 0)
 		return sd_bus_message_append_strv(reply, m->policy ? m->policy->files : NULL);
 	if (strcmp(property, "LastDecisionTimestamp") == 0)
@@ -256,17 +280,19 @@ static int property_get(sd_bus *bus, const char *path, const char *interface, co
 
 #define PROP(name, sig, flags) SD_BUS_PROPERTY(name, sig, property_get, 0, flags)
 #define CHANGES SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE
+/* A signal goes to everyone: properties whose value depends on the caller only say they changed. */
+#define INVALIDATES SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION
 
 static const sd_bus_vtable manager_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	PROP("Version", "s", SD_BUS_VTABLE_PROPERTY_CONST),
 	PROP("State", "s", CHANGES),
-	PROP("StateReason", "s", CHANGES),
+	PROP("StateReason", "s", INVALIDATES),
 	PROP("Verdict", "s", CHANGES),
-	PROP("Summary", "s", CHANGES),
+	PROP("Summary", "s", INVALIDATES),
 	PROP("Converged", "b", CHANGES),
 	PROP("Policy", "s", CHANGES),
-	PROP("PolicyError", "s", CHANGES),
+	PROP("PolicyError", "s", INVALIDATES),
 	PROP("PolicyFiles", "as", CHANGES),
 	PROP("LastDecisionTimestamp", "t", CHANGES),
 	PROP("NRanges", "u", CHANGES),

@@ -21,6 +21,7 @@
 #include "srd-json.h"
 #include "srd-log.h"
 #include "srd-manager.h"
+#include "srd-redact.h"
 #include "srd-status.h"
 #include "srd-udev.h"
 
@@ -49,7 +50,7 @@ uint64_t srd_now_usec(clockid_t clock)
 void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
 {
 	bool changed = m->state != s;
-	char reason[sizeof(m->reason)];
+	char reason[sizeof(m->reason)], shown[sizeof(m->reason)];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -60,7 +61,8 @@ void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *
 	memcpy(m->reason, reason, sizeof(reason));
 	if (!changed)
 		return;
-	sd_notifyf(false, "STATUS=%s: %s", state_names[s], reason);
+	/* Every user can read STATUS= (systemctl status): no addresses in it. */
+	sd_notifyf(false, "STATUS=%s: %s", state_names[s], srd_redact_text(reason, shown, sizeof(shown)));
 	srd_log(LOG_DEBUG, "state %s: %s", state_names[s], reason);
 	srd_manager_bus_emit_changed(m);
 }
@@ -277,7 +279,7 @@ static void on_step(void *userdata, const struct srd_action *a, const struct srd
 				    ? LOG_WARNING : LOG_NOTICE,
 		.message_id = SRD_MESSAGE_ACTION,
 	};
-	char b[SRD_RANGE_FMT_MAX];
+	char b[SRD_RANGE_FMT_MAX], shown[sizeof(a->target) * 2];
 
 	sd_notify(false, "WATCHDOG=1");
 	srd_range_format(&a->range, b, sizeof(b));
@@ -294,7 +296,8 @@ static void on_step(void *userdata, const struct srd_action *a, const struct srd
 	else
 		srd_log_emit(&e, "%s %s: %s: %s", srd_action_to_string(a->kind), a->target,
 			     srd_step_result_to_string(st->result), st->message);
-	sd_notifyf(false, "STATUS=applying: %s %s", srd_action_to_string(a->kind), a->target);
+	sd_notifyf(false, "STATUS=applying: %s %s", srd_action_to_string(a->kind),
+		   srd_redact_text(a->target, shown, sizeof(shown)));
 }
 
 /* Runs d's plan; sets apply_failed and the reason when it fails. */

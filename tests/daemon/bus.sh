@@ -5,9 +5,9 @@
 #
 #   openbus     a bus that lets everyone call everything (allow-all.conf), so
 #               only srd's own checks stand: they deny an unprivileged caller
-#               every member that acts, answer reads from the last inventory
-#               (re-read after uevents, once per burst) and rate-limit forced
-#               refreshes
+#               every member that acts, hide addresses, serials and evidence
+#               from it, answer reads from the last inventory (re-read after
+#               uevents, once per burst) and rate-limit forced refreshes
 #   activation  srd started by D-Bus activation on an unprivileged call
 #
 #   bus.sh SRC BUILD NAME
@@ -44,6 +44,7 @@ denied_by_srd() {
 }
 # field EXPR: a python expression on the JSON document d read from stdin.
 field() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+hidden() { python3 "$SRC/tests/daemon/no-addresses.py" "$@"; }
 
 case $NAME in
 openbus)
@@ -67,6 +68,39 @@ openbus)
 		[ "$(n_stores) $(status "s['counts']['decisions']")" = "0 1" ]
 	as_nobody $SRDCTL apply >/dev/null 2>$W/deny.err
 	check "srdctl apply as nobody: exit 4 from srd's denial" [ $? = 4 ]
+
+	# What nobody sees: no HPAs, serials or evidence; root sees them.
+	for m in GetStatus GetInventory Snapshot; do
+		as_nobody $CALL $m > $W/nobody.$m
+		check "nobody: $m carries no address, serial or evidence" hidden json < $W/nobody.$m
+	done
+	as_nobody $CALL GetPlan string:"" > $W/nobody.plan
+	check "nobody: GetPlan carries no address" hidden json < $W/nobody.plan
+	as_nobody $CALL GetPlan string:prefer-cxl > $W/nobody.plan2
+	check "nobody: GetPlan prefer-cxl carries no address" hidden json < $W/nobody.plan2
+	check "nobody: the plan still has its actions and reasons" \
+		[ "$(field "len(d['actions']) > 0 and all(a['reason'] for a in d['actions'])" < $W/nobody.plan2)" = True ]
+	check "nobody: ranges keep owner, reason and size" \
+		[ "$(field "d['ranges'][0]['owner'], d['ranges'][0]['size'], d['ranges'][0]['reason'] != ''" < $W/nobody.GetStatus)" = "conflict 0x20000000 True" ]
+	for p in StateReason Summary PolicyError; do
+		as_nobody busctl get-property org.srd1 /org/srd1 org.srd1.Manager $p > $W/nobody.$p
+		check "nobody: property $p carries no address" hidden text < $W/nobody.$p
+	done
+	$CALL GetInventory > $W/root.inv
+	check "root: GetInventory has the addresses and serials" \
+		[ "$(field "d['ranges'][0]['start'], d['memdevs'][0]['serial'], d['addresses_hidden']" < $W/root.inv)" = "0x490000000 0x1001 False" ]
+	$CALL GetStatus > $W/root.status
+	check "root: GetStatus has the ranges' addresses" [ "$(field "d['ranges'][0]['start']" < $W/root.status)" = 0x490000000 ]
+	for v in status ranges regions plan; do
+		as_nobody $SRDCTL $v > $W/srdctl.$v 2>&1
+		check "srdctl $v as nobody: exit 0" [ $? = 0 ]
+		check "srdctl $v as nobody: no address" hidden text < $W/srdctl.$v
+	done
+	check "srdctl status as nobody says what it leaves out" grep -q "shown to root only" $W/srdctl.status
+	check "srdctl ranges as nobody still lists the range's owner" grep -q "conflict" $W/srdctl.ranges
+	as_nobody $SRDCTL snapshot > $W/srdctl.snapshot 2>$W/srdctl.snapshot.err
+	check "srdctl snapshot as nobody: exit 0" [ $? = 0 ]
+	check "srdctl snapshot as nobody: no address" hidden json < $W/srdctl.snapshot
 
 	# Reads are served from the last inventory: no discovery per call.
 	for i in $(seq 20); do
