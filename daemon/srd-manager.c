@@ -203,6 +203,33 @@ static void record_owners(struct srd_manager *m, const struct srd_inventory *inv
 	free(m->owners);
 	m->owners = o;
 	m->n_owners = inv->n_ranges;
+	if (m->opts.state_dir) {
+		int r = srd_owners_save(m->opts.state_dir, m->boot_id, o, inv->n_ranges);
+
+		if (r < 0)
+			srd_log_errno(LOG_WARNING, r, "cannot record the ranges' owners in %s, ignoring",
+				      m->opts.state_dir);
+	}
+}
+
+/*
+ * srd ran earlier in this boot (restarted, or started by D-Bus activation
+ * after a stop): what it left counts, so a range changed by hand meanwhile
+ * is held like one changed while srd ran.  Not after an interrupted apply:
+ * then the owners may have been changed by srd itself, half way.
+ */
+static void load_owners(struct srd_manager *m)
+{
+	int r = srd_owners_load(m->opts.state_dir, m->boot_id, &m->owners, &m->n_owners);
+
+	if (r == -ENOENT || r == -ESTALE)
+		return;
+	if (r < 0) {
+		srd_log_errno(LOG_WARNING, r, "ignoring the owner record in %s", m->opts.state_dir);
+		return;
+	}
+	srd_log(LOG_INFO, "srd ran earlier in this boot: ranges whose owner changed since are left alone%s",
+		m->policy && m->policy->reassert ? " (but Reassert=yes)" : "");
 }
 
 /* Ranges whose owner changed since the last pass ended, with srd not the one who changed it. */
@@ -629,6 +656,13 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 	return 0;
 }
 
+static void read_boot_id(struct srd_manager *m)
+{
+	/* Unreadable: "", and a record then lasts as long as its directory (/run: the boot). */
+	if (srd_read_line("/proc/sys/kernel/random/boot_id", m->boot_id, sizeof(m->boot_id)) < 0)
+		m->boot_id[0] = '\0';
+}
+
 int srd_manager_new(const struct srd_manager_options *opts, struct srd_manager **ret)
 {
 	_cleanup_(srd_manager_freep) struct srd_manager *m = calloc(1, sizeof(*m));
@@ -661,6 +695,7 @@ int srd_manager_new(const struct srd_manager_options *opts, struct srd_manager *
 	if (r < 0)
 		return srd_log_errno(LOG_ERR, r, "cannot watch udev events");
 	srd_manager_load_layouts(m);
+	read_boot_id(m);
 	srd_ratelimit_init(&m->refresh_limit, SRD_REFRESH_INTERVAL_USEC, SRD_REFRESH_BURST);
 	if (load_policy(m, &m->policy) < 0) {
 		srd_policy_free(m->policy);
@@ -705,6 +740,8 @@ int srd_manager_run(struct srd_manager *m)
 		     m->policy ? srd_mode_to_string(m->policy->mode) : "invalid");
 	if (m->opts.state_dir && srd_apply_interrupted(m->opts.state_dir, why, sizeof(why)))
 		srd_log(LOG_WARNING, "%s; deciding again from a fresh inventory", why);
+	else if (m->opts.state_dir)
+		load_owners(m);
 	srd_manager_begin_pass(m, "boot", true);
 	return sd_event_loop(m->event);
 }

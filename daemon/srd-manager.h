@@ -22,6 +22,7 @@
 #include "inventory.h"
 #include "layout.h"
 #include "policy.h"
+#include "srd-owners.h"
 #include "srd-ratelimit.h"
 
 enum srd_state {
@@ -35,11 +36,6 @@ enum srd_state {
 };
 const char *srd_state_to_string(enum srd_state s);
 
-/* What a range's owner was when srd's last pass ended. */
-struct srd_owner_record {
-	struct srd_range range;
-	enum srd_owner owner;
-};
 
 struct srd_manager_options {
 	const char *config;    /* --config FILE: only this file (NULL: vendor, /etc, drop-ins) */
@@ -82,8 +78,9 @@ struct srd_manager {
 	struct srd_decision *decision;
 	struct json_object *last_apply;
 	char *baseline; /* the inventory's fingerprint when the last pass ended */
-	struct srd_owner_record *owners;
+	struct srd_owner_record *owners; /* also in the state directory (srd-owners.h) */
 	size_t n_owners;
+	char boot_id[40];
 	bool converged;
 	uint64_t decided_realtime_usec;
 	uint64_t n_events, n_decisions, n_errors;

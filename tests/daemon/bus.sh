@@ -8,7 +8,8 @@
 #               every member that acts, hide addresses, serials and evidence
 #               from it, answer reads from the last inventory (re-read after
 #               uevents, once per burst) and rate-limit forced refreshes
-#   activation  srd started by D-Bus activation on an unprivileged call
+#   activation  srd started by D-Bus activation on an unprivileged call, after
+#               a stop and a hand change it must not undo
 #
 #   bus.sh SRC BUILD NAME
 set -uo pipefail
@@ -147,8 +148,12 @@ PY
 		"$SRC/daemon/org.srd1.Manager.xml"
 	;;
 activation)
-	# No srd running; an unprivileged srdctl status activates it through a
-	# test copy of org.srd1.service (Exec= pointed at this build).
+	# srd runs, carries out prefer-cxl and is stopped; an administrator then
+	# takes region0 down by hand.  An unprivileged srdctl status starts srd
+	# again by D-Bus activation (a test copy of org.srd1.service, Exec=
+	# pointed at this build): it must answer, and its start must not undo
+	# the hand change (Reassert=no): it knows from its owner record in the
+	# state directory what it left earlier in this boot.
 	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms"
 	mkdir -p $W/services
 	cat > $W/srd-activated <<SH
@@ -158,8 +163,21 @@ exec $SRD --config $W/srd.conf --state-dir $W/state 2>>$W/srd.err
 SH
 	chmod +x $W/srd-activated
 	sed -e "s|^Exec=.*|Exec=$W/srd-activated|" "$SRC/systemd/org.srd1.service" > $W/services/org.srd1.service
+	# The first run on a bus without activation: a status call made before
+	# srd owns its name would start a second srd.
+	start_bus || exit 1
+	bus_pid=${pids[-1]}
+	start_srd $W/srd.conf
+	check "the first start in this boot carries out the policy" wait_state settled 30
+	check "... converged to CXL, with stores" [ "$(status "s['converged']") $(($(n_stores) > 0))" = "True 1" ]
+	kill $srd_pid $bus_pid
+	wait $srd_pid $bus_pid 2>/dev/null
+	rm -f /run/dbus/system_bus_socket
 	start_bus "$SRC/systemd/org.srd1.conf" $W/services || exit 1
-	check "srd is not running yet" [ ! -e $W/srd.pid ]
+	daxctl offline-memory dax0.0 >/dev/null 2>&1
+	echo region0 > /sys/bus/cxl/drivers/cxl_region/unbind
+	by_hand=$(n_stores)
+	check "srd is not running" [ ! -e $W/srd.pid ]
 	as_nobody $SRDCTL status --json > $W/act.json 2>$W/act.err
 	[ -s $W/srd.pid ] && pids+=("$(cat $W/srd.pid)")
 	check "an unprivileged srdctl status started srd" [ -s $W/srd.pid ]
@@ -167,7 +185,10 @@ SH
 	check "the activated srd settles" wait_state settled 30
 	as_nobody $SRDCTL status > /dev/null
 	check "it answers nobody afterwards" [ $? = 0 ]
-	echo "# note: at its activation start srd ran its boot pass: $(status "s['counts']['decisions']") decision(s), $(n_stores) store(s)"
+	echo "# note: the activated srd's start pass: $(status "s['counts']['decisions']") decision(s), $((by_hand > 0 ? $(n_stores) - by_hand : 0)) store(s) after the hand change"
+	check "its start did not undo the hand change (no store)" [ "$(n_stores)" = "$by_hand" ]
+	check "the range is held, nobody's" [ "$(status "s['ranges'][0]['held'], s['ranges'][0]['owner']")" = "True none" ]
+	check "journal: the range is held" [ "$(journal_count HELD "e['SRD_RANGE'] == '0x490000000-0x4afffffff'")" -ge 1 ]
 	;;
 *)
 	echo "unknown scenario $NAME" >&2
