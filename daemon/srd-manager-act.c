@@ -18,7 +18,7 @@
 
 /* ---- plan and apply on request ---- */
 
-/* Reads the machine and decides without holds; for plan and apply. */
+/* Reads the machine afresh and decides without holds; for apply. */
 static int decide_now(struct srd_manager *m, const char *policy_override, struct srd_inventory **ret_inv,
 		      struct srd_decision **ret_d)
 {
@@ -39,18 +39,6 @@ static int decide_now(struct srd_manager *m, const char *policy_override, struct
 		*ret_inv = NULL;
 	}
 	return r;
-}
-
-int srd_manager_plan(struct srd_manager *m, const char *policy_override, struct json_object **ret)
-{
-	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
-	_cleanup_(srd_decision_freep) struct srd_decision *d = NULL;
-	int r = decide_now(m, policy_override, &inv, &d);
-
-	if (r < 0)
-		return r;
-	*ret = srd_json_decision(d, inv);
-	return 0;
 }
 
 /*
@@ -84,7 +72,7 @@ void srd_manager_carry_out(struct srd_manager *m, struct srd_decision *d, struct
 		srd_manager_finish(m, inv);
 		converged = !d->refused && m->converged;
 	} else {
-		m->inventory = inv;
+		srd_manager_keep_inventory(m, inv);
 		srd_manager_apply_plan(m, d, inv, x, NULL, &m->last_apply);
 		if (res && srd_discover(&after) == 0) {
 			json_object_object_add(res, "unconverged", srd_json_unconverged(d, after));

@@ -5,9 +5,14 @@
  * org.srd1.Manager.xml, which tests compare with what this vtable
  * introspects as).  Properties read the last pass; methods that act or
  * reload check that the caller is root here as well as in the bus policy.
- * Only the vtable and its glue live here.
+ * Reads are answered from the kept inventory (srd-manager-read.c), and
+ * callers who could not read the physical addresses from the kernel
+ * themselves get them hidden (srd-redact.h).  Only the vtable and its glue
+ * live here.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +22,7 @@
 #include "srd-json.h"
 #include "srd-log.h"
 #include "srd-manager.h"
+#include "srd-redact.h"
 #include "srd-status.h"
 
 #define BUS_NAME "org.srd1"
@@ -28,25 +34,48 @@
 #define SRD_ERROR_BUSY "org.srd1.Error.Busy"
 #define SRD_ERROR_DISCOVERY "org.srd1.Error.DiscoveryFailed"
 #define SRD_ERROR_BAD_POLICY_NAME "org.srd1.Error.UnknownPolicy"
+#define SRD_ERROR_RATE_LIMITED "org.srd1.Error.RateLimited"
+
+/*
+ * Whether the caller may see physical addresses, serials and the raw
+ * evidence: root, or a caller whose CAP_SYS_ADMIN the bus vouches for (what
+ * the kernel asks before it shows /proc/iomem's addresses).  Anything that
+ * cannot be told (no message: a signal to everyone) sees the hidden view.
+ */
+static bool sees_addresses(sd_bus_message *msg)
+{
+	return msg && sd_bus_query_sender_privilege(msg, CAP_SYS_ADMIN) > 0;
+}
 
 static int reply_json(sd_bus_message *msg, struct json_object *o)
 {
-	int r = sd_bus_reply_method_return(msg, "s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	bool all = sees_addresses(msg);
+	int r;
 
+	if (!o)
+		return -ENOMEM;
+	if (!all)
+		srd_redact_json(o);
+	json_object_object_add(o, "addresses_hidden", json_object_new_boolean(!all));
+	r = sd_bus_reply_method_return(msg, "s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 	return r;
+}
+
+static int sender_euid(sd_bus_message *msg, uid_t *ret)
+{
+	_cleanup_(sd_bus_creds_unrefp) sd_bus_creds *c = NULL;
+	int r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID, &c);
+
+	return r < 0 ? r : sd_bus_creds_get_euid(c, ret);
 }
 
 /* Acting and reloading are root's: the bus policy says so, and so does srd. */
 static int check_root(sd_bus_message *msg, sd_bus_error *error)
 {
-	_cleanup_(sd_bus_creds_unrefp) sd_bus_creds *c = NULL;
 	uid_t uid;
-	int r;
+	int r = sender_euid(msg, &uid);
 
-	r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID, &c);
-	if (r >= 0)
-		r = sd_bus_creds_get_euid(c, &uid);
 	if (r < 0)
 		return sd_bus_error_set_errnof(error, r, "Cannot tell who is calling: %s", strerror(-r));
 	if (uid != 0)
@@ -68,6 +97,8 @@ static int manager_error(sd_bus_error *error, int r, const struct srd_manager *m
 	case -EINVAL:
 		return sd_bus_error_set(error, SRD_ERROR_BAD_POLICY_NAME,
 					"Unknown policy (strict, per-range, prefer-cxl, prefer-hmem, audit)");
+	case -ENODATA:
+		return sd_bus_error_set(error, SRD_ERROR_DISCOVERY, "srd has not read the machine yet");
 	default:
 		return sd_bus_error_setf(error, SRD_ERROR_DISCOVERY, "Cannot read the machine: %s",
 					 strerror(-r));
@@ -86,15 +117,32 @@ static int method_snapshot(sd_bus_message *msg, void *userdata, sd_bus_error *er
 
 static int method_get_inventory(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct srd_inventory *inv = NULL;
-	struct json_object *o;
-	int r = srd_discover(&inv);
+	const struct srd_inventory *inv;
+	int r = srd_manager_inventory(userdata, &inv);
 
 	if (r < 0)
 		return manager_error(error, r, userdata);
-	o = srd_json_inventory(inv);
-	srd_inventory_free(inv);
-	return reply_json(msg, o);
+	return reply_json(msg, srd_manager_inventory_json(userdata));
+}
+
+/* Reads the machine now: root at will, everyone else from a token bucket per UID. */
+static int method_refresh_inventory(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	uint64_t wait_usec = 0;
+	uid_t uid;
+	int r = sender_euid(msg, &uid);
+
+	if (r < 0)
+		return sd_bus_error_set_errnof(error, r, "Cannot tell who is calling: %s", strerror(-r));
+	r = srd_manager_refresh_inventory(userdata, uid != 0, uid, &wait_usec);
+	if (r == -EAGAIN)
+		return sd_bus_error_setf(error, SRD_ERROR_RATE_LIMITED,
+					 "Too many refreshes for UID %u; the next one in %" PRIu64 " ms "
+					 "(GetInventory answers from the last read)",
+					 (unsigned)uid, (wait_usec + 999) / 1000);
+	if (r < 0)
+		return manager_error(error, r, userdata);
+	return reply_json(msg, srd_manager_inventory_json(userdata));
 }
 
 static int method_get_plan(sd_bus_message *msg, void *userdata, sd_bus_error *error)
@@ -121,11 +169,12 @@ static int method_apply(sd_bus_message *msg, void *userdata, sd_bus_error *error
 	r = sd_bus_message_read(msg, "sb", &policy, &dry_run);
 	if (r < 0)
 		return r;
-	if (*policy && srd_mode_from_string(policy) < 0)
-		return manager_error(error, -EINVAL, userdata);
+	/* Who asks comes first: an unprivileged caller learns nothing from Apply. */
 	r = check_root(msg, error);
 	if (r <= 0)
 		return r;
+	if (*policy && srd_mode_from_string(policy) < 0)
+		return manager_error(error, -EINVAL, userdata);
 	r = srd_manager_apply_now(userdata, policy, dry_run, &o);
 	if (r < 0)
 		return manager_error(error, r, userdata);
@@ -180,25 +229,30 @@ static int property_get(sd_bus *bus, const char *path, const char *interface, co
 			sd_bus_message *reply, void *userdata, sd_bus_error *error)
 {
 	struct srd_manager *m = userdata;
+	bool all = sees_addresses(sd_bus_get_current_message(bus));
+	char b[sizeof(m->policy_error)];
 	struct srd_tally t;
 
 	if (strcmp(property, "Version") == 0)
 		return sd_bus_message_append(reply, "s", SRD_VERSION);
 	if (strcmp(property, "State") == 0)
 		return sd_bus_message_append(reply, "s", srd_state_to_string(m->state));
+	/* Free text may name addresses: hidden as in the replies (and sent as invalidations only). */
 	if (strcmp(property, "StateReason") == 0)
-		return sd_bus_message_append(reply, "s", m->reason);
+		return sd_bus_message_append(reply, "s", all ? m->reason : srd_redact_text(m->reason, b, sizeof(b)));
 	if (strcmp(property, "Verdict") == 0)
 		return sd_bus_message_append(reply, "s",
 					     m->decision ? srd_verdict_to_string(m->decision->verdict) : "");
 	if (strcmp(property, "Summary") == 0)
-		return sd_bus_message_append(reply, "s", m->decision ? m->decision->summary : "");
+		return sd_bus_message_append(reply, "s", !m->decision ? "" : all ? m->decision->summary
+							   : srd_redact_text(m->decision->summary, b, sizeof(b)));
 	if (strcmp(property, "Converged") == 0)
 		return sd_bus_message_append(reply, "b", m->decision && m->converged);
 	if (strcmp(property, "Policy") == 0)
 		return sd_bus_message_append(reply, "s", m->policy ? srd_mode_to_string(m->policy->mode) : "");
 	if (strcmp(property, "PolicyError") == 0)
-		return sd_bus_message_append(reply, "s", m->policy_error);
+		return sd_bus_message_append(reply, "s", all ? m->policy_error
+							   : srd_redact_text(m->policy_error, b, sizeof(b)));
 	if (strcmp(property, "PolicyFiles") == 0)
 		return sd_bus_message_append_strv(reply, m->policy ? m->policy->files : NULL);
 	if (strcmp(property, "LastDecisionTimestamp") == 0)
@@ -226,17 +280,19 @@ static int property_get(sd_bus *bus, const char *path, const char *interface, co
 
 #define PROP(name, sig, flags) SD_BUS_PROPERTY(name, sig, property_get, 0, flags)
 #define CHANGES SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE
+/* A signal goes to everyone: properties whose value depends on the caller only say they changed. */
+#define INVALIDATES SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION
 
 static const sd_bus_vtable manager_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	PROP("Version", "s", SD_BUS_VTABLE_PROPERTY_CONST),
 	PROP("State", "s", CHANGES),
-	PROP("StateReason", "s", CHANGES),
+	PROP("StateReason", "s", INVALIDATES),
 	PROP("Verdict", "s", CHANGES),
-	PROP("Summary", "s", CHANGES),
+	PROP("Summary", "s", INVALIDATES),
 	PROP("Converged", "b", CHANGES),
 	PROP("Policy", "s", CHANGES),
-	PROP("PolicyError", "s", CHANGES),
+	PROP("PolicyError", "s", INVALIDATES),
 	PROP("PolicyFiles", "as", CHANGES),
 	PROP("LastDecisionTimestamp", "t", CHANGES),
 	PROP("NRanges", "u", CHANGES),
@@ -251,6 +307,8 @@ static const sd_bus_vtable manager_vtable[] = {
 				method_get_status, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("GetInventory", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", inventory_json),
 				method_get_inventory, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("RefreshInventory", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", inventory_json),
+				method_refresh_inventory, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("GetPlan", SD_BUS_ARGS("s", policy), SD_BUS_RESULT("s", decision_json),
 				method_get_plan, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Snapshot", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", snapshot_json),

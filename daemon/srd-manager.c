@@ -21,6 +21,7 @@
 #include "srd-json.h"
 #include "srd-log.h"
 #include "srd-manager.h"
+#include "srd-redact.h"
 #include "srd-status.h"
 #include "srd-udev.h"
 
@@ -49,7 +50,7 @@ uint64_t srd_now_usec(clockid_t clock)
 void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
 {
 	bool changed = m->state != s;
-	char reason[sizeof(m->reason)];
+	char reason[sizeof(m->reason)], shown[sizeof(m->reason)];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -60,7 +61,8 @@ void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *
 	memcpy(m->reason, reason, sizeof(reason));
 	if (!changed)
 		return;
-	sd_notifyf(false, "STATUS=%s: %s", state_names[s], reason);
+	/* Every user can read STATUS= (systemctl status): no addresses in it. */
+	sd_notifyf(false, "STATUS=%s: %s", state_names[s], srd_redact_text(reason, shown, sizeof(shown)));
 	srd_log(LOG_DEBUG, "state %s: %s", state_names[s], reason);
 	srd_manager_bus_emit_changed(m);
 }
@@ -141,6 +143,7 @@ void srd_manager_begin_pass(struct srd_manager *m, const char *trigger, bool for
 		return;
 	}
 	m->in_pass = true;
+	m->n_bursts++; /* read requests may read the machine again once in it */
 	m->verifying = false;
 	m->settle_timed_out = false;
 	m->apply_failed = false;
@@ -190,7 +193,6 @@ static bool expects_counts(const struct srd_manager *m)
 static void record_owners(struct srd_manager *m, const struct srd_inventory *inv)
 {
 	struct srd_owner_record *o = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(*o));
-	int r;
 
 	if (!o) {
 		srd_log(LOG_CRIT, "out of memory recording range owners");
@@ -201,10 +203,33 @@ static void record_owners(struct srd_manager *m, const struct srd_inventory *inv
 	free(m->owners);
 	m->owners = o;
 	m->n_owners = inv->n_ranges;
-	r = srd_owners_save(m->opts.state_dir, o, inv->n_ranges);
-	if (r < 0)
-		srd_log_errno(LOG_WARNING, r, "cannot keep the range owners in %s, ignoring: a restart will not "
-			      "know what changed by hand", m->opts.state_dir);
+	if (m->opts.state_dir) {
+		int r = srd_owners_save(m->opts.state_dir, m->boot_id, o, inv->n_ranges);
+
+		if (r < 0)
+			srd_log_errno(LOG_WARNING, r, "cannot record the ranges' owners in %s, ignoring",
+				      m->opts.state_dir);
+	}
+}
+
+/*
+ * srd ran earlier in this boot (restarted, or started by D-Bus activation
+ * after a stop): what it left counts, so a range changed by hand meanwhile
+ * is held like one changed while srd ran.  Not after an interrupted apply:
+ * then the owners may have been changed by srd itself, half way.
+ */
+static void load_owners(struct srd_manager *m)
+{
+	int r = srd_owners_load(m->opts.state_dir, m->boot_id, &m->owners, &m->n_owners);
+
+	if (r == -ENOENT || r == -ESTALE)
+		return;
+	if (r < 0) {
+		srd_log_errno(LOG_WARNING, r, "ignoring the owner record in %s", m->opts.state_dir);
+		return;
+	}
+	srd_log(LOG_INFO, "srd ran earlier in this boot: ranges whose owner changed since are left alone%s",
+		m->policy && m->policy->reassert ? " (but Reassert=yes)" : "");
 }
 
 /* Ranges whose owner changed since the last pass ended, with srd not the one who changed it. */
@@ -287,7 +312,7 @@ static void on_step(void *userdata, const struct srd_action *a, const struct srd
 				    ? LOG_WARNING : LOG_NOTICE,
 		.message_id = SRD_MESSAGE_ACTION,
 	};
-	char b[SRD_RANGE_FMT_MAX];
+	char b[SRD_RANGE_FMT_MAX], shown[sizeof(a->target) * 2];
 
 	sd_notify(false, "WATCHDOG=1");
 	srd_range_format(&a->range, b, sizeof(b));
@@ -304,7 +329,8 @@ static void on_step(void *userdata, const struct srd_action *a, const struct srd
 	else
 		srd_log_emit(&e, "%s %s: %s: %s", srd_action_to_string(a->kind), a->target,
 			     srd_step_result_to_string(st->result), st->message);
-	sd_notifyf(false, "STATUS=applying: %s %s", srd_action_to_string(a->kind), a->target);
+	sd_notifyf(false, "STATUS=applying: %s %s", srd_action_to_string(a->kind),
+		   srd_redact_text(a->target, shown, sizeof(shown)));
 }
 
 /* Runs d's plan; sets apply_failed and the reason when it fails. */
@@ -407,8 +433,7 @@ void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv)
 	char first[256] = "";
 	struct srd_log_entry e = { .priority = LOG_INFO, .message_id = SRD_MESSAGE_SETTLED };
 
-	srd_inventory_free(m->inventory);
-	m->inventory = inv;
+	srd_manager_keep_inventory(m, inv);
 	free(m->baseline);
 	m->baseline = srd_json_fingerprint(inv);
 	record_owners(m, inv);
@@ -453,8 +478,7 @@ static void run_pass(struct srd_manager *m)
 		return;
 	}
 	if (!m->policy) {
-		srd_inventory_free(m->inventory);
-		m->inventory = inv;
+		srd_manager_keep_inventory(m, inv);
 		srd_manager_set_state(m, SRD_STATE_DEGRADED, "the configuration is invalid, nothing is done until "
 			  "it is fixed and reloaded: %s", m->policy_error);
 		end_pass(m);
@@ -467,8 +491,7 @@ static void run_pass(struct srd_manager *m)
 	fp = srd_json_fingerprint(inv);
 	if (!m->forced && fp && m->baseline && strcmp(fp, m->baseline) == 0) {
 		free(fp);
-		srd_inventory_free(m->inventory);
-		m->inventory = inv;
+		srd_manager_keep_inventory(m, inv);
 		srd_log(LOG_DEBUG, "re-evaluation after %s: nothing changed", m->trigger);
 		srd_manager_set_state(m, m->rest_state, "%s", m->rest_reason);
 		end_pass(m);
@@ -646,6 +669,13 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 	return 0;
 }
 
+static void read_boot_id(struct srd_manager *m)
+{
+	/* Unreadable: "", and a record then lasts as long as its directory (/run: the boot). */
+	if (srd_read_line("/proc/sys/kernel/random/boot_id", m->boot_id, sizeof(m->boot_id)) < 0)
+		m->boot_id[0] = '\0';
+}
+
 int srd_manager_new(const struct srd_manager_options *opts, struct srd_manager **ret)
 {
 	_cleanup_(srd_manager_freep) struct srd_manager *m = calloc(1, sizeof(*m));
@@ -678,20 +708,8 @@ int srd_manager_new(const struct srd_manager_options *opts, struct srd_manager *
 	if (r < 0)
 		return srd_log_errno(LOG_ERR, r, "cannot watch udev events");
 	srd_manager_load_layouts(m);
-	{
-		char why[4160];
-		int k = srd_owners_load(m->opts.state_dir, &m->owners, &m->n_owners, why, sizeof(why));
-
-		/* A restart within this boot: changes made by hand since the last
-		 * pass are held, as they would have been had srd kept running. */
-		if (k < 0)
-			srd_log_errno(LOG_WARNING, k, "%s, ignoring", why);
-		else if (why[0])
-			srd_log(LOG_INFO, "%s", why);
-		else if (m->owners)
-			srd_log(LOG_INFO, "Restarted: %zu range owner%s from the last pass in %s/owners.json",
-				m->n_owners, m->n_owners == 1 ? "" : "s", m->opts.state_dir);
-	}
+	read_boot_id(m);
+	srd_ratelimit_init(&m->refresh_limit, SRD_REFRESH_INTERVAL_USEC, SRD_REFRESH_BURST);
 	if (load_policy(m, &m->policy) < 0) {
 		srd_policy_free(m->policy);
 		m->policy = NULL;
@@ -735,6 +753,8 @@ int srd_manager_run(struct srd_manager *m)
 		     m->policy ? srd_mode_to_string(m->policy->mode) : "invalid");
 	if (m->opts.state_dir && srd_apply_interrupted(m->opts.state_dir, why, sizeof(why)))
 		srd_log(LOG_WARNING, "%s; deciding again from a fresh inventory", why);
+	else if (m->opts.state_dir)
+		load_owners(m);
 	srd_manager_begin_pass(m, "boot", true);
 	return sd_event_loop(m->event);
 }

@@ -22,6 +22,8 @@
 #include "inventory.h"
 #include "layout.h"
 #include "policy.h"
+#include "srd-owners.h"
+#include "srd-ratelimit.h"
 
 enum srd_state {
 	SRD_STATE_STARTING,
@@ -34,17 +36,6 @@ enum srd_state {
 };
 const char *srd_state_to_string(enum srd_state s);
 
-/* What a range's owner was when srd's last pass ended. */
-struct srd_owner_record {
-	struct srd_range range;
-	enum srd_owner owner;
-};
-
-/* srd-owners.c: the owners at the end of the last pass, kept across restarts
- * within one boot.  save returns 0 or -errno; load fills *ret (NULL when
- * there is none for this boot; why says when one was ignored). */
-int srd_owners_save(const char *state_dir, const struct srd_owner_record *o, size_t n);
-int srd_owners_load(const char *state_dir, struct srd_owner_record **ret, size_t *ret_n, char *why, size_t size);
 
 struct srd_manager_options {
 	const char *config;    /* --config FILE: only this file (NULL: vendor, /etc, drop-ins) */
@@ -52,6 +43,10 @@ struct srd_manager_options {
 	const char *layout_dir; /* recorded region layouts */
 	const char *machine_id_file; /* this machine's ID (/etc/machine-id), which layouts carry */
 };
+
+/* RefreshInventory for callers other than root: 3 at once, then one every 10 s per UID. */
+#define SRD_REFRESH_BURST 3
+#define SRD_REFRESH_INTERVAL_USEC (10 * 1000000ull)
 
 struct srd_udev_watch;
 
@@ -84,11 +79,20 @@ struct srd_manager {
 	struct srd_decision *decision;
 	struct json_object *last_apply;
 	char *baseline; /* the inventory's fingerprint when the last pass ended */
-	struct srd_owner_record *owners;
+	struct srd_owner_record *owners; /* also in the state directory (srd-owners.h) */
 	size_t n_owners;
+	char boot_id[40];
 	bool converged;
 	uint64_t decided_realtime_usec;
 	uint64_t n_events, n_decisions, n_errors;
+
+	/* What read requests answer from (srd-manager-read.c). */
+	uint64_t inventory_realtime_usec; /* when m->inventory was read (0: never) */
+	uint64_t inventory_events;	  /* n_events then: later events make it stale */
+	int inventory_error;		  /* the last failed read for a request */
+	uint64_t n_bursts;		  /* passes started: one per burst of events */
+	uint64_t refreshed_burst;	  /* the burst a request last read the machine in */
+	struct srd_ratelimit refresh_limit; /* RefreshInventory, per UID */
 
 	/* Recorded region layouts (srd-manager-act.c, srd-layout.c). */
 	struct srd_layout *layouts;
@@ -114,8 +118,29 @@ void srd_manager_reevaluate(struct srd_manager *m, const char *why);
  */
 int srd_manager_apply_now(struct srd_manager *m, const char *policy_override, bool dry_run,
 			  struct json_object **ret);
-/* Decides on a fresh inventory (read-only). */
+/*
+ * Decides on the kept inventory (read-only), by the policy or policy_override;
+ * the decision as JSON, with when its inventory was read.
+ */
 int srd_manager_plan(struct srd_manager *m, const char *policy_override, struct json_object **ret);
+
+/*
+ * The inventory read requests answer from (srd-manager-read.c): the last one
+ * read, read again when uevents made it stale, at most once per burst of
+ * events.  A negative errno when srd has none.
+ */
+int srd_manager_inventory(struct srd_manager *m, const struct srd_inventory **ret);
+/* Relevant uevents arrived since the kept inventory was read (or there is none). */
+bool srd_manager_inventory_stale(const struct srd_manager *m);
+/*
+ * Reads the machine now.  limited: take a token from uid's bucket first;
+ * -EAGAIN when it is empty, with the wait in *ret_wait_usec.
+ */
+int srd_manager_refresh_inventory(struct srd_manager *m, bool limited, uint32_t uid, uint64_t *ret_wait_usec);
+/* The kept inventory as JSON, with "read_usec" and "stale".  Only with m->inventory set. */
+struct json_object *srd_manager_inventory_json(const struct srd_manager *m);
+/* Takes inv over as the kept inventory, read now. */
+void srd_manager_keep_inventory(struct srd_manager *m, struct srd_inventory *inv);
 
 /* Takes memdev out of service for a hotplug replace (layout.h); the result as JSON. */
 int srd_manager_replace_prepare(struct srd_manager *m, const char *memdev, struct json_object **ret);

@@ -1,123 +1,129 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The owners srd left each range with at the end of its last pass, kept in
- * <state-dir>/owners.json so a restart (a crash, an upgrade, D-Bus activation
- * by any caller) compares the machine with what srd last saw and holds the
- * ranges an administrator changed meanwhile, instead of undoing the change.
- *
- * Kernel state does not survive a reboot, and neither may this record: it
- * carries the boot ID and is ignored from another boot (the state directory
- * is /run/srd, cleared at reboot anyway; the check keeps that true wherever
- * --state-dir points).
+ * The owner record on disk (srd-owners.h): a small JSON document in the
+ * state directory, replaced atomically after every pass.  A record srd
+ * cannot trust is not used: then every range counts as srd's, as at boot.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
-#include "atomic-file.h"
-#include "srd-json.h"
-#include "srd-manager.h"
+#include "srd-owners.h"
 
-#define BOOT_ID "/proc/sys/kernel/random/boot_id"
-
-static int boot_id(char *buf, size_t size)
+static struct json_object *hex(uint64_t v)
 {
-	return srd_read_line(BOOT_ID, buf, size);
+	char b[24];
+
+	snprintf(b, sizeof(b), "0x%" PRIx64, v);
+	return json_object_new_string(b);
 }
 
-int srd_owners_save(const char *state_dir, const struct srd_owner_record *o, size_t n)
+int srd_owners_save(const char *dir, const char *boot_id, const struct srd_owner_record *o, size_t n)
 {
-	char path[PATH_MAX], boot[64];
-	struct json_object *j, *a;
-	const char *text;
-	int r;
+	struct json_object *j = json_object_new_object(), *a = json_object_new_array();
+	char path[PATH_MAX], tmp[PATH_MAX];
+	int r = 0;
 
-	if (!state_dir)
-		return 0;
-	r = boot_id(boot, sizeof(boot));
-	if (r < 0)
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		r = -errno;
+		json_object_put(a);
+		json_object_put(j);
 		return r;
-	j = json_object_new_object();
-	a = json_object_new_array();
-	json_object_object_add(j, "boot_id", json_object_new_string(boot));
+	}
+	json_object_object_add(j, "schema_version", json_object_new_int(SRD_OWNERS_SCHEMA));
+	json_object_object_add(j, "boot_id", json_object_new_string(boot_id));
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *x = json_object_new_object();
 
-		srd_json_add_range(x, &o[i].range);
+		json_object_object_add(x, "start", hex(o[i].range.start));
+		json_object_object_add(x, "end", hex(o[i].range.end));
 		json_object_object_add(x, "owner", json_object_new_string(srd_owner_to_string(o[i].owner)));
 		json_object_array_add(a, x);
 	}
-	json_object_object_add(j, "owners", a);
-	text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY);
-	snprintf(path, sizeof(path), "%s/owners.json", state_dir);
-	r = srd_atomic_write_file(path, text, strlen(text), 0600);
+	json_object_object_add(j, "ranges", a);
+	snprintf(path, sizeof(path), "%s/owners.json", dir);
+	snprintf(tmp, sizeof(tmp), "%s/.owners.json.tmp", dir);
+	if (json_object_to_file_ext(tmp, j, JSON_C_TO_STRING_PLAIN) < 0)
+		r = errno ? -errno : -EIO;
+	else if (rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
 	json_object_put(j);
 	return r;
 }
 
-static int parse_hex(struct json_object *o, const char *key, uint64_t *ret)
+static int parse_u64(struct json_object *x, const char *key, uint64_t *ret)
 {
 	struct json_object *v;
+	const char *s;
+	char *end;
 
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+	if (!json_object_object_get_ex(x, key, &v) || !json_object_is_type(v, json_type_string))
 		return -EBADMSG;
-	return srd_parse_u64(json_object_get_string(v), ret) < 0 ? -EBADMSG : 0;
+	s = json_object_get_string(v);
+	errno = 0;
+	*ret = strtoull(s, &end, 0);
+	return errno || end == s || *end ? -EBADMSG : 0;
 }
 
-int srd_owners_load(const char *state_dir, struct srd_owner_record **ret, size_t *ret_n, char *why, size_t size)
+static int parse(struct json_object *j, const char *boot_id, struct srd_owner_record **ret, size_t *ret_n)
 {
-	_cleanup_free_ struct srd_owner_record *o = NULL;
-	char path[PATH_MAX], boot[64];
-	struct json_object *j, *b, *a;
+	struct json_object *v, *a;
+	struct srd_owner_record *o;
 	size_t n;
-	int r = 0;
 
-	*ret = NULL;
-	*ret_n = 0;
-	why[0] = '\0';
-	if (!state_dir)
-		return 0;
-	snprintf(path, sizeof(path), "%s/owners.json", state_dir);
-	j = json_object_from_file(path);
-	if (!j)
-		return 0; /* none yet: the first start of this boot */
-	if (boot_id(boot, sizeof(boot)) < 0 || !json_object_object_get_ex(j, "boot_id", &b) ||
-	    strcmp(json_object_get_string(b), boot) != 0) {
-		snprintf(why, size, "%s is from another boot: ignored", path);
-		json_object_put(j);
-		return 0;
-	}
-	if (!json_object_object_get_ex(j, "owners", &a) || !json_object_is_type(a, json_type_array)) {
-		json_object_put(j);
-		snprintf(why, size, "%s: no owners array", path);
+	if (!json_object_object_get_ex(j, "schema_version", &v) || json_object_get_int(v) != SRD_OWNERS_SCHEMA)
 		return -EBADMSG;
-	}
+	if (!json_object_object_get_ex(j, "boot_id", &v) || !json_object_is_type(v, json_type_string))
+		return -EBADMSG;
+	if (strcmp(json_object_get_string(v), boot_id) != 0)
+		return -ESTALE;
+	if (!json_object_object_get_ex(j, "ranges", &a) || !json_object_is_type(a, json_type_array))
+		return -EBADMSG;
 	n = json_object_array_length(a);
 	o = calloc(n ? n : 1, sizeof(*o));
-	if (!o) {
-		json_object_put(j);
+	if (!o)
 		return -ENOMEM;
-	}
-	for (size_t i = 0; r >= 0 && i < n; i++) {
-		struct json_object *x = json_object_array_get_idx(a, i), *ow;
-		uint64_t start, end;
-		int k;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *x = json_object_array_get_idx(a, i), *w;
+		int owner = -1;
 
-		if (parse_hex(x, "start", &start) < 0 || parse_hex(x, "end", &end) < 0 || end < start ||
-		    !json_object_object_get_ex(x, "owner", &ow) ||
-		    (k = srd_owner_from_string(json_object_get_string(ow))) < 0) {
-			snprintf(why, size, "%s: entry %zu is malformed", path, i);
-			r = -EBADMSG;
-			break;
+		if (json_object_object_get_ex(x, "owner", &w))
+			owner = srd_owner_from_string(json_object_get_string(w));
+		if (owner < 0 || parse_u64(x, "start", &o[i].range.start) < 0 ||
+		    parse_u64(x, "end", &o[i].range.end) < 0 || o[i].range.end < o[i].range.start) {
+			free(o);
+			return -EBADMSG;
 		}
-		o[i] = (struct srd_owner_record){ { start, end }, k };
+		o[i].owner = owner;
 	}
-	json_object_put(j);
-	if (r < 0)
-		return r;
-	*ret = TAKE_PTR(o);
+	*ret = o;
 	*ret_n = n;
 	return 0;
+}
+
+int srd_owners_load(const char *dir, const char *boot_id, struct srd_owner_record **ret, size_t *ret_n)
+{
+	char path[PATH_MAX];
+	struct json_object *j;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/owners.json", dir);
+	if (access(path, F_OK) < 0)
+		return -errno;
+	j = json_object_from_file(path);
+	if (!j)
+		return -EBADMSG;
+	r = parse(j, boot_id, ret, ret_n);
+	json_object_put(j);
+	return r;
 }

@@ -2,8 +2,9 @@
 /*
  * What the daemon reports: the versioned status document (srdctl status
  * --json, docs/status-json.md), the snapshot for bug reports, and the
- * node_exporter textfile.  Built from the manager's last pass only, so a
- * status call never touches the machine.
+ * node_exporter textfile.  Built from the manager's last pass and the
+ * inventory it keeps (srd-manager-read.c), so a status call never reads
+ * the machine and a snapshot reads it only when uevents made it stale.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -82,6 +83,8 @@ struct json_object *srd_manager_status_json(const struct srd_manager *m)
 	json_object_object_add(o, "summary", json_object_new_string(m->decision ? m->decision->summary : ""));
 	json_object_object_add(o, "converged", json_object_new_boolean(m->decision && m->converged));
 	json_object_object_add(o, "last_decision_usec", json_object_new_int64((int64_t)m->decided_realtime_usec));
+	json_object_object_add(o, "inventory_read_usec", json_object_new_int64((int64_t)m->inventory_realtime_usec));
+	json_object_object_add(o, "inventory_stale", json_object_new_boolean(srd_manager_inventory_stale(m)));
 	json_object_object_add(pol, "valid", json_object_new_boolean(m->policy != NULL));
 	json_object_object_add(pol, "mode", json_object_new_string(m->policy ? srd_mode_to_string(m->policy->mode) : ""));
 	json_object_object_add(pol, "error", json_object_new_string(m->policy_error));
@@ -106,9 +109,10 @@ struct json_object *srd_manager_status_json(const struct srd_manager *m)
 struct json_object *srd_manager_snapshot_json(struct srd_manager *m)
 {
 	struct json_object *o = json_object_new_object(), *layouts;
-	struct srd_inventory *now = NULL;
+	const struct srd_inventory *now = NULL;
 	char release[128] = "";
-	int r;
+	/* The kept inventory (srd-manager-read.c), first: the status then tells of the same read. */
+	int r = srd_manager_inventory(m, &now);
 
 	json_object_object_add(o, "status", srd_manager_status_json(m));
 	if (m->policy)
@@ -121,11 +125,9 @@ struct json_object *srd_manager_snapshot_json(struct srd_manager *m)
 	for (size_t k = 0; k < m->n_layouts; k++)
 		json_object_array_add(layouts, srd_layout_to_json(&m->layouts[k]));
 	json_object_object_add(o, "layouts", layouts);
-	r = srd_discover(&now);
 	if (r >= 0) {
-		json_object_object_add(o, "inventory", srd_json_inventory(now));
+		json_object_object_add(o, "inventory", srd_manager_inventory_json(m));
 		snprintf(release, sizeof(release), "%s", now->kernel_release);
-		srd_inventory_free(now);
 	} else {
 		json_object_object_add(o, "inventory_error", json_object_new_string(strerror(-r)));
 	}

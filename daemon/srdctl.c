@@ -120,6 +120,17 @@ static int call_json(const char *method, const char *what, struct json_object **
 	return 0;
 }
 
+/* Calls a method without arguments for its effect alone: its reply and errors do not matter. */
+static void call_quiet(const char *method)
+{
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+
+	if (sd_bus_open_system(&bus) >= 0)
+		(void)sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, method, &e, NULL, NULL);
+	sd_bus_error_free(&e);
+}
+
 static const char *str(struct json_object *o, const char *key)
 {
 	struct json_object *v;
@@ -161,6 +172,22 @@ static int print_json_doc(struct json_object *o)
 
 /* ---- verbs ---- */
 
+/* "START-END", or "#N" when srd hid the addresses from this caller. */
+static const char *range_of(struct json_object *x, size_t i, char *buf, size_t size)
+{
+	if (*str(x, "start"))
+		snprintf(buf, size, "%s-%s", str(x, "start"), str(x, "end"));
+	else
+		snprintf(buf, size, "#%zu", i);
+	return buf;
+}
+
+static void say_hidden(struct json_object *o)
+{
+	if (json_object_get_boolean(get(o, "addresses_hidden")))
+		printf("\n(Physical addresses and serials are shown to root only.)\n");
+}
+
 static void print_ranges(struct json_object *status)
 {
 	struct json_object *a = get(status, "ranges");
@@ -176,7 +203,7 @@ static void print_ranges(struct json_object *status)
 		struct json_object *x = json_object_array_get_idx(a, i);
 		char range[64];
 
-		snprintf(range, sizeof(range), "%s-%s", str(x, "start"), str(x, "end"));
+		range_of(x, i, range, sizeof(range));
 		printf("%-37s %9s %-9s %-9s %s%s\n", range, bytes_of(x, "size", b, sizeof(b)), str(x, "owner"),
 		       str(x, "target"), get(x, "held") && json_object_get_boolean(get(x, "held")) ? "[held] " : "",
 		       str(x, "reason"));
@@ -217,6 +244,7 @@ static int verb_status(void)
 	       num(c, "cxl"), num(c, "hmem"), num(c, "none"), num(c, "conflict"), num(c, "blocked"), num(c, "held"));
 	printf(" Stranded: %s (served by nobody)\n\n", bytes_of(get(s, "bytes"), "stranded", b, sizeof(b)));
 	print_ranges(s);
+	say_hidden(s);
 	r = strcmp(str(s, "state"), "degraded") == 0 ? EXIT_FAILED : 0;
 	json_object_put(s);
 	return r;
@@ -265,7 +293,10 @@ static int verb_regions(void)
 		struct json_object *x = json_object_array_get_idx(a, i), *t = get(x, "targets");
 		char range[64], targets[256] = "";
 
-		snprintf(range, sizeof(range), "%s-%s", str(x, "start"), str(x, "end"));
+		if (*str(x, "start"))
+			snprintf(range, sizeof(range), "%s-%s", str(x, "start"), str(x, "end"));
+		else
+			snprintf(range, sizeof(range), "%s", get(x, "size") ? "(hidden)" : "(no HPA)");
 		for (size_t k = 0; t && k < json_object_array_length(t); k++) {
 			struct json_object *v = json_object_array_get_idx(t, k);
 			const char *name = json_object_is_type(v, json_type_string) ? json_object_get_string(v)
@@ -392,7 +423,12 @@ static int verb_simple(const char *method, const char *what, const char *done)
 static int verb_snapshot(void)
 {
 	struct json_object *o = NULL;
-	int r = call_json("Snapshot", "snapshot", &o, NULL);
+	int r;
+
+	/* A report wants the machine as it is now; when the refresh is refused
+	 * (rate-limited), the snapshot says when its inventory was read. */
+	call_quiet("RefreshInventory");
+	r = call_json("Snapshot", "snapshot", &o, NULL);
 
 	return r ? r : print_json_doc(o);
 }

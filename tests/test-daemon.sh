@@ -6,7 +6,9 @@
 # configuration, the settle timeout, srdctl plan/apply, the hotplug replace
 # (prepare, a wrong-size device, a replacement, a re-seat, a cut-short
 # prepare, what completion must not bring back), the metrics file beside
-# what others planted, no bus.  Root only.
+# what others planted, no bus; a restart after a hand change; and srd's own
+# checks on a bus that lets everyone through, and D-Bus activation
+# (tests/daemon/bus.sh).  Root only.
 #
 #   test-daemon.sh SRC BUILD [SCENARIO...]
 set -uo pipefail
@@ -30,14 +32,18 @@ declare -A platform=(
 	[completion]=nobody-7.2.json
 	[replace]=nobody-7.2.json
 	[interrupted]=nobody-7.2.json
+	[openbus]=nobody-7.2.json
+	[activation]=nobody-7.2.json
 )
+# The scenarios about srd's face on the bus have their own script.
+declare -A script=([openbus]=bus.sh [activation]=bus.sh)
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(late storm hotplug restart reload invalid timeout apply replace interrupted completion metrics nobus)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(late storm hotplug restart reload invalid timeout apply replace interrupted completion metrics nobus openbus activation)
 failed=0
 for s in "${scenarios[@]}"; do
 	echo "# scenario $s (${platform[$s]})"
 	if ! timeout 180 "$SRC/tests/sim/live.sh" "$SRC/tests/platforms/${platform[$s]}" -- \
-		"$SRC/tests/daemon/scenarios.sh" "$SRC" "$BUILD" "$s"; then
+		"$SRC/tests/daemon/${script[$s]:-scenarios.sh}" "$SRC" "$BUILD" "$s"; then
 		echo "not ok - scenario $s"
 		failed=$((failed + 1))
 	fi

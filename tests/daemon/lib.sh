@@ -14,10 +14,14 @@ SRDCTL=$BUILD/daemon/srdctl
 pids=()
 . "$SRC/tests/checks.sh"
 
+# start_bus [POLICY [SERVICEDIR]]: the private system bus, with srd's bus policy
+# (or POLICY) and, given SERVICEDIR, activation of the services found there.
 start_bus() {
+	local policy=${1:-$SRC/systemd/org.srd1.conf} servicedir=${2:-}
 	mkdir -p /run/dbus
-	sed -e "s|@SOCKET@|/run/dbus/system_bus_socket|; s|@POLICY@|$SRC/systemd/org.srd1.conf|" \
+	sed -e "s|@SOCKET@|/run/dbus/system_bus_socket|; s|@POLICY@|$policy|" \
 		"$SRC/tests/daemon/system-bus.conf.in" > $W/bus.conf
+	[ -z "$servicedir" ] || sed -i "s|</busconfig>|  <servicedir>$servicedir</servicedir>\n</busconfig>|" $W/bus.conf
 	dbus-daemon --config-file=$W/bus.conf --nofork --nopidfile --nosyslog 2>$W/bus.log &
 	pids+=($!)
 	for _ in $(seq 100); do [ -S /run/dbus/system_bus_socket ] && return 0; sleep 0.05; done
