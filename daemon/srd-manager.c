@@ -138,6 +138,13 @@ void srd_manager_begin_pass(struct srd_manager *m, const char *trigger, bool for
 {
 	m->forced = m->forced || forced;
 	if (m->in_pass) {
+		/* A request while srd waits to verify what it did (a reload, a
+		 * re-evaluation right after an apply) is carried out after that
+		 * pass, not folded into its verification and lost. */
+		if (m->verifying && forced) {
+			m->pending_request = true;
+			snprintf(m->pending_trigger, sizeof(m->pending_trigger), "%s", trigger);
+		}
 		/* Another event while settling or verifying: wait longer. */
 		arm(m, &m->quiet_timer, m->policy ? m->policy->settle_quiet_usec : 0, on_quiet);
 		return;
@@ -453,6 +460,12 @@ void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv)
 	srd_log_field(&e, "SRD_POLICY", "%s", srd_mode_to_string(m->decision->mode));
 	srd_log_emit(&e, "%s: %s", state_names[m->state], m->reason);
 	end_pass(m);
+	if (m->pending_request) {
+		m->pending_request = false;
+		m->then_reevaluate = false;
+		srd_manager_begin_pass(m, m->pending_trigger, true);
+		return;
+	}
 	if (m->then_reevaluate) {
 		/* A region came back: the policy (dax mode, owner) applies to it now. */
 		m->then_reevaluate = false;

@@ -99,6 +99,8 @@ struct srd_manager {
 	size_t n_layouts;
 	char machine_id[33]; /* "" when unknown: no record is trusted then */
 	bool then_reevaluate; /* after this pass, run the policy's (a region came back) */
+	bool pending_request; /* a request came while verifying: its pass follows this one */
+	char pending_trigger[256];
 };
 
 int srd_manager_new(const struct srd_manager_options *opts, struct srd_manager **ret);

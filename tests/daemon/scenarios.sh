@@ -207,8 +207,15 @@ apply)
 	$SRDCTL apply --policy prefer-cxl --json > $W/apply.json
 	check "apply exits 0" [ $? = 0 ]
 	check "apply converged" python3 -c "import json; d=json.load(open('$W/apply.json')); assert d['converged'] and d['apply']['steps'][0]['result'] == 'done'"
+	# A request right after the apply lands in its verification wait: it is
+	# carried out after it (a third decision), not lost.
+	$SRDCTL reevaluate
+	check "a re-evaluation during the verification wait is not lost" wait_state settled 30 3
 	check "status: CXL's after the verification wait" wait_state settled 30 2
-	check "CXL's (the half region0 decodes), converged" [ "$(status "s['ranges'][0]['target'], s['ranges'][0]['owner'], s['converged']")" = "cxl conflict True" ]
+	# The re-evaluation decided by the file's policy (strict, blocked): the
+	# apply's outcome stays, CXL holding the half region0 decodes.
+	check "CXL's (the half region0 decodes), and strict leaves it" \
+		[ "$(status "s['ranges'][0]['owner'], s['policy']['mode'], s['converged']")" = "conflict strict True" ]
 	check "regions verb" bash -c "$SRDCTL regions | grep -q '^region0 '"
 	check "snapshot has status, policy, inventory" python3 -c "
 import json, subprocess
