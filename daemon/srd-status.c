@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "atomic-file.h"
 #include "config.h"
@@ -103,6 +104,28 @@ struct json_object *srd_manager_status_json(const struct srd_manager *m)
 	return o;
 }
 
+/* The machine a report comes from: what a [Match] section sees (the product
+ * serial only root may read, so it stays out of this world-readable document)
+ * and the firmware's version.  `srdctl snapshot --anonymize` drops it all. */
+static struct json_object *host_json(void)
+{
+	static const char *const dmi[] = { "sys_vendor", "product_name", "board_name",
+					   "bios_vendor", "bios_version", "bios_date" };
+	struct json_object *o = json_object_new_object(), *d = json_object_new_object();
+	char buf[256] = "", path[64];
+
+	if (gethostname(buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	json_object_object_add(o, "hostname", json_object_new_string(buf));
+	for (size_t i = 0; i < ARRAY_SIZE(dmi); i++) {
+		snprintf(path, sizeof(path), "/sys/class/dmi/id/%s", dmi[i]);
+		if (srd_read_line(path, buf, sizeof(buf)) >= 0)
+			json_object_object_add(d, dmi[i], json_object_new_string(buf));
+	}
+	json_object_object_add(o, "dmi", d);
+	return o;
+}
+
 struct json_object *srd_manager_snapshot_json(struct srd_manager *m)
 {
 	struct json_object *o = json_object_new_object(), *layouts;
@@ -111,6 +134,7 @@ struct json_object *srd_manager_snapshot_json(struct srd_manager *m)
 	int r;
 
 	json_object_object_add(o, "status", srd_manager_status_json(m));
+	json_object_object_add(o, "host", host_json());
 	if (m->policy)
 		json_object_object_add(o, "policy", srd_json_policy(m->policy));
 	if (m->decision && m->inventory)
