@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Inventory to JSON.  The schema is documented in docs/json.md; fields are only
+ * Inventory to JSON.  The schema is documented in docs/status-json.md; fields are only
  * ever added, never renamed, so scripts and configuration management can rely
  * on them.
  */
@@ -160,6 +160,26 @@ static struct json_object *json_hmem(const struct srd_hmem *h)
 	return o;
 }
 
+static struct json_object *json_decoded(const struct srd_decoded *d)
+{
+	struct json_object *o = json_object_new_object();
+
+	srd_json_add_range(o, &d->range);
+	json_object_object_add(o, "decoder", json_object_new_string(d->decoder));
+	json_object_object_add(o, "memdev", json_object_new_string(d->memdev));
+	return o;
+}
+
+static struct json_object *json_iomem(const struct srd_iomem_entry *e)
+{
+	struct json_object *o = json_object_new_object();
+
+	srd_json_add_range(o, &e->range);
+	json_object_object_add(o, "depth", json_object_new_int((int)e->depth));
+	json_object_object_add(o, "name", json_object_new_string(e->name));
+	return o;
+}
+
 static struct json_object *json_failure(const struct srd_failure *f)
 {
 	struct json_object *o = json_object_new_object();
@@ -190,6 +210,9 @@ struct json_object *srd_json_inventory(const struct srd_inventory *inv)
 	json_object_object_add(k, "lock_honoured", json_object_new_boolean(inv->lock_honoured));
 	json_object_object_add(k, "lock_basis", json_object_new_string(inv->lock_basis));
 	json_object_object_add(k, "cxl_acpi_bound", json_object_new_boolean(inv->cxl_acpi_bound));
+	json_object_object_add(k, "hmem_platform_bound", json_object_new_boolean(inv->hmem_platform_bound));
+	json_object_object_add(k, "region_locked_attr", json_object_new_boolean(inv->region_locked_attr));
+	json_object_object_add(k, "cmdline", inv->cmdline ? json_object_new_string(inv->cmdline) : NULL);
 	json_object_object_add(o, "kernel", k);
 
 	drv = json_object_new_object();
@@ -239,6 +262,17 @@ struct json_object *srd_json_inventory(const struct srd_inventory *inv)
 	json_object_object_add(o, "memdevs", JSON_ARRAY(json_memdev, inv->memdevs, inv->n_memdevs));
 	json_object_object_add(o, "dax_devices", JSON_ARRAY(json_dax, inv->dax, inv->n_dax));
 	json_object_object_add(o, "hmem_devices", JSON_ARRAY(json_hmem, inv->hmem, inv->n_hmem));
+	json_object_object_add(o, "decoded", JSON_ARRAY(json_decoded, inv->decoded, inv->n_decoded));
+
+	a = json_object_new_array();
+	for (size_t i = 0; i < inv->n_srat; i++) {
+		p = json_object_new_object();
+		srd_json_add_range(p, &inv->srat_ranges[i]);
+		json_object_object_add(p, "proximity_domain", json_object_new_int(inv->srat_pxm[i]));
+		json_object_array_add(a, p);
+	}
+	json_object_object_add(o, "srat", a);
+	json_object_object_add(o, "iomem", JSON_ARRAY(json_iomem, inv->iomem, inv->n_iomem));
 	return o;
 }
 
@@ -389,6 +423,9 @@ char *srd_json_fingerprint(const struct srd_inventory *inv)
 
 	json_object_object_del(o, "problems");
 	json_object_object_del(o, "notes");
+	/* Report-only detail: onlining memory adds "System RAM (kmem)" to
+	 * /proc/iomem, which the dax devices already show. */
+	json_object_object_del(o, "iomem");
 	fp = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 	return fp;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "atomic-file.h"
 #include "config.h"
@@ -106,6 +107,28 @@ struct json_object *srd_manager_status_json(const struct srd_manager *m)
 	return o;
 }
 
+/* The machine a report comes from: what a [Match] section sees (the product
+ * serial only root may read, so it stays out of this world-readable document)
+ * and the firmware's version.  `srdctl snapshot --anonymize` drops it all. */
+static struct json_object *host_json(void)
+{
+	static const char *const dmi[] = { "sys_vendor", "product_name", "board_name",
+					   "bios_vendor", "bios_version", "bios_date" };
+	struct json_object *o = json_object_new_object(), *d = json_object_new_object();
+	char buf[256] = "", path[64];
+
+	if (gethostname(buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	json_object_object_add(o, "hostname", json_object_new_string(buf));
+	for (size_t i = 0; i < ARRAY_SIZE(dmi); i++) {
+		snprintf(path, sizeof(path), "/sys/class/dmi/id/%s", dmi[i]);
+		if (srd_read_line(path, buf, sizeof(buf)) >= 0)
+			json_object_object_add(d, dmi[i], json_object_new_string(buf));
+	}
+	json_object_object_add(o, "dmi", d);
+	return o;
+}
+
 struct json_object *srd_manager_snapshot_json(struct srd_manager *m)
 {
 	struct json_object *o = json_object_new_object(), *layouts;
@@ -115,6 +138,7 @@ struct json_object *srd_manager_snapshot_json(struct srd_manager *m)
 	int r = srd_manager_inventory(m, &now);
 
 	json_object_object_add(o, "status", srd_manager_status_json(m));
+	json_object_object_add(o, "host", host_json());
 	if (m->policy)
 		json_object_object_add(o, "policy", srd_json_policy(m->policy));
 	if (m->decision && m->inventory)
@@ -142,6 +166,34 @@ static void metric(FILE *f, const char *name, const char *type, const char *help
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+static const char *dax_owner(enum srd_dax_kind k)
+{
+	return k == SRD_DAX_HMEM ? "hmem" : k == SRD_DAX_CXL ? "cxl" : "other";
+}
+
+/* Bytes of the dax devices per target NUMA node and owner (cxl: a region's,
+ * hmem: dax_hmem's), each (node, owner) once, in the order first seen. */
+static void node_bytes(FILE *f, const struct srd_inventory *inv)
+{
+	metric(f, "srd_node_bytes", "gauge", "Bytes of dax devices by target NUMA node and owner.");
+	for (size_t i = 0; inv && i < inv->n_dax; i++) {
+		const struct srd_dax_dev *d = &inv->dax[i];
+		uint64_t bytes = 0;
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = inv->dax[j].target_node == d->target_node && inv->dax[j].kind == d->kind;
+		if (seen)
+			continue;
+		for (size_t j = i; j < inv->n_dax; j++)
+			if (inv->dax[j].target_node == d->target_node && inv->dax[j].kind == d->kind &&
+			    inv->dax[j].has_range)
+				bytes += srd_range_size(&inv->dax[j].range);
+		fprintf(f, "srd_node_bytes{node=\"%d\",owner=\"%s\"} %" PRIu64 "\n", d->target_node,
+			dax_owner(d->kind), bytes);
+	}
+}
+
 int srd_status_write_metrics(const struct srd_manager *m, const char *path)
 {
 	_cleanup_free_ char *text = NULL;
@@ -154,9 +206,10 @@ int srd_status_write_metrics(const struct srd_manager *m, const char *path)
 	if (!f)
 		return -ENOMEM;
 	srd_status_tally(m, &t);
-	metric(f, "srd_info", "gauge", "srd's version and the policy mode in force.");
-	fprintf(f, "srd_info{version=\"%s\",policy=\"%s\"} 1\n", SRD_VERSION,
-		m->policy ? srd_mode_to_string(m->policy->mode) : "invalid");
+	metric(f, "srd_build_info", "gauge", "srd's version (always 1).");
+	fprintf(f, "srd_build_info{version=\"%s\"} 1\n", SRD_VERSION);
+	metric(f, "srd_policy_info", "gauge", "The policy mode in force (always 1; \"invalid\" without one).");
+	fprintf(f, "srd_policy_info{mode=\"%s\"} 1\n", m->policy ? srd_mode_to_string(m->policy->mode) : "invalid");
 	metric(f, "srd_state", "gauge", "The daemon's state (1 for the current one).");
 	for (int s = 0; s < _SRD_STATE_MAX; s++)
 		fprintf(f, "srd_state{state=\"%s\"} %d\n", srd_state_to_string(s), m->state == (enum srd_state)s);
@@ -177,6 +230,7 @@ int srd_status_write_metrics(const struct srd_manager *m, const char *path)
 	metric(f, "srd_stranded_bytes", "gauge",
 	       "Bytes of Soft Reserved memory nobody serves, the rest of half-owned ranges included.");
 	fprintf(f, "srd_stranded_bytes %" PRIu64 "\n", t.stranded_bytes);
+	node_bytes(f, m->inventory);
 	metric(f, "srd_held_ranges", "gauge", "Ranges left alone because they changed by hand.");
 	fprintf(f, "srd_held_ranges %zu\n", t.held);
 	metric(f, "srd_blocked_ranges", "gauge", "Ranges whose wanted owner an interlock refused.");

@@ -36,6 +36,7 @@ enum {
 
 static bool arg_json;
 static bool arg_dry_run;
+static bool arg_anonymize;
 static const char *arg_policy = "";
 static const char *arg_host_facts;
 
@@ -420,6 +421,43 @@ static int verb_simple(const char *method, const char *what, const char *done)
 	return r;
 }
 
+/* Keeps only the memmap= words of a kernel command line: the rest (root=UUID=,
+ * BOOT_IMAGE=, console settings) names the machine and nothing srd reads. */
+static struct json_object *cmdline_anonymized(const char *cmdline)
+{
+	_cleanup_free_ char *copy = strdup(cmdline), *out = calloc(1, strlen(cmdline) + 1);
+	char *save = NULL;
+
+	if (!copy || !out)
+		return NULL;
+	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		if (strncmp(w, "memmap=", 7) == 0) {
+			if (*out)
+				strcat(out, " ");
+			strcat(out, w);
+		}
+	return json_object_new_string(out);
+}
+
+/*
+ * What --anonymize removes from a snapshot (srdctl(8)): the host name, the DMI
+ * strings, the machine ID of each recorded layout, and every command-line
+ * word but memmap=.  Addresses, sizes, device names and serials stay: a
+ * replay needs them.
+ */
+static void snapshot_anonymize(struct json_object *o)
+{
+	struct json_object *kernel = get(get(o, "inventory"), "kernel"), *layouts = get(o, "layouts");
+	const char *cmdline = str(kernel, "cmdline");
+
+	json_object_object_del(o, "host");
+	if (json_object_is_type(get(kernel, "cmdline"), json_type_string))
+		json_object_object_add(kernel, "cmdline", cmdline_anonymized(cmdline));
+	for (size_t i = 0; layouts && i < json_object_array_length(layouts); i++)
+		json_object_object_del(json_object_array_get_idx(layouts, i), "machine_id");
+	json_object_object_add(o, "anonymized", json_object_new_boolean(true));
+}
+
 static int verb_snapshot(void)
 {
 	struct json_object *o = NULL;
@@ -430,7 +468,11 @@ static int verb_snapshot(void)
 	call_quiet("RefreshInventory");
 	r = call_json("Snapshot", "snapshot", &o, NULL);
 
-	return r ? r : print_json_doc(o);
+	if (r)
+		return r;
+	if (arg_anonymize)
+		snapshot_anonymize(o);
+	return print_json_doc(o);
 }
 
 /* ---- policy-check, offline ---- */
@@ -593,6 +635,8 @@ static void help(void)
 	       "     --json               Machine-readable output\n"
 	       "     --policy NAME        plan/apply: use NAME instead of Mode=\n"
 	       "     --dry-run            apply: print the writes, make none\n"
+	       "     --anonymize          snapshot: leave out the host name, DMI strings,\n"
+	       "                          machine IDs and command line (but memmap=)\n"
 	       "     --host-facts SPEC    policy-check: hostname=H,dmi-product-name=N,\n"
 	       "                          dmi-product-serial=S,kernel-release=R, or a file\n"
 	       "                          of such lines\n\n"
@@ -602,7 +646,7 @@ static void help(void)
 
 int main(int argc, char *argv[])
 {
-	enum { ARG_VERSION = 0x100, ARG_JSON, ARG_POLICY, ARG_DRY_RUN, ARG_HOST_FACTS };
+	enum { ARG_VERSION = 0x100, ARG_JSON, ARG_POLICY, ARG_DRY_RUN, ARG_HOST_FACTS, ARG_ANONYMIZE };
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, ARG_VERSION },
@@ -610,6 +654,7 @@ int main(int argc, char *argv[])
 		{ "policy", required_argument, NULL, ARG_POLICY },
 		{ "dry-run", no_argument, NULL, ARG_DRY_RUN },
 		{ "host-facts", required_argument, NULL, ARG_HOST_FACTS },
+		{ "anonymize", no_argument, NULL, ARG_ANONYMIZE },
 		{}
 	};
 	const char *verb;
@@ -640,6 +685,9 @@ int main(int argc, char *argv[])
 		case ARG_HOST_FACTS:
 			arg_host_facts = optarg;
 			break;
+		case ARG_ANONYMIZE:
+			arg_anonymize = true;
+			break;
 		default:
 			return EXIT_USAGE;
 		}
@@ -667,7 +715,8 @@ int main(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	if ((*arg_policy && strcmp(verb, "plan") != 0 && strcmp(verb, "apply") != 0) ||
-	    (arg_dry_run && strcmp(verb, "apply") != 0) || arg_host_facts) {
+	    (arg_dry_run && strcmp(verb, "apply") != 0) || arg_host_facts ||
+	    (arg_anonymize && strcmp(verb, "snapshot") != 0)) {
 		fprintf(stderr, "srdctl: an option does not go with %s (see --help)\n", verb);
 		return EXIT_USAGE;
 	}

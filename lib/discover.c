@@ -29,6 +29,21 @@ static int read_optional(struct srd_inventory *inv, const char *path, size_t max
 	return 1;
 }
 
+/* What a report keeps of /proc/iomem: every top-level resource and, below
+ * them, the CXL memory tree (not PCI BARs or kernel text). */
+static bool keep_iomem(const struct srd_iomem_node *n)
+{
+	static const char *const prefixes[] = { "region", "hmem.", "dax" };
+
+	if (n->depth == 0 || srd_streq(n->name, "Soft Reserved") ||
+	    strncmp(n->name, "System RAM", 10) == 0 || strncmp(n->name, "CXL Window", 10) == 0)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (srd_iomem_name_is(n->name, prefixes[i]))
+			return true;
+	return false;
+}
+
 static int discover_iomem(struct srd_inventory *inv)
 {
 	_cleanup_(srd_iomem_freep) struct srd_iomem *iomem = NULL;
@@ -53,6 +68,15 @@ static int discover_iomem(struct srd_inventory *inv)
 	srd_iomem_foreach(iomem, n) {
 		char origin[SRD_NAME_MAX];
 
+		if (keep_iomem(n)) {
+			struct srd_iomem_entry *e = srd_inventory_add_iomem(inv);
+
+			if (!e)
+				return -ENOMEM;
+			e->range = n->range;
+			e->depth = n->depth;
+			snprintf(e->name, sizeof(e->name), "%s", n->name);
+		}
 		snprintf(origin, sizeof(origin), "iomem:%u", n->line);
 		if (srd_streq(n->name, "Soft Reserved")) {
 			inv->iomem_lists_soft_reserved = true;
@@ -124,6 +148,10 @@ static int discover_cmdline(struct srd_inventory *inv)
 	if (r < 0)
 		return srd_inventory_problem(inv, "%s", err.msg);
 	inv->have_cmdline = true;
+	free(inv->cmdline);
+	inv->cmdline = strndup(buf, strcspn(buf, "\n"));
+	if (!inv->cmdline)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		r = srd_inventory_add_piece(inv, SRD_SOURCE_CMDLINE, &v[i].range, "cmdline");
 		if (r < 0)

@@ -152,6 +152,8 @@ void srd_inventory_free(struct srd_inventory *inv)
 	free(inv->hmem);
 	free(inv->pieces);
 	free(inv->decoded);
+	free(inv->iomem);
+	free(inv->cmdline);
 	free(inv->failures);
 	free(inv->srat_ranges);
 	free(inv->srat_pxm);
@@ -217,6 +219,11 @@ struct srd_hmem *srd_inventory_add_hmem(struct srd_inventory *inv)
 struct srd_decoded *srd_inventory_add_decoded(struct srd_inventory *inv)
 {
 	return APPEND(inv, decoded, n_decoded);
+}
+
+struct srd_iomem_entry *srd_inventory_add_iomem(struct srd_inventory *inv)
+{
+	return APPEND(inv, iomem, n_iomem);
 }
 
 int srd_inventory_failure(struct srd_inventory *inv, enum srd_failure_kind kind, const char *device,

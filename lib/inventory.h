@@ -179,6 +179,15 @@ struct srd_decoded {
 	char memdev[SRD_NAME_MAX];
 };
 
+/* A /proc/iomem resource kept for reports: the top level and the CXL memory
+ * tree below it (windows, regions, Soft Reserved, hmem, dax, System RAM), so
+ * a report shows how the kernel nested them. */
+struct srd_iomem_entry {
+	struct srd_range range;
+	unsigned depth;
+	char name[SRD_NAME_MAX];
+};
+
 /* A piece of raw Soft Reserved evidence, before merging. */
 struct srd_sr_piece {
 	struct srd_range range;
@@ -230,6 +239,9 @@ struct srd_inventory {
 	size_t n_pieces;
 	struct srd_decoded *decoded;
 	size_t n_decoded;
+	struct srd_iomem_entry *iomem;
+	size_t n_iomem;
+	char *cmdline; /* /proc/cmdline, without the newline; NULL when unread */
 	struct srd_range *srat_ranges; /* SRAT memory affinity, for splitting units */
 	int *srat_pxm;
 	size_t n_srat;
@@ -262,6 +274,7 @@ struct srd_memdev *srd_inventory_add_memdev(struct srd_inventory *inv);
 struct srd_dax_dev *srd_inventory_add_dax(struct srd_inventory *inv);
 struct srd_hmem *srd_inventory_add_hmem(struct srd_inventory *inv);
 struct srd_decoded *srd_inventory_add_decoded(struct srd_inventory *inv);
+struct srd_iomem_entry *srd_inventory_add_iomem(struct srd_inventory *inv);
 int srd_inventory_failure(struct srd_inventory *inv, enum srd_failure_kind kind, const char *device,
 			  const char *fmt, ...) _printf_(4, 5);
 int srd_inventory_add_piece(struct srd_inventory *inv, enum srd_source src,

@@ -13,6 +13,8 @@ packages=(
 	scdoc bash-completion man-db groff-base
 	# tests: sanitizer runtime, the simulated platform, D-Bus, systemd tools
 	libclang-rt-14-dev python3 python3-fusepy fuse3 util-linux
+	# the metrics file read by Prometheus' own text-format parser
+	python3-prometheus-client
 	dbus systemd udev ndctl daxctl acpica-tools
 	# the Cockpit page's browser test: cockpit-ws serves it, Chromium renders it
 	cockpit-ws cockpit-bridge cockpit-system chromium chromium-driver python3-selenium

@@ -54,6 +54,12 @@ sys.exit(not ids or not ids <= known)
 PY
 	check "metrics: converged, 256 MiB CXL" grep -qx 'srd_range_bytes{owner="cxl"} 268435456' $W/srd.prom
 	check "metrics: srd_converged 1" grep -qx 'srd_converged 1' $W/srd.prom
+	check "metrics: srd_build_info carries the version" grep -qx "srd_build_info{version=\"$($SRD --version | sed 's/^srd //')\"} 1" $W/srd.prom
+	$SRDCTL status --json > $W/status.json
+	$SRD --inventory --json > $W/inventory.json
+	check "metrics: Prometheus' parser reads them, HELP and TYPE on each, values as srdctl status --json" \
+		/usr/bin/python3 "$SRC/tests/daemon/check-metrics.py" $W/srd.prom $W/status.json $W/inventory.json
+	check "metrics: the dax device's 256 MiB on its node, CXL's" grep -qx 'srd_node_bytes{node="1",owner="cxl"} 268435456' $W/srd.prom
 	check "D-Bus: State property" [ "$(busctl get-property org.srd1 /org/srd1 org.srd1.Manager State)" = 's "settled"' ]
 	check "introspection matches org.srd1.Manager.xml" python3 "$SRC/tests/daemon/check-introspection.py" \
 		"$SRC/daemon/org.srd1.Manager.xml"
@@ -353,6 +359,10 @@ metrics)
 	check "settles" wait_state settled 30
 	check "the metrics land in a regular file" bash -c "[ -f $M/srd.prom ] && [ ! -L $M/srd.prom ] && grep -qx 'srd_converged 1' $M/srd.prom"
 	check "the file is readable by node_exporter (0644)" [ "$(stat -c %a $M/srd.prom)" = 644 ]
+	$SRDCTL status --json > $W/status.json
+	$SRD --inventory --json > $W/inventory.json
+	check "Prometheus' parser reads the file, HELP and TYPE on each, values as srdctl status --json" \
+		/usr/bin/python3 "$SRC/tests/daemon/check-metrics.py" $M/srd.prom $W/status.json $W/inventory.json
 	check "the symlink at the old temporary name is left alone" [ "$(readlink $M/srd.prom.tmp)" = $W/victim ]
 	check "the file it points to keeps its content" [ "$(cat $W/victim)" = precious ]
 	check "... and its mode" [ "$(stat -c %a $W/victim)" = 600 ]

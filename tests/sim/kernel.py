@@ -923,6 +923,8 @@ class Kernel:
             self.hmem_platform_probe()
             return
         if bus == "dax" and drv in ("device_dax", "kmem"):
+            if drv == "kmem" and not self.plat.kmem_driver:
+                raise KernelError(errno.ENOENT, f"/sys/bus/dax/drivers/kmem/{op}")
             d = self.dax_dev(v)
             if not d:
                 raise KernelError(errno.ENODEV, v)

@@ -123,12 +123,16 @@ def render(k, t):
               "/sys/bus/pci/devices", "/sys/dev/char", "/sys/class"):
         t.mkdir(d)
     t.write("/sys/bus/cxl/flush", "")
+    if plat.dmi:
+        t.attrs("/sys/class/dmi/id", **plat.dmi)
 
     drivers = {
         ("platform", "cxl_acpi"): [], ("pci", "cxl_pci"): [],
         ("cxl", "cxl_port"): [], ("cxl", "cxl_region"): [], ("platform", "hmem"): [],
-        ("dax", "device_dax"): [], ("dax", "kmem"): [],
+        ("dax", "device_dax"): [],
     }
+    if plat.kmem_driver:
+        drivers[("dax", "kmem")] = []
     if k.cxl_mem_loaded:
         drivers[("cxl", "cxl_mem")] = []
     if k.gen.hmem_platform:

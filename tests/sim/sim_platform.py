@@ -17,6 +17,7 @@ The description format is documented in tests/sim/README.md.
 """
 
 import json
+import re
 
 MiB = 1 << 20
 BLOCK = 128 * MiB  # memory block size
@@ -51,7 +52,7 @@ class Platform:
         o = origin
         allowed = {"name", "description", "kernel", "memory", "soft_reserved", "windows",
                    "host_bridges", "memdevs", "regions", "srat", "hmat", "kmem", "online",
-                   "timeline", "cxl_acpi", "cxl_mem", "expect"}
+                   "timeline", "cxl_acpi", "cxl_mem", "kmem_driver", "dmi", "expect"}
         for k in desc:
             if k not in allowed:
                 raise PlatformError(f"{o}: unknown key '{k}'")
@@ -63,10 +64,16 @@ class Platform:
             raise PlatformError(f"{o}: kernel.behaviour: '{self.behaviour}' is not one of {BEHAVIOURS}")
         self.cmdline_extra = k.get("cmdline", "")
         self.kmem = bool(desc.get("kmem", True))
+        # false: the kmem module is not loaded at all (no driver to bind later)
+        self.kmem_driver = bool(desc.get("kmem_driver", True))
         self.online_zone = desc.get("online", "movable")
         self.cxl_acpi = bool(desc.get("cxl_acpi", True))
         self.cxl_mem = bool(desc.get("cxl_mem", True))  # false: the module is not loaded
         self.hmat = bool(desc.get("hmat", False))
+        self.dmi = desc.get("dmi", {})  # /sys/class/dmi/id/NAME: text
+        for key, v in self.dmi.items():
+            if not re.fullmatch(r"[a-z_]+", key) or not isinstance(v, str):
+                raise PlatformError(f"{o}: dmi.{key}: expected a DMI attribute name and a string")
 
         self.memory = []  # firmware memmap entries other than Soft Reserved
         for i, m in enumerate(desc.get("memory", [{"start": 0, "size": "0x80000000", "type": "System RAM"}])):
@@ -117,6 +124,7 @@ class Platform:
                 raise PlatformError(f"{o}: memdevs[{i}].host_bridge: no host bridge with uid {hb}")
             slot = per_hb.get(hb, 0)
             per_hb[hb] = slot + 1
+            slot = num(m.get("slot", slot), f"memdevs[{i}].slot", o)  # a replay keeps PCI buses
             self.memdevs.append({
                 "name": f"mem{i}", "serial": num(m.get("serial", i + 1), f"memdevs[{i}].serial", o),
                 "ram": num(m.get("ram_size", 256 * MiB), f"memdevs[{i}].ram_size", o),
