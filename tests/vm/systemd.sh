@@ -70,8 +70,14 @@ forbidden() {
 }
 sec "BEGIN sandbox"
 forbidden
+# srd's own trees stay writable: libcxl's flush, and a committed region's
+# attribute (the kernel answers EBUSY, not EROFS).
 insandbox cxl-flush "echo 1 > /sys/bus/cxl/flush"
+insandbox cxl-region-attr "v=\$(cat /sys/bus/cxl/devices/region0/interleave_granularity); echo \$v > /sys/bus/cxl/devices/region0/interleave_granularity"
 sec "END sandbox"
+sec "BEGIN paths"
+for d in /sys/bus/cxl/devices/*; do echo "$(basename $d) $(readlink -f $d)"; done
+sec "END paths"
 sec "BEGIN mounts"
 nsenter -t "$pid" -m -- sh -c 'grep -E " /(sys|proc/sys)[ /]" /proc/self/mountinfo' | awk '{print $5, $6}'
 sec "END mounts"
