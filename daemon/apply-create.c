@@ -156,6 +156,16 @@ enum srd_step_result srd_apply_create_region(struct actx *c, const struct srd_ac
 	}
 	l = &c->o->layouts[a->layout];
 	srd_range_format(&l->range, b, sizeof(b));
+	/* The plan checked these; the names go into paths, so check again here. */
+	if (srd_layout_check(l)) {
+		c->step->error = -EINVAL;
+		return srd_apply_say(c, SRD_STEP_REFUSED, "layout of %s refused: %s", b, srd_layout_check(l));
+	}
+	if (!srd_streq(l->mode, "ram")) {
+		c->step->error = -EOPNOTSUPP;
+		return srd_apply_say(c, SRD_STEP_REFUSED, "%s was a %s region: only ram regions are re-created", b,
+				     l->mode[0] ? l->mode : "modeless");
+	}
 	per_device = srd_range_size(&l->range) / l->n_targets;
 	snprintf(dir, sizeof(dir), SYS_CXL "/%s", l->window);
 	if (access(dir, F_OK) < 0)

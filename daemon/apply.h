@@ -16,6 +16,7 @@ struct srd_step;
 
 struct srd_apply_opts {
 	bool dry_run;	       /* print the writes, make none */
+	const char *root;      /* prefix of every /sys, /proc and /dev path (NULL: the live machine) */
 	FILE *out;	       /* where the dry run and progress lines go (may be NULL) */
 	const char *state_dir; /* progress record directory; NULL: none */
 	bool allow_offline;    /* the policy's AllowOffline= */
@@ -26,6 +27,10 @@ struct srd_apply_opts {
 	 * them and pets its watchdog; they must not write sysfs.
 	 */
 	void (*on_write)(void *userdata, const char *path, const char *value, int error);
+	/* Called every 20 ms while a store that may block is running (the daemon
+	 * feeds its watchdog); such a store is given block_deadline_usec (0: 60 s). */
+	void (*on_wait)(void *userdata);
+	uint64_t block_deadline_usec;
 	void (*on_step)(void *userdata, const struct srd_action *a, const struct srd_step *st,
 			bool undo);
 	void *userdata;
@@ -50,12 +55,16 @@ struct srd_step {
 	bool rolled_back;	    /* undone after a later action failed */
 	char rollback[160];	    /* what the undo did, or why it could not */
 	bool was_movable;	    /* offline-memory: the zone to return to */
+	bool was_enabled;	    /* enable-region: it was enabled before (a re-probe) */
+	char undo_target[SRD_NAME_MAX]; /* claim-hmem: the hmem.N srd bound; configure-dax: the device */
+	char prev_driver[SRD_NAME_MAX]; /* configure-dax: the driver to return to ("" unbound) */
 };
 
 struct srd_apply_result {
 	struct srd_step *steps; /* one per action of the plan */
 	size_t n_steps;
 	size_t n_done, n_already, n_failed, n_refused;
+	size_t n_undo_failed; /* completed actions whose undo failed or that have none */
 	char interrupted[256]; /* a previous run's unfinished progress, if any */
 };
 

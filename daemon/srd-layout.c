@@ -16,6 +16,7 @@
 
 #include <json-c/json.h>
 
+#include "atomic-file.h"
 #include "srd-json.h"
 #include "srd-layout.h"
 
@@ -26,6 +27,7 @@ struct json_object *srd_layout_to_json(const struct srd_layout *l)
 	json_object_object_add(o, "schema_version", json_object_new_int(SRD_LAYOUT_SCHEMA));
 	json_object_object_add(o, "generation", json_object_new_int64(l->generation));
 	json_object_object_add(o, "recorded_usec", json_object_new_int64((int64_t)l->recorded_usec));
+	json_object_object_add(o, "machine_id", json_object_new_string(l->machine_id));
 	json_object_object_add(o, "region", json_object_new_string(l->region));
 	json_object_object_add(o, "window", json_object_new_string(l->window));
 	srd_json_add_range(o, &l->range);
@@ -47,6 +49,15 @@ struct json_object *srd_layout_to_json(const struct srd_layout *l)
 	}
 	json_object_object_add(o, "targets", t);
 	return o;
+}
+
+static bool machine_id_valid(const char *s)
+{
+	size_t n = 0;
+
+	for (; (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f'); s++)
+		n++;
+	return n == 32 && *s == '\0';
 }
 
 static const char *get_str(struct json_object *o, const char *key, size_t max)
@@ -100,6 +111,8 @@ static const char *parse(struct json_object *o, struct srd_layout *l)
 	    !COPY_STR(l->mode, o, "mode") || !COPY_STR(l->dax_mode, o, "dax_mode") ||
 	    !COPY_STR(owner, o, "owner") || !COPY_STR(replace, o, "replace"))
 		return "a text field is missing or too long";
+	if (!COPY_STR(l->machine_id, o, "machine_id") || !machine_id_valid(l->machine_id))
+		return "no machine_id, or not one (32 hex digits)";
 	if (!get_u64(o, "start", &start) || !get_u64(o, "size", &size) || !get_u64(o, "end", &end) ||
 	    srd_range_from_size(start, size, &l->range) < 0 || l->range.end != end)
 		return "start, size and end do not make one range";
@@ -133,10 +146,100 @@ static const char *parse(struct json_object *o, struct srd_layout *l)
 		    !get_u64(x, "serial", &l->targets[i].serial) || !get_u64(x, "position", &v) || v != i)
 			return "a target is incomplete";
 	}
+	/* Its names end up in sysfs paths: only the kernel's own will do. */
+	return srd_layout_check(l);
+}
+
+/*
+ * Reads and parses the record dir/name (dfd: dir): a regular file of at most
+ * SRD_LAYOUT_MAX_BYTES whose name is its own key.  Returns NULL or why not,
+ * formatted into buf.
+ */
+static const char *load_one(int dfd, const char *name, const char *machine_id, struct srd_layout *l, char *buf,
+			    size_t size)
+{
+	_cleanup_free_ char *text = NULL;
+	struct json_object *o;
+	struct stat st;
+	char want[64];
+	const char *why;
+	ssize_t n;
+	int fd;
+
+	/* Not through a symlink, and never waiting on a FIFO. */
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(buf, size, "cannot open: %s", strerror(errno));
+		return buf;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return "not a regular file";
+	}
+	if (st.st_size > SRD_LAYOUT_MAX_BYTES) {
+		close(fd);
+		snprintf(buf, size, "larger than %d KiB (%jd bytes)", SRD_LAYOUT_MAX_BYTES / 1024,
+			 (intmax_t)st.st_size);
+		return buf;
+	}
+	text = malloc(SRD_LAYOUT_MAX_BYTES + 1);
+	if (!text) {
+		close(fd);
+		return "out of memory";
+	}
+	/* The size may have grown since fstat: read one byte more than allowed. */
+	n = read(fd, text, SRD_LAYOUT_MAX_BYTES + 1);
+	close(fd);
+	if (n < 0) {
+		snprintf(buf, size, "cannot read: %s", strerror(errno));
+		return buf;
+	}
+	if (n > SRD_LAYOUT_MAX_BYTES) {
+		snprintf(buf, size, "larger than %d KiB", SRD_LAYOUT_MAX_BYTES / 1024);
+		return buf;
+	}
+	text[n] = '\0';
+	o = json_tokener_parse(text);
+	why = o ? parse(o, l) : "not JSON";
+	json_object_put(o);
+	if (why)
+		return why;
+	/* A restored backup or a cloned image holds another machine's layouts: its
+	 * HPAs and slots mean nothing here. */
+	if (!machine_id[0])
+		return "this machine's ID is unknown, so the record cannot be told to be its own";
+	if (!srd_streq(l->machine_id, machine_id)) {
+		snprintf(buf, size, "recorded on another machine (machine ID %s, this is %s)", l->machine_id,
+			 machine_id);
+		return buf;
+	}
+	/* A record copied under another name would be re-created at its own start,
+	 * and be overwritten by neither. */
+	snprintf(want, sizeof(want), "layout-0x%" PRIx64 ".json", l->range.start);
+	if (!srd_streq(name, want)) {
+		snprintf(buf, size, "its start 0x%" PRIx64 " belongs in %s", l->range.start, want);
+		return buf;
+	}
 	return NULL;
 }
 
-int srd_layout_store_load(const char *dir, struct srd_layout **ret, size_t *ret_n, char **ret_errors)
+int srd_layout_read_machine_id(const char *path, char *ret, size_t size)
+{
+	char buf[64];
+	int r;
+
+	*ret = '\0';
+	r = srd_read_line(path, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	if (!machine_id_valid(buf) || size < 33)
+		return -EBADMSG;
+	snprintf(ret, size, "%s", buf);
+	return 0;
+}
+
+int srd_layout_store_load(const char *dir, const char *machine_id, struct srd_layout **ret, size_t *ret_n,
+			  char **ret_errors)
 {
 	struct srd_layout *v = NULL;
 	size_t n = 0, elen = 0;
@@ -153,24 +256,19 @@ int srd_layout_store_load(const char *dir, struct srd_layout **ret, size_t *ret_
 		return -ENOMEM;
 	d = opendir(dir);
 	while (d && (de = readdir(d))) {
-		char path[4096];
-		struct json_object *o;
+		char why_buf[256];
 		const char *why;
+		size_t len = strlen(de->d_name);
 
-		if (strncmp(de->d_name, "layout-", 7) != 0 ||
-		    strcmp(de->d_name + strlen(de->d_name) - 5, ".json") != 0)
+		if (strncmp(de->d_name, "layout-", 7) != 0 || len < 12 || strcmp(de->d_name + len - 5, ".json") != 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		o = json_object_from_file(path);
 		if (srd_grow((void **)&v, n, sizeof(*v)) < 0) {
-			json_object_put(o);
 			r = -ENOMEM;
 			break;
 		}
-		why = o ? parse(o, &v[n]) : "not JSON";
-		json_object_put(o);
+		why = load_one(dirfd(d), de->d_name, machine_id, &v[n], why_buf, sizeof(why_buf));
 		if (why)
-			fprintf(ef, "%s: %s\n", path, why);
+			fprintf(ef, "%s/%s: %s\n", dir, de->d_name, why);
 		else
 			n++;
 	}
@@ -193,39 +291,27 @@ int srd_layout_store_load(const char *dir, struct srd_layout **ret, size_t *ret_
 
 int srd_layout_store_save(const char *dir, const struct srd_layout *l)
 {
-	char path[4096], tmp[4096];
+	char path[4096];
 	struct json_object *o;
 	const char *text;
 	size_t len;
-	int fd, dfd, r = 0;
+	_cleanup_free_ char *copy = NULL;
+	int r;
 
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	snprintf(path, sizeof(path), "%s/layout-0x%" PRIx64 ".json", dir, l->range.start);
-	snprintf(tmp, sizeof(tmp), "%s/.layout-0x%" PRIx64 ".json.tmp", dir, l->range.start);
 	o = srd_layout_to_json(l);
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
 	len = strlen(text);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		r = -errno;
-	else {
-		if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) < 0)
-			r = errno ? -errno : -EIO;
-		if (close(fd) < 0 && r == 0)
-			r = -errno;
+	copy = malloc(len + 2);
+	if (copy) {
+		memcpy(copy, text, len);
+		copy[len] = '\n';
 	}
 	json_object_put(o);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return r;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
+	if (!copy)
+		return -ENOMEM;
+	r = srd_atomic_write_file(path, copy, len + 1, 0644);
+	return r;
 }

@@ -9,12 +9,18 @@
 
 #include "layout.h"
 
+/* A record is a few hundred bytes; one larger than this is not srd's. */
+#define SRD_LAYOUT_MAX_BYTES (64 * 1024)
+
 /*
  * Reads every layout under dir.  A file that does not parse, or has another
  * schema version, is skipped and named in *ret_errors ("FILE: problem", one
  * per line; the caller frees it).  A missing directory is no layouts.
  */
-int srd_layout_store_load(const char *dir, struct srd_layout **ret, size_t *ret_n, char **ret_errors);
+int srd_layout_store_load(const char *dir, const char *machine_id, struct srd_layout **ret, size_t *ret_n,
+			  char **ret_errors);
+/* Reads a machine ID (32 lower-case hex digits, as in /etc/machine-id) from path: 0, -EBADMSG or -errno. */
+int srd_layout_read_machine_id(const char *path, char *ret, size_t size);
 /* Writes l atomically; creates dir.  0 or a negative errno. */
 int srd_layout_store_save(const char *dir, const struct srd_layout *l);
 /* The layout as JSON (also what srdctl and the snapshot show). */

@@ -149,7 +149,11 @@ void srd_manager_load_layouts(struct srd_manager *m)
 	char *errors = NULL;
 	int r;
 
-	r = srd_layout_store_load(m->opts.layout_dir, &m->layouts, &m->n_layouts, &errors);
+	r = srd_layout_read_machine_id(m->opts.machine_id_file, m->machine_id, sizeof(m->machine_id));
+	if (r < 0)
+		srd_log_errno(LOG_ERR, r, "cannot read this machine's ID from %s; recorded region layouts will "
+					  "not be trusted", m->opts.machine_id_file);
+	r = srd_layout_store_load(m->opts.layout_dir, m->machine_id, &m->layouts, &m->n_layouts, &errors);
 	if (r < 0)
 		srd_log_errno(LOG_ERR, r, "cannot read the region layouts in %s", m->opts.layout_dir);
 	if (errors)
@@ -173,6 +177,7 @@ void srd_manager_record_layouts(struct srd_manager *m, const struct srd_inventor
 		if (srd_layout_from_region(inv, &inv->regions[i], &l) < 0)
 			continue;
 		l.recorded_usec = srd_now_usec(CLOCK_REALTIME);
+		snprintf(l.machine_id, sizeof(l.machine_id), "%s", m->machine_id);
 		for (size_t k = 0; k < m->n_layouts && !old; k++)
 			if (m->layouts[k].range.start == l.range.start)
 				old = &m->layouts[k];
@@ -308,7 +313,7 @@ static int plan_complete(struct srd_manager *m, const struct srd_inventory *inv,
 			index[n] = k;
 			pick[n++] = m->layouts[k];
 		}
-	r = srd_replace_complete(inv, pick, n, memdev, ret);
+	r = srd_replace_complete(inv, m->policy, pick, n, memdev, ret);
 	for (size_t i = 0; r >= 0 && i < (*ret)->n_actions; i++)
 		if ((*ret)->actions[i].layout >= 0)
 			(*ret)->actions[i].layout = (int)index[(*ret)->actions[i].layout];

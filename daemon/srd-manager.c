@@ -256,6 +256,12 @@ void srd_manager_log_decision(struct srd_manager *m, const struct srd_decision *
 	}
 }
 
+/* A store that may block is running: the plan is alive. */
+static void on_wait(void *userdata)
+{
+	sd_notify(false, "WATCHDOG=1");
+}
+
 static void on_write(void *userdata, const char *path, const char *value, int error)
 {
 	struct srd_log_entry e = { .priority = error ? LOG_ERR : LOG_INFO };
@@ -311,6 +317,7 @@ int srd_manager_apply_plan(struct srd_manager *m, const struct srd_decision *d, 
 		.n_layouts = m->n_layouts,
 		.on_write = dry_run ? NULL : on_write,
 		.on_step = dry_run ? NULL : on_step,
+		.on_wait = on_wait,
 		.userdata = m,
 	};
 	int r;
@@ -336,9 +343,15 @@ int srd_manager_apply_plan(struct srd_manager *m, const struct srd_decision *d, 
 			}
 		m->apply_failed = true;
 		m->n_errors++;
-		srd_manager_set_state(m, SRD_STATE_DEGRADED, "%s %s failed: %s; what srd had done is undone",
-			  a ? srd_action_to_string(a->kind) : "the plan", a ? a->target : "",
-			  st ? st->message : strerror(-r));
+		if (res.n_undo_failed)
+			srd_manager_set_state(m, SRD_STATE_DEGRADED,
+					      "%s %s failed: %s; %zu of what srd had done could not be undone (see the steps)",
+					      a ? srd_action_to_string(a->kind) : "the plan", a ? a->target : "",
+					      st ? st->message : strerror(-r), res.n_undo_failed);
+		else
+			srd_manager_set_state(m, SRD_STATE_DEGRADED, "%s %s failed: %s; what srd had done is undone",
+					      a ? srd_action_to_string(a->kind) : "the plan", a ? a->target : "",
+					      st ? st->message : strerror(-r));
 		srd_log_field(&e, "SRD_ACTION", "%s", a ? srd_action_to_string(a->kind) : "");
 		srd_log_field(&e, "SRD_TARGET", "%s", a ? a->target : "");
 		srd_log_field(&e, "SRD_REASON", "%s", st ? st->message : strerror(-r));

@@ -44,6 +44,7 @@ struct srd_manager_options {
 	const char *config;    /* --config FILE: only this file (NULL: vendor, /etc, drop-ins) */
 	const char *state_dir; /* progress record directory */
 	const char *layout_dir; /* recorded region layouts */
+	const char *machine_id_file; /* this machine's ID (/etc/machine-id), which layouts carry */
 };
 
 struct srd_udev_watch;
@@ -86,6 +87,7 @@ struct srd_manager {
 	/* Recorded region layouts (srd-manager-act.c, srd-layout.c). */
 	struct srd_layout *layouts;
 	size_t n_layouts;
+	char machine_id[33]; /* "" when unknown: no record is trusted then */
 	bool then_reevaluate; /* after this pass, run the policy's (a region came back) */
 };
 

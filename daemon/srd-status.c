@@ -5,14 +5,12 @@
  * node_exporter textfile.  Built from the manager's last pass only, so a
  * status call never touches the machine.
  */
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "atomic-file.h"
 #include "config.h"
 #include "discover.h"
 #include "srd-json.h"
@@ -144,25 +142,15 @@ static void metric(FILE *f, const char *name, const char *type, const char *help
 
 int srd_status_write_metrics(const struct srd_manager *m, const char *path)
 {
-	char tmp[300];
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
 	struct srd_tally t;
 	FILE *f;
-	int fd, r = 0;
+	int r;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	/* node_exporter runs as its own user: readable whatever the daemon's umask. */
-	(void)fchmod(fd, 0644);
-	f = fdopen(fd, "w");
-	if (!f) {
-		r = -errno;
-		close(fd);
-		unlink(tmp);
-		return r;
-	}
+	f = open_memstream(&text, &len);
+	if (!f)
+		return -ENOMEM;
 	srd_status_tally(m, &t);
 	metric(f, "srd_info", "gauge", "srd's version and the policy mode in force.");
 	fprintf(f, "srd_info{version=\"%s\",policy=\"%s\"} 1\n", SRD_VERSION,
@@ -200,13 +188,10 @@ int srd_status_write_metrics(const struct srd_manager *m, const char *path)
 	fprintf(f, "srd_errors_total %" PRIu64 "\n", m->n_errors);
 	metric(f, "srd_uevents_total", "counter", "Relevant uevents seen.");
 	fprintf(f, "srd_uevents_total %" PRIu64 "\n", m->n_events);
-	if (fflush(f) != 0 || ferror(f) || fsync(fd) < 0)
-		r = -errno ? -errno : -EIO;
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	r = ferror(f) ? -ENOMEM : 0;
+	if (fclose(f) != 0 || r < 0)
+		return -ENOMEM;
+	/* The directory is node_exporter's as well: nothing planted in it may be
+	 * written through.  Readable by node_exporter whatever srd's umask. */
+	return srd_atomic_write_file(path, text, len, 0644);
 }

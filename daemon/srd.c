@@ -31,6 +31,7 @@ static const char *arg_config;
 static const char *arg_policy;
 static const char *arg_state_dir = "/run/srd";
 static const char *arg_layout_dir = "/var/lib/srd/layouts";
+static const char *arg_machine_id_file = "/etc/machine-id";
 
 enum job {
 	JOB_NONE,
@@ -64,6 +65,8 @@ static void help(void)
 	       "     --state-dir DIR  Progress record directory (default /run/srd)\n"
 	       "     --layout-dir DIR The daemon's recorded region layouts\n"
 	       "                      (default /var/lib/srd/layouts)\n"
+	       "     --machine-id-file FILE  This machine's ID, which layouts carry\n"
+	       "                      (default /etc/machine-id)\n"
 	       "     --debug          The daemon logs every event and state change\n",
 	       SRD_SYSCONFDIR "/srd");
 }
@@ -93,6 +96,7 @@ static int parse_argv(int argc, char *argv[])
 		ARG_STATE_DIR,
 		ARG_DEBUG,
 		ARG_LAYOUT_DIR,
+		ARG_MACHINE_ID_FILE,
 	};
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -108,6 +112,7 @@ static int parse_argv(int argc, char *argv[])
 		{ "state-dir", required_argument, NULL, ARG_STATE_DIR },
 		{ "debug", no_argument, NULL, ARG_DEBUG },
 		{ "layout-dir", required_argument, NULL, ARG_LAYOUT_DIR },
+		{ "machine-id-file", required_argument, NULL, ARG_MACHINE_ID_FILE },
 		{}
 	};
 	int c, r = 0;
@@ -146,6 +151,9 @@ static int parse_argv(int argc, char *argv[])
 			break;
 		case ARG_LAYOUT_DIR:
 			arg_layout_dir = optarg;
+			break;
+		case ARG_MACHINE_ID_FILE:
+			arg_machine_id_file = optarg;
 			break;
 		case ARG_CONFIG:
 			arg_config = optarg;
@@ -427,6 +435,7 @@ static int run_daemon(void)
 		.config = arg_config,
 		.state_dir = arg_state_dir,
 		.layout_dir = arg_layout_dir,
+		.machine_id_file = arg_machine_id_file,
 	};
 	int r;
 

@@ -364,20 +364,92 @@ static void set_target(struct srd_range_decision *rd, enum srd_target t, const c
 	va_end(ap);
 }
 
+struct group {
+	const uint64_t *committed; /* per range: bytes inside committed regions */
+	ssize_t first_uncontained; /* strict: the first range not inside them, -1 when none */
+	size_t n_considered;	   /* ranges in windows the policy decides */
+	bool fallback, failed;
+};
+
+/* The policy's target for range i inside a window, given the group's facts. */
+static int policy_target(struct decide_ctx *c, size_t i, const struct group *g, struct srd_range_decision *rd)
+{
+	const struct srd_inventory *inv = c->inv;
+	const struct srd_policy *pol = c->pol;
+	struct srd_decision *d = c->d;
+	const uint64_t *committed = g->committed;
+	ssize_t first_uncontained = g->first_uncontained;
+	size_t n_considered = g->n_considered;
+	bool contained = committed[i] == srd_range_size(&inv->ranges[i].range);
+	char b[SRD_RANGE_FMT_MAX], cause[256];
+
+	if (g->fallback) {
+		d->fallback = true;
+		if (g->failed)
+			snprintf(cause, sizeof(cause), "CXL failed: %s", inv->failures[0].evidence);
+		else
+			snprintf(cause, sizeof(cause), "CXL did not settle: enumeration timed out");
+		if (pol->fallback == SRD_FALLBACK_HMEM)
+			set_target(rd, SRD_TARGET_HMEM, "%s; falling back to dax_hmem (Fallback=hmem, %s)",
+				   cause, pol->fallback_origin.where);
+		else
+			set_target(rd, SRD_TARGET_UNCHANGED,
+				   "%s; leaving the kernel's outcome (Fallback=keep, %s)", cause,
+				   pol->fallback_origin.where);
+		return 0;
+	}
+	switch (d->mode) {
+	case SRD_MODE_STRICT:
+	case SRD_MODE_AUDIT:
+		if (first_uncontained < 0)
+			set_target(rd, SRD_TARGET_CXL,
+				   "strict: every Soft Reserved range in a CXL window is inside "
+				   "committed regions, so CXL owns all %zu",
+				   n_considered);
+		else
+			set_target(rd, SRD_TARGET_HMEM,
+				   "strict: %s is not inside committed regions, so dax_hmem owns all %zu "
+				   "ranges in CXL windows",
+				   srd_range_format(&inv->ranges[first_uncontained].range, b, sizeof(b)),
+				   n_considered);
+		break;
+	case SRD_MODE_PER_RANGE:
+		if (contained)
+			set_target(rd, SRD_TARGET_CXL, "per-range: inside committed regions");
+		else
+			set_target(rd, SRD_TARGET_HMEM, "per-range: not inside committed regions");
+		break;
+	case SRD_MODE_PREFER_CXL:
+		if (committed[i])
+			set_target(rd, SRD_TARGET_CXL, "prefer-cxl%s",
+				   contained ? "" : ": CXL serves what its committed regions decode");
+		else
+			set_target(rd, SRD_TARGET_UNCHANGED,
+				   "prefer-cxl: no committed region covers it and no recorded layout "
+				   "exists to create one");
+		break;
+	case SRD_MODE_PREFER_HMEM:
+		set_target(rd, SRD_TARGET_HMEM, "prefer-hmem");
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *in)
 {
 	const struct srd_inventory *inv = c->inv;
 	const struct srd_policy *pol = c->pol;
 	struct srd_decision *d = c->d;
 	_cleanup_free_ uint64_t *committed = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(uint64_t));
-	char b[SRD_RANGE_FMT_MAX];
+	_cleanup_free_ bool *by_hand = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(bool));
 	ssize_t first_uncontained = -1;
 	size_t n_considered = 0;
 	bool failed = inv->n_failures > 0 && !(in && in->policy_override);
 	bool fallback = (in && in->settle_timed_out) || failed;
-	char cause[256];
 
-	if (!committed)
+	if (!committed || !by_hand)
 		return -ENOMEM;
 	for (size_t i = 0; i < inv->n_ranges; i++) {
 		const struct srd_sr_range *u = &inv->ranges[i];
@@ -410,7 +482,7 @@ static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *i
 		for (size_t k = 0; in && !pol->reassert && k < in->n_hold; k++)
 			held = held || srd_range_intersects(&in->hold[k], &u->range);
 		if (held) {
-			rd->excluded = rd->held = true;
+			rd->excluded = rd->held = by_hand[i] = true;
 			set_target(rd, SRD_TARGET_UNCHANGED,
 				   "its owner changed since srd's last pass (now %s): left as it is "
 				   "(Reassert=no)", srd_owner_to_string(u->owner));
@@ -425,63 +497,34 @@ static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *i
 			first_uncontained = (ssize_t)i;
 	}
 
-	for (size_t i = 0; i < inv->n_ranges; i++) {
-		const struct srd_sr_range *u = &inv->ranges[i];
-		struct srd_range_decision *rd = &d->ranges[i];
-		bool contained = committed[i] == srd_range_size(&u->range);
+	struct group g = { committed, first_uncontained, n_considered, fallback, failed };
 
-		if (rd->excluded || u->window < 0)
+	for (size_t i = 0; i < inv->n_ranges; i++) {
+		int r;
+
+		if (d->ranges[i].excluded || inv->ranges[i].window < 0)
 			continue;
-		if (fallback) {
-			d->fallback = true;
-			if (failed)
-				snprintf(cause, sizeof(cause), "CXL failed: %s", inv->failures[0].evidence);
-			else
-				snprintf(cause, sizeof(cause), "CXL did not settle: enumeration timed out");
-			if (pol->fallback == SRD_FALLBACK_HMEM)
-				set_target(rd, SRD_TARGET_HMEM, "%s; falling back to dax_hmem (Fallback=hmem, %s)",
-					   cause, pol->fallback_origin.where);
-			else
-				set_target(rd, SRD_TARGET_UNCHANGED,
-					   "%s; leaving the kernel's outcome (Fallback=keep, %s)", cause,
-					   pol->fallback_origin.where);
+		r = policy_target(c, i, &g, &d->ranges[i]);
+		if (r < 0)
+			return r;
+	}
+	/* A range whose owner changed by hand is left alone, unless that owner is
+	 * what the policy gives it anyway (the kernel finishing a probe after
+	 * srd's pass looks the same): then there is nothing to protect. */
+	for (size_t i = 0; i < inv->n_ranges; i++) {
+		struct srd_range_decision *rd = &d->ranges[i], want = *rd;
+		const struct srd_sr_range *u = &inv->ranges[i];
+
+		if (!by_hand[i])
 			continue;
-		}
-		switch (d->mode) {
-		case SRD_MODE_STRICT:
-		case SRD_MODE_AUDIT:
-			if (first_uncontained < 0)
-				set_target(rd, SRD_TARGET_CXL,
-					   "strict: every Soft Reserved range in a CXL window is inside "
-					   "committed regions, so CXL owns all %zu",
-					   n_considered);
-			else
-				set_target(rd, SRD_TARGET_HMEM,
-					   "strict: %s is not inside committed regions, so dax_hmem owns all %zu "
-					   "ranges in CXL windows",
-					   srd_range_format(&inv->ranges[first_uncontained].range, b, sizeof(b)),
-					   n_considered);
-			break;
-		case SRD_MODE_PER_RANGE:
-			if (contained)
-				set_target(rd, SRD_TARGET_CXL, "per-range: inside committed regions");
-			else
-				set_target(rd, SRD_TARGET_HMEM, "per-range: not inside committed regions");
-			break;
-		case SRD_MODE_PREFER_CXL:
-			if (committed[i])
-				set_target(rd, SRD_TARGET_CXL, "prefer-cxl%s",
-					   contained ? "" : ": CXL serves what its committed regions decode");
-			else
-				set_target(rd, SRD_TARGET_UNCHANGED,
-					   "prefer-cxl: no committed region covers it and no recorded layout "
-					   "exists to create one");
-			break;
-		case SRD_MODE_PREFER_HMEM:
-			set_target(rd, SRD_TARGET_HMEM, "prefer-hmem");
-			break;
-		default:
+		if (u->window < 0)
+			set_target(&want, SRD_TARGET_HMEM, "outside every CXL window: dax_hmem's");
+		else if (policy_target(c, i, &g, &want) < 0)
 			return -EINVAL;
+		if ((want.target == SRD_TARGET_CXL && u->owner == SRD_OWNER_CXL) ||
+		    (want.target == SRD_TARGET_HMEM && u->owner == SRD_OWNER_HMEM)) {
+			*rd = want;
+			rd->excluded = rd->held = false;
 		}
 	}
 	for (size_t i = 0; i < inv->n_ranges; i++)

@@ -346,7 +346,8 @@ static int collect_cuts(const struct srd_inventory *inv, uint64_t **ret, size_t 
 /* Indexes over the facts a unit's owner and sources are derived from. */
 struct derive_ctx {
 	struct srd_inventory *inv;
-	struct srd_range_index serving;	 /* regions committed, enabled, with an HPA */
+	struct srd_range_index serving;	 /* regions committed, enabled, with an HPA, and a dax device if ram */
+	struct srd_range_index holding;	 /* regions committed and enabled: they hold the HPA, serving or not */
 	struct srd_range_index regions;	 /* regions with an HPA */
 	struct srd_range_index hmem_dax; /* dax devices of hmem.N */
 	struct srd_range_index decoded;
@@ -370,7 +371,18 @@ static int index_of(struct srd_range_index *idx, const struct srd_inventory *inv
 	return srd_range_index_build(idx, r, v, n);
 }
 
+/* An owner is one that serves: a ram region without a dax device (its
+ * dax_region failed, or srd was stopped between handing dax_hmem's range back
+ * and re-probing the region) holds the HPA but serves nothing. */
 static bool sel_serving(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
+{
+	const struct srd_region *r = &inv->regions[i];
+
+	*ret = r->range;
+	return r->has_range && r->committed && r->enabled && (r->has_dax || !srd_streq(r->mode, "ram"));
+}
+
+static bool sel_holding(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
 {
 	const struct srd_region *r = &inv->regions[i];
 
@@ -430,6 +442,7 @@ static int index_sources(struct derive_ctx *c)
 static void derive_ctx_free(struct derive_ctx *c)
 {
 	srd_range_index_free(&c->serving);
+	srd_range_index_free(&c->holding);
 	srd_range_index_free(&c->regions);
 	srd_range_index_free(&c->hmem_dax);
 	srd_range_index_free(&c->decoded);
@@ -443,6 +456,7 @@ static int derive_ctx_init(struct derive_ctx *c, struct srd_inventory *inv)
 {
 	*c = (struct derive_ctx){ .inv = inv };
 	if (index_of(&c->serving, inv, inv->n_regions, sel_serving) < 0 ||
+	    index_of(&c->holding, inv, inv->n_regions, sel_holding) < 0 ||
 	    index_of(&c->regions, inv, inv->n_regions, sel_region) < 0 ||
 	    index_of(&c->hmem_dax, inv, inv->n_dax, sel_hmem_dax) < 0 ||
 	    index_of(&c->decoded, inv, inv->n_decoded, sel_decoded) < 0 ||
@@ -494,8 +508,11 @@ static void derive_owner(const struct derive_ctx *c, struct srd_sr_range *u)
 	uint64_t full = srd_range_size(&u->range);
 	char names_c[128], names_h[128], b1[32], b2[32];
 
+	uint64_t held;
+
 	u->cxl_bytes = srd_range_index_cover(&c->serving, &u->range);
 	u->hmem_bytes = srd_range_index_cover(&c->hmem_dax, &u->range);
+	held = srd_range_index_cover(&c->holding, &u->range);
 	u->decoded_bytes = srd_range_index_cover(&c->decoded, &u->range);
 	names_touching(c, &u->range, true, names_c, sizeof(names_c));
 	names_touching(c, &u->range, false, names_h, sizeof(names_h));
@@ -504,9 +521,14 @@ static void derive_owner(const struct derive_ctx *c, struct srd_sr_range *u)
 		u->owner = SRD_OWNER_CXL;
 		snprintf(u->reason, sizeof(u->reason), "committed CXL region %s contains and serves it",
 			 names_c);
-	} else if (u->hmem_bytes == full && u->cxl_bytes == 0) {
+	} else if (u->hmem_bytes == full && held == 0) {
 		u->owner = SRD_OWNER_HMEM;
 		snprintf(u->reason, sizeof(u->reason), "dax_hmem serves it through %s", names_h);
+	} else if (held && u->hmem_bytes && !u->cxl_bytes) {
+		u->owner = SRD_OWNER_CONFLICT;
+		snprintf(u->reason, sizeof(u->reason),
+			 "both claim it: a CXL region holds it without a dax device, and dax_hmem %s "
+			 "(resource conflict)", names_h);
 	} else if (u->cxl_bytes && u->hmem_bytes) {
 		u->owner = SRD_OWNER_CONFLICT;
 		snprintf(u->reason, sizeof(u->reason),
@@ -514,7 +536,11 @@ static void derive_owner(const struct derive_ctx *c, struct srd_sr_range *u)
 			 names_h);
 	} else if (u->cxl_bytes == 0 && u->hmem_bytes == 0) {
 		u->owner = SRD_OWNER_NONE;
-		if (u->window >= 0)
+		if (held)
+			snprintf(u->reason, sizeof(u->reason),
+				 "stranded: an enabled CXL region holds it but has no dax device, so nothing "
+				 "serves it");
+		else if (u->window >= 0)
 			snprintf(u->reason, sizeof(u->reason),
 				 "stranded: inside CXL window %s, no committed region serves it and "
 				 "no hmem device claimed it",

@@ -43,10 +43,19 @@ struct srd_layout {
 	unsigned replace_position; /* the position being replaced */
 	unsigned generation;	   /* bumped each time the recorded layout changes */
 	uint64_t recorded_usec;	   /* realtime */
+	char machine_id[33];	   /* /etc/machine-id of the machine it was recorded on */
 };
 
 const char *srd_replace_state_to_string(enum srd_replace_state s);
 int srd_replace_state_from_string(const char *s);
+
+/*
+ * What is wrong with l as a layout srd may build a region from, or NULL: its
+ * names go into sysfs paths, so each must be the kernel's (decoderX.Y,
+ * regionN, memN, a PCI address DDDD:BB:DD.F), its mode "ram", "pmem" or "", its
+ * interleave one the kernel accepts.
+ */
+const char *srd_layout_check(const struct srd_layout *l);
 
 /* The layout of a committed region with every target known; -EINVAL otherwise. */
 int srd_layout_from_region(const struct srd_inventory *inv, const struct srd_region *r,
@@ -75,5 +84,5 @@ int srd_replace_prepare(const struct srd_inventory *inv, const char *memdev, str
  * refuses with the reason.  The same serial back is a re-seat; another is a
  * replacement; the reason says which.
  */
-int srd_replace_complete(const struct srd_inventory *inv, const struct srd_layout *layouts, size_t n,
-			 const char *memdev, struct srd_decision **ret);
+int srd_replace_complete(const struct srd_inventory *inv, const struct srd_policy *pol,
+			 const struct srd_layout *layouts, size_t n, const char *memdev, struct srd_decision **ret);

@@ -193,11 +193,11 @@ static void plan_to_cxl(struct plan_ctx *p, const struct srd_range *u)
 		if (!r->enabled)
 			srd_plan_add(p->d, SRD_ACTION_ENABLE_REGION, r->name, u,
 			    "CXL is to own this range and %s is committed but not enabled", r->name);
-		else if (srd_streq(r->mode, "ram") && !r->has_dax &&
-			 inv->drivers[SRD_DRIVER_DAX_CXL].present && hmem_let_go)
+		else if (srd_streq(r->mode, "ram") && !r->has_dax && inv->drivers[SRD_DRIVER_DAX_CXL].present)
 			srd_plan_add(p->d, SRD_ACTION_ENABLE_REGION, r->name, u,
-			    "re-probe %s so dax_cxl creates the dax region dax_hmem's claim blocked",
-			    r->name);
+				     hmem_let_go ? "re-probe %s so dax_cxl creates the dax region dax_hmem's claim blocked"
+						 : "re-probe %s: it is enabled but has no dax device, so it serves nothing",
+				     r->name);
 	}
 	plan_dax(p, &p->pol->dax_cxl, SRD_DAX_CXL, u, false);
 }

@@ -4,6 +4,7 @@
  * recorded layouts in, actions with reasons or a refusal out.  The executor
  * carries them out like any other plan, with the same re-reads and undo.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +33,88 @@ static const struct srd_memdev *memdev_by_name(const struct srd_inventory *inv, 
 	for (size_t i = 0; i < inv->n_memdevs; i++)
 		if (srd_streq(inv->memdevs[i].name, name))
 			return &inv->memdevs[i];
+	return NULL;
+}
+
+/* A decimal number as the kernel prints one (no sign, no leading zero), at most 9 digits. */
+static bool number(const char **s)
+{
+	const char *p = *s;
+
+	if (!isdigit((unsigned char)*p) || (*p == '0' && isdigit((unsigned char)p[1])))
+		return false;
+	while (isdigit((unsigned char)*p) && p - *s < 9)
+		p++;
+	if (isdigit((unsigned char)*p))
+		return false;
+	*s = p;
+	return true;
+}
+
+/* "PREFIXn" or, with dotted, "PREFIXn.m". */
+static bool kernel_name(const char *s, const char *prefix, bool dotted)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(s, prefix, n) != 0)
+		return false;
+	s += n;
+	if (!number(&s))
+		return false;
+	if (dotted && (*s++ != '.' || !number(&s)))
+		return false;
+	return *s == '\0';
+}
+
+static bool hex_digits(const char **s, size_t min, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && ((**s >= '0' && **s <= '9') || (**s >= 'a' && **s <= 'f'))) {
+		(*s)++;
+		n++;
+	}
+	return n >= min;
+}
+
+/* A PCI address as the kernel names the device: "0000:0d:00.0" (lower case). */
+static bool pci_address(const char *s)
+{
+	const char *dev;
+
+	if (!hex_digits(&s, 4, 8) || *s++ != ':' || !hex_digits(&s, 2, 2) || *s++ != ':')
+		return false;
+	dev = s;
+	if (!hex_digits(&s, 2, 2) || strtoul(dev, NULL, 16) > 0x1f || *s++ != '.')
+		return false;
+	return *s >= '0' && *s <= '7' && s[1] == '\0';
+}
+
+const char *srd_layout_check(const struct srd_layout *l)
+{
+	if (!kernel_name(l->window, "decoder", true))
+		return "window is not a root decoder's name (decoderX.Y)";
+	if (!kernel_name(l->region, "region", false))
+		return "region is not a region's name (regionN)";
+	/* "": a kernel without the attribute; such a layout is never re-created. */
+	if (l->mode[0] && !srd_streq(l->mode, "ram") && !srd_streq(l->mode, "pmem"))
+		return "mode is neither \"ram\", \"pmem\" nor \"\"";
+	if (l->dax_mode[0] && !srd_streq(l->dax_mode, "system-ram") && !srd_streq(l->dax_mode, "devdax"))
+		return "dax_mode is neither \"system-ram\", \"devdax\" nor \"\"";
+	if (l->ways == 0 || l->ways > SRD_MAX_WAYS || l->n_targets != l->ways)
+		return "bad ways";
+	if (l->granularity < 256 || l->granularity > 16384 || (l->granularity & (l->granularity - 1)))
+		return "bad granularity (a power of two from 256 to 16384)";
+	if (srd_range_size(&l->range) % l->ways)
+		return "the size does not divide by the ways";
+	if (l->replace_position >= l->n_targets)
+		return "bad replace_position";
+	for (unsigned t = 0; t < l->n_targets; t++) {
+		if (!kernel_name(l->targets[t].memdev, "mem", false))
+			return "a target's memdev is not a memdev's name (memN)";
+		if (l->targets[t].host[0] && !pci_address(l->targets[t].host))
+			return "a target's host is not a PCI address (DDDD:BB:DD.F)";
+	}
 	return NULL;
 }
 
@@ -132,6 +215,13 @@ int srd_replace_prepare(const struct srd_inventory *inv, const char *memdev, str
 				continue;
 			n_regions++;
 			srd_range_format(&r->range, b, sizeof(b));
+			/* Taking down what completion would not bring back would be for good. */
+			if (!srd_streq(r->mode, "ram")) {
+				refuse(d, "%s is a target of %s, a %s region: srd re-creates ram regions only; "
+					  "take it down with cxl destroy-region and re-create it yourself",
+				       memdev, r->name, r->mode[0] ? r->mode : "modeless");
+				break;
+			}
 			/* A boot-time "Soft Reserved" entry in /proc/iomem is never removed on
 			 * these kernels, and the region's HPA cannot be allocated over it
 			 * again: taking the region down would be for good. */
@@ -205,11 +295,60 @@ static bool region_at(const struct srd_inventory *inv, const struct srd_range *r
 	return false;
 }
 
-int srd_replace_complete(const struct srd_inventory *inv, const struct srd_layout *layouts, size_t n,
-			 const char *memdev, struct srd_decision **ret)
+/*
+ * Why the policy's [Exclude] keeps l down, into buf, or NULL: its range, the
+ * serial recorded at a position or of the device there now, or that
+ * device's PCI vendor and device.
+ */
+static const char *excluded(const struct srd_policy *pol, const struct srd_layout *l,
+			    const struct srd_memdev *const *now, char *buf, size_t size)
+{
+	for (size_t i = 0; pol && i < pol->n_exclude_ranges; i++)
+		if (srd_range_intersects(&pol->exclude_ranges[i].range, &l->range)) {
+			snprintf(buf, size, "its range");
+			return buf;
+		}
+	for (unsigned t = 0; pol && t < l->n_targets; t++) {
+		for (size_t i = 0; i < pol->n_exclude_serials; i++) {
+			uint64_t s = pol->exclude_serials[i].serial;
+
+			if (s == l->targets[t].serial || (now[t] && s == now[t]->serial)) {
+				snprintf(buf, size, "serial 0x%" PRIx64, s);
+				return buf;
+			}
+		}
+		for (size_t i = 0; now[t] && i < pol->n_exclude_pci; i++)
+			if (pol->exclude_pci[i].vendor == now[t]->pci_vendor &&
+			    pol->exclude_pci[i].device == now[t]->pci_device) {
+				snprintf(buf, size, "%s's PCI ID %04x:%04x", now[t]->name, now[t]->pci_vendor,
+					 now[t]->pci_device);
+				return buf;
+			}
+	}
+	return NULL;
+}
+
+/* Appends "; " and a formatted note to buf. */
+static void note(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len && len + 2 < size) {
+		memcpy(buf + len, "; ", 3);
+		len += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+int srd_replace_complete(const struct srd_inventory *inv, const struct srd_policy *pol,
+			 const struct srd_layout *layouts, size_t n, const char *memdev, struct srd_decision **ret)
 {
 	_cleanup_(srd_decision_freep) struct srd_decision *d = new_decision();
-	char b[SRD_RANGE_FMT_MAX];
+	char b[SRD_RANGE_FMT_MAX], left[512] = "", why[128];
 
 	if (!d)
 		return -ENOMEM;
@@ -225,6 +364,10 @@ int srd_replace_complete(const struct srd_inventory *inv, const struct srd_layou
 		bool all = l->n_targets > 0, mine = !memdev;
 		uint64_t per_device = l->n_targets ? srd_range_size(&l->range) / l->n_targets : 0;
 
+		/* Only what a replace prepare took down: a region the administrator
+		 * destroyed by hand was meant to go. */
+		if (l->replace == SRD_REPLACE_NONE)
+			continue;
 		if (region_at(inv, &l->range))
 			continue; /* still there (or something else took the HPA) */
 		for (unsigned t = 0; t < l->n_targets; t++) {
@@ -235,6 +378,18 @@ int srd_replace_complete(const struct srd_inventory *inv, const struct srd_layou
 		if (!all || !mine)
 			continue;
 		srd_range_format(&l->range, b, sizeof(b));
+		/* Left down, and said why; the record stays for the administrator. */
+		if (excluded(pol, l, now, why, sizeof(why))) {
+			note(left, sizeof(left), "%s on %s is excluded by the policy's [Exclude] (%s)", l->region, b,
+			     why);
+			continue;
+		}
+		if (!srd_streq(l->mode, "ram")) {
+			note(left, sizeof(left), "%s on %s was a %s region: srd re-creates ram regions only, and "
+				   "never one from a %s layout; create it with cxl create-region",
+			     l->region, b, l->mode[0] ? l->mode : "modeless", l->mode[0] ? l->mode : "modeless");
+			continue;
+		}
 		for (unsigned t = 0; t < l->n_targets && !d->refused; t++) {
 			const struct srd_memdev *m = now[t];
 			size_t len = strlen(how);
@@ -262,9 +417,11 @@ int srd_replace_complete(const struct srd_inventory *inv, const struct srd_layou
 	}
 	if (d->oom)
 		return -ENOMEM;
-	if (!d->refused)
-		snprintf(d->summary, sizeof(d->summary), "%zu region%s to re-create", d->n_actions,
-			 d->n_actions == 1 ? "" : "s");
+	if (!d->refused && d->n_actions == 0 && left[0])
+		refuse(d, "%s", left);
+	else if (!d->refused)
+		snprintf(d->summary, sizeof(d->summary), "%zu region%s to re-create%s%s", d->n_actions,
+			 d->n_actions == 1 ? "" : "s", left[0] ? "; left down: " : "", left);
 	*ret = TAKE_PTR(d);
 	return 0;
 }

@@ -5,7 +5,8 @@
 # devices, a uevent storm, hotplug and hand changes, reload, an invalid
 # configuration, the settle timeout, srdctl plan/apply, the hotplug replace
 # (prepare, a wrong-size device, a replacement, a re-seat, a cut-short
-# prepare), no bus.  Root only.
+# prepare, what completion must not bring back), the metrics file beside
+# what others planted, no bus.  Root only.
 #
 #   test-daemon.sh SRC BUILD [SCENARIO...]
 set -uo pipefail
@@ -24,11 +25,13 @@ declare -A platform=(
 	[timeout]=cxl-owns-6.12.json
 	[apply]=nobody-7.2.json
 	[nobus]=cxl-owns-6.12.json
+	[metrics]=cxl-owns-6.12.json
+	[completion]=nobody-7.2.json
 	[replace]=nobody-7.2.json
 	[interrupted]=nobody-7.2.json
 )
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(late storm hotplug reload invalid timeout apply replace interrupted nobus)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(late storm hotplug reload invalid timeout apply replace interrupted completion metrics nobus)
 failed=0
 for s in "${scenarios[@]}"; do
 	echo "# scenario $s (${platform[$s]})"

@@ -374,10 +374,50 @@ TEST(test_held_ranges)
 	pol->reassert = true;
 	EXPECT(inv, pol, "prefer-cxl", &in, "cxl", "cxl cxl",
 	       "release-hmem hmem.0; release-hmem hmem.1; enable-region region0; enable-region region1");
+	/* An owner that changed to what the policy wants anyway (the kernel's
+	 * hmem probe finishing after srd's first pass) is not held. */
+	pol->reassert = false;
+	dax(inv, "dax2.0", SRD_DAX_HMEM, "hmem.2", 0x100000000, 0x10fffffff, "device_dax");
+	struct srd_range outside = R(0x100000000, 0x10fffffff);
+	struct srd_decide_input in2 = { .hold = &outside, .n_hold = 1 };
+	d = expect(inv, pol, "prefer-cxl", &in2, "mixed", "hmem cxl cxl",
+		   "release-hmem hmem.0; release-hmem hmem.1; enable-region region0; enable-region region1");
+	CHECK(!d->ranges[0].held);
+	srd_decision_free(d);
+	pol->reassert = true;
 	/* A replace in progress holds even with Reassert=yes. */
 	in = (struct srd_decide_input){ .replacing = &held, .n_replacing = 1 };
-	d = expect(inv, pol, "prefer-cxl", &in, "cxl", "unchanged cxl", "release-hmem hmem.1; enable-region region1");
-	CHECK_CONTAINS(d->ranges[0].reason, "hotplug replace");
+	d = expect(inv, pol, "prefer-cxl", &in, "mixed", "hmem unchanged cxl", "release-hmem hmem.1; enable-region region1");
+	CHECK_CONTAINS(d->ranges[1].reason, "hotplug replace");
+	srd_decision_free(d);
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
+/* Stopped between releasing dax_hmem and re-probing the region: the region is
+ * enabled with no dax device and hmem is unbound.  Nobody serves the range,
+ * and the next pass re-probes instead of calling it converged. */
+TEST(test_interrupted_handoff)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
+	struct srd_region *r;
+	struct srd_decision *d;
+
+	sr(inv, W0, W0 + 256 * MiB - 1);
+	r = region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
+	r->has_dax = false;
+	hmem_dev(inv, "hmem.0", W0, W0 + 256 * MiB - 1, false);
+	d = expect(inv, pol, "strict", NULL, "cxl", "cxl", "enable-region region0");
+	CHECK(d->ranges[0].owner == SRD_OWNER_NONE);
+	CHECK_CONTAINS(inv->ranges[0].reason, "has no dax device");
+	/* The same machine is not what the decision wanted ... */
+	CHECK(!srd_decision_converged(d, inv, NULL, NULL));
+	/* ... until the region has its dax device again. */
+	r->has_dax = true;
+	CHECK(srd_inventory_derive(inv) == 0);
+	CHECK(inv->ranges[0].owner == SRD_OWNER_CXL);
+	CHECK(srd_decision_converged(d, inv, NULL, NULL));
 	srd_decision_free(d);
 	srd_inventory_free(inv);
 	srd_policy_free(pol);
@@ -395,6 +435,7 @@ int main(void)
 	RUN(test_stranded_6_12);
 	RUN(test_nobody_gets_it_7_2);
 	RUN(test_fallback);
+	RUN(test_interrupted_handoff);
 	RUN(test_refusals);
 	RUN(test_online_memory_and_dax_policy);
 	RUN(test_determinism_and_override);

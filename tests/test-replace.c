@@ -160,19 +160,21 @@ TEST(test_layout_from_region)
 TEST(test_complete)
 {
 	struct srd_layout l = recorded();
+
+	l.replace = SRD_REPLACE_REMOVED;
 	struct srd_decision *d = NULL;
 	struct srd_inventory *inv;
 
 	/* The same device back in its slot: a re-seat. */
 	inv = base(0x1001, 256 * MiB, false);
 	CHECK(srd_inventory_derive(inv) == 0);
-	CHECK(srd_replace_complete(inv, &l, 1, NULL, &d) == 0);
+	CHECK(srd_replace_complete(inv, NULL, &l, 1, NULL, &d) == 0);
 	plan_is(d, "create-region decoder0.0");
 	CHECK(d->actions[0].layout == 0);
 	CHECK_CONTAINS(d->actions[0].reason, "re-seat of mem0 (serial 0x1001)");
 	srd_decision_free(d);
 	/* Limited to a memdev that is not in the layout: nothing. */
-	CHECK(srd_replace_complete(inv, &l, 1, "mem9", &d) == 0);
+	CHECK(srd_replace_complete(inv, NULL, &l, 1, "mem9", &d) == 0);
 	plan_is(d, "");
 	srd_decision_free(d);
 	srd_inventory_free(inv);
@@ -181,7 +183,7 @@ TEST(test_complete)
 	inv = base(0x2002, 512 * MiB, false);
 	snprintf(inv->memdevs[0].name, SRD_NAME_MAX, "mem3");
 	CHECK(srd_inventory_derive(inv) == 0);
-	CHECK(srd_replace_complete(inv, &l, 1, "mem3", &d) == 0);
+	CHECK(srd_replace_complete(inv, NULL, &l, 1, "mem3", &d) == 0);
 	plan_is(d, "create-region decoder0.0");
 	CHECK_CONTAINS(d->actions[0].reason, "mem3 replaces serial 0x1001 with 0x2002");
 	srd_decision_free(d);
@@ -190,7 +192,7 @@ TEST(test_complete)
 	/* Too small for its position: refused with the sizes. */
 	inv = base(0x3003, 128 * MiB, false);
 	CHECK(srd_inventory_derive(inv) == 0);
-	CHECK(srd_replace_complete(inv, &l, 1, NULL, &d) == 0);
+	CHECK(srd_replace_complete(inv, NULL, &l, 1, NULL, &d) == 0);
 	CHECK(d->refused && d->n_actions == 0);
 	CHECK_CONTAINS(d->refusal, "has 128 MiB of volatile capacity; the layout needs 256 MiB");
 	srd_decision_free(d);
@@ -199,7 +201,7 @@ TEST(test_complete)
 	/* The region is still there: nothing to re-create. */
 	inv = base(0x1001, 256 * MiB, true);
 	CHECK(srd_inventory_derive(inv) == 0);
-	CHECK(srd_replace_complete(inv, &l, 1, NULL, &d) == 0);
+	CHECK(srd_replace_complete(inv, NULL, &l, 1, NULL, &d) == 0);
 	CHECK(!d->refused);
 	plan_is(d, "");
 	srd_decision_free(d);
@@ -210,10 +212,133 @@ TEST(test_complete)
 	snprintf(inv->memdevs[0].host, SRD_NAME_MAX, "0000:0e:00.0");
 	snprintf(inv->memdevs[0].name, SRD_NAME_MAX, "mem1");
 	CHECK(srd_inventory_derive(inv) == 0);
-	CHECK(srd_replace_complete(inv, &l, 1, NULL, &d) == 0);
+	CHECK(srd_replace_complete(inv, NULL, &l, 1, NULL, &d) == 0);
 	plan_is(d, "");
 	srd_decision_free(d);
 	srd_inventory_free(inv);
+}
+
+/* Only what a replace prepare took down and is still pending comes back. */
+TEST(test_complete_only_pending)
+{
+	struct srd_layout l = recorded();
+	struct srd_decision *d = NULL;
+	struct srd_inventory *inv = base(0x1001, 256 * MiB, false);
+
+	CHECK(srd_inventory_derive(inv) == 0);
+	/* Destroyed by hand, not by prepare: the administrator wanted it gone. */
+	l.replace = SRD_REPLACE_NONE;
+	CHECK(srd_replace_complete(inv, NULL, &l, 1, NULL, &d) == 0);
+	CHECK(!d->refused);
+	plan_is(d, "");
+	srd_decision_free(d);
+	CHECK(srd_replace_complete(inv, NULL, &l, 1, "mem0", &d) == 0);
+	plan_is(d, "");
+	srd_decision_free(d);
+	/* Prepared (a re-seat in place, never pulled) and removed: both pending. */
+	l.replace = SRD_REPLACE_PREPARED;
+	CHECK(srd_replace_complete(inv, NULL, &l, 1, NULL, &d) == 0);
+	plan_is(d, "create-region decoder0.0");
+	srd_decision_free(d);
+	srd_inventory_free(inv);
+}
+
+/* The policy's [Exclude] holds for completion as for every pass. */
+TEST(test_complete_excluded)
+{
+	struct srd_layout l = recorded();
+	struct srd_exclusion_range xr = { .range = { W0 + 128 * MiB, W0 + 129 * MiB - 1 } };
+	struct srd_exclusion_serial xs = { .serial = 0x1001 };
+	struct srd_exclusion_serial xs2 = { .serial = 0x2002 };
+	struct srd_exclusion_pci xp = { .vendor = 0x8086, .device = 0x0d93 };
+	struct srd_policy p = {};
+	struct srd_decision *d = NULL;
+	struct srd_inventory *inv = base(0x1001, 256 * MiB, false);
+
+	l.replace = SRD_REPLACE_REMOVED;
+	CHECK(srd_inventory_derive(inv) == 0);
+	/* A range excluded, in part. */
+	p.exclude_ranges = &xr;
+	p.n_exclude_ranges = 1;
+	CHECK(srd_replace_complete(inv, &p, &l, 1, NULL, &d) == 0);
+	CHECK(d->refused && d->n_actions == 0);
+	CHECK_CONTAINS(d->refusal, "excluded by the policy's [Exclude]");
+	srd_decision_free(d);
+	p.n_exclude_ranges = 0;
+	/* The recorded device's serial. */
+	p.exclude_serials = &xs;
+	p.n_exclude_serials = 1;
+	CHECK(srd_replace_complete(inv, &p, &l, 1, "mem0", &d) == 0);
+	CHECK(d->refused && d->n_actions == 0);
+	CHECK_CONTAINS(d->refusal, "serial 0x1001");
+	srd_decision_free(d);
+	srd_inventory_free(inv);
+	/* The serial of the device seated now. */
+	inv = base(0x2002, 256 * MiB, false);
+	CHECK(srd_inventory_derive(inv) == 0);
+	p.exclude_serials = &xs2;
+	CHECK(srd_replace_complete(inv, &p, &l, 1, NULL, &d) == 0);
+	CHECK(d->refused && d->n_actions == 0);
+	CHECK_CONTAINS(d->refusal, "serial 0x2002");
+	srd_decision_free(d);
+	p.n_exclude_serials = 0;
+	/* Its PCI vendor and device. */
+	inv->memdevs[0].pci_vendor = 0x8086;
+	inv->memdevs[0].pci_device = 0x0d93;
+	p.exclude_pci = &xp;
+	p.n_exclude_pci = 1;
+	CHECK(srd_replace_complete(inv, &p, &l, 1, NULL, &d) == 0);
+	CHECK(d->refused && d->n_actions == 0);
+	srd_decision_free(d);
+	/* Nothing excluded: it comes back. */
+	p.n_exclude_pci = 0;
+	CHECK(srd_replace_complete(inv, &p, &l, 1, NULL, &d) == 0);
+	plan_is(d, "create-region decoder0.0");
+	srd_decision_free(d);
+	srd_inventory_free(inv);
+}
+
+/* A pmem layout is never re-created as ram; srd does not take one down either. */
+TEST(test_pmem)
+{
+	struct srd_layout l = recorded();
+	struct srd_decision *d = NULL;
+	struct srd_inventory *inv = base(0x1001, 256 * MiB, false);
+
+	l.replace = SRD_REPLACE_REMOVED;
+	snprintf(l.mode, sizeof(l.mode), "pmem");
+	inv->memdevs[0].pmem_bytes = 256 * MiB;
+	CHECK(srd_inventory_derive(inv) == 0);
+	CHECK(srd_replace_complete(inv, NULL, &l, 1, NULL, &d) == 0);
+	CHECK(d->refused && d->n_actions == 0);
+	CHECK_CONTAINS(d->refusal, "pmem");
+	srd_decision_free(d);
+	srd_inventory_free(inv);
+
+	inv = base(0x1001, 256 * MiB, true);
+	snprintf(inv->regions[0].mode, sizeof(inv->regions[0].mode), "pmem");
+	CHECK(srd_inventory_derive(inv) == 0);
+	CHECK(srd_replace_prepare(inv, "mem0", &d) == 0);
+	CHECK(d->refused && d->n_actions == 0);
+	CHECK_CONTAINS(d->refusal, "pmem region");
+	srd_decision_free(d);
+	srd_inventory_free(inv);
+}
+
+/* Names that would not be the kernel's never make a layout. */
+TEST(test_layout_check)
+{
+	struct srd_layout l = recorded();
+
+	CHECK(!srd_layout_check(&l));
+	snprintf(l.window, sizeof(l.window), "decoder0.0/../../x");
+	CHECK_CONTAINS(srd_layout_check(&l), "window");
+	l = recorded();
+	snprintf(l.targets[0].memdev, SRD_NAME_MAX, "mem01");
+	CHECK_CONTAINS(srd_layout_check(&l), "memdev");
+	l = recorded();
+	l.granularity = 4097;
+	CHECK_CONTAINS(srd_layout_check(&l), "granularity");
 }
 
 int main(void)
@@ -223,5 +348,9 @@ int main(void)
 	RUN(test_prepare_refusals);
 	RUN(test_layout_from_region);
 	RUN(test_complete);
+	RUN(test_complete_only_pending);
+	RUN(test_complete_excluded);
+	RUN(test_pmem);
+	RUN(test_layout_check);
 	return 0;
 }

@@ -18,13 +18,14 @@ ok() { n=$((n + 1)); echo "ok $*"; }
 bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL $*"; }
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 
-# 1. cxl list -RDMu -vvv and daxctl list -RDMu on every platform, counting objects.
+# 1. cxl list -RDMu -vvv and daxctl list -RDMu on every platform, counting objects
+#    (disabled ones too, -i: a memdev cxl_mem did not probe, a region that did not bind).
 for p in "$plat"/*.json; do
 	name=$(basename "$p" .json)
 	"$sim/srd-sim" render "$p" "$tmp/$name"
 	want_r=$(json "$p" 'd["expect"]["inventory"].get("n_regions", -1)')
 	want_m=$(json "$p" 'len(d.get("memdevs", []))')
-	"$sim/harness.sh" "$tmp/$name" -- sh -c 'cxl list -RDMu -vvv >/dev/null 2>&1 && cxl list -Mu && echo @@ && cxl list -Ru && echo @@ && daxctl list -RDMu' \
+	"$sim/harness.sh" "$tmp/$name" -- sh -c 'cxl list -RDMu -vvv >/dev/null 2>&1 && cxl list -Miu && echo @@ && cxl list -Riu && echo @@ && daxctl list -RDMu' \
 		>"$tmp/$name.list" 2>"$tmp/$name.err" || { bad "$name: cxl/daxctl list failed"; cat "$tmp/$name.err"; continue; }
 	got_m=$(awk '/^@@/{exit} /"memdev":/' "$tmp/$name.list" | wc -l)
 	got_r=$(awk '/^@@/{s++; next} s==1 && /"region":/' "$tmp/$name.list" | wc -l)

@@ -18,6 +18,8 @@ packages=(
 	qemu-system-x86 busybox-static cpio xz-utils zstd kmod
 	# the fetch helper
 	apt-utils dpkg ca-certificates
+	# the Debian package (tests/test-deb.sh): build, lintian, a clean root
+	dpkg-dev debhelper devscripts fakeroot lintian debootstrap debian-archive-keyring gpgv
 )
 
 if [ "$(id -u)" -ne 0 ]; then

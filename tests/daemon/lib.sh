@@ -34,11 +34,15 @@ start_capture() {
 	return 1
 }
 
+# This "machine's" ID, which recorded layouts carry.
+MACHINE_ID=5eed000000000000000000000000cafe
+echo $MACHINE_ID > $W/machine-id
+
 # start_srd CONF [ARGS...]: runs the daemon, stderr to $W/srd.err
 start_srd() {
 	local conf=$1
 	shift
-	$SRD --config "$conf" --state-dir $W/state "$@" 2>>$W/srd.err &
+	$SRD --config "$conf" --state-dir $W/state --machine-id-file $W/machine-id "$@" 2>>$W/srd.err &
 	srd_pid=$!
 	pids+=($srd_pid)
 }

@@ -193,15 +193,30 @@ replace)
 	# Records srd cannot trust are named and skipped, never used to build a region.
 	echo '{"schema_version": 9}' > $L/layout-0x1000.json
 	echo 'not json' > $L/layout-0x2000.json
+	# A good record of another machine (a restored backup, a cloned image), and one
+	# whose window is a path: named and skipped.
+	rec() { # rec START MACHINE-ID WINDOW
+		python3 -c "import json, sys; print(json.dumps({'schema_version': 1, 'generation': 1, 'recorded_usec': 1,
+			'machine_id': sys.argv[2], 'region': 'region7', 'window': sys.argv[3], 'start': sys.argv[1], 'size': '0x10000000',
+			'end': hex(int(sys.argv[1], 16) + 0xfffffff), 'mode': 'ram', 'ways': 1, 'granularity': 4096, 'owner': 'cxl',
+			'dax_mode': '', 'replace': 'removed', 'replace_position': 0,
+			'targets': [{'position': 0, 'memdev': 'mem0', 'host': '', 'serial': '0x1001'}]}))" "$@"
+	}
+	rec 0x3000000000 0123456789abcdef0123456789abcdef decoder0.0 > $L/layout-0x3000000000.json
+	rec 0x4000000000 $MACHINE_ID ../../../../tmp > $L/layout-0x4000000000.json
 	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms"
 	start_srd $W/srd.conf --layout-dir $L
 	check "settles" wait_state settled 30
 	check "a record of another schema is named and skipped" grep -q "layout-0x1000.json: unknown schema_version" $W/srd.err
 	check "a record that is not JSON is named and skipped" grep -q "layout-0x2000.json: not JSON" $W/srd.err
-	rm $L/layout-0x1000.json $L/layout-0x2000.json
+	check "a record of another machine is named and skipped" \
+		grep -q "layout-0x3000000000.json: recorded on another machine (machine ID 0123456789abcdef0123456789abcdef, this is $MACHINE_ID)" $W/srd.err
+	check "a record whose window is no decoder's name is named and skipped" \
+		grep -q "layout-0x4000000000.json: window is not a root decoder's name" $W/srd.err
+	rm $L/layout-0x1000.json $L/layout-0x2000.json $L/layout-0x3000000000.json $L/layout-0x4000000000.json
 	layout() { python3 -c "import json; d=json.load(open('$L/layout-0x490000000.json')); print($1)"; }
-	check "layout recorded: region0, mem0's serial, generation 1" \
-		[ "$(layout "d['region'], d['targets'][0]['serial'], d['generation'], d['schema_version']")" = "region0 0x1001 1 1" ]
+	check "layout recorded: region0, mem0's serial, generation 1, this machine" \
+		[ "$(layout "d['region'], d['targets'][0]['serial'], d['generation'], d['schema_version'], d['machine_id']")" = "region0 0x1001 1 1 $MACHINE_ID" ]
 	$SRDCTL replace prepare mem9 > $W/p9.out 2>&1
 	check "prepare of an unknown memdev exits 1" [ $? = 1 ]
 	check "... saying why" grep -q "mem9: no such memdev" $W/p9.out
@@ -283,6 +298,98 @@ interrupted)
 	$SRDCTL replace prepare mem0 > $W/again.out
 	check "prepare run again finishes the job" grep -q "mem0 can be removed now" $W/again.out
 	check "region0 is gone" [ ! -e /sys/bus/cxl/devices/region0 ]
+	;;
+metrics)
+	# The textfile's directory is node_exporter's too: whatever is planted
+	# there (a symlink at the old temporary name or at the file itself, a
+	# FIFO) must neither be written through nor stall srd.
+	M=$W/textfile
+	mkdir -p $M
+	printf 'precious\n' > $W/victim
+	printf 'precious\n' > $W/victim2
+	chmod 0600 $W/victim $W/victim2
+	ln -s $W/victim $M/srd.prom.tmp
+	ln -s $W/victim2 $M/srd.prom
+	conf $W/srd.conf "[Settle]" "QuietSec=300ms" "[Report]" "MetricsFile=$M/srd.prom"
+	start_srd $W/srd.conf
+	check "settles" wait_state settled 30
+	check "the metrics land in a regular file" bash -c "[ -f $M/srd.prom ] && [ ! -L $M/srd.prom ] && grep -qx 'srd_converged 1' $M/srd.prom"
+	check "the file is readable by node_exporter (0644)" [ "$(stat -c %a $M/srd.prom)" = 644 ]
+	check "the symlink at the old temporary name is left alone" [ "$(readlink $M/srd.prom.tmp)" = $W/victim ]
+	check "the file it points to keeps its content" [ "$(cat $W/victim)" = precious ]
+	check "... and its mode" [ "$(stat -c %a $W/victim)" = 600 ]
+	check "the file a symlink at the target pointed to keeps its content" [ "$(cat $W/victim2)" = precious ]
+	check "... and its mode" [ "$(stat -c %a $W/victim2)" = 600 ]
+	check "no temporary file is left behind" [ "$(ls -A $M | sort | tr '\n' ' ')" = "srd.prom srd.prom.tmp " ]
+	kill $srd_pid; wait $srd_pid 2>/dev/null
+	rm $M/srd.prom.tmp $M/srd.prom
+	mkfifo $M/srd.prom.tmp
+	start_srd $W/srd.conf
+	# Bounded: a srd stuck in open() answers nothing and ignores SIGTERM.
+	for _ in $(seq 150); do [ -f $M/srd.prom ] && break; sleep 0.1; done
+	check "a FIFO at the old temporary name does not stall srd" \
+		bash -c "timeout 10 $SRDCTL status --json | grep -q '\"state\": *\"settled\"'"
+	[ $n_bad = 0 ] || kill -9 $srd_pid
+	check "the metrics land anyway" grep -qx 'srd_converged 1' $M/srd.prom
+	check "the FIFO is left alone" [ -p $M/srd.prom.tmp ]
+	# A directory that does not exist: the failure names the file and srd carries on.
+	conf $W/srd.conf "[Settle]" "QuietSec=300ms" "[Report]" "MetricsFile=$W/nodir/srd.prom"
+	check "reload with a MetricsFile in a missing directory" $SRDCTL reload
+	check "srd carries on" wait_state settled 30 2
+	check "the failure names the file" grep -q "cannot write $W/nodir/srd.prom" $W/srd.err
+	;;
+completion)
+	# What completion may bring back: not a layout the policy's [Exclude]
+	# covers (on arrival or requested), and not a region the administrator
+	# destroyed by hand, even with replace complete naming no memdev.
+	L=$W/layouts
+	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms"
+	start_srd $W/srd.conf --layout-dir $L
+	check "settles" wait_state settled 30
+	layout() { python3 -c "import json; d=json.load(open('$L/layout-0x490000000.json')); print($1)"; }
+	window=$(layout "d['window']")
+	check "prepare" bash -c "$SRDCTL replace prepare mem0 >/dev/null"
+	wait_state settled 30 2 >/dev/null
+	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms" "[Exclude]" "Range=0x490000000+0x10000000"
+	check "reload with the range excluded" $SRDCTL reload
+	wait_state settled 30 >/dev/null
+	n=$(n_stores)
+	echo "remove mem0" > "$SRD_SIM/control"
+	echo "add mem0 serial=0x2002 ram=0x10000000 decoders=none" > "$SRD_SIM/control"
+	for _ in $(seq 100); do [ "$(journal_count REPLACE "'[Exclude]' in e['SRD_REASON']")" -ge 1 ] && break; sleep 0.1; done
+	check "on arrival: an excluded layout is left down, saying so" \
+		[ "$(journal_count REPLACE "'excluded by the policy' in e['SRD_REASON']")" -ge 1 ]
+	wait_state settled 30 >/dev/null
+	check "... no region created" [ -z "$(ls /sys/bus/cxl/devices | grep '^region')" ]
+	check "... no create_ram_region store" bash -c "! tail -n +$((n + 1)) '$SRD_SIM/log' | grep -q create_ram_region"
+	$SRDCTL replace complete > $W/c.out 2>&1
+	check "requested: refused (exit 1)" [ $? = 1 ]
+	check "... saying the range is excluded" grep -q "excluded by the policy's \[Exclude\] (its range)" $W/c.out
+	check "... no region created" [ -z "$(ls /sys/bus/cxl/devices | grep '^region')" ]
+	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms"
+	check "reload without the exclusion" $SRDCTL reload
+	wait_state settled 30 >/dev/null
+	check "replace complete re-creates it now" bash -c "$SRDCTL replace complete >/dev/null"
+	for _ in $(seq 100); do [ -n "$(ls /sys/bus/cxl/devices | grep '^region')" ] && break; sleep 0.1; done
+	sleep 1
+	wait_state settled 30 >/dev/null
+	region=$(ls /sys/bus/cxl/devices | grep '^region' | head -1)
+	check "the region is back on the recorded HPA" [ "$(cat /sys/bus/cxl/devices/$region/resource 2>/dev/null)" = 0x490000000 ]
+	check "the record is not pending any more" [ "$(layout "d['replace']")" = none ]
+	# The administrator takes it down by hand.
+	for d in $(ls /sys/bus/dax/devices | grep '^dax'); do daxctl offline-memory $d >/dev/null 2>&1; done
+	echo $region > /sys/bus/cxl/drivers/cxl_region/unbind
+	echo $region > /sys/bus/cxl/devices/$window/delete_region
+	check "destroyed by hand" [ ! -e /sys/bus/cxl/devices/$region ]
+	sleep 1
+	wait_state settled 30 >/dev/null
+	n=$(n_stores)
+	$SRDCTL replace complete > $W/c2.out 2>&1
+	check "replace complete with no memdev exits 0" [ $? = 0 ]
+	check "... and says nothing is missing" grep -q "no recorded region is missing" $W/c2.out
+	sleep 1
+	check "... the region destroyed by hand stays gone" [ -z "$(ls /sys/bus/cxl/devices | grep '^region')" ]
+	check "... no create_ram_region store" bash -c "! tail -n +$((n + 1)) '$SRD_SIM/log' | grep -q create_ram_region"
 	;;
 nobus)
 	# No bus at all: the daemon still decides; srdctl says srd is not running.

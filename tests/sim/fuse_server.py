@@ -13,6 +13,12 @@ uevents udevd would.  Control files under /.srd-sim:
             "remove memN", "storm N"
             (N change uevents over the existing devices)
   events    (read)  the uevents sent: "ACTION SUBSYSTEM DEVPATH"
+  decoded   (read)  the HPA that decodes, one committed endpoint decoder a line:
+                    "START-END memN hdmK DECODER|- REGION|-"
+  mem/daxX.Y        the memory view: pread/pwrite at offset o reach HPA
+                    resource + o (zeros and dropped writes where nothing
+                    decodes); ENXIO unless device_dax drives the device.
+                    /dev/daxX.Y links here.
 """
 
 import errno
@@ -28,11 +34,12 @@ except ImportError:  # the upstream module name
     from fuse import FUSE, FuseOSError, Operations
 
 from kernel import KernelError
-from render import MemTree, render
+from render import DAX_MAJOR, MemTree, render
 from uevent import Sender
 
 CONTROL = ("/.srd-sim/state", "/.srd-sim/log", "/.srd-sim/faults", "/.srd-sim/control",
-           "/.srd-sim/events")
+           "/.srd-sim/events", "/.srd-sim/decoded")
+MEM = "/.srd-sim/mem"
 
 
 def devices(tree):
@@ -51,10 +58,11 @@ def devices(tree):
 
 
 class SimFS(Operations):
-    def __init__(self, kernel, devdir="/dev"):
+    def __init__(self, kernel, devdir="/dev", mountpoint=None):
         self.k = kernel
         self.mutex = threading.RLock()
         self.devdir = devdir
+        self.mountpoint = mountpoint
         self.uevents = Sender()
         self.t0 = time.monotonic()
         self.tree = None
@@ -65,7 +73,7 @@ class SimFS(Operations):
 
     def refresh(self, initial=False):
         old = devices(self.tree) if self.tree else {}
-        self.tree = render(self.k, MemTree())
+        self.tree = render(self.k, MemTree(memory_view=self.memory_view()))
         new = devices(self.tree)
         self.sync_nodes()
         if initial:
@@ -82,6 +90,9 @@ class SimFS(Operations):
                 self.uevents.send("bind", dp, sub, {"DRIVER": d1})
             if sub == "memory" and x0 != x1:
                 self.uevents.send("online" if x1 == "online" else "offline", dp, sub)
+
+    def memory_view(self):
+        return self.devdir is not None and self.mountpoint is not None
 
     def sync_nodes(self):
         want = {(p, ma, mi) for p, ma, mi in self.tree.nodes}
@@ -101,7 +112,12 @@ class SimFS(Operations):
             except OSError:
                 pass
             try:
-                os.mknod(full, 0o600 | stat.S_IFCHR, os.makedev(ma, mi))
+                if ma == DAX_MAJOR and self.memory_view():
+                    # A link to the memory view, not a character device: the
+                    # host kernel's driver for this major would answer opens.
+                    os.symlink(os.path.join(self.mountpoint, MEM.lstrip("/"), p), full)
+                else:
+                    os.mknod(full, 0o600 | stat.S_IFCHR, os.makedev(ma, mi))
             except OSError:
                 pass
         self.nodes = want
@@ -110,24 +126,35 @@ class SimFS(Operations):
         k = self.k
         return json.dumps({
             "cxl_acpi": k.cxl_acpi, "hmem_platform": k.hmem_platform,
+            "cxl_mem": k.cxl_mem_loaded, "unbound_ports": sorted(k.unbound_ports),
             "regions": [{"name": r.name, "start": r.start, "size": r.size, "mode": r.mode,
                          "committed": r.committed, "enabled": r.enabled, "targets": r.targets,
+                         "locked": r.locked,
                          "dax": r.dax["name"] if r.dax else None} for r in k.regions],
             "hmem": [{"name": h["name"], "start": h["start"], "end": h["end"], "bound": h["bound"]}
                      for h in k.hmem],
             "dax": [{"name": d["name"], "kind": d["kind"], "parent": d["parent"], "start": d["start"],
                      "end": d["end"], "driver": d["driver"], "online": k.dax_online(d)} for d in k.dax],
-            "memdevs": [{"name": m["name"], "serial": m["serial"], "present": m["present"]}
+            "memdevs": [{"name": m["name"], "serial": m["serial"], "present": m["present"],
+                         "driver": m["driver"], "endpoint": k.endpoint_visible(m)}
                         for m in k.memdevs],
-            "decoders": {d.name: {"start": d.start, "size": d.size, "committed": d.committed}
+            "decoders": {d.name: {"start": d.start, "size": d.size, "committed": d.committed,
+                                  "locked": d.locked, "region": d.region, "memdev": m["name"],
+                                  "visible": k.endpoint_visible(m)}
                          for m in k.memdevs for d in m["decoders"]},
         }, indent=1) + "\n"
+
+    def decoded_text(self):
+        return "".join(f"{s:#x}-{e:#x} {m} hdm{i} {n or '-'} {r or '-'}\n"
+                       for s, e, m, i, n, r in self.k.decoded())
 
     def control_text(self, path):
         if path.endswith("/state"):
             return self.state_json().encode()
         if path.endswith("/log"):
             return "".join(f"{t - self.t0:.3f} {p} {v or '-'} {e}\n" for t, p, v, e in self.k.log).encode()
+        if path.endswith("/decoded"):
+            return self.decoded_text().encode()
         if path.endswith("/events"):
             return "".join(f"{a} {s} {d}\n" for a, d, s in self.uevents.sent).encode()
         return b""
@@ -185,8 +212,14 @@ class SimFS(Operations):
     def getattr(self, path, fh=None):
         now = time.time()
         base = dict(st_uid=0, st_gid=0, st_atime=now, st_mtime=now, st_ctime=now, st_nlink=1)
-        if path == "/.srd-sim":
+        if path in ("/.srd-sim", MEM):
             return dict(base, st_mode=stat.S_IFDIR | 0o755, st_nlink=2)
+        if path.startswith(MEM + "/"):
+            with self.mutex:
+                d = self.k.dax_dev(path[len(MEM) + 1:])
+                if d is None:
+                    raise FuseOSError(errno.ENOENT)
+                return dict(base, st_mode=stat.S_IFREG | 0o600, st_size=d["end"] - d["start"] + 1)
         if path in CONTROL:
             return dict(base, st_mode=stat.S_IFREG | 0o644, st_size=0)
         with self.mutex:
@@ -203,7 +236,10 @@ class SimFS(Operations):
 
     def readdir(self, path, fh):
         if path == "/.srd-sim":
-            return [".", ".."] + [c.rsplit("/", 1)[1] for c in CONTROL]
+            return [".", ".."] + [c.rsplit("/", 1)[1] for c in CONTROL] + ["mem"]
+        if path == MEM:
+            with self.mutex:
+                return [".", ".."] + [d["name"] for d in self.k.dax]
         with self.mutex:
             e = self.tree.entries.get(path)
             if e is None or e[0] != "dir":
@@ -219,10 +255,23 @@ class SimFS(Operations):
         return e[1]
 
     def open(self, path, flags):
+        if path.startswith(MEM + "/"):
+            with self.mutex:
+                d = self.k.dax_dev(path[len(MEM) + 1:])
+                if d is None or d["driver"] != "device_dax":
+                    raise FuseOSError(errno.ENXIO)  # no device_dax: no character device
         return 0
+
+    def mem_io(self, path, offset, data=None, size=0):
+        try:
+            return self.k.dax_io(path[len(MEM) + 1:], offset, data, size)
+        except KernelError as e:
+            raise FuseOSError(e.errno)
 
     def read(self, path, size, offset, fh):
         with self.mutex:
+            if path.startswith(MEM + "/"):
+                return self.mem_io(path, offset, size=size)
             if path in CONTROL:
                 data = self.control_text(path)
             else:
@@ -234,6 +283,8 @@ class SimFS(Operations):
 
     def write(self, path, data, offset, fh):
         with self.mutex:
+            if path.startswith(MEM + "/"):
+                return self.mem_io(path, offset, data=data)
             if path in CONTROL:
                 self.control_write(path, data)
                 return len(data)
@@ -279,7 +330,7 @@ def run_timeline(fs, plat):
 
 
 def serve(kernel, mountpoint, devdir="/dev"):
-    fs = SimFS(kernel, devdir)
+    fs = SimFS(kernel, devdir, os.path.abspath(mountpoint))
     threading.Thread(target=run_timeline, args=(fs, kernel.plat), daemon=True).start()
     FUSE(fs, mountpoint, foreground=True, nothreads=True, allow_other=True, direct_io=True,
          attr_timeout=0, entry_timeout=0, negative_timeout=0, default_permissions=False)

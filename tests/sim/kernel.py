@@ -17,6 +17,67 @@ import time
 from sim_platform import BLOCK, MiB, intersects
 
 NDECODERS = 4  # HDM decoders per port, as QEMU's type-3 device and host bridge have
+PAGE = 4096  # the memory store's unit
+
+
+class Generation:
+    """What one kernel generation does, in one place: every rule that differs
+    between claim-first (6.1), defer-always (6.12) and resolve-once (7.x) is a
+    field here, and the model asks the generation instead of naming it."""
+
+    def __init__(self, name, **rules):
+        self.name = name
+        for k, v in rules.items():
+            setattr(self, k, v)
+
+
+GENERATIONS = {g.name: g for g in (
+    Generation(
+        "claim-first",
+        assembles_regions=False,      # committed decoders are not assembled (auto-assembly is 6.3+)
+        dax_cxl=False,                # no dax_cxl: ram regions get no dax region
+        sr_in_iomem=True,             # "Soft Reserved" stays listed in /proc/iomem
+        hmem_platform=False,          # no hmem_platform device or driver: nothing to re-probe
+        hmem_in_window="register",    # dax_hmem registers ranges inside CXL windows too
+        hmem_dax_driver="device_dax",  # dax_hmem's devices bind to device_dax even with kmem
+        hmem_keeps_resource=True,     # an unbound hmem device keeps its HPA busy
+        hmem_outer_in_iomem=True,     # "hmem.0 > Soft Reserved > dax0.0"
+        hmem_inner_in_iomem=False,
+        region_dax_after_hmem=False,
+        honours_lock=False,           # no region-level lock handling
+        region_locked_attr=False,
+    ),
+    Generation(
+        "defer-always",
+        assembles_regions=True,
+        dax_cxl=True,
+        sr_in_iomem=True,
+        hmem_platform=True,
+        hmem_in_window="defer",       # "deferring range to CXL" while a CXL Window resource covers it
+        hmem_dax_driver="kmem-only",  # since 6.3 device_dax leaves dax_hmem's devices alone
+        hmem_keeps_resource=False,
+        hmem_outer_in_iomem=False,
+        hmem_inner_in_iomem=True,     # "Soft Reserved > hmem.0"
+        region_dax_after_hmem=False,
+        honours_lock=False,           # the decoder reset is written whatever decoderX.Y/locked says
+        region_locked_attr=False,
+    ),
+    Generation(
+        "resolve-once",
+        assembles_regions=True,
+        dax_cxl=True,
+        sr_in_iomem=False,            # only hmem/dax/region results in /proc/iomem
+        hmem_platform=True,
+        hmem_in_window="resolve",     # CXL claims a range its regions cover, hmem registers the rest
+        hmem_dax_driver="kmem-only",
+        hmem_keeps_resource=False,
+        hmem_outer_in_iomem=False,
+        hmem_inner_in_iomem=False,
+        region_dax_after_hmem=True,   # dax_cxl registers after dax_hmem decided (the -12 conflict)
+        honours_lock=True,            # 7.0+: no decoder reset for a locked region
+        region_locked_attr=True,      # regionZ/locked (7.1)
+    ),
+)}
 
 
 class KernelError(Exception):
@@ -27,11 +88,18 @@ class KernelError(Exception):
 
 
 class Decoder:
+    """One HDM decoder: the hardware registers (start, size, committed, lock,
+    interleave) and the kernel's view of it (its region).  A memdev's decoders
+    exist as long as the device does; sysfs shows them only while the
+    endpoint port does (cxl_mem bound, cxl_acpi bound)."""
+
     def __init__(self, port_id, idx, kind):
         self.port_id, self.idx, self.kind = port_id, idx, kind
         self.start, self.size = 0, 0
         self.mode, self.dpa_size = "none", 0
         self.committed = False
+        self.locked = False  # lock-on-commit, set by the firmware that committed it
+        self.ways, self.granularity, self.pos = 1, 256, 0
         self.region = None
         self.targets = "0"
 
@@ -39,9 +107,25 @@ class Decoder:
     def name(self):
         return f"decoder{self.port_id}.{self.idx}"
 
+    @property
+    def end(self):
+        return self.start + self.size - 1
+
+    def program(self, start, size, ways=1, granularity=256, pos=0):
+        self.start, self.size = start, size
+        self.ways, self.granularity, self.pos = ways, granularity, pos
+        self.committed = True
+
+    def decommit(self):
+        """The HDM reset: the decoder stops decoding; its DPA stays allocated."""
+        self.start = self.size = 0
+        self.ways, self.pos = 1, 0
+        self.committed = self.locked = False
+
     def reset(self):
-        self.start = self.size = self.dpa_size = 0
-        self.mode, self.committed, self.region = "none", False, None
+        self.decommit()
+        self.dpa_size = 0
+        self.mode, self.region = "none", None
 
 
 class Region:
@@ -51,6 +135,8 @@ class Region:
         self.ways, self.granularity = 1, 256
         self.targets = []
         self.committed = self.enabled = False
+        self.locked = False
+        self.probe_fails = False
         self.dax = None
         self.dax_conflict = False
         self.uuid = ""
@@ -68,6 +154,7 @@ class Kernel:
     def __init__(self, plat):
         self.plat = plat
         self.behaviour = plat.behaviour
+        self.gen = GENERATIONS[plat.behaviour]
         self.release = plat.release
         self.windows = plat.windows
         self.log = []
@@ -75,7 +162,9 @@ class Kernel:
         self.faults = []  # (glob, errno or None, stall seconds, remaining count)
         self.listeners = []
         self.cxl_acpi = plat.cxl_acpi
-        self.hmem_platform = True
+        self.cxl_mem_loaded = plat.cxl_mem
+        self.hmem_platform = self.gen.hmem_platform
+        self.unbound_ports = set()  # cxl_port devices whose driver was unbound
         self.next_port = 1
         self.host_ports = {}
         for hb in plat.host_bridges:
@@ -84,7 +173,7 @@ class Kernel:
             self.next_port += 1
         self.memdevs = []
         for m in plat.memdevs:
-            self.memdevs.append(dict(m, endpoint=None, decoders=[]))
+            self.memdevs.append(dict(m, endpoint=None, decoders=[], driver="", mem={}))
         self.regions = []
         self.next_region = 0
         self.hmem = []
@@ -97,8 +186,7 @@ class Kernel:
             else:
                 m["present"] = False
         self.program_firmware_decoders()
-        if self.cxl_acpi and self.behaviour != "claim-first":
-            self.assemble_regions()
+        self.assemble_regions()
         self.hmem_platform_probe()
         # resolve-once: dax_cxl registers only after dax_hmem decided, so a region
         # overlapping a range hmem registered loses its dax region (-12).
@@ -113,29 +201,45 @@ class Kernel:
     # ---- topology ----
 
     def attach_memdev(self, m):
+        """The device is there (cxl_pci registered memN); cxl_mem probes it."""
         m["present"] = True
         m["endpoint"] = self.next_port
         m["decoders"] = [Decoder(self.next_port, i, "endpoint") for i in range(NDECODERS)]
+        m["mem"] = {}  # a new device: its DPA holds nothing yet
         self.next_port += 1
+        m["driver"] = "cxl_mem" if self.cxl_mem_loaded and not m["probe_fails"] else ""
+
+    def endpoint_visible(self, m):
+        """The endpoint port (and so its decoders) is in sysfs: cxl_acpi built
+        the topology, cxl_mem probed the memdev, no port above was unbound."""
+        return (self.cxl_acpi and m["present"] and m["driver"] == "cxl_mem"
+                and self.host_ports[m["host_bridge"]]["id"] not in self.unbound_ports
+                and m["endpoint"] not in self.unbound_ports)
 
     def detach_memdev(self, m):
-        for fs in self.fw_sets:
-            fs["targets"] = [None if t and self.decoder(t) in m["decoders"] else t for t in fs["targets"]]
+        for fs in self.fw_sets:  # its firmware decoders go with it
+            fs["targets"] = [None if d in m["decoders"] else d for d in fs["targets"]]
         for r in list(self.regions):
             if any(self.decoder(t) in m["decoders"] for t in r.targets if t):
                 if r.dax and self.dax_online(r.dax):
                     raise KernelError(errno.EBUSY, f"{r.name} has online memory")
                 self.drop_region_dax(r)
+                self.region_reset_decoders(r)
                 self.regions.remove(r)
         m["present"] = False
         m["endpoint"] = None
         m["decoders"] = []
+        m["mem"] = {}
+        m["driver"] = ""
 
     def memdev(self, name):
         return next((m for m in self.memdevs if m["name"] == name and m["present"]), None)
 
     def decoder(self, name):
+        """A decoder by its sysfs name: only decoders sysfs shows."""
         for m in self.memdevs:
+            if not self.endpoint_visible(m):
+                continue
             for d in m["decoders"]:
                 if d.name == name:
                     return d
@@ -150,6 +254,10 @@ class Kernel:
 
     def free_decoder(self, decoders):
         return next((d for d in decoders if not d.committed and d.size == 0 and d.dpa_size == 0), None)
+
+    def dpa_base(self, m, d):
+        """DPA is handed out in decoder order."""
+        return sum(x.dpa_size for x in m["decoders"] if x.idx < d.idx)
 
     def program_firmware_decoders(self):
         """Decoders the firmware committed: programmed before the OS starts; a
@@ -167,32 +275,51 @@ class Kernel:
                 if t != m["name"] or fs["targets"][pos] is not None:
                     continue
                 d = self.free_decoder(m["decoders"])
-                d.start, d.size = rd["start"], rd["end"] - rd["start"] + 1
-                d.mode, d.dpa_size, d.committed = rd["mode"], d.size // len(rd["targets"]), True
-                fs["targets"][pos] = d.name
+                ways, size = len(rd["targets"]), rd["end"] - rd["start"] + 1
+                d.mode, d.dpa_size = rd["mode"], size // ways
+                d.program(rd["start"], size, ways, rd["granularity"], pos)
+                d.locked = rd["locked"]
+                fs["targets"][pos] = d  # the hardware decoder, whatever its sysfs name
                 port = self.host_ports[m["host_bridge"]]
-                if not any(x.committed and x.start == rd["start"] for x in port["decoders"]):
+                h = next((x for x in port["decoders"] if x.committed and x.start == rd["start"]), None)
+                if h is None:
                     h = self.free_decoder(port["decoders"])
-                    h.start, h.size, h.committed = d.start, d.size, True
+                    h.program(d.start, d.size, 1, rd["granularity"])
+                h.locked = rd["locked"]
 
     def assemble_regions(self):
-        """Auto-assembly of firmware-committed decoders (6.3+)."""
+        """Auto-assembly (6.3+): endpoint decoders the firmware committed, all
+        still committed and all visible in sysfs, become a region."""
+        if not (self.cxl_acpi and self.gen.assembles_regions):
+            return
         for fs in self.fw_sets:
             rd = fs["desc"]
-            if not rd["assemble"] or None in fs["targets"]:
+            ds = fs["targets"]
+            if not rd["assemble"] or None in ds:
                 continue
-            if any(r.committed and r.start == rd["start"] for r in self.regions):
+            if any(r.start == rd["start"] for r in self.regions if r.start is not None):
+                continue
+            if not all(d.committed and d.start == rd["start"] and d.region is None
+                       and self.endpoint_visible(self.memdev_of_decoder(d)) for d in ds):
                 continue
             r = Region(self.next_region, rd["window"], rd["mode"])
             self.next_region += 1
             r.start, r.size = rd["start"], rd["end"] - rd["start"] + 1
             r.ways, r.granularity = len(rd["targets"]), rd["granularity"]
-            r.targets = list(fs["targets"])
+            r.targets = [d.name for d in ds]
             r.committed = True
-            for t in r.targets:
-                self.decoder(t).region = r.name
+            r.locked = any(d.locked for d in ds)
+            r.probe_fails = rd["probe_fails"]
+            for d in ds:
+                d.region = r.name
+            for p in self.host_ports.values():
+                for h in p["decoders"]:
+                    if h.committed and h.start == r.start:
+                        h.region = r.name
             self.regions.append(r)
-            self.region_enable(r, attach_dax=self.behaviour != "resolve-once" or self.booted)
+            if r.probe_fails:
+                continue  # "cxl region0: probe failed": committed, not bound
+            self.region_enable(r, attach_dax=not self.gen.region_dax_after_hmem or self.booted)
 
     def admin_region(self, rd):
         """A region an administrator created after boot (cxl create-region)."""
@@ -211,20 +338,22 @@ class Kernel:
     # ---- Soft Reserved and hmem ----
 
     def sr_in_iomem(self):
-        return self.behaviour != "resolve-once"
+        return self.gen.sr_in_iomem
 
     def hmem_platform_probe(self):
-        """dax_hmem walks the Soft Reserved ranges (hmem_platform probe)."""
+        """dax_hmem walks the Soft Reserved ranges (hmem_platform probe).  It
+        defers to the "CXL Window N" resources cxl_acpi inserts, not to the
+        regions: once cxl_acpi is unbound nothing defers."""
+        rule = self.gen.hmem_in_window
         for s, e in self.plat.sr_units():
             if any(h["start"] == s and h["end"] == e for h in self.hmem):
                 continue
             inwin = self.cxl_acpi and self.plat.in_any_window(s, e)
-            covered = self.covered_by_regions(s, e)
-            if self.behaviour == "defer-always" and inwin:
+            if inwin and rule == "defer":
                 continue  # "deferring range to CXL"
-            if self.behaviour == "resolve-once" and inwin and covered:
+            if inwin and rule == "resolve" and self.covered_by_regions(s, e):
                 continue  # "CXL claims resource, dropping"
-            if self.behaviour == "resolve-once" and self.booted and any(
+            if inwin and rule == "resolve" and self.booted and any(
                     r.start is not None and intersects(s, e, r.start, r.end) for r in self.regions):
                 continue  # a released region keeps its resource: no registration (measured)
             hid = len(self.hmem)
@@ -262,11 +391,10 @@ class Kernel:
         # (measured: unbound on 7.2 without kmem).  kmem cannot reserve a range a
         # region holds part of (-16).
         # 6.1 binds them to device_dax whether or not kmem is loaded (measured).
-        drv = self.plat.dax_driver() if self.behaviour != "claim-first" else "device_dax"
-        if self.behaviour != "claim-first" and drv == "device_dax":
-            drv = ""
-        if conflict and drv == "kmem":
-            drv = ""
+        if self.gen.hmem_dax_driver == "device_dax":
+            drv = "device_dax"
+        else:
+            drv = "kmem" if self.plat.kmem and not conflict else ""
         self.dax_bind(d, drv) if drv else None
 
     # ---- regions ----
@@ -278,7 +406,7 @@ class Kernel:
         if self.sr_in_iomem():
             busy += [(s, e) for s, e in self.plat.sr_units()]  # "Soft Reserved" resources are busy
         # 6.1 keeps an unbound hmem device's resource; later kernels release it.
-        busy += [(h["start"], h["end"]) for h in self.hmem if h["bound"] or self.behaviour == "claim-first"]
+        busy += [(h["start"], h["end"]) for h in self.hmem if h["bound"] or self.gen.hmem_keeps_resource]
         align = 256 * MiB * max(1, win["ways"])
         cur = win["start"]
         while cur + size - 1 <= win["end"]:
@@ -293,35 +421,69 @@ class Kernel:
             raise KernelError(errno.ENXIO, f"{r.name}: no size")
         if len(r.targets) != r.ways or None in r.targets:
             raise KernelError(errno.ENXIO, f"{r.name}: targets not set")
-        for t in r.targets:
+        for pos, t in enumerate(r.targets):
             d = self.decoder(t)
-            d.start, d.size, d.committed, d.region = r.start, r.size, True, r.name
+            d.program(r.start, r.size, r.ways, r.granularity, pos)
+            d.region = r.name
             m = self.memdev_of_decoder(d)
             port = self.host_ports[m["host_bridge"]]
             if not any(x.committed and x.start == r.start for x in port["decoders"]):
                 h = self.free_decoder(port["decoders"])
                 if h:
-                    h.start, h.size, h.committed, h.region = r.start, r.size, True, r.name
+                    h.program(r.start, r.size, 1, r.granularity)
+                    h.region = r.name
         r.committed = True
 
+    def region_decoders(self, r):
+        """The region's decoders, endpoints highest first, then the host bridges'."""
+        eps = [self.decoder_any(t) for t in r.targets if t]
+        eps = sorted((d for d in eps if d), key=lambda d: -d.idx)
+        hbs = [d for p in self.host_ports.values() for d in p["decoders"]
+               if d.committed and (d.region == r.name or d.start == r.start)]
+        return eps + hbs
+
+    def decoder_any(self, name):
+        """A decoder by name, visible in sysfs or not."""
+        for m in self.memdevs:
+            for d in m["decoders"]:
+                if d.name == name:
+                    return d
+        return self.decoder(name)
+
+    def region_keeps_decode(self, r):
+        """A locked region's decoders survive a tear-down on generations that
+        honour the lock (7.0+); 6.12 writes the reset regardless."""
+        return r.locked and self.gen.honours_lock
+
+    def region_reset_decoders(self, r):
+        """cxl_region_decode_reset: every decoder of the region stops decoding,
+        unless the generation honours the region's lock.  Returns whether it did."""
+        if not r.committed:
+            return True
+        if self.region_keeps_decode(r):
+            for d in self.region_decoders(r):
+                d.region = None
+            return False
+        for d in self.region_decoders(r):
+            d.decommit()
+            d.region = r.name if d.kind == "endpoint" else None
+        r.committed = False
+        return True
+
     def region_reset(self, r):
-        """commit=0: reset the HDM decoders, highest first; the HPA stops decoding."""
+        """commit=0: reset the HDM decoders, highest first; the HPA stops decoding.
+        On 7.0+ a locked region refuses (EPERM) and keeps decoding."""
         if r.enabled:
             raise KernelError(errno.EBUSY, f"{r.name} is enabled")
-        for t in sorted((t for t in r.targets if t), key=lambda n: -int(n.split(".")[1])):
-            d = self.decoder(t)
-            if d:
-                d.start = d.size = 0
-                d.committed = False
-        for p in self.host_ports.values():
-            for d in p["decoders"]:
-                if d.committed and d.start == r.start:
-                    d.reset()
-        r.committed = False
+        if self.region_keeps_decode(r):
+            raise KernelError(errno.EPERM, f"{r.name} is locked")
+        self.region_reset_decoders(r)
 
     def region_enable(self, r, attach_dax=True):
         if not r.committed:
             raise KernelError(errno.ENXIO, f"{r.name} is not committed")
+        if r.probe_fails:
+            raise KernelError(errno.ENXIO, f"{r.name}: probe failed")
         r.enabled = True
         if attach_dax:
             self.attach_region_dax(r)
@@ -329,7 +491,7 @@ class Kernel:
     def attach_region_dax(self, r):
         """dax_cxl (6.12+): a ram region gets a dax region, unless an hmem
         resource overlaps it (the dax_region conflict, -12)."""
-        if r.mode != "ram" or self.behaviour == "claim-first" or r.dax:
+        if r.mode != "ram" or not self.gen.dax_cxl or r.dax:
             return
         r.dax_conflict = False
         if any(h["bound"] and intersects(h["start"], h["end"], r.start, r.end) for h in self.hmem):
@@ -355,6 +517,134 @@ class Kernel:
 
     def region(self, name):
         return next((r for r in self.regions if r.name == name), None)
+
+    def regions_of(self, m):
+        return [r for r in self.regions if any(self.decoder_any(t) in m["decoders"] for t in r.targets if t)]
+
+    def endpoints_gone(self, ms, change):
+        """Endpoint ports go (cxl_mem or a port unbound): every region with a
+        target among them is unbound and its decoders reset (cxl_region_detach);
+        endpoint decoders with no region stay committed.  change() makes the
+        endpoints invisible; it runs after the checks."""
+        hit = [r for r in self.regions if any(r in self.regions_of(m) for m in ms)]
+        for r in hit:
+            if r.dax and self.dax_online(r.dax):
+                raise KernelError(errno.EBUSY, f"{r.name} has online memory")
+        for r in hit:
+            self.drop_region_dax(r)
+            r.enabled = False
+            self.region_reset_decoders(r)
+            for pos, t in enumerate(r.targets):
+                d = self.decoder_any(t) if t else None
+                if d and any(d in m["decoders"] for m in ms):
+                    r.targets[pos] = None
+                    d.region = None
+        change()
+        for m in ms:
+            for d in m["decoders"]:
+                if not d.committed:  # the DPA reservations go with the endpoint
+                    d.reset()
+
+    # ---- decode and memory ----
+
+    def translate(self, hpa):
+        """The device address an HPA reaches, as the hardware decodes it:
+        (memdev, DPA, bytes until the granule or decoder ends) or None.  A CXL
+        window routes it to a host bridge whose committed decoder covers it, to
+        an endpoint whose committed decoder covers it and whose interleave
+        position it selects.  Sysfs visibility does not matter: this is the
+        hardware."""
+        if not any(w["start"] <= hpa <= w["end"] for w in self.windows):
+            return None
+        for m in self.memdevs:
+            if not m["present"]:
+                continue
+            port = self.host_ports[m["host_bridge"]]
+            if not any(h.committed and h.start <= hpa <= h.end for h in port["decoders"]):
+                continue
+            for d in m["decoders"]:
+                if not (d.committed and d.start <= hpa <= d.end):
+                    continue
+                off = hpa - d.start
+                chunk, within = divmod(off, d.granularity)
+                if chunk % d.ways != d.pos:
+                    continue
+                dpa = self.dpa_base(m, d) + (chunk // d.ways) * d.granularity + within
+                return m, dpa, min(d.granularity - within, d.end + 1 - hpa)
+        return None
+
+    def _pieces(self, hpa, n):
+        """(length, memdev, DPA) pieces within one granule and one store page;
+        memdev None where nothing decodes."""
+        end = hpa + n
+        while hpa < end:
+            t = self.translate(hpa)
+            if t is None:
+                step, m, dpa = PAGE - hpa % PAGE, None, None
+            else:
+                m, dpa, run = t
+                step = min(run, PAGE - dpa % PAGE)
+            step = min(step, end - hpa)
+            yield step, m, dpa
+            hpa += step
+
+    def mem_read(self, hpa, n):
+        """Bytes at an HPA: what was written where it decodes, zeros elsewhere."""
+        out = bytearray()
+        for k, m, dpa in self._pieces(hpa, n):
+            if m is None:
+                out += bytes(k)
+                continue
+            page = m["mem"].get(dpa // PAGE)
+            o = dpa % PAGE
+            out += page[o:o + k] if page is not None else bytes(k)
+        return bytes(out)
+
+    def mem_write(self, hpa, data):
+        """A store to an HPA: kept where it decodes, dropped elsewhere (QEMU)."""
+        pos = 0
+        for k, m, dpa in self._pieces(hpa, len(data)):
+            if m is not None:
+                page = m["mem"].setdefault(dpa // PAGE, bytearray(PAGE))
+                o = dpa % PAGE
+                page[o:o + k] = data[pos:pos + k]
+            pos += k
+
+    def decoded(self):
+        """Committed endpoint decoders whose HPA decodes end to end:
+        (start, end, memdev, hardware index, sysfs name or None, region or None)."""
+        out = []
+        for m in self.memdevs:
+            if not m["present"]:
+                continue
+            for d in m["decoders"]:
+                if d.committed and self.translate_decoder(m, d):
+                    out.append((d.start, d.end, m["name"], d.idx,
+                                d.name if self.endpoint_visible(m) else None, d.region))
+        return sorted(out)
+
+    def translate_decoder(self, m, d):
+        """Whether the host side routes the decoder's range to it."""
+        port = self.host_ports[m["host_bridge"]]
+        return (any(w["start"] <= d.start and d.end <= w["end"] for w in self.windows)
+                and any(h.committed and h.start <= d.start and d.end <= h.end for h in port["decoders"]))
+
+    def dax_io(self, name, offset, data=None, size=0):
+        """pread/pwrite at offset of /dev/NAME: HPA resource + offset.  ENXIO
+        unless device_dax drives it (no character device behind it otherwise)."""
+        d = self.dax_dev(name)
+        if d is None or d["driver"] != "device_dax":
+            raise KernelError(errno.ENXIO, name)
+        length = d["end"] - d["start"] + 1
+        if offset >= length:
+            if data is None:
+                return b""
+            raise KernelError(errno.ENOSPC, name)
+        if data is None:
+            return self.mem_read(d["start"] + offset, min(size, length - offset))
+        data = bytes(data[:length - offset])
+        self.mem_write(d["start"] + offset, data)
+        return len(data)
 
     # ---- dax and memory ----
 
@@ -432,7 +722,9 @@ class Kernel:
             return self.root_store(p, v)
         if "/endpoint" in path and name in ("mode", "dpa_size"):
             d = self.decoder(p[-2])
-            if d is None or d.committed:
+            if d is None:
+                raise KernelError(errno.ENODEV, p[-2])
+            if d.committed:
                 raise KernelError(errno.EBUSY, "decoder committed")
             if name == "mode":
                 if v not in ("ram", "pmem"):
@@ -468,12 +760,13 @@ class Kernel:
                     raise KernelError(errno.ENODEV, v)
                 if r.enabled:
                     raise KernelError(errno.EBUSY, f"{v} is enabled")
-                if r.committed:
-                    self.region_reset(r)
-                for t in r.targets:
-                    d = self.decoder(t) if t else None
-                    if d:
-                        d.reset()
+                # The decoders reset with the region, unless the generation
+                # honours its lock: then they stay committed with no region.
+                if self.region_reset_decoders(r):
+                    for t in r.targets:
+                        d = self.decoder_any(t) if t else None
+                        if d:
+                            d.reset()
                 self.regions.remove(r)
                 return
             raise KernelError(errno.EACCES, name)
@@ -540,28 +833,60 @@ class Kernel:
                 for r in self.regions:
                     if r.dax and self.dax_online(r.dax):
                         raise KernelError(errno.EBUSY, f"{r.name} has online memory")
+                # The windows and every region go.  Each region's decoders reset
+                # (unless its lock is honoured); endpoint decoders with no region
+                # stay committed and keep decoding.
                 for r in list(self.regions):
                     self.drop_region_dax(r)
-                # The topology goes, and the HDM decoders with it (measured on 6.12
-                # and 7.2: after a rebind every endpoint decoder reads 0/0).
+                    self.region_reset_decoders(r)
+                    for t in r.targets:
+                        d = self.decoder_any(t) if t else None
+                        if d and not d.committed:
+                            d.reset()
+                        elif d:
+                            d.region = None
                 self.regions = []
+                self.cxl_acpi = False
                 for m in self.memdevs:
                     for d in m["decoders"]:
-                        d.reset()
-                for p in self.host_ports.values():
-                    for d in p["decoders"]:
-                        d.reset()
-                for fs in self.fw_sets:
-                    fs["targets"] = [None] * len(fs["targets"])
-                self.plat.region_desc = [rd for rd in self.plat.region_desc if not rd["firmware"]]
-                self.fw_sets = []
-                self.cxl_acpi = False
+                        if not d.committed:
+                            d.reset()  # DPA reservations go with the endpoints
                 return
             if self.cxl_acpi:
                 raise KernelError(errno.EBUSY, v)
             self.cxl_acpi = True
-            if self.behaviour != "claim-first":
-                self.assemble_regions()
+            self.assemble_regions()
+            return
+        if bus == "cxl" and drv == "cxl_mem":
+            m = self.memdev(v)
+            if m is None:
+                raise KernelError(errno.ENODEV, v)
+            if op == "unbind":
+                if m["driver"] != "cxl_mem":
+                    raise KernelError(errno.ENODEV, v)
+                return self.endpoints_gone([m], lambda: m.update(driver=""))
+            if m["driver"]:
+                raise KernelError(errno.EBUSY, v)
+            if m["probe_fails"] or not self.cxl_acpi:
+                raise KernelError(errno.ENXIO, f"{v}: probe failed")
+            m["driver"] = "cxl_mem"
+            self.assemble_regions()
+            return
+        if bus == "cxl" and drv == "cxl_port":
+            pid = int(v[8:]) if v.startswith("endpoint") else int(v[4:]) if v.startswith("port") else None
+            below = [m for m in self.memdevs if m["present"] and
+                     pid in (m["endpoint"], self.host_ports[m["host_bridge"]]["id"])]
+            known = {p["id"] for p in self.host_ports.values()} | {m["endpoint"] for m in self.memdevs}
+            if pid is None or pid not in known or not self.cxl_acpi:
+                raise KernelError(errno.ENODEV, v)
+            if op == "unbind":
+                if pid in self.unbound_ports:
+                    raise KernelError(errno.ENODEV, v)
+                return self.endpoints_gone(below, lambda: self.unbound_ports.add(pid))
+            if pid not in self.unbound_ports:
+                raise KernelError(errno.EBUSY, v)
+            self.unbound_ports.discard(pid)
+            self.assemble_regions()
             return
         if bus == "platform" and drv == "hmem":
             h = next((h for h in self.hmem if h["name"] == v), None)
@@ -581,15 +906,19 @@ class Kernel:
             self.hmem_attach_dax(h)
             return
         if bus == "platform" and drv == "hmem_platform":
-            if v != "hmem_platform.0":
+            if v != "hmem_platform.0" or not self.gen.hmem_platform:
                 raise KernelError(errno.ENODEV, v)
             if op == "unbind":
+                if not self.hmem_platform:
+                    raise KernelError(errno.ENODEV, v)
                 for h in list(self.hmem):
                     if h.get("dax"):
                         self.dax_remove(h["dax"])
                 self.hmem = []
                 self.hmem_platform = False
                 return
+            if self.hmem_platform:
+                raise KernelError(errno.EBUSY, v)
             self.hmem_platform = True
             self.hmem_platform_probe()
             return
@@ -637,8 +966,7 @@ class Kernel:
         # OS-first hotplug: no firmware programs the new device's decoders.
         if firmware_decoders:
             self.program_memdev(m)
-        if self.cxl_acpi and self.behaviour != "claim-first":
-            self.assemble_regions()
+        self.assemble_regions()
         for cb in self.listeners:
             cb()
 

@@ -67,11 +67,14 @@ class FsTree(Tree):
 
 
 class MemTree(Tree):
-    """path -> ("dir", set of names) | ("file", bytes) | ("link", target)."""
+    """path -> ("dir", set of names) | ("file", bytes) | ("link", target).
+    memory_view: /dev/daxX.Y will be the FUSE server's memory files (regular
+    files, so stat() reports device 0:0; see render_dax)."""
 
-    def __init__(self):
+    def __init__(self, memory_view=False):
         super().__init__()
         self.entries = {"/": ("dir", set())}
+        self.memory_view = memory_view
 
     def _parent(self, path):
         parent, name = os.path.split(path)
@@ -122,11 +125,15 @@ def render(k, t):
     t.write("/sys/bus/cxl/flush", "")
 
     drivers = {
-        ("platform", "cxl_acpi"): [], ("pci", "cxl_pci"): [], ("cxl", "cxl_mem"): [],
+        ("platform", "cxl_acpi"): [], ("pci", "cxl_pci"): [],
         ("cxl", "cxl_port"): [], ("cxl", "cxl_region"): [], ("platform", "hmem"): [],
-        ("platform", "hmem_platform"): [], ("dax", "device_dax"): [], ("dax", "kmem"): [],
+        ("dax", "device_dax"): [], ("dax", "kmem"): [],
     }
-    if k.behaviour != "claim-first":
+    if k.cxl_mem_loaded:
+        drivers[("cxl", "cxl_mem")] = []
+    if k.gen.hmem_platform:
+        drivers[("platform", "hmem_platform")] = []
+    if k.gen.dax_cxl:
         drivers[("cxl", "cxl_dax_region")] = []
 
     def bind(bus, drv, devpath):
@@ -136,11 +143,12 @@ def render(k, t):
     acpi = "/sys/devices/platform/ACPI0017:00"
     t.mkdir(acpi)
     t.link("/sys/bus/platform/devices/ACPI0017:00", acpi)
-    hp = "/sys/devices/platform/hmem_platform.0"
-    t.mkdir(hp)
-    t.link("/sys/bus/platform/devices/hmem_platform.0", hp)
-    if k.hmem_platform:
-        bind("platform", "hmem_platform", hp)
+    if k.gen.hmem_platform:  # 6.1 registers hmem.N itself: no hmem_platform
+        hp = "/sys/devices/platform/hmem_platform.0"
+        t.mkdir(hp)
+        t.link("/sys/bus/platform/devices/hmem_platform.0", hp)
+        if k.hmem_platform:
+            bind("platform", "hmem_platform", hp)
 
     render_pci(t, k, bind)
     if k.cxl_acpi:
@@ -185,15 +193,16 @@ def render_pci(t, k, bind):
         t.attrs(f"{md}/pmem", size=hx(m["pmem"]))
         t.link(f"{md}/subsystem", "/sys/bus/cxl")
         t.link(f"/sys/bus/cxl/devices/{m['name']}", md)
-        bind("cxl", "cxl_mem", md)
+        if m["driver"] == "cxl_mem":  # no link: cxl_mem not loaded, or its probe failed
+            bind("cxl", "cxl_mem", md)
         t.nodes.append((f"cxl/{m['name']}", CXL_MAJOR, minor))
 
 
-def decoder_attrs(d, root_port=False):
-    a = dict(start=hx(d.start), size=hx(d.size), interleave_ways=1, interleave_granularity=256,
-             locked=0, target_type="expander", region=d.region or "")
+def decoder_attrs(d, dpa_base=0):
+    a = dict(start=hx(d.start), size=hx(d.size), interleave_ways=d.ways, interleave_granularity=d.granularity,
+             locked=int(d.locked), target_type="expander", region=d.region or "")
     if d.kind == "endpoint":
-        a.update(mode=d.mode, dpa_resource=hx(0), dpa_size=hx(d.dpa_size))
+        a.update(mode=d.mode, dpa_resource=hx(dpa_base), dpa_size=hx(d.dpa_size))
     else:
         a.update(target_list=d.targets)
     return a
@@ -217,8 +226,10 @@ def render_cxl(t, k, acpi, bind):
         t.mkdir(port)
         t.link(f"{port}/uport", hbdev)
         t.link(f"/sys/bus/cxl/devices/port{p['id']}", port)
-        bind("cxl", "cxl_port", port)
         ports[uid] = port
+        if p["id"] in k.unbound_ports:
+            continue  # the port driver enumerates the decoders: none without it
+        bind("cxl", "cxl_port", port)
         for d in p["decoders"]:
             t.attrs(f"{port}/{d.name}", **decoder_attrs(d))
             t.link(f"/sys/bus/cxl/devices/{d.name}", f"{port}/{d.name}")
@@ -238,14 +249,18 @@ def render_cxl(t, k, acpi, bind):
             continue
         _, rp, bdf, pci = memdev_paths(k, m)
         port = ports[m["host_bridge"]]
-        t.link(f"{port}/dport{m['slot']}", rp)
+        t.link(f"{port}/dport{m['slot']}", rp)  # the root port, whatever is below it
+        # No endpoint port where cxl_mem is not loaded, failed its probe, or a
+        # port was unbound: the device's decoders keep decoding, sysfs shows none.
+        if not k.endpoint_visible(m):
+            continue
         ep = f"{port}/endpoint{m['endpoint']}"
         t.mkdir(ep)
         t.link(f"{ep}/uport", f"{pci}/{m['name']}")
         t.link(f"/sys/bus/cxl/devices/endpoint{m['endpoint']}", ep)
         bind("cxl", "cxl_port", ep)
         for d in m["decoders"]:
-            t.attrs(f"{ep}/{d.name}", **decoder_attrs(d))
+            t.attrs(f"{ep}/{d.name}", **decoder_attrs(d, k.dpa_base(m, d)))
             t.link(f"/sys/bus/cxl/devices/{d.name}", f"{ep}/{d.name}")
 
     for r in k.regions:
@@ -253,6 +268,8 @@ def render_cxl(t, k, acpi, bind):
         t.attrs(d, size=hx(r.size), resource=hx(r.start) if r.start is not None else hx((1 << 64) - 1),
                 uuid=r.uuid, interleave_ways=r.ways, interleave_granularity=r.granularity,
                 commit=int(r.committed), mode=r.mode)
+        if k.gen.region_locked_attr:
+            t.write(f"{d}/locked", f"{int(r.locked)}\n")
         for pos in range(r.ways):
             tgt = r.targets[pos] if pos < len(r.targets) and r.targets[pos] else ""
             t.write(f"{d}/target{pos}", tgt + "\n")
@@ -288,6 +305,11 @@ def render_dax(t, k, bind):
             bind("dax", dd["driver"], dev)
         t.nodes.append((dd["name"], DAX_MAJOR, minor))
         minor += 1
+    if minor and getattr(t, "memory_view", False):
+        # Live, /dev/daxX.Y is a link to a FUSE file (the memory view), whose
+        # stat() says device 0:0; libdaxctl looks up /sys/dev/char/0:0/subsystem
+        # to learn that the device is on the dax bus.
+        t.link("/sys/dev/char/0:0/subsystem", "/sys/bus/dax")
     for h in k.hmem:
         path = f"/sys/devices/platform/{h['name']}"
         t.mkdir(path)
@@ -319,12 +341,12 @@ def iomem_resources(k):
     res = [(s, e, ty) for s, e, ty in plat.memory]
     if k.cxl_acpi:
         res += [(w["start"], w["end"], f"CXL Window {i}") for i, w in enumerate(k.windows)]
-    if k.behaviour == "claim-first":
+    if k.gen.hmem_outer_in_iomem:
         res += [(h["start"], h["end"], h["name"]) for h in k.hmem]
     res += [(r.start, r.end, r.name) for r in k.regions if r.start is not None]
     if k.sr_in_iomem():
         res += [(s, e, "Soft Reserved") for s, e, _ in plat.sr]
-    if k.behaviour == "defer-always":
+    if k.gen.hmem_inner_in_iomem:
         res += [(h["start"], h["end"], h["name"]) for h in k.hmem if h["bound"]]
     for d in k.dax:
         if d["driver"]:

@@ -51,7 +51,7 @@ class Platform:
         o = origin
         allowed = {"name", "description", "kernel", "memory", "soft_reserved", "windows",
                    "host_bridges", "memdevs", "regions", "srat", "hmat", "kmem", "online",
-                   "timeline", "cxl_acpi", "expect"}
+                   "timeline", "cxl_acpi", "cxl_mem", "expect"}
         for k in desc:
             if k not in allowed:
                 raise PlatformError(f"{o}: unknown key '{k}'")
@@ -65,6 +65,7 @@ class Platform:
         self.kmem = bool(desc.get("kmem", True))
         self.online_zone = desc.get("online", "movable")
         self.cxl_acpi = bool(desc.get("cxl_acpi", True))
+        self.cxl_mem = bool(desc.get("cxl_mem", True))  # false: the module is not loaded
         self.hmat = bool(desc.get("hmat", False))
 
         self.memory = []  # firmware memmap entries other than Soft Reserved
@@ -124,6 +125,7 @@ class Platform:
                 "device": num(m.get("device", 0x0d93), f"memdevs[{i}].device", o),
                 "host_bridge": hb, "slot": slot, "present": m.get("present", True),
                 "appear_at": float(m.get("appear_at", 0)),
+                "probe_fails": bool(m.get("probe_fails", False)),  # cxl_mem's probe of it fails
             })
 
         self.srat = []
@@ -148,9 +150,14 @@ class Platform:
             for t in targets:
                 if t not in names:
                     raise PlatformError(f"{o}: regions[{i}].targets: no memdev '{t}'")
+            firmware = r.get("firmware", True)
+            if r.get("locked") and not firmware:
+                raise PlatformError(f"{o}: regions[{i}].locked: only firmware sets lock-on-commit")
             self.region_desc.append({
                 "window": wi, "start": s, "end": s + z - 1, "targets": targets,
-                "mode": r.get("mode", "ram"), "firmware": r.get("firmware", True),
+                "mode": r.get("mode", "ram"), "firmware": firmware,
+                "locked": bool(r.get("locked", False)),
+                "probe_fails": bool(r.get("probe_fails", False)),
                 "granularity": num(r.get("granularity", w["granularity"]), f"regions[{i}].granularity", o),
                 "committed": r.get("committed", True),
                 "assemble": r.get("assemble", True),
