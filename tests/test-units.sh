@@ -27,10 +27,12 @@ if command -v systemd-analyze >/dev/null; then
 	echo "# systemd-analyze security: exposure ${score:-?}"
 	grep -E '^✗' $T/security.out | sed 's/^/# security: /'
 	check "exposure is scored" [ -n "$score" ]
-	# 1.8 before ProtectKernelTunables= and the device ACL went; what is left is
-	# root with CAP_SYS_ADMIN, the host's network (udev's netlink) and /dev
-	# visible (libcxl stats /dev/cxl/memN).
-	check "exposure $score at most 1.6" python3 -c "import sys; sys.exit(not float('${score:-99}') <= 1.6)"
+	# 1.8 before ProtectKernelTunables= and the device ACL went, 1.6 after; then
+	# 2.1 with the in-use interlock: CAP_SYS_PTRACE (0.3) and every process
+	# visible, ProtectProc=default (0.2).  What is left is root with
+	# CAP_SYS_ADMIN and CAP_SYS_PTRACE, the host's network (udev's netlink),
+	# /dev visible (libcxl stats /dev/cxl/memN) and the whole process tree.
+	check "exposure $score at most 2.1" python3 -c "import sys; sys.exit(not float('${score:-99}') <= 2.1)"
 else
 	echo "# systemd-analyze missing: unit checks skipped"
 fi
@@ -41,14 +43,22 @@ fi
 u=$SRC/systemd/srd.service.in
 key() { sed -n "s/^$1=//p" "$u"; }
 check "ProtectKernelTunables=yes" [ "$(key ProtectKernelTunables)" = yes ]
+# ProtectKernelTunables= leaves /sys writable in systemd 257 (see the unit).
+check "BindReadOnlyPaths=/sys" [ "$(key BindReadOnlyPaths)" = /sys ]
+# The in-use interlock reads every process's fd and maps (srd_apply_users).
+check "CAP_SYS_PTRACE in the bounding set" grep -qE '^CapabilityBoundingSet=(.* )?CAP_SYS_PTRACE( |$)' "$u"
+check "ProtectProc=default (no process hidden from the interlock)" [ "$(key ProtectProc)" = default ]
 check "DevicePolicy=closed" [ "$(key DevicePolicy)" = closed ]
 check "no DeviceAllow= (no /dev/cxl or /dev/dax access)" [ -z "$(key DeviceAllow)" ]
-rw=$(key ReadWritePaths | tr ' ' '\n' | sed 's/^-//' | sort)
+rw=$(key ReadWritePaths | tr ' ' '\n' | sed 's/^-//' | grep '^/sys/' | sort)
 allowed="/sys/bus/cxl /sys/bus/dax /sys/bus/platform/drivers/cxl_acpi /sys/bus/platform/drivers/hmem
 /sys/bus/platform/drivers/hmem_platform /sys/devices/platform/ACPI0017:00 /sys/devices/system/memory"
 check "ReadWritePaths= only the sysfs trees srd writes" [ "$rw" = "$(echo $allowed | tr ' ' '\n' | sort)" ]
+# Beyond sysfs, only node_exporter's textfile directory ([Report] MetricsFile=).
+check "ReadWritePaths= outside /sys: the metrics directory alone" \
+	[ "$(key ReadWritePaths | tr ' ' '\n' | sed 's/^-//' | grep -v '^/sys/')" = /var/lib/prometheus/node-exporter ]
 # Every sysfs store in the daemon's source falls inside one of them.
-stores=$(grep -ho '"/sys/[^"]*"' "$SRC"/daemon/apply.c "$SRC"/daemon/apply-create.c | tr -d '"' | sort -u)
+stores=$(grep -ho '"/sys/[^"]*"' "$SRC"/daemon/apply*.c | tr -d '"' | sort -u)
 for p in $stores; do
 	case $p in
 	/sys/bus/%s/drivers/%s/%s) continue ;; # platform (three drivers), dax, cxl: each listed
