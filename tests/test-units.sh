@@ -28,11 +28,12 @@ if command -v systemd-analyze >/dev/null; then
 	grep -E '^✗' $T/security.out | sed 's/^/# security: /'
 	check "exposure is scored" [ -n "$score" ]
 	# 1.8 before ProtectKernelTunables= and the device ACL went, 1.6 after; then
-	# 2.1 with the in-use interlock: CAP_SYS_PTRACE (0.3) and every process
-	# visible, ProtectProc=default (0.2).  What is left is root with
-	# CAP_SYS_ADMIN and CAP_SYS_PTRACE, the host's network (udev's netlink),
-	# /dev visible (libcxl stats /dev/cxl/memN) and the whole process tree.
-	check "exposure $score at most 2.1" python3 -c "import sys; sys.exit(not float('${score:-99}') <= 2.1)"
+	# 2.3 with the in-use interlock: CAP_SYS_PTRACE (0.3), CAP_DAC_READ_SEARCH
+	# (0.2) and every process visible, ProtectProc=default (0.2).  What is left
+	# is root with those three capabilities, the host's network (udev's
+	# netlink), /dev visible (libcxl stats /dev/cxl/memN) and the whole process
+	# tree.
+	check "exposure $score at most 2.3" python3 -c "import sys; sys.exit(not float('${score:-99}') <= 2.3)"
 else
 	echo "# systemd-analyze missing: unit checks skipped"
 fi
@@ -47,6 +48,7 @@ check "ProtectKernelTunables=yes" [ "$(key ProtectKernelTunables)" = yes ]
 check "BindReadOnlyPaths=/sys" [ "$(key BindReadOnlyPaths)" = /sys ]
 # The in-use interlock reads every process's fd and maps (srd_apply_users).
 check "CAP_SYS_PTRACE in the bounding set" grep -qE '^CapabilityBoundingSet=(.* )?CAP_SYS_PTRACE( |$)' "$u"
+check "CAP_DAC_READ_SEARCH in the bounding set" grep -qE '^CapabilityBoundingSet=(.* )?CAP_DAC_READ_SEARCH( |$)' "$u"
 check "ProtectProc=default (no process hidden from the interlock)" [ "$(key ProtectProc)" = default ]
 check "DevicePolicy=closed" [ "$(key DevicePolicy)" = closed ]
 check "no DeviceAllow= (no /dev/cxl or /dev/dax access)" [ -z "$(key DeviceAllow)" ]
