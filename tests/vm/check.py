@@ -301,8 +301,10 @@ def check_systemd(log, bad):
     srd.service started after udev's coldplug and is active/running with a
     settled verdict (cxl: firmware's region), srdctl works over the system bus
     (reading as nobody, not reloading), systemctl reload works, srd acted from
-    inside its sandbox, the sandbox refused what it must, the unit's limits
-    hold, and journalctl -x shows the catalog's text."""
+    inside its sandbox, the sandbox refused what it must (/sys read-only but
+    for srd's trees), an apply was refused while a process held the dax
+    device open, the unit's limits hold, and journalctl -x shows the
+    catalog's text."""
     common(log, bad)
     check_daemon(log, bad, {"ranges": [(W0, SR, "cxl", None)], "verdicts": {"strict": "cxl"}})
     m = re.search(r"@@@ SYSTEM (\S+) \(pid 1: (\S+)\)", log)
@@ -353,6 +355,24 @@ def check_systemd(log, bad):
         line = lines.get(("sandbox", what + ":"), "")
         if not line or "Read-only file system" in line or "Operation not permitted" in line:
             bad.append(f"sandbox refuses srd's own {what}: {lines.get(('sandbox', what + ':'))}")
+    # Inside the unit /sys is read-only (the top mount of /sys), the trees srd
+    # writes are not.
+    fm = [line.split(None, 1) for line in (section(log, "@@@ BEGIN findmnt", "END findmnt") or "").splitlines()
+          if line.startswith("/")]
+    fm = {t: o for t, o in fm}
+    for tree, want in (("/sys", "ro"), ("/sys/bus/dax", "rw"), ("/sys/devices/system/memory", "rw")):
+        if not fm.get(tree, "").startswith(want + ","):
+            bad.append(f"in the unit {tree} is not {want}: {fm.get(tree)!r}")
+    # The in-use interlock: the holder (nobody) is named, the apply refused.
+    inuse = section(log, "@@@ BEGIN in-use", "END in-use") or ""
+    m = re.search(r"holder pid=(\d+) uid=65534 fd0=(/dev/dax\S+)", inuse)
+    if not m:
+        bad.append(f"in-use: no holder: {inuse.strip()[:200]!r}")
+    elif "srdctl apply rc=1" not in inuse or \
+            not re.search(rf"pid {m.group(1)} \(sleep\) has open {re.escape(m.group(2))}", inuse):
+        bad.append(f"in-use: apply not refused naming pid {m.group(1)}: {inuse.strip()[:400]!r}")
+    if "srdctl apply (configured policy) rc=0" not in inuse:
+        bad.append("in-use: srd did not settle again once the holder was gone")
     act = section(log, "@@@ BEGIN act", "END act") or ""
     if "dax0.0 driver=device_dax" not in act or "StatusText=settled:" not in act:
         bad.append(f"srd did not act from its sandbox: {act.strip()!r}")

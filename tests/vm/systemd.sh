@@ -3,7 +3,9 @@
 # coldplug, srdctl over the real system bus (as root and as nobody), a reload,
 # the journal with the catalog's text, srd acting from inside its sandbox (a
 # configuration change to devdax, then a reload), and, from inside the unit's
-# mount namespace and cgroup, the writes and opens the sandbox must refuse.
+# mount namespace and cgroup, the writes and opens the sandbox must refuse,
+# the mounts it sees, and the in-use interlock refusing to take away a dax
+# device another user's process holds open.
 # check.py (check_systemd) reads the sections.
 settle() { # wait until srd has settled and no uevent came for 2 s
 	i=0 last=
@@ -81,6 +83,13 @@ sec "END paths"
 sec "BEGIN mounts"
 nsenter -t "$pid" -m -- sh -c 'grep -E " /(sys|proc/sys)[ /]" /proc/self/mountinfo' | awk '{print $5, $6}'
 sec "END mounts"
+# What findmnt -o TARGET,OPTIONS shows for each (the guest has no findmnt):
+# the top mount on the path, the last one mountinfo lists there.
+sec "BEGIN findmnt"
+for t in /sys /sys/bus/dax /sys/devices/system/memory; do
+	nsenter -t "$pid" -m -- cat /proc/self/mountinfo | awk -v t=$t '$5 == t {o = $6} END {print t, o}'
+done
+sec "END findmnt"
 
 # srd acts from inside the sandbox: devdax instead of System RAM, the memory
 # offlined first (memory blocks, dax driver unbind, device_dax bind).
@@ -108,6 +117,34 @@ for n in /dev/dax*; do
 	insandbox "dax-open-$(basename $n)" ": < $n"
 done
 sec "END sandbox-dax"
+
+# The in-use interlock, from inside the unit: another user's process holds
+# the region's dax device open (the node is root's; the holder inherits the
+# descriptor), and an apply that would take the device from device_dax (the
+# policy back to system-ram) is refused, naming the process.  srd must see it:
+# CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH, ProtectProc=default.  (prefer-hmem plans
+# nothing here to take the region away: a decision interlock blocks it.)
+sec "BEGIN in-use"
+dax=$(for n in /dev/dax*; do [ -c "$n" ] && echo "$n"; done | head -1)
+su -s /bin/sh nobody -c 'exec sleep 600' <"$dax" &
+sleep 2
+holder=
+for p in /proc/[0-9]*; do
+	[ "$(readlink "$p/fd/0" 2>/dev/null)" = "$dax" ] && [ "$(cat "$p/comm" 2>/dev/null)" = sleep ] && holder=${p#/proc/}
+done
+echo "holder pid=$holder uid=$(awk '/^Uid:/{print $2}' /proc/$holder/status) fd0=$(readlink /proc/$holder/fd/0)"
+sed -i 's/^DaxMode=devdax/DaxMode=system-ram/' /etc/srd/srd.conf
+srdctl reload; settle
+srdctl apply 2>&1; echo "srdctl apply rc=$?"
+journalctl -u srd -b -o cat --no-pager | grep -E 'in use|has open' | tail -3
+sed -i 's/^DaxMode=system-ram/DaxMode=devdax/' /etc/srd/srd.conf
+srdctl reload
+kill "$holder"; wait
+settle
+for d in /sys/bus/dax/devices/dax*; do [ -e "$d" ] && echo "$(basename $d) driver=$(basename "$(readlink $d/driver)" 2>/dev/null)"; done
+srdctl apply >/dev/null 2>&1; echo "srdctl apply (configured policy) rc=$?"
+systemctl show -p ActiveState,SubState,StatusText,NRestarts srd
+sec "END in-use"
 sec "BEGIN journal"
 journalctl -u srd -b -x --no-pager
 sec "END journal"
