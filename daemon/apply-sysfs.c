@@ -285,8 +285,9 @@ static int maps_use(struct actx *c, const char *pid, const char *node, const cha
 	return 0;
 }
 
-/* Whether srd holds CAP_SYS_PTRACE, which reading other processes' fd and
- * maps needs (the shipped unit grants it for this check alone). */
+/* Whether srd holds CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, which reading
+ * other users' /proc/PID/fd (mode 0500) and maps needs; the shipped unit
+ * grants both for this check alone. */
 static bool can_inspect(struct actx *c)
 {
 	char path[PATH_MAX], line[256];
@@ -299,7 +300,7 @@ static bool can_inspect(struct actx *c)
 		if (sscanf(line, "CapEff: %llx", &eff) == 1)
 			break;
 	fclose(f);
-	return eff & (1ull << 19); /* CAP_SYS_PTRACE */
+	return (eff & (1ull << 19)) && (eff & (1ull << 2)); /* CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH */
 }
 
 int srd_apply_users(struct actx *c, const char *devname, char *who, size_t size)
@@ -326,14 +327,14 @@ int srd_apply_users(struct actx *c, const char *devname, char *who, size_t size)
 		k = fds_use(c, de->d_name, node, real, &open_fd);
 		if (k == 0)
 			k = maps_use(c, de->d_name, node, real, &mapped);
-		/* Without CAP_SYS_PTRACE nothing can be known: refuse.  With it, a
-		 * process the kernel still hides (an LSM, a sandbox's own init) is
-		 * beyond any userspace check: it is skipped and counted. */
+		/* Without those capabilities nothing can be known: refuse.  With
+		 * them, a process the kernel still hides (an LSM, a sandbox's own
+		 * init) is beyond any userspace check: it is skipped. */
 		if (k == -EACCES && can_inspect(c))
 			continue;
 		if (k < 0) {
 			snprintf(who, size, "/proc/%s: %s, so whether it uses %s is unknown%s", de->d_name, strerror(-k),
-				 node, k == -EACCES && !can_inspect(c) ? " (srd lacks CAP_SYS_PTRACE)" : "");
+				 node, k == -EACCES && !can_inspect(c) ? " (srd lacks CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH)" : "");
 			r = k;
 			break;
 		}

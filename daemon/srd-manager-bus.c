@@ -225,6 +225,17 @@ static int method_replace(sd_bus_message *msg, void *userdata, sd_bus_error *err
 	return reply_json(msg, o);
 }
 
+/* The policy's files: a counted array (lib/policy.c grows it without a NULL
+ * terminator), so sd_bus_message_append_strv() would read past its end. */
+static int append_policy_files(sd_bus_message *reply, const struct srd_policy *p)
+{
+	int r = sd_bus_message_open_container(reply, 'a', "s");
+
+	for (size_t i = 0; r >= 0 && p && i < p->n_files; i++)
+		r = sd_bus_message_append(reply, "s", p->files[i]);
+	return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
 static int property_get(sd_bus *bus, const char *path, const char *interface, const char *property,
 			sd_bus_message *reply, void *userdata, sd_bus_error *error)
 {
@@ -254,7 +265,7 @@ static int property_get(sd_bus *bus, const char *path, const char *interface, co
 		return sd_bus_message_append(reply, "s", all ? m->policy_error
 							   : srd_redact_text(m->policy_error, b, sizeof(b)));
 	if (strcmp(property, "PolicyFiles") == 0)
-		return sd_bus_message_append_strv(reply, m->policy ? m->policy->files : NULL);
+		return append_policy_files(reply, m->policy);
 	if (strcmp(property, "LastDecisionTimestamp") == 0)
 		return sd_bus_message_append(reply, "t", m->decided_realtime_usec);
 	if (strcmp(property, "NDecisions") == 0)

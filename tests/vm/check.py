@@ -275,6 +275,118 @@ def check_replace(log, bad):
         bad.append("srd did not report a replacement")
 
 
+# The systemd guest: what must fail inside srd.service's sandbox (its mount
+# namespace and cgroup) although it works for plain root outside, and how.
+SANDBOX_DENIED = {
+    "swappiness": "Read-only file system",        # ProtectKernelTunables: /proc/sys
+    "thp": "Read-only file system",               # /sys outside the trees srd writes
+    "serial8250-unbind": "Read-only file system",  # another bus's drivers (outside: ENODEV)
+    "cxl-mem-rw": "Operation not permitted",      # DevicePolicy=closed: no mailbox
+    "cxl-mem-r": "Operation not permitted",
+    "dax-open-dax0.0": "Operation not permitted",  # no memory contents
+}
+# srd's own trees, still writable inside the sandbox (srd acting shows the rest):
+# the flush works, a committed region's attribute is refused by the kernel, not
+# by a read-only mount.
+SANDBOX_ALLOWED = ("cxl-flush", "cxl-region-attr")
+MEMORY_MAX, TASKS_MAX = 64 << 20, 16
+
+
+def props(text):
+    return dict(line.split("=", 1) for line in (text or "").splitlines() if "=" in line)
+
+
+def check_systemd(log, bad):
+    """srd as shipped under systemd as PID 1 (systemd.sh): the boot completed,
+    srd.service started after udev's coldplug and is active/running with a
+    settled verdict (cxl: firmware's region), srdctl works over the system bus
+    (reading as nobody, not reloading), systemctl reload works, srd acted from
+    inside its sandbox, the sandbox refused what it must (/sys read-only but
+    for srd's trees), an apply was refused while a process held the dax
+    device open, the unit's limits hold, and journalctl -x shows the
+    catalog's text."""
+    common(log, bad)
+    check_daemon(log, bad, {"ranges": [(W0, SR, "cxl", None)], "verdicts": {"strict": "cxl"}})
+    m = re.search(r"@@@ SYSTEM (\S+) \(pid 1: (\S+)\)", log)
+    if not m or m.groups() != ("running", "systemd"):
+        failed = (section(log, m.group(0), "SCENARIO") or "").strip() if m else ""
+        bad.append(f"boot: {m.groups() if m else 'no SYSTEM line'} {failed}")
+    unit = props(section(log, "@@@ BEGIN unit", "END unit"))
+    if (unit.get("ActiveState"), unit.get("SubState"), unit.get("NRestarts")) != ("active", "running", "0") or \
+            not unit.get("StatusText", "").startswith("settled:"):
+        bad.append(f"unit: {unit}")
+    order = dict(line.split(" ", 1) for line in (section(log, "@@@ BEGIN order", "END order") or "").splitlines()
+                 if " " in line)
+    try:
+        if not 0 < int(order["udev-trigger-done"]) <= int(order["srd-started"]) < int(order["srd-ready"]):
+            bad.append(f"order: {order}")
+    except (KeyError, ValueError):
+        bad.append(f"order: {order}")
+    if "systemd-udev-trigger.service" not in order.get("srd-after", "").split():
+        bad.append("srd.service is not ordered after systemd-udev-trigger.service")
+    ctl = section(log, "@@@ BEGIN srdctl", "END srdctl") or ""
+    for want in ("srdctl status rc=0", "srdctl status as nobody rc=0", "access denied"):
+        if want not in ctl:
+            bad.append(f"srdctl: no {want!r}")
+    if "srdctl reload as nobody rc=0" in ctl:
+        bad.append("srdctl: nobody could reload srd")
+    rl = section(log, "@@@ BEGIN reload", "END reload") or ""
+    if "systemctl reload rc=0" not in rl or props(rl).get("ActiveState") != "active" or \
+            props(rl).get("NRestarts") != "0":
+        bad.append(f"reload: {rl.strip()!r}")
+    res = props(section(log, "@@@ BEGIN resources", "END resources"))
+    try:
+        if not 0 < int(res["MemoryMax"]) <= MEMORY_MAX or not 0 < int(res["TasksMax"]) <= TASKS_MAX:
+            bad.append(f"limits: MemoryMax={res['MemoryMax']} TasksMax={res['TasksMax']}")
+        if int(res["MemoryPeak"]) > int(res["MemoryMax"]) // 2:
+            bad.append(f"srd's memory peak {res['MemoryPeak']} is over half its MemoryMax")
+    except (KeyError, ValueError):
+        bad.append(f"limits: {res}")
+    sandbox = (section(log, "@@@ BEGIN sandbox", "END sandbox") or "") + \
+        (section(log, "@@@ BEGIN sandbox-dax", "END sandbox-dax") or "")
+    lines = {tuple(line.split(" ", 2)[:2]): line for line in sandbox.splitlines() if line.count(" ") >= 2}
+    for what, err in SANDBOX_DENIED.items():
+        inside, out = lines.get(("sandbox", what + ":"), ""), lines.get(("outside", what + ":"), "")
+        if not inside or " rc=0 " in inside or err not in inside:
+            bad.append(f"sandbox allows {what}: {inside or 'not tried'} (expected {err})")
+        if not out or err in out:
+            bad.append(f"{what} fails outside the sandbox too: {out or 'not tried'}")
+    for what in SANDBOX_ALLOWED:
+        line = lines.get(("sandbox", what + ":"), "")
+        if not line or "Read-only file system" in line or "Operation not permitted" in line:
+            bad.append(f"sandbox refuses srd's own {what}: {lines.get(('sandbox', what + ':'))}")
+    # Inside the unit /sys is read-only (the top mount of /sys), the trees srd
+    # writes are not.
+    fm = [line.split(None, 1) for line in (section(log, "@@@ BEGIN findmnt", "END findmnt") or "").splitlines()
+          if line.startswith("/")]
+    fm = {t: o for t, o in fm}
+    for tree, want in (("/sys", "ro"), ("/sys/bus/dax", "rw"), ("/sys/devices/system/memory", "rw")):
+        if not fm.get(tree, "").startswith(want + ","):
+            bad.append(f"in the unit {tree} is not {want}: {fm.get(tree)!r}")
+    # The in-use interlock: the holder (nobody) is named, the apply refused.
+    inuse = section(log, "@@@ BEGIN in-use", "END in-use") or ""
+    m = re.search(r"holder pid=(\d+) uid=65534 fd0=(/dev/dax\S+)", inuse)
+    if not m:
+        bad.append(f"in-use: no holder: {inuse.strip()[:200]!r}")
+    elif "srdctl apply rc=1" not in inuse or \
+            not re.search(rf"pid {m.group(1)} \(sleep\) has open {re.escape(m.group(2))}", inuse):
+        bad.append(f"in-use: apply not refused naming pid {m.group(1)}: {inuse.strip()[:400]!r}")
+    if "srdctl apply (configured policy) rc=0" not in inuse:
+        bad.append("in-use: srd did not settle again once the holder was gone")
+    act = section(log, "@@@ BEGIN act", "END act") or ""
+    if "dax0.0 driver=device_dax" not in act or "StatusText=settled:" not in act:
+        bad.append(f"srd did not act from its sandbox: {act.strip()!r}")
+    journal = section(log, "@@@ BEGIN journal", "END journal") or ""
+    for want in ("Subject: srd started", "srd, the Soft Reserved daemon, started with policy",
+                 "Subject: srd reloaded its configuration"):
+        if want not in journal:
+            bad.append(f"journalctl -x: no {want!r}")
+    for line in journal.splitlines():
+        if re.search(r"srd\.service: (Main process exited|Failed)", line):
+            bad.append(f"journal: {line.strip()}")
+            break
+
+
 def main():
     name, path = sys.argv[1], sys.argv[2]
     log = open(path, errors="replace").read().replace("\r", "")
@@ -295,6 +407,10 @@ def main():
         return 0
     if prefix in ACT:
         return check_act(log, ACT[prefix], bad)
+    if prefix == "systemd":
+        check_systemd(log, bad)
+        print("; ".join(bad))
+        return 1 if bad else 0
     exp = EXPECT[prefix].get(kernel) or EXPECT[prefix]["*"]
     common(log, bad)
     check_daemon(log, bad, exp)

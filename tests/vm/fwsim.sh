@@ -11,7 +11,8 @@
 #          iomem=relaxed for /dev/mem).  Stage 2's command line is
 #          STAGE2-APPEND alone: add iomem=relaxed there for `hdm-lock --show`.
 # FWSIM_STAGE1 (a stage-1 scenario) and FWSIM_APPEND1 (stage 1's extra kernel
-# command line) override either.
+# command line) override either; FWSIM_INITRD2 is stage 2's base initramfs
+# (default INITRD): the systemd guest's image (sysimage.sh) boots there.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 stage1=$here/stage1.sh append1=
@@ -37,6 +38,6 @@ for s in "$@"; do
 	esac
 done
 (cd "$w/ov2" && find . | cpio -o -H newc --quiet | gzip -1) >"$w/ov2.cpio.gz"
-cat "$initrd" "$w/ov2.cpio.gz" >"$w/kx/initrd2"
+cat "${FWSIM_INITRD2:-$initrd}" "$w/ov2.cpio.gz" >"$w/kx/initrd2"
 echo "console=ttyS0 panic=-1 oops=panic quiet loglevel=4 memhp_default_state=online_movable $append2" >"$w/kx/cmdline2"
 exec "$here/run.sh" -k "$kernel" -i "$initrd" -t vmem -f -a "$append1" "$stage1" "$w/kx"

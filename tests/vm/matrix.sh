@@ -7,7 +7,8 @@
 # records its settled verdict), then its jobs.  Each case checks srd's inventory and plans against
 # what the kernel really shows (check.py), that the kernel log has no BUG,
 # WARNING or Oops, and that the memory left with an owner works: a pattern
-# written through its dax device reads back (memcheck.sh).  Two guests at a time.  Ends with "N passed, N failed".
+# written through its dax device reads back (memcheck.sh).  The systemd cases
+# boot Debian's systemd as PID 1 with srd installed and enabled as shipped.  Two guests at a time.  Ends with "N passed, N failed".
 #
 #   matrix.sh SRD-BINARY [CASE-REGEX]
 set -uo pipefail
@@ -30,6 +31,14 @@ for k in 61:$KROOT61 612:$KROOT612 sid:$KROOTSID; do
 	IFS=: read -r v root <<<"$k"
 	"$here/initramfs.sh" "$root" "$out/initrd-$v.cpio.gz" "$srd" "$cache" >/dev/null || exit 1
 done
+# The systemd guests' root file systems (srd built for /usr and installed
+# into them), only when a systemd case is to run.
+if [ -z "$filter" ] || [[ systemd-sid =~ $filter ]] || [[ systemd-612 =~ $filter ]]; then
+	for k in 612:$KROOT612 sid:$KROOTSID; do
+		IFS=: read -r v root <<<"$k"
+		"$here/sysimage.sh" "$root" "$out/sysimage-$v.cpio.gz" "$out/sysbuild" "$cache" >/dev/null || exit 1
+	done
+fi
 q72=/usr/bin/qemu-system-x86_64
 SRW="memmap=256M%0x490000000+0xefffffff"
 SRW512="memmap=512M%0x490000000+0xefffffff"
@@ -63,6 +72,9 @@ for v in 61 612 sid; do
 		add "rescue-region-$v $v $F $SRW512 $here/nokmem.env $M"
 		# Lock On Commit set by "firmware" on every decoder of the path.
 		add "rescue-locked-$v $v env QEMU=$Q $here/fwsim.sh -l $K $I $SRW $here/rescue-locked.env $M"
+		# srd as shipped: stage 2 boots systemd as PID 1 with srd.service
+		# enabled; the unit, the bus, the journal, the sandbox (systemd.sh).
+		add "systemd-$v $v env VM_TIMEOUT=400 FWSIM_INITRD2=$out/sysimage-$v.cpio.gz $F $SRW $here/systemd.sh $M"
 	fi
 	if [ $v = 612 ]; then
 		add "rescue-nomem-$v $v $F $SRW $here/rescue-nomem.env $M"

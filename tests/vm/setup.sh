@@ -9,7 +9,9 @@
 #             from trixie
 #   userland  trixie's cxl/daxctl/ndctl v81 and libraries (v76 cannot create ram
 #             regions), kexec-tools for the firmware-decoder hand-off, and
-#             trixie's dbus-daemon, so srd runs as a daemon at the guest's boot
+#             trixie's dbus-daemon, so srd runs as a daemon at the guest's boot;
+#             trixie's systemd, udev and dbus as a whole root file system, for
+#             the guest that boots systemd as PID 1 (sysimage.sh)
 # Prints the paths it made as shell assignments into $CACHE/env.
 #
 #   setup.sh [CACHE]       (default /var/cache/srd-vm)
@@ -31,10 +33,32 @@ fetch_dbus() {
 	mv "$cache/env.new" "$cache/env"
 }
 
+# The systemd guest's root: systemd as PID 1, udev, the system bus, kmod, the
+# CXL and DAX tools and every library srd and they link, extracted into one
+# tree (unpacked, never configured: sysimage.sh does what postinst would).
+SYSTEMD_PKGS="systemd systemd-sysv udev libsystemd-shared libsystemd0 libudev1 dbus dbus-daemon dbus-bin
+	dbus-system-bus-common dbus-session-bus-common libdbus-1-3 libexpat1 libaudit1 libcap-ng0
+	libapparmor1 libseccomp2 libpam0g libcrypt1 libacl1 libattr1 libmount1 libblkid1 libselinux1
+	libpcre2-8-0 libssl3t64 libcap2 libkmod2 kmod liblzma5 libzstd1 liblz4-1 libgcrypt20 libgpg-error0
+	zlib1g libc6 libjson-c5 libuuid1 libcxl1 libdaxctl1 libndctl6 cxl daxctl ndctl libkeyutils1
+	libiniparser4 libtracefs1 libtraceevent1 mount libsmartcols1"
+fetch_systemd() {
+	rm -rf "$cache/systemd"
+	# shellcheck disable=SC2046
+	fetch "$cache/systemd" $(printf '%s/trixie ' $SYSTEMD_PKGS)
+	echo $SYSTEMD_PKGS >"$cache/systemd.pkgs"
+	grep -v '^SYSTEMD_ROOT=' "$cache/env" >"$cache/env.new" || true
+	echo "SYSTEMD_ROOT=$cache/systemd" >>"$cache/env.new"
+	mv "$cache/env.new" "$cache/env"
+}
+
 if [ -f "$cache/env" ] && [ "${SRD_VM_REFRESH:-0}" != 1 ]; then
 	. "$cache/env"
 	if [ -x "$QEMU" ] && [ -f "$K61" ] && [ -f "$K612" ] && [ -f "$KSID" ]; then
 		[ -x "${DBUS:-/nonexistent}/usr/bin/dbus-daemon" ] || fetch_dbus
+		# shellcheck disable=SC2086
+		[ -x "${SYSTEMD_ROOT:-/nonexistent}/usr/lib/systemd/systemd" ] &&
+			[ "$(cat "$cache/systemd.pkgs" 2>/dev/null)" = "$(echo $SYSTEMD_PKGS)" ] || fetch_systemd
 		echo "vm setup: cached in $cache"
 		exit 0
 	fi
@@ -98,6 +122,7 @@ TRIXIE=$cache/trixie
 KEXEC=$cache/kexec
 E
 fetch_dbus
+fetch_systemd
 . "$cache/env"
 if [ ! -f "$K61" ] || [ ! -f "$K612" ] || [ ! -f "$KSID" ]; then
 	echo "vm setup: a kernel image is missing ($K61 $K612 $KSID)" >&2
