@@ -78,6 +78,9 @@ struct json_object *srd_manager_status_json(const struct srd_manager *m)
 	json_object_object_add(o, "schema_version", json_object_new_int(SRD_STATUS_SCHEMA));
 	json_object_object_add(o, "version", json_object_new_string(SRD_VERSION));
 	json_object_object_add(o, "state", json_object_new_string(srd_state_to_string(m->state)));
+	/* A pass in progress: still waiting for the kernel after a failed apply
+	 * (the state stays degraded), or a request queued behind it. */
+	json_object_object_add(o, "busy", json_object_new_boolean(m->in_pass || m->pending_request));
 	json_object_object_add(o, "reason", json_object_new_string(m->reason));
 	json_object_object_add(o, "verdict",
 			       json_object_new_string(m->decision ? srd_verdict_to_string(m->decision->verdict) : ""));

@@ -187,12 +187,16 @@ static int check_node(int node, uint64_t bytes, uint64_t seed)
 	status = calloc(n_pages, sizeof(*status));
 	if (!pages || !status) {
 		printf("memcheck %s: out of memory\n", what);
+		free(pages);
+		free(status);
 		return 2;
 	}
 	for (uint64_t i = 0; i < n_pages; i++)
 		pages[i] = (char *)m + i * (uint64_t)page;
 	if (syscall(SYS_move_pages, 0, n_pages, pages, NULL, status, 0) < 0) {
 		printf("memcheck %s: move_pages: %s\n", what, strerror(errno));
+		free(pages);
+		free(status);
 		return 2;
 	}
 	for (uint64_t i = 0; i < n_pages; i++)
@@ -200,7 +204,10 @@ static int check_node(int node, uint64_t bytes, uint64_t seed)
 			if (!elsewhere++)
 				where = status[i];
 		}
+	free(pages);
+	free(status);
 	verify(m, bytes, seed, 0, &t);
+	munmap(m, bytes);
 	if (elsewhere)
 		snprintf(extra, sizeof(extra), ", %" PRIu64 " pages, %" PRIu64 " not on node %d (first on %d)",
 			 n_pages, elsewhere, node, where);

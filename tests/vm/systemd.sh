@@ -10,7 +10,7 @@
 settle() { # wait until srd has settled and no uevent came for 2 s
 	i=0 last=
 	while [ $i -lt 60 ]; do
-		now=$(srdctl status --json 2>/dev/null | tr -d ' \n' | grep -Eo '"state":"(settled|degraded)".*"events":[0-9]+' |
+		now=$(srdctl status --json 2>/dev/null | tr -d ' \n' | grep -Eo '"state":"(settled|degraded)","busy":false.*"events":[0-9]+' |
 			sed -E 's/"state":"([a-z]+)".*"events":([0-9]+)/\1 \2/')
 		[ -n "$now" ] && [ "$now" = "$last" ] && break
 		last=$now
