@@ -17,30 +17,14 @@ cache=${4:-${SRD_VM_CACHE:-/var/cache/srd-vm}}
 sr=$cache/trixie
 dbus=$cache/dbus
 
-if ls -d "$kroot"/lib/modules/*/kernel >/dev/null 2>&1; then mbase=$kroot; else mbase=$kroot/usr; fi
-kver=$(basename "$(dirname "$(ls -d "$mbase"/lib/modules/*/kernel | head -1)")")
-[ -f "$mbase/lib/modules/$kver/modules.dep" ] || depmod -b "$mbase" "$kver"
+. "$here/modules.sh"
+kernel_of "$kroot"
 
 st=$(mktemp -d)
 trap 'rm -rf "$st"' EXIT
 mkdir -p "$st"/{bin,sbin,usr/bin,usr/sbin,lib64,proc,sys,dev,tmp,run,etc/srd,root,payload,lib/modules/$kver}
 
-mods="cxl_acpi cxl_pci cxl_mem cxl_pmem cxl_port dax_hmem device_dax kmem dax_pmem dax_cxl nd_pmem libnvdimm"
-for m in $mods; do
-	modprobe -C /nonexistent -d "$mbase" -S "$kver" --show-depends "$m" 2>/dev/null || true
-done | awk '$1=="insmod"{print $2}' | sort -u | while read -r f; do
-	rel=${f#"$mbase"/lib/modules/$kver/}
-	d="$st/lib/modules/$kver/$(dirname "$rel")"
-	mkdir -p "$d"
-	case $f in
-	*.xz) xz -dc "$f" >"$d/$(basename "$f" .xz)" ;;
-	*.zst) zstd -qdc "$f" >"$d/$(basename "$f" .zst)" ;;
-	*) cp "$f" "$d/" ;;
-	esac
-done
-cp "$mbase"/lib/modules/$kver/modules.{builtin,builtin.modinfo,order} "$st/lib/modules/$kver/" 2>/dev/null || true
-sed -i 's/\.ko\.\(xz\|zst\)$/.ko/' "$st/lib/modules/$kver/modules.order" 2>/dev/null || true
-depmod -b "$st" "$kver"
+copy_modules "$st"
 
 cp /usr/bin/busybox "$st/bin/busybox"
 for a in $(/usr/bin/busybox --list); do

@@ -53,25 +53,9 @@ done
 
 # The kernel's CXL and DAX modules with their dependencies, decompressed;
 # depmod writes the modalias index udev loads them by.
-if ls -d "$kroot"/lib/modules/*/kernel >/dev/null 2>&1; then mbase=$kroot; else mbase=$kroot/usr; fi
-kver=$(basename "$(dirname "$(ls -d "$mbase"/lib/modules/*/kernel | head -1)")")
-[ -f "$mbase/lib/modules/$kver/modules.dep" ] || depmod -b "$mbase" "$kver"
-mods="cxl_acpi cxl_pci cxl_mem cxl_pmem cxl_port dax_hmem device_dax kmem dax_pmem dax_cxl nd_pmem libnvdimm"
-for m in $mods; do
-	modprobe -C /nonexistent -d "$mbase" -S "$kver" --show-depends "$m" 2>/dev/null || true
-done | awk '$1=="insmod"{print $2}' | sort -u | while read -r f; do
-	rel=${f#"$mbase"/lib/modules/$kver/}
-	d="$st/usr/lib/modules/$kver/$(dirname "$rel")"
-	mkdir -p "$d"
-	case $f in
-	*.xz) xz -dc "$f" >"$d/$(basename "$f" .xz)" ;;
-	*.zst) zstd -qdc "$f" >"$d/$(basename "$f" .zst)" ;;
-	*) cp "$f" "$d/" ;;
-	esac
-done
-cp "$mbase"/lib/modules/$kver/modules.{builtin,builtin.modinfo,order} "$st/usr/lib/modules/$kver/" 2>/dev/null || true
-sed -i 's/\.ko\.\(xz\|zst\)$/.ko/' "$st/usr/lib/modules/$kver/modules.order" 2>/dev/null || true
-depmod -b "$st/usr" "$kver"
+. "$here/modules.sh"
+kernel_of "$kroot"
+copy_modules "$st/usr"
 
 # What the packages' maintainer scripts and base-files would have left.
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' >"$st/etc/passwd"
