@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "apply-internal.h"
+#include "read.h"
 
 #define SYS_CXL "/sys/bus/cxl/devices"
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "apply-internal.h"
+#include "read.h"
 
 const char *srd_apply_path(struct actx *c, char *buf, size_t size, const char *fmt, ...)
 {

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "decide.h"
-#include "layout.h"
+#include "replace.h"
 
 struct srd_step;
 
@@ -34,7 +34,7 @@ struct srd_apply_opts {
 	void (*on_step)(void *userdata, const struct srd_action *a, const struct srd_step *st,
 			bool undo);
 	void *userdata;
-	/* The recorded layouts create-region actions index (lib/layout.h). */
+	/* The recorded layouts create-region actions index (lib/core/replace.h). */
 	const struct srd_layout *layouts;
 	size_t n_layouts;
 };

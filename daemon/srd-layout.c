@@ -21,6 +21,7 @@
 #include "atomic-file.h"
 #include "srd-json.h"
 #include "srd-layout.h"
+#include "read.h"
 
 struct json_object *srd_layout_to_json(const struct srd_layout *l)
 {

@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include "layout.h"
+#include "replace.h"
 
 /* A record is a few hundred bytes; one larger than this is not srd's. */
 #define SRD_LAYOUT_MAX_BYTES (64 * 1024)

@@ -225,7 +225,7 @@ static int method_replace(sd_bus_message *msg, void *userdata, sd_bus_error *err
 	return reply_json(msg, o);
 }
 
-/* The policy's files: a counted array (lib/policy.c grows it without a NULL
+/* The policy's files: a counted array (lib/core/policy.c grows it without a NULL
  * terminator), so sd_bus_message_append_strv() would read past its end. */
 static int append_policy_files(sd_bus_message *reply, const struct srd_policy *p)
 {

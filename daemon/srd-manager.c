@@ -24,6 +24,8 @@
 #include "srd-redact.h"
 #include "srd-status.h"
 #include "srd-udev.h"
+#include "read.h"
+#include "load.h"
 
 #define USEC_PER_SEC 1000000ull
 /* While udev still has events queued, look again this often. */

@@ -20,7 +20,7 @@
 
 #include "decide.h"
 #include "inventory.h"
-#include "layout.h"
+#include "replace.h"
 #include "policy.h"
 #include "srd-owners.h"
 #include "srd-ratelimit.h"

@@ -20,6 +20,7 @@
 #include "srd-log.h"
 #include "srd-manager.h"
 #include "srd-status.h"
+#include "read.h"
 
 void srd_status_tally(const struct srd_manager *m, struct srd_tally *t)
 {

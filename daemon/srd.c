@@ -26,6 +26,7 @@
 #include "srd-log.h"
 #include "srd-manager.h"
 #include "srd-print.h"
+#include "load.h"
 
 static bool arg_json;
 static bool arg_dry_run;

@@ -22,6 +22,8 @@
 #include "policy.h"
 #include "srd-json.h"
 #include "srd-util.h"
+#include "read.h"
+#include "load.h"
 
 #define BUS_NAME "org.srd1"
 #define BUS_PATH "/org/srd1"

@@ -5,6 +5,7 @@
  */
 #include "acpi.h"
 #include "test-util.h"
+#include "read.h"
 
 static uint8_t *load(const char *path, size_t *len)
 {

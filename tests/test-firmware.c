@@ -2,6 +2,7 @@
 /* Firmware memory map entries and the command line's memmap= Soft Reserved injections. */
 #include "firmware.h"
 #include "test-util.h"
+#include "load.h"
 
 TEST(test_memmap_entry)
 {

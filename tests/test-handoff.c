@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The rescue's rule (lib/handoff.c) on literal inventories: what each
+ * The rescue's rule (lib/core/handoff.c) on literal inventories: what each
  * tear-down does to decode, and when a Soft Reserved range inside a CXL
  * window may go to dax_hmem by unbinding cxl_acpi.  Each case is one the
  * real-kernel tier measures (tests/vm: rescue-*), decided here without a

@@ -2,6 +2,7 @@
 /* /proc/iomem parsing: the shapes of each kernel generation, and malformed input. */
 #include "iomem.h"
 #include "test-util.h"
+#include "read.h"
 
 static struct srd_iomem *parse_file(const char *rel)
 {

@@ -8,6 +8,7 @@
 
 #include "srd-layout.h"
 #include "test-util.h"
+#include "read.h"
 
 static struct srd_layout sample(void)
 {

@@ -10,6 +10,7 @@
 
 #include "policy.h"
 #include "test-util.h"
+#include "load.h"
 
 static const struct srd_host_facts host = {
 	.hostname = "db-17",

@@ -5,7 +5,7 @@
  * and bringing a recorded region back (re-seat, replacement, a device too
  * small, a device already in use, a region still there).
  */
-#include "layout.h"
+#include "replace.h"
 #include "test-util.h"
 
 #define MiB (1ull << 20)

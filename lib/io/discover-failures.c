@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "discover.h"
+#include "read.h"
 
 #define SYS_PCI_DEVICES "/sys/bus/pci/devices"
 #define SYS_CXL_DEVICES "/sys/bus/cxl/devices"

@@ -19,6 +19,7 @@
 
 #include "discover.h"
 #include "iomem.h"
+#include "read.h"
 
 #define SYS_CXL_DEVICES "/sys/bus/cxl/devices"
 

@@ -142,20 +142,6 @@ int srd_policy_parse(struct srd_policy *p, const char *text, size_t len, const c
  * srd_policy_parse().  Returns the number of errors, or -ENOMEM. */
 int srd_policy_validate(const struct srd_policy *p, char ***errs, size_t *n_errs);
 
-/*
- * Loads the configuration set: with path set, that one file; otherwise the
- * vendor file, /etc/srd/srd.conf, and the drop-ins of srd.conf.d in both
- * places in lexical order (a drop-in in /etc hides one of the same name in
- * the vendor directory).  Missing files are fine; unreadable ones are errors.
- * Returns the number of errors (0: *ret is set), or -ENOMEM.
- */
-int srd_policy_load(const char *path, const char *vendor_dir, const char *etc_dir,
-		    const struct srd_host_facts *host, struct srd_policy **ret, char ***errs,
-		    size_t *n_errs);
-
-/* Reads this machine's facts (hostname, DMI, kernel release); missing ones stay "". */
-void srd_host_facts_read(struct srd_host_facts *f);
-
 void srd_strv_free(char **v, size_t n);
 /* Appends a formatted string to the list *v of *n; 0 or -ENOMEM (*v is kept). */
 int srd_strv_addf(char ***v, size_t *n, const char *fmt, ...) _printf_(3, 4);

@@ -26,14 +26,6 @@ struct srd_memmap_entry {
 int srd_memmap_parse_entry(const char *start, const char *end, const char *type,
 			   const char *origin, struct srd_memmap_entry *ret, struct srd_error *err);
 
-/*
- * Reads every entry below dir (normally /sys/firmware/memmap), sorted by
- * address.  A missing directory is not an error (0 entries, *ret_present false).
- * Overlapping entries are refused: the firmware map is a partition.
- */
-int srd_memmap_load(const char *dir, struct srd_memmap_entry **ret, size_t *ret_n,
-		    bool *ret_present, struct srd_error *err);
-
 enum srd_cmdline_kind {
 	SRD_CMDLINE_ADD,     /* memmap=SIZE%ADDR+0xefffffff */
 	SRD_CMDLINE_CONVERT, /* memmap=SIZE%ADDR-OLD+0xefffffff */

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layout.h"
+#include "plan.h"
+#include "replace.h"
 
 static const char *const replace_names[_SRD_REPLACE_MAX] = { "none", "prepared", "removed" };
 

@@ -9,7 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "policy.h"
+#include "load.h"
+#include "read.h"
 
 static int strcmp_ptr(const void *a, const void *b)
 {

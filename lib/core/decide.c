@@ -19,7 +19,7 @@
  */
 #include <string.h>
 
-#include "decide.h"
+#include "plan.h"
 #include "handoff.h"
 
 static const char *const verdict_names[_SRD_VERDICT_MAX] = { "cxl", "hmem", "mixed", "none" };

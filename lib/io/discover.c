@@ -13,6 +13,8 @@
 #include "discover.h"
 #include "firmware.h"
 #include "iomem.h"
+#include "read.h"
+#include "load.h"
 
 /* Returns 1 when read, 0 when the file does not exist, or -ENOMEM. */
 static int read_optional(struct srd_inventory *inv, const char *path, size_t max, char **ret,

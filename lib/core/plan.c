@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "decide.h"
+#include "plan.h"
 
 static const char *const action_names[_SRD_ACTION_MAX] = {
 	[SRD_ACTION_OFFLINE_MEMORY] = "offline-memory",

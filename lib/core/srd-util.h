@@ -61,18 +61,6 @@ struct srd_error {
 int srd_error_set(struct srd_error *err, int r, const char *fmt, ...) _printf_(3, 4);
 
 /*
- * Reads a whole file of at most max_bytes into a NUL-terminated buffer.
- * Returns 0, -EFBIG when the file is larger, or the negative errno of open/read.
- */
-int srd_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *ret_len);
-
-/* Reads a sysfs-style one-line attribute, trailing newline stripped. */
-int srd_read_line(const char *path, char *buf, size_t size);
-
-/* Basename of the symlink dir/name's target into buf ("" when it is no link). */
-void srd_link_basename(const char *dir, const char *name, char *buf, size_t size);
-
-/*
  * Parses the unsigned number at the start of s, decimal or hex after "0x"
  * (leading zeros are fine after 0x: sysfs prints "0x0001").  Returns how many
  * characters it took, -EINVAL when s does not start with a digit (or "0x" has
