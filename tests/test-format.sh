@@ -11,8 +11,7 @@ top=$1
 
 cf=$(command -v clang-format || command -v clang-format-14)
 if [ -z "$cf" ]; then
-	echo "1..0 # SKIP clang-format is not installed (tools/install-deps.sh installs it)"
-	exit 77
+	skip_all "clang-format is not installed (tools/install-deps.sh installs it)"
 fi
 cd "$top" || exit 1
 mapfile -t files < <(git ls-files -- '*.c' '*.h' 2>/dev/null || find daemon lib tests bench -name '*.[ch]')
