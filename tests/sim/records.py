@@ -269,9 +269,10 @@ class Region:
         return s
 
     @classmethod
-    def from_state(cls, d, window=0):
+    def from_state(cls, d, window=0, dax=None):
+        """dax: the dax devices read back, by name (the state names them)."""
         f = {k: d[k] for k in cls.STATE if k != "name"}
-        return cls(_id(d["name"], "region"), window, **f)
+        return cls(_id(d["name"], "region"), window, dax=(dax or {}).get(d["dax"]), **f)
 
 
 @dataclass
