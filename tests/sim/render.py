@@ -3,7 +3,7 @@
 kernel lays it out (real directories under /sys/devices, relative symlinks
 from /sys/bus), /proc/iomem, /proc/cmdline, /proc/sys/kernel/osrelease and
 the device nodes /dev should have.  The same rendering goes to disk (FsTree,
-for static fixtures) or to memory (MemTree, served live by fuse.py).
+for static fixtures) or to memory (MemTree, served live by fuse_server.py).
 
 Only what the tools read is rendered; HARNESS-NOTES.md lists what libcxl and
 libdaxctl require (a missing file makes an object vanish silently).  No
