@@ -263,6 +263,23 @@ static int print_json(struct json_object *o)
 	return r;
 }
 
+/* The dax policy beside the inventory: which [Device] rule, or default, each
+ * dax device gets.  The inventory is shown even when the configuration does
+ * not load (its errors are printed); the policy part is then left out. */
+static void add_dax_policy(const struct srd_inventory *inv, struct json_object *o)
+{
+	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
+
+	if (load_policy(&p) < 0) {
+		fprintf(stderr, "srd: the configuration does not load; dax policy not shown\n");
+		return;
+	}
+	if (o)
+		srd_json_add_dax_policy(o, inv, p);
+	else
+		srd_print_dax_policy(inv, p, stdout);
+}
+
 static int run_inventory(void)
 {
 	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
@@ -271,9 +288,14 @@ static int run_inventory(void)
 	r = discover(&inv);
 	if (r < 0)
 		return r;
-	if (arg_json)
-		return print_json(srd_json_inventory(inv));
+	if (arg_json) {
+		struct json_object *o = srd_json_inventory(inv);
+
+		add_dax_policy(inv, o);
+		return print_json(o);
+	}
 	srd_print_inventory(inv, stdout);
+	add_dax_policy(inv, NULL);
 	return 0;
 }
 

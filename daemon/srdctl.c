@@ -317,6 +317,56 @@ static int verb_regions(void)
 	return 0;
 }
 
+/* Each dax device by what survives a reboot, and the [Device] rule (or default) it gets. */
+static int verb_dax(void)
+{
+	struct json_object *inv = NULL, *a, *un;
+	int r = call_json("GetInventory", "dax devices", &inv, NULL);
+
+	if (r)
+		return r;
+	a = get(inv, "dax_devices");
+	if (arg_json) {
+		a = json_object_get(a);
+		json_object_put(inv);
+		return print_json_doc(a ? a : json_object_new_array());
+	}
+	if (!a || json_object_array_length(a) == 0)
+		printf("No dax devices.\n");
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		struct json_object *x = json_object_array_get_idx(a, i), *id = get(x, "identity"), *pol = get(x, "policy");
+		struct json_object *m = get(id, "memdevs"), *k = get(pol, "matched");
+		struct json_object *hpa = get(id, "region_range") ? get(id, "region_range") : get(id, "hmem_range");
+		bool ram = pol && strcmp(str(pol, "dax_mode"), "system-ram") == 0;
+
+		printf("%s: %s %s, node %" PRId64 ", %s%s\n", str(x, "name"), str(x, "kind"), str(x, "parent"),
+		       num(id, "node"), *str(x, "driver") ? str(x, "driver") : "unbound",
+		       !json_object_get_boolean(get(x, "online")) ? "" : json_object_get_boolean(get(x, "movable")) ? ", online movable" : ", online");
+		if (hpa)
+			printf("  %s HPA %s-%s\n", get(id, "region_range") ? "region" : "hmem",
+			       *str(hpa, "start") ? str(hpa, "start") : "(hidden)", str(hpa, "end"));
+		for (size_t j = 0; m && j < json_object_array_length(m); j++)
+			printf("  memdev %s serial %s pci %s\n", str(json_object_array_get_idx(m, j), "memdev"),
+			       *str(json_object_array_get_idx(m, j), "serial") ? str(json_object_array_get_idx(m, j), "serial") : "(hidden)",
+			       str(json_object_array_get_idx(m, j), "pci"));
+		if (pol && *str(pol, "rule")) {
+			printf("  rule: [Device] %s, matched by", str(pol, "rule"));
+			for (size_t j = 0; k && j < json_object_array_length(k); j++)
+				printf(" %s", json_object_get_string(json_object_array_get_idx(k, j)));
+		} else
+			printf(pol ? "  rule: none matched; the %s default applies (%s)" : "  rule: (no valid configuration)",
+			       str(pol, "source"), str(pol, "origin"));
+		if (pol)
+			printf("\n  wants: %s%s%s", str(pol, "dax_mode"), ram ? " online " : "", ram ? str(pol, "online") : "");
+		printf("\n");
+	}
+	un = get(inv, "unmatched_device_rules");
+	for (size_t i = 0; un && i < json_object_array_length(un); i++)
+		printf("note: [Device] %s matches no dax device\n", json_object_get_string(json_object_array_get_idx(un, i)));
+	json_object_put(inv);
+	return 0;
+}
+
 static void print_plan(struct json_object *d)
 {
 	struct json_object *a = get(d, "actions");
@@ -606,6 +656,9 @@ static int verb_policy_check(const char *file)
 	       srd_online_to_string(p->dax_cxl.online));
 	printf("  %-14s %s, online %s\n", "[HMEM]", srd_dax_mode_to_string(p->dax_hmem.mode),
 	       srd_online_to_string(p->dax_hmem.online));
+	for (size_t i = 0; i < p->n_device_rules; i++)
+		printf("  %-14s %s: %s\n", "[Device]", p->device_rules[i].origin.where,
+		       srd_dax_mode_to_string(p->device_rules[i].mode));
 	printf("  %-14s %s\n", "MetricsFile=", p->metrics_file[0] ? p->metrics_file : "(none)");
 	json_object_put(o);
 	return 0;
@@ -619,6 +672,7 @@ static void help(void)
 	       "  status                  State, verdict, policy and every range's owner\n"
 	       "  ranges                  Soft Reserved ranges: owner, wanted owner, reason\n"
 	       "  regions                 CXL regions\n"
+	       "  dax                     dax devices: stable identity, the [Device] rule applied\n"
 	       "  plan                    What carrying out the policy would do now\n"
 	       "  apply                   Carry out the policy now (root)\n"
 	       "  reevaluate              Settle and decide again, as after an event (root)\n"
@@ -730,6 +784,8 @@ int main(int argc, char *argv[])
 		return verb_regions();
 	if (strcmp(verb, "plan") == 0)
 		return verb_plan();
+	if (strcmp(verb, "dax") == 0)
+		return verb_dax();
 	if (strcmp(verb, "apply") == 0)
 		return verb_apply();
 	if (strcmp(verb, "reevaluate") == 0)
