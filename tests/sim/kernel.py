@@ -46,6 +46,7 @@ GENERATIONS = {g.name: g for g in (
         region_dax_after_hmem=False,
         honours_lock=False,           # no region-level lock handling
         region_locked_attr=False,
+        dax_memmap_attr=False,        # daxX.Y/memmap_on_memory is 6.8+
     ),
     Generation(
         "defer-always",
@@ -61,6 +62,7 @@ GENERATIONS = {g.name: g for g in (
         region_dax_after_hmem=False,
         honours_lock=False,           # the decoder reset is written whatever decoderX.Y/locked says
         region_locked_attr=False,
+        dax_memmap_attr=True,
     ),
     Generation(
         "resolve-once",
@@ -76,6 +78,7 @@ GENERATIONS = {g.name: g for g in (
         region_dax_after_hmem=True,   # dax_cxl registers after dax_hmem decided (the -12 conflict)
         honours_lock=True,            # 7.0+: no decoder reset for a locked region
         region_locked_attr=True,      # regionZ/locked (7.1)
+        dax_memmap_attr=True,
     ),
 )}
 
@@ -676,6 +679,39 @@ class Kernel:
         self.dax_unbind(d)
         self.dax.remove(d)
 
+    def dax_attr_store(self, name, attr, v):
+        """drivers/dax/bus.c: align only while no driver is bound (EBUSY), a
+        page, PMD or PUD size the device's size is a multiple of (EINVAL),
+        ENXIO for a number that does not parse; memmap_on_memory (6.8+) not
+        while kmem drives the device and the value differs (EBUSY)."""
+        d = self.dax_dev(name)
+        if d is None:
+            raise KernelError(errno.ENODEV, name)
+        if attr == "align":
+            try:
+                a = int(v, 0)
+            except ValueError:
+                raise KernelError(errno.ENXIO, v)
+            if a not in (4096, 2 * MiB, 1024 * MiB):
+                raise KernelError(errno.EINVAL, v)
+            if d["driver"]:
+                raise KernelError(errno.EBUSY, f"{name} is bound")
+            if (d["end"] - d["start"] + 1) % a or d["start"] % a:
+                raise KernelError(errno.EINVAL, f"{name}: size not aligned to {a}")
+            d["align"] = a
+            return
+        if not self.gen.dax_memmap_attr:
+            raise KernelError(errno.ENOENT, attr)
+        if v.lower() in ("1", "y", "yes", "on", "true"):
+            val = True
+        elif v.lower() in ("0", "n", "no", "off", "false"):
+            val = False
+        else:
+            raise KernelError(errno.EINVAL, v)
+        if d["driver"] == "kmem" and d.get("memmap_on_memory", False) != val:
+            raise KernelError(errno.EBUSY, f"{name} is driven by kmem")
+        d["memmap_on_memory"] = val
+
     def dax_dev(self, name):
         return next((d for d in self.dax if d["name"] == name), None)
 
@@ -718,6 +754,8 @@ class Kernel:
             return self.driver_store(p[3], p[5], name, v)
         if path.startswith("/sys/devices/system/memory/memory") and name == "state":
             return self.block_store(int(p[-2][6:]), v)
+        if name in ("align", "memmap_on_memory") and p[-2].startswith("dax") and "." in p[-2]:
+            return self.dax_attr_store(p[-2], name, v)
         if "/root0/decoder0." in path:
             return self.root_store(p, v)
         if "/endpoint" in path and name in ("mode", "dpa_size"):
