@@ -385,9 +385,7 @@ static struct json_object *json_device_rules(const struct srd_policy *p)
 
 void srd_json_add_dax_policy(struct json_object *o, const struct srd_inventory *inv, const struct srd_policy *p)
 {
-	struct json_object *devs = NULL, *un = json_object_new_array();
-	_cleanup_free_ size_t *ids = NULL;
-	int n;
+	struct json_object *devs = NULL;
 
 	json_object_object_get_ex(o, "dax_devices", &devs);
 	for (size_t i = 0; devs && i < inv->n_dax && i < json_object_array_length(devs); i++) {
@@ -409,10 +407,18 @@ void srd_json_add_dax_policy(struct json_object *o, const struct srd_inventory *
 		json_object_object_add(x, "align", s.align_bytes ? json_object_new_int64((int64_t)s.align_bytes) : NULL);
 		json_object_object_add(json_object_array_get_idx(devs, i), "policy", x);
 	}
-	n = srd_device_rules_unmatched(p, inv, &ids);
+	json_object_object_add(o, "unmatched_device_rules", srd_json_unmatched_device_rules(inv, p));
+}
+
+struct json_object *srd_json_unmatched_device_rules(const struct srd_inventory *inv, const struct srd_policy *p)
+{
+	struct json_object *a = json_object_new_array();
+	_cleanup_free_ size_t *ids = NULL;
+	int n = inv ? srd_device_rules_unmatched(p, inv, &ids) : 0;
+
 	for (int i = 0; i < n; i++)
-		json_object_array_add(un, json_object_new_string(p->device_rules[ids[i]].origin.where));
-	json_object_object_add(o, "unmatched_device_rules", un);
+		json_object_array_add(a, json_object_new_string(p->device_rules[ids[i]].origin.where));
+	return a;
 }
 
 struct json_object *srd_json_decision(const struct srd_decision *d, const struct srd_inventory *inv)

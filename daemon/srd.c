@@ -22,6 +22,7 @@
 #include "decide.h"
 #include "discover.h"
 #include "policy.h"
+#include "policy-device.h"
 #include "srd-json.h"
 #include "srd-log.h"
 #include "srd-manager.h"
@@ -238,6 +239,21 @@ static int discover_and_decide(const struct srd_policy *p, const struct srd_deci
 	return r;
 }
 
+/* [Device] rules that match no dax device of this machine: worth saying,
+ * not an error (the device may come later, or the file serves a fleet). */
+static void note_unmatched_rules(const struct srd_policy *p)
+{
+	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
+	_cleanup_free_ size_t *ids = NULL;
+	int n;
+
+	if (p->n_device_rules == 0 || access("/sys/bus/dax", F_OK) < 0 || srd_discover(&inv) < 0)
+		return;
+	n = srd_device_rules_unmatched(p, inv, &ids);
+	for (int i = 0; i < n; i++)
+		printf("note: [Device] %s matches no dax device on this machine\n", p->device_rules[ids[i]].origin.where);
+}
+
 static int run_check_config(void)
 {
 	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
@@ -251,6 +267,7 @@ static int run_check_config(void)
 	else
 		for (size_t i = 0; i < p->n_files; i++)
 			printf("%s: ok\n", p->files[i]);
+	note_unmatched_rules(p);
 	return 0;
 }
 

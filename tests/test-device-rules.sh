@@ -79,6 +79,8 @@ done
 say blocks_dax1.0 "$(blocks dax1.0)"
 $srd --inventory --json --config "$conf" > "$out.inv.json" 2>"$out.inv.err"
 $srd --inventory --config "$conf" > "$out.inv.txt" 2>&1
+$srd --check-config --config "$conf" > "$out.check.txt" 2>&1
+say check_rc $?
 # A second pass: nothing left to do.
 $srd --once --json --config "$conf" --state-dir /run/srd > "$out.again.json" 2>&1
 # The devdax device's memory, written and read back through /dev/dax0.0.
@@ -125,6 +127,8 @@ check "srd --inventory --json: the rule matching nothing is reported" \
 check "srd --inventory: the human report names rule and keys" \
 	grep -q "\[Device\] $tmp/srd.conf:13 matched by Range= Node=: system-ram online movable memmap_on_memory yes" "$tmp/t.inv.txt"
 check "srd --inventory: ... and the rule that matches nothing" grep -q "note: \[Device\] $tmp/srd.conf:20 matches no dax device" "$tmp/t.inv.txt"
+check "srd --check-config passes and notes the rule matching nothing" \
+	bash -c "[ '$(kv check_rc)' = 0 ] && grep -q 'note: \[Device\] $tmp/srd.conf:20 matches no dax device on this machine' '$tmp/t.check.txt'"
 check "a second pass plans nothing" test "$(field "$tmp/t.again.json" "len(d['decision']['actions'])")" = 0
 check "dax0.0 (devdax) memory reads back" test "$(kv mem_dax0.0)" = ok
 check "dax1.0 (system-ram) memory reads back over the same HPA" test "$(kv mem_dax1.0)" = ok
@@ -140,6 +144,7 @@ start_srd "$conf"
 wait_state settled 30 || exit 1
 $SRDCTL dax > "$out.dax.txt" 2>&1
 $SRDCTL dax --json > "$out.dax.json" 2>&1
+$SRDCTL status --json > "$out.status.json" 2>&1
 echo "align_before=$(cat /sys/bus/dax/devices/dax0.0/align)"
 # region0 re-probed: dax_cxl creates dax0.0 afresh, with the kernel's default align.
 echo region0 > /sys/bus/cxl/drivers/cxl_region/unbind
@@ -161,6 +166,8 @@ check "srdctl dax: dax1.0's identity and what it wants" \
 check "srdctl dax: the rule matching nothing" grep -q "note: \[Device\] $tmp/srd.conf:20 matches no dax device" "$tmp/d.dax.txt"
 check "srdctl dax --json: each device's policy" \
 	test "$(field "$tmp/d.dax.json" "sorted((x['name'], x['policy']['source']) for x in d)")" = "[('dax0.0', '[Device]'), ('dax1.0', '[Device]')]"
+check "srdctl status --json: the rule matching nothing" \
+	test "$(field "$tmp/d.status.json" "d['policy']['unmatched_device_rules']")" = "['$tmp/srd.conf:20']"
 check "the daemon applied the rule at its first pass" test "$(dkv align_before)" = 4096
 check "the re-probed region's dax device came back with the default align" test "$(dkv align_fresh)" = 2097152
 check "the daemon configured it again on its add event" test "$(dkv align_after) $(dkv driver_after)" = "4096 device_dax"
