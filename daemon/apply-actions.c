@@ -636,9 +636,11 @@ static enum srd_step_result undo_configure_dax(struct actx *c, const struct srd_
 	char dir[PATH_MAX], drv[SRD_NAME_MAX];
 	enum srd_step_result res;
 
+	bool attrs = c->step->set_align || c->step->set_memmap;
+
 	srd_apply_path(c, dir, sizeof(dir), SYS_DAX "/%s", name);
 	srd_apply_driver(dir, drv, sizeof(drv));
-	if (srd_streq(drv, c->step->prev_driver))
+	if (srd_streq(drv, c->step->prev_driver) && !attrs)
 		return srd_apply_say(c, SRD_STEP_ALREADY, "%s is %s again", name, drv[0] ? drv : "unbound");
 	if (drv[0]) {
 		res = refuse_in_use(c, name);
@@ -647,6 +649,8 @@ static enum srd_step_result undo_configure_dax(struct actx *c, const struct srd_
 		if (res != SRD_STEP_DONE)
 			return res;
 	}
+	if (attrs && (res = srd_apply_dax_restore(c, name)) != SRD_STEP_DONE) /* while unbound, as stored */
+		return res;
 	if (!c->step->prev_driver[0])
 		return srd_apply_say(c, SRD_STEP_DONE, "%s unbound again", name);
 	return dax_bind(c, name, c->step->prev_driver);

@@ -115,11 +115,29 @@ enum srd_step_result srd_apply_dax_set(struct actx *c, const char *name, const s
 		res = store_verified(c, name, "align", v);
 		if (res != SRD_STEP_DONE)
 			return res;
+		c->step->set_align = true;
+		c->step->prev_align = t.align;
 	}
 	if (a->memmap_on_memory >= 0 && t.memmap != a->memmap_on_memory) {
 		res = store_verified(c, name, "memmap_on_memory", a->memmap_on_memory ? "1" : "0");
 		if (res != SRD_STEP_DONE)
 			return res;
+		c->step->set_memmap = true;
+		c->step->prev_memmap = t.memmap;
 	}
 	return SRD_STEP_DONE;
+}
+
+enum srd_step_result srd_apply_dax_restore(struct actx *c, const char *name)
+{
+	enum srd_step_result res = SRD_STEP_DONE;
+	char v[32];
+
+	if (c->step->set_align) {
+		snprintf(v, sizeof(v), "%" PRIu64, c->step->prev_align);
+		res = store_verified(c, name, "align", v);
+	}
+	if (res == SRD_STEP_DONE && c->step->set_memmap)
+		res = store_verified(c, name, "memmap_on_memory", c->step->prev_memmap ? "1" : "0");
+	return res;
 }

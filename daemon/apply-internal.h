@@ -72,6 +72,8 @@ enum srd_step_result srd_apply_dax_check(struct actx *c, const char *name, const
 					 bool *ret_differ);
 /* Stores (and re-reads) what differs; the device must be unbound. */
 enum srd_step_result srd_apply_dax_set(struct actx *c, const char *name, const struct srd_action *a);
+/* The undo: stores back what srd_apply_dax_set() changed; the device must be unbound. */
+enum srd_step_result srd_apply_dax_restore(struct actx *c, const char *name);
 
 /* ---- apply-region.c ---- */
 

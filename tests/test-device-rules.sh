@@ -133,7 +133,26 @@ check "a second pass plans nothing" test "$(field "$tmp/t.again.json" "len(d['de
 check "dax0.0 (devdax) memory reads back" test "$(kv mem_dax0.0)" = ok
 check "dax1.0 (system-ram) memory reads back over the same HPA" test "$(kv mem_dax1.0)" = ok
 
-# 2. The daemon: srdctl dax, and a dax device that comes back is configured again.
+# 2. A later action fails (kmem's bind, injected): the devdax device's
+# configuration is undone, align included.
+cat >"$tmp/undo.sh" <<'SH'
+set -u
+conf=$1 out=$2 build=$3
+echo "fail */drivers/kmem/bind EIO" > "$SRD_SIM/faults"
+$build/daemon/srd --once --json --config "$conf" --state-dir /run/srd > "$out.json" 2>&1
+echo "rc=$?"
+echo "align=$(cat /sys/bus/dax/devices/dax0.0/align)"
+echo "driver=$(basename "$(readlink /sys/bus/dax/devices/dax0.0/driver)")"
+SH
+timeout 180 "$SRC/tests/sim/live.sh" "$plat" -- bash "$tmp/undo.sh" "$tmp/srd.conf" "$tmp/u" "$BUILD" >"$tmp/u.kv" 2>"$tmp/u.log"
+ukv() { sed -n "s/^$1=//p" "$tmp/u.kv"; }
+check "a failed bind fails the run" test "$(ukv rc)" != 0
+check "... naming the failed step" \
+	test "$(field "$tmp/u.json" "[(s['target'], s['result']) for s in d['steps'] if s['result'] == 'failed']")" = "[('dax1.0', 'failed')]"
+check "... and the completed configure-dax is undone, align back to the kernel's" \
+	test "$(ukv align) $(ukv driver) $(field "$tmp/u.json" "[s['rolled_back'] for s in d['steps'] if s['target'] == 'dax0.0']")" = "2097152 device_dax [True]"
+
+# 3. The daemon: srdctl dax, and a dax device that comes back is configured again.
 cat >"$tmp/daemon.sh" <<'SH'
 set -u
 SRC=$1 BUILD=$2 conf=$3 out=$4
