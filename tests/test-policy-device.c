@@ -312,6 +312,7 @@ TEST(test_plan_default_and_pending)
 		   "claim-hmem 0x400000000-0x40fffffff; configure-dax 0x400000000-0x40fffffff");
 	CHECK(d->actions[1].dax_mode == SRD_DAX_DEVDAX);
 	CHECK_STREQ(d->actions[1].rule, "/etc/srd/srd.conf:3");
+	CHECK_CONTAINS(d->actions[1].reason, "(HMEMRange=) wants devdax, for the dax device dax_hmem creates");
 	srd_decision_free(d);
 	srd_inventory_free(inv);
 

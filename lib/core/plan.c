@@ -115,6 +115,10 @@ static void dax_differences(const struct srd_dax_dev *x, const struct srd_dax_se
 	size_t n = 0;
 
 	buf[0] = '\0';
+	if (!x->name[0]) { /* the stand-in for a device a claim is to create */
+		snprintf(buf, size, "for the dax device dax_hmem creates");
+		return;
+	}
 	if (dax_mode_now(x) != want->mode)
 		n += (size_t)snprintf(buf + n, size - n, "it is %s", x->driver[0] ? x->driver : "unbound");
 	else if (want->mode == SRD_DAX_SYSTEM_RAM && online_now(x) != want->online)
