@@ -30,7 +30,7 @@ static int read_tunables(struct actx *c, const char *name, struct tunables *ret)
 	struct stat st;
 	int k;
 
-	*ret = (struct tunables){ .memmap = -1 };
+	*ret = (struct tunables){.memmap = -1};
 	srd_apply_path(c, path, sizeof(path), SYS_DAX "/%s/align", name);
 	k = srd_apply_read_u64(path, &ret->align);
 	if (k < 0 && k != -ENOENT)
@@ -46,8 +46,8 @@ static int read_tunables(struct actx *c, const char *name, struct tunables *ret)
 	return 0;
 }
 
-enum srd_step_result srd_apply_dax_check(struct actx *c, const char *name, const struct srd_action *a,
-					 bool *ret_differ)
+enum srd_step_result srd_apply_dax_check(struct actx *c, const char *name,
+					 const struct srd_action *a, bool *ret_differ)
 {
 	struct tunables t;
 	int k = read_tunables(c, name, &t);
@@ -58,27 +58,31 @@ enum srd_step_result srd_apply_dax_check(struct actx *c, const char *name, const
 		return srd_apply_fail(c, k, name);
 	if (a->align_bytes) {
 		if (!t.has_align)
-			return srd_apply_say(c, SRD_STEP_REFUSED, "%s: %s sets Align=, and this kernel has no %s/align",
+			return srd_apply_say(c, SRD_STEP_REFUSED,
+					     "%s: %s sets Align=, and this kernel has no %s/align",
 					     name, who, name);
 		if (t.align != a->align_bytes && !t.align_writable)
 			return srd_apply_say(c, SRD_STEP_REFUSED,
-					     "%s: %s sets Align=%" PRIu64 ", and %s/align is read-only (a static dax region)",
+					     "%s: %s sets Align=%" PRIu64
+					     ", and %s/align is read-only (a static dax region)",
 					     name, who, a->align_bytes, name);
 		*ret_differ |= t.align != a->align_bytes;
 	}
 	if (a->memmap_on_memory >= 0) {
 		if (t.memmap < 0)
-			return srd_apply_say(c, SRD_STEP_REFUSED,
-					     "%s: %s sets MemmapOnMemory=, and this kernel has no %s/memmap_on_memory "
-					     "(Linux 6.8 and later)",
-					     name, who, name);
+			return srd_apply_say(
+			    c, SRD_STEP_REFUSED,
+			    "%s: %s sets MemmapOnMemory=, and this kernel has no %s/memmap_on_memory "
+			    "(Linux 6.8 and later)",
+			    name, who, name);
 		*ret_differ |= t.memmap != a->memmap_on_memory;
 	}
 	return SRD_STEP_DONE;
 }
 
 /* Stores one attribute and reads it back. */
-static enum srd_step_result store_verified(struct actx *c, const char *name, const char *attr, const char *value)
+static enum srd_step_result store_verified(struct actx *c, const char *name, const char *attr,
+					   const char *value)
 {
 	char path[PATH_MAX], now[32];
 	int k;
@@ -86,9 +90,11 @@ static enum srd_step_result store_verified(struct actx *c, const char *name, con
 	srd_apply_path(c, path, sizeof(path), SYS_DAX "/%s/%s", name, attr);
 	k = srd_apply_write(c, path, value);
 	if (k == -EOPNOTSUPP)
-		return srd_apply_say(c, SRD_STEP_FAILED, "%s: the kernel does not support memmap_on_memory here "
-				     "(memory_hotplug.memmap_on_memory is off, or the block size does not allow it)",
-				     path);
+		return srd_apply_say(
+		    c, SRD_STEP_FAILED,
+		    "%s: the kernel does not support memmap_on_memory here "
+		    "(memory_hotplug.memmap_on_memory is off, or the block size does not allow it)",
+		    path);
 	if (k < 0)
 		return srd_apply_fail(c, k, path);
 	if (c->o->dry_run)
@@ -97,7 +103,8 @@ static enum srd_step_result store_verified(struct actx *c, const char *name, con
 	if (k < 0)
 		return srd_apply_fail(c, k, path);
 	if (strcmp(now, value) != 0)
-		return srd_apply_say(c, SRD_STEP_FAILED, "%s: wrote %s, it reads %s", path, value, now);
+		return srd_apply_say(c, SRD_STEP_FAILED, "%s: wrote %s, it reads %s", path, value,
+				     now);
 	return SRD_STEP_DONE;
 }
 

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "apply-internal.h"
 #include "read.h"
 
@@ -63,14 +64,6 @@ int srd_apply_write(struct actx *c, const char *path, const char *value)
 	return r;
 }
 
-static uint64_t mono_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /*
  * A store that can block for long (a memory block that will not go offline
  * keeps the kernel migrating pages) runs in a child process with a deadline:
@@ -81,7 +74,7 @@ static uint64_t mono_usec(void)
 int srd_apply_write_deadline(struct actx *c, const char *path, const char *value)
 {
 	uint64_t limit = c->o->block_deadline_usec ? c->o->block_deadline_usec : 60 * 1000000ull;
-	uint64_t until = mono_usec() + limit;
+	uint64_t until = srd_now_usec(CLOCK_MONOTONIC) + limit;
 	int status, r;
 	pid_t pid;
 
@@ -114,7 +107,7 @@ int srd_apply_write_deadline(struct actx *c, const char *path, const char *value
 			r = -errno;
 			goto out;
 		}
-		if (mono_usec() >= until) {
+		if (srd_now_usec(CLOCK_MONOTONIC) >= until) {
 			kill(pid, SIGKILL);
 			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 				;

@@ -27,7 +27,6 @@
 #include "read.h"
 #include "load.h"
 
-#define USEC_PER_SEC 1000000ull
 /* While udev still has events queued, look again this often. */
 #define QUEUE_RECHECK_USEC (100 * 1000ull)
 #define BUS_RETRY_USEC (5 * USEC_PER_SEC)
@@ -36,18 +35,7 @@ static const char *const state_names[_SRD_STATE_MAX] = {
 	"starting", "settling", "deciding", "applying", "settled", "degraded",
 };
 
-const char *srd_state_to_string(enum srd_state s)
-{
-	return s < _SRD_STATE_MAX ? state_names[s] : NULL;
-}
-
-uint64_t srd_now_usec(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
-}
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_state, enum srd_state, state_names, _SRD_STATE_MAX)
 
 void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
 {

@@ -17,6 +17,7 @@
 
 #include <libudev.h>
 
+#include "clock.h"
 #include "apply.h"
 #include "config.h"
 #include "decide.h"
@@ -336,14 +337,6 @@ static int run_plan(void)
 	return 0;
 }
 
-static uint64_t now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /*
  * A one-shot settle, without events: CXL and DAX drivers probe
  * asynchronously, so wait until udev's queue is empty, the inventory has not
@@ -355,7 +348,7 @@ static bool settle_once(const struct srd_policy *p)
 {
 	struct udev *udev = udev_new();
 	struct udev_queue *q = udev ? udev_queue_new(udev) : NULL;
-	uint64_t start = now_usec(), deadline = start + p->settle_timeout_usec, stable_since = start;
+	uint64_t start = srd_now_usec(CLOCK_MONOTONIC), deadline = start + p->settle_timeout_usec, stable_since = start;
 	char *last = NULL;
 	bool timed_out = true;
 
@@ -367,10 +360,10 @@ static bool settle_once(const struct srd_policy *p)
 		if (srd_discover(&inv) == 0)
 			fp = srd_json_fingerprint(inv);
 		if (!fp || !last || strcmp(fp, last) != 0)
-			stable_since = now_usec();
+			stable_since = srd_now_usec(CLOCK_MONOTONIC);
 		free(last);
 		last = fp;
-		if (quiet && inv && now_usec() - stable_since >= p->settle_quiet_usec &&
+		if (quiet && inv && srd_now_usec(CLOCK_MONOTONIC) - stable_since >= p->settle_quiet_usec &&
 		    ((inv->n_memdevs >= p->expect_memdevs && inv->n_regions >= p->expect_regions) ||
 		     srd_inventory_enumeration_failure(inv))) {
 			/* Counts met, or a CXL failure the quiet machine shows: waiting
@@ -378,7 +371,7 @@ static bool settle_once(const struct srd_policy *p)
 			timed_out = false;
 			break;
 		}
-		if (now_usec() >= deadline)
+		if (srd_now_usec(CLOCK_MONOTONIC) >= deadline)
 			break;
 		usleep(200000);
 	}
@@ -457,7 +450,7 @@ static int run_once(void)
 	}
 	o.allow_offline = p->allow_offline;
 	in.settle_timed_out = settle_once(p);
-	in.now_usec = now_usec();
+	in.now_usec = srd_now_usec(CLOCK_MONOTONIC);
 	r = discover_and_decide(p, &in, &inv, &d);
 	if (r < 0)
 		return r;

@@ -14,11 +14,10 @@
 #   test-device-rules.sh SRC BUILD
 set -uo pipefail
 SRC=$1 BUILD=$2
-if [ "$(id -u)" -ne 0 ] || ! unshare --mount --net true 2>/dev/null || [ ! -e /dev/fuse ]; then
-	echo "SKIP: needs root, namespaces and /dev/fuse"
-	exit 77
-fi
 . "$SRC/tests/checks.sh"
+if [ "$(id -u)" -ne 0 ] || ! unshare --mount --net true 2>/dev/null || [ ! -e /dev/fuse ]; then
+	skip_all "needs root, namespaces and /dev/fuse"
+fi
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 plat=$SRC/tests/platforms/two-dax-7.2.json
@@ -50,7 +49,8 @@ DaxMode=system-ram
 C
 
 # The lines the rules start on, as srd names them.
-grep -n '^\[Device\]' "$tmp/srd.conf" | cut -d: -f1 | tr '\n' ' ' | grep -qx '8 13 20 ' || { echo "Bail out! rule lines moved"; exit 1; }
+check "the rules start on lines 8, 13 and 20, as the checks name them" \
+	test "$(grep -n '^\[Device\]' "$tmp/srd.conf" | cut -d: -f1 | tr '\n' ' ')" = "8 13 20 "
 
 # 1. srd --once, then the machine as it is, KEY=VALUE lines and files.
 cat >"$tmp/once.sh" <<'SH'
@@ -190,5 +190,5 @@ check "srdctl status --json: the rule matching nothing" \
 check "the daemon applied the rule at its first pass" test "$(dkv align_before)" = 4096
 check "the re-probed region's dax device came back with the default align" test "$(dkv align_fresh)" = 2097152
 check "the daemon configured it again on its add event" test "$(dkv align_after) $(dkv driver_after)" = "4096 device_dax"
-[ $n_bad -eq 0 ] || { echo "# logs in $tmp"; KEEP=1; cat "$tmp/t.log" "$tmp/d.log" | tail -40; }
+[ $n_bad -eq 0 ] || { echo "# logs in $tmp"; KEEP=1; cat "$tmp/t.log" "$tmp/u.log" "$tmp/d.log" | tail -40 | sed 's/^/# /'; }
 checks_summary

@@ -39,11 +39,12 @@ static void parse_fails(const char *text, const char *message)
 
 TEST(test_parse_good)
 {
-	const char *text = "[CXL]\nDaxMode=system-ram\n"
-			   "\n[Device]\nSerial=0x1001\nSerial=4098\nDaxMode=devdax\nAlign=1G\n"
-			   "\n[Device]\nRange=0x490000000+256M\nPCI=0d:00.0\nNode=2\nDaxMode=system-ram\n"
-			   "Online=normal\nMemmapOnMemory=yes\n"
-			   "\n[Device]\nHMEMRange=0x4b0000000-0x4bfffffff\nDaxMode=keep\n";
+	const char *text =
+	    "[CXL]\nDaxMode=system-ram\n"
+	    "\n[Device]\nSerial=0x1001\nSerial=4098\nDaxMode=devdax\nAlign=1G\n"
+	    "\n[Device]\nRange=0x490000000+256M\nPCI=0d:00.0\nNode=2\nDaxMode=system-ram\n"
+	    "Online=normal\nMemmapOnMemory=yes\n"
+	    "\n[Device]\nHMEMRange=0x4b0000000-0x4bfffffff\nDaxMode=keep\n";
 	char **errs;
 	size_t n;
 	struct srd_policy *p = parse(text, 0, &errs, &n);
@@ -95,27 +96,38 @@ TEST(test_parse_match_scope)
 
 TEST(test_parse_bad)
 {
-	parse_fails("[Device]\nSerial=0x1\nDaxMode=devdax\nAlign=3M\n", "srd.conf:4: Align=3M: expected a power of two");
+	parse_fails("[Device]\nSerial=0x1\nDaxMode=devdax\nAlign=3M\n",
+		    "srd.conf:4: Align=3M: expected a power of two");
 	parse_fails("[Device]\nSerial=0x1\nDaxMode=devdax\nAlign=2K\n", "srd.conf:4: Align=2K");
-	parse_fails("[Device]\nSerial=012\nDaxMode=devdax\n", "srd.conf:2: Serial=012: a leading zero");
-	parse_fails("[Device]\nSerial=0x1\nDaxMode=ram\n", "srd.conf:3: DaxMode=ram: expected one of keep, devdax, system-ram");
-	parse_fails("[Device]\nSerial=0x1\nDaxMode=system-ram\nOnline=yes\n", "srd.conf:4: Online=yes");
+	parse_fails("[Device]\nSerial=012\nDaxMode=devdax\n",
+		    "srd.conf:2: Serial=012: a leading zero");
+	parse_fails("[Device]\nSerial=0x1\nDaxMode=ram\n",
+		    "srd.conf:3: DaxMode=ram: expected one of keep, devdax, system-ram");
+	parse_fails("[Device]\nSerial=0x1\nDaxMode=system-ram\nOnline=yes\n",
+		    "srd.conf:4: Online=yes");
 	parse_fails("[Device]\nSerial=0x1\nDaxMode=system-ram\nMemmapOnMemory=maybe\n",
 		    "srd.conf:4: MemmapOnMemory=maybe: expected yes or no");
-	parse_fails("[Device]\nPCI=0d:00\nDaxMode=devdax\n", "srd.conf:2: PCI=0d:00: expected a PCI address");
+	parse_fails("[Device]\nPCI=0d:00\nDaxMode=devdax\n",
+		    "srd.conf:2: PCI=0d:00: expected a PCI address");
 	parse_fails("[Device]\nPCI=0000:0d:00.9\nDaxMode=devdax\n", "srd.conf:2: PCI=0000:0d:00.9");
-	parse_fails("[Device]\nRange=0x2000-0x1000\nDaxMode=devdax\n", "srd.conf:2: Range=0x2000-0x1000");
+	parse_fails("[Device]\nRange=0x2000-0x1000\nDaxMode=devdax\n",
+		    "srd.conf:2: Range=0x2000-0x1000");
 	parse_fails("[Device]\nHMEMRange=oops\nDaxMode=devdax\n", "srd.conf:2: HMEMRange=oops");
-	parse_fails("[Device]\nNode=4096\nDaxMode=devdax\n", "srd.conf:2: Node=4096: expected a NUMA node");
-	parse_fails("[Device]\nNode=1\nColour=red\n", "srd.conf:3: unknown key Colour= in [Device]");
+	parse_fails("[Device]\nNode=4096\nDaxMode=devdax\n",
+		    "srd.conf:2: Node=4096: expected a NUMA node");
+	parse_fails("[Device]\nNode=1\nColour=red\n",
+		    "srd.conf:3: unknown key Colour= in [Device]");
 	/* Whole-section checks name the header's line (or the key's). */
-	parse_fails("[Policy]\nMode=strict\n[Device]\nDaxMode=devdax\n", "srd.conf:3: [Device] has no match key");
+	parse_fails("[Policy]\nMode=strict\n[Device]\nDaxMode=devdax\n",
+		    "srd.conf:3: [Device] has no match key");
 	parse_fails("[Device]\nNode=1\nOnline=movable\n", "srd.conf:1: [Device] sets no DaxMode=");
-	parse_fails("[Device]\nNode=1\nDaxMode=devdax\nOnline=normal\n[HMEM]\n",
-		    "srd.conf:4: Online=normal applies to DaxMode=system-ram, not devdax (/etc/srd/srd.conf:3)");
+	parse_fails(
+	    "[Device]\nNode=1\nDaxMode=devdax\nOnline=normal\n[HMEM]\n",
+	    "srd.conf:4: Online=normal applies to DaxMode=system-ram, not devdax (/etc/srd/srd.conf:3)");
 	parse_fails("[Device]\nNode=1\nDaxMode=devdax\nMemmapOnMemory=yes\n",
 		    "srd.conf:4: MemmapOnMemory= applies to DaxMode=system-ram");
-	parse_fails("[Device]\nNode=1\nDaxMode=system-ram\nAlign=2M\n", "srd.conf:4: Align= applies to DaxMode=devdax");
+	parse_fails("[Device]\nNode=1\nDaxMode=system-ram\nAlign=2M\n",
+		    "srd.conf:4: Align= applies to DaxMode=devdax");
 	parse_fails("[Device]\nSerial=1\nHMEMRange=0x1000+4K\nDaxMode=devdax\n",
 		    "srd.conf:1: [Device] HMEMRange= (a dax_hmem device) and Serial=/Range=/PCI=");
 }
@@ -141,7 +153,8 @@ static struct srd_inventory *machine(void)
 	x->target_node = 1;
 	x->align_bytes = 2 * MiB;
 	x->align_writable = true;
-	x = dax(inv, "dax1.0", SRD_DAX_CXL, "region1", W0 + 512 * MiB, W0 + 768 * MiB - 1, "device_dax");
+	x = dax(inv, "dax1.0", SRD_DAX_CXL, "region1", W0 + 512 * MiB, W0 + 768 * MiB - 1,
+		"device_dax");
 	x->target_node = 2;
 	x->align_bytes = 2 * MiB;
 	x->memmap_on_memory = 0;
@@ -220,16 +233,18 @@ TEST(test_match_keys_together_and_precedence)
 	expect_rules("[Device]\nSerial=2\nDaxMode=devdax\n\n[Device]\nRange=0x490000000+4K\n"
 		     "DaxMode=keep\n[Device]\nNode=1\nDaxMode=system-ram\n",
 		     "5 1 -");
-	expect_rules("[Device]\nNode=1\nDaxMode=system-ram\n[Device]\nSerial=1\nDaxMode=devdax\n", "1 - -");
+	expect_rules("[Device]\nNode=1\nDaxMode=system-ram\n[Device]\nSerial=1\nDaxMode=devdax\n",
+		     "1 - -");
 }
 
 TEST(test_unmatched)
 {
 	char **errs;
 	size_t n, *ids;
-	struct srd_policy *p = parse("[Device]\nSerial=9\nDaxMode=devdax\n[Device]\nNode=3\nDaxMode=devdax\n"
-				     "[Device]\nNode=7\nDaxMode=devdax\n",
-				     0, &errs, &n);
+	struct srd_policy *p =
+	    parse("[Device]\nSerial=9\nDaxMode=devdax\n[Device]\nNode=3\nDaxMode=devdax\n"
+		  "[Device]\nNode=7\nDaxMode=devdax\n",
+		  0, &errs, &n);
 	struct srd_inventory *inv = machine();
 
 	CHECK(srd_device_rules_unmatched(p, inv, &ids) == 2);
@@ -242,16 +257,18 @@ TEST(test_unmatched)
 static const struct srd_action *action_for(const struct srd_decision *d, const char *target)
 {
 	for (size_t i = 0; i < d->n_actions; i++)
-		if (d->actions[i].kind == SRD_ACTION_CONFIGURE_DAX && srd_streq(d->actions[i].target, target))
+		if (d->actions[i].kind == SRD_ACTION_CONFIGURE_DAX &&
+		    srd_streq(d->actions[i].target, target))
 			return &d->actions[i];
 	return NULL;
 }
 
 TEST(test_plan_per_device)
 {
-	const char *conf = "[CXL]\nDaxMode=devdax\n"
-			   "[Device]\nSerial=2\nDaxMode=system-ram\nOnline=movable\nMemmapOnMemory=yes\n"
-			   "[Device]\nNode=1\nDaxMode=devdax\nAlign=1G\n";
+	const char *conf =
+	    "[CXL]\nDaxMode=devdax\n"
+	    "[Device]\nSerial=2\nDaxMode=system-ram\nOnline=movable\nMemmapOnMemory=yes\n"
+	    "[Device]\nNode=1\nDaxMode=devdax\nAlign=1G\n";
 	char **errs;
 	size_t n;
 	struct srd_policy *p = parse(conf, 0, &errs, &n);
@@ -261,18 +278,22 @@ TEST(test_plan_per_device)
 
 	/* per-range: CXL keeps both regions; dax_hmem keeps the range outside the window. */
 	p->mode = SRD_MODE_PER_RANGE;
-	d = expect(inv, p, NULL, NULL, "mixed", "hmem cxl cxl", "configure-dax dax0.0; configure-dax dax1.0");
+	d = expect(inv, p, NULL, NULL, "mixed", "hmem cxl cxl",
+		   "configure-dax dax0.0; configure-dax dax1.0");
 	a = action_for(d, "dax0.0");
 	CHECK(a && a->dax_mode == SRD_DAX_DEVDAX && a->memmap_on_memory == -1);
 	CHECK_EQ_U64(a->align_bytes, 1ull << 30);
 	CHECK_STREQ(a->rule, "/etc/srd/srd.conf:8");
-	CHECK_CONTAINS(a->reason, "[Device] /etc/srd/srd.conf:8 (Node=) wants devdax align 1073741824");
+	CHECK_CONTAINS(a->reason,
+		       "[Device] /etc/srd/srd.conf:8 (Node=) wants devdax align 1073741824");
 	CHECK_CONTAINS(a->reason, "align is 2097152");
 	a = action_for(d, "dax1.0");
 	CHECK(a && a->dax_mode == SRD_DAX_SYSTEM_RAM && a->online == SRD_ONLINE_MOVABLE);
 	CHECK(a->memmap_on_memory == 1 && a->align_bytes == 0);
 	CHECK_STREQ(a->rule, "/etc/srd/srd.conf:3");
-	CHECK_CONTAINS(a->reason, "(Serial=) wants system-ram online movable memmap_on_memory, it is device_dax");
+	CHECK_CONTAINS(
+	    a->reason,
+	    "(Serial=) wants system-ram online movable memmap_on_memory, it is device_dax");
 	srd_decision_free(d);
 
 	/* Configured as the rules say: nothing left to do. */
@@ -287,7 +308,8 @@ TEST(test_plan_per_device)
 	CHECK_CONTAINS(d->actions[0].reason, "its memory is online");
 	srd_decision_free(d);
 	inv->dax[1].memory_movable = true;
-	inv->dax[1].memmap_on_memory = -1; /* the kernel has no such attribute: the executor refuses */
+	inv->dax[1].memmap_on_memory =
+	    -1; /* the kernel has no such attribute: the executor refuses */
 	d = expect(inv, p, NULL, NULL, "mixed", "hmem cxl cxl", "configure-dax dax1.0");
 	CHECK_CONTAINS(d->actions[0].reason, "memmap_on_memory is absent");
 	srd_decision_free(d);
@@ -298,7 +320,8 @@ TEST(test_plan_per_device)
 TEST(test_plan_default_and_pending)
 {
 	/* No rule matches: the [CXL]/[HMEM] default, named as such. */
-	const char *conf = "[HMEM]\nDaxMode=system-ram\n[Device]\nHMEMRange=0x400000000+4K\nDaxMode=devdax\n";
+	const char *conf =
+	    "[HMEM]\nDaxMode=system-ram\n[Device]\nHMEMRange=0x400000000+4K\nDaxMode=devdax\n";
 	char **errs;
 	size_t n;
 	struct srd_policy *p = parse(conf, 0, &errs, &n);
@@ -312,14 +335,17 @@ TEST(test_plan_default_and_pending)
 		   "claim-hmem 0x400000000-0x40fffffff; configure-dax 0x400000000-0x40fffffff");
 	CHECK(d->actions[1].dax_mode == SRD_DAX_DEVDAX);
 	CHECK_STREQ(d->actions[1].rule, "/etc/srd/srd.conf:3");
-	CHECK_CONTAINS(d->actions[1].reason, "(HMEMRange=) wants devdax, for the dax device dax_hmem creates");
+	CHECK_CONTAINS(d->actions[1].reason,
+		       "(HMEMRange=) wants devdax, for the dax device dax_hmem creates");
 	srd_decision_free(d);
 	srd_inventory_free(inv);
 
 	inv = machine();
 	d = expect(inv, p, "per-range", NULL, "mixed", "hmem cxl cxl", "configure-dax dax2.0");
 	CHECK(d->actions[0].dax_mode == SRD_DAX_SYSTEM_RAM && d->actions[0].rule[0] == '\0');
-	CHECK_CONTAINS(d->actions[0].reason, "policy wants system-ram online movable (/etc/srd/srd.conf:2), it is unbound");
+	CHECK_CONTAINS(
+	    d->actions[0].reason,
+	    "policy wants system-ram online movable (/etc/srd/srd.conf:2), it is unbound");
 	srd_decision_free(d);
 	srd_inventory_free(inv);
 	srd_policy_free(p);

@@ -26,10 +26,7 @@ static const char *const action_names[_SRD_ACTION_MAX] = {
 	[SRD_ACTION_CONFIGURE_DAX] = "configure-dax",
 };
 
-const char *srd_action_to_string(enum srd_action_kind k)
-{
-	return k < _SRD_ACTION_MAX ? action_names[k] : NULL;
-}
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_action, enum srd_action_kind, action_names, _SRD_ACTION_MAX)
 
 /* Appends an action.  Duplicates (same kind and target, serving several
  * ranges) are removed once the plan is complete.  On -ENOMEM it returns NULL

@@ -17,7 +17,7 @@
 #include "policy-device.h"
 #include "policy-internal.h"
 
-static const char *const key_names[] = { "Serial=", "Range=", "PCI=", "HMEMRange=", "Node=" };
+static const char *const key_names[] = {"Serial=", "Range=", "PCI=", "HMEMRange=", "Node="};
 
 const char *srd_device_keys_format(unsigned mask, char *buf, size_t size)
 {
@@ -26,7 +26,8 @@ const char *srd_device_keys_format(unsigned mask, char *buf, size_t size)
 	buf[0] = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(key_names); i++)
 		if (mask & (1u << i) && n < size)
-			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", key_names[i]);
+			n +=
+			    (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", key_names[i]);
 	return buf;
 }
 
@@ -93,17 +94,18 @@ static const char *online_name(int i)
 
 #define BADV(...) (srd_strv_addf(errs, n_errs, __VA_ARGS__) < 0 ? -ENOMEM : 2)
 
-static int number_error(char ***errs, size_t *n_errs, int k, const char *where, const char *key, const char *v,
-			const char *expected)
+static int number_error(char ***errs, size_t *n_errs, int k, const char *where, const char *key,
+			const char *v, const char *expected)
 {
 	if (k == -EDOM)
-		return BADV("%s: %s=%s: a leading zero is not accepted (numbers are decimal, or hex with 0x)", where,
-			    key, v);
+		return BADV(
+		    "%s: %s=%s: a leading zero is not accepted (numbers are decimal, or hex with 0x)",
+		    where, key, v);
 	return BADV("%s: %s=%s: %s", where, key, v, expected);
 }
 
-static int assign_match(struct srd_device_rule *r, const char *key, const char *v, const char *where, char ***errs,
-			size_t *n_errs)
+static int assign_match(struct srd_device_rule *r, const char *key, const char *v,
+			const char *where, char ***errs, size_t *n_errs)
 {
 	int k;
 
@@ -135,9 +137,10 @@ static int assign_match(struct srd_device_rule *r, const char *key, const char *
 			return BADV("%s: PCI=%s: more than %d addresses in one [Device]", where, v,
 				    SRD_DEVICE_MAX_VALUES);
 		if (parse_pci_address(v, r->pci[r->n_pci], sizeof(r->pci[r->n_pci])) < 0)
-			return BADV("%s: PCI=%s: expected a PCI address, DOMAIN:BUS:DEVICE.FUNCTION in hex "
-				    "(0000:0d:00.0)",
-				    where, v);
+			return BADV(
+			    "%s: PCI=%s: expected a PCI address, DOMAIN:BUS:DEVICE.FUNCTION in hex "
+			    "(0000:0d:00.0)",
+			    where, v);
 		r->n_pci++;
 		r->keys |= SRD_DEVICE_KEY_PCI;
 		return 0;
@@ -152,7 +155,8 @@ static int assign_match(struct srd_device_rule *r, const char *key, const char *
 		}
 		k = srd_conf_parse_range(v, hmem ? &r->hmem_range : &r->range);
 		if (k < 0)
-			return number_error(errs, n_errs, k, where, key, v, "expected START-END or START+SIZE");
+			return number_error(errs, n_errs, k, where, key, v,
+					    "expected START-END or START+SIZE");
 		r->keys |= bit;
 		return 0;
 	}
@@ -165,7 +169,8 @@ static int assign_match(struct srd_device_rule *r, const char *key, const char *
 		}
 		k = srd_conf_parse_uint(v, 1023, &n);
 		if (k < 0)
-			return number_error(errs, n_errs, k, where, key, v, "expected a NUMA node number (0 to 1023)");
+			return number_error(errs, n_errs, k, where, key, v,
+					    "expected a NUMA node number (0 to 1023)");
 		r->node = (int)n;
 		r->keys |= SRD_DEVICE_KEY_NODE;
 		return 0;
@@ -173,11 +178,11 @@ static int assign_match(struct srd_device_rule *r, const char *key, const char *
 	return 1;
 }
 
-static int assign_setting(struct srd_device_rule *r, const char *key, const char *v, const char *where,
-			  char ***errs, size_t *n_errs);
+static int assign_setting(struct srd_device_rule *r, const char *key, const char *v,
+			  const char *where, char ***errs, size_t *n_errs);
 
-int srd_device_rule_assign(struct srd_device_rule *r, const char *key, const char *v, const char *where,
-			   char ***errs, size_t *n_errs)
+int srd_device_rule_assign(struct srd_device_rule *r, const char *key, const char *v,
+			   const char *where, char ***errs, size_t *n_errs)
 {
 	int k = assign_match(r, key, v, where, errs, n_errs);
 
@@ -191,15 +196,16 @@ int srd_device_rule_assign(struct srd_device_rule *r, const char *key, const cha
 	return k;
 }
 
-static int assign_setting(struct srd_device_rule *r, const char *key, const char *v, const char *where,
-			  char ***errs, size_t *n_errs)
+static int assign_setting(struct srd_device_rule *r, const char *key, const char *v,
+			  const char *where, char ***errs, size_t *n_errs)
 {
 	int k;
 
 	if (strcmp(key, "DaxMode") == 0) {
 		k = pick(v, dax_mode_name, _SRD_DAX_MODE_MAX);
 		if (k < 0)
-			return BADV("%s: DaxMode=%s: expected one of keep, devdax, system-ram", where, v);
+			return BADV("%s: DaxMode=%s: expected one of keep, devdax, system-ram",
+				    where, v);
 		r->mode = (enum srd_dax_mode)k;
 		r->has_mode = true;
 		snprintf(r->mode_origin.where, sizeof(r->mode_origin.where), "%s", where);
@@ -208,7 +214,8 @@ static int assign_setting(struct srd_device_rule *r, const char *key, const char
 	if (strcmp(key, "Online") == 0) {
 		k = pick(v, online_name, _SRD_ONLINE_MAX);
 		if (k < 0)
-			return BADV("%s: Online=%s: expected one of movable, normal, none", where, v);
+			return BADV("%s: Online=%s: expected one of movable, normal, none", where,
+				    v);
 		r->online = (enum srd_online)k;
 		r->has_online = true;
 		snprintf(r->online_origin.where, sizeof(r->online_origin.where), "%s", where);
@@ -263,25 +270,31 @@ int srd_device_rule_check(const struct srd_device_rule *r, char ***errs, size_t 
 		}                                                                                  \
 	} while (0)
 
-	CHECK_BAD(!r->keys,
-		  "%s: [Device] has no match key (Serial=, Range=, PCI=, HMEMRange=, Node=); the default for "
-		  "every device is [CXL] or [HMEM]",
+	CHECK_BAD(
+	    !r->keys,
+	    "%s: [Device] has no match key (Serial=, Range=, PCI=, HMEMRange=, Node=); the default for "
+	    "every device is [CXL] or [HMEM]",
+	    where);
+	CHECK_BAD(
+	    (r->keys & cxl_keys) && (r->keys & SRD_DEVICE_KEY_HMEM),
+	    "%s: [Device] HMEMRange= (a dax_hmem device) and Serial=/Range=/PCI= (a CXL region) never match "
+	    "the same dax device",
+	    where);
+	CHECK_BAD(!r->has_mode, "%s: [Device] sets no DaxMode= (devdax, system-ram or keep)",
 		  where);
-	CHECK_BAD((r->keys & cxl_keys) && (r->keys & SRD_DEVICE_KEY_HMEM),
-		  "%s: [Device] HMEMRange= (a dax_hmem device) and Serial=/Range=/PCI= (a CXL region) never match "
-		  "the same dax device",
-		  where);
-	CHECK_BAD(!r->has_mode, "%s: [Device] sets no DaxMode= (devdax, system-ram or keep)", where);
-	CHECK_BAD(r->has_mode && r->mode != SRD_DAX_SYSTEM_RAM && r->has_online,
-		  "%s: Online=%s applies to DaxMode=system-ram, not %s (%s): devdax memory is not onlined",
-		  r->online_origin.where, srd_online_to_string(r->online), srd_dax_mode_to_string(r->mode),
-		  r->mode_origin.where);
-	CHECK_BAD(r->has_mode && r->mode != SRD_DAX_SYSTEM_RAM && r->memmap_on_memory >= 0,
-		  "%s: MemmapOnMemory= applies to DaxMode=system-ram, not %s (%s): it places kmem's memory map",
-		  r->memmap_origin.where, srd_dax_mode_to_string(r->mode), r->mode_origin.where);
-	CHECK_BAD(r->has_mode && r->mode != SRD_DAX_DEVDAX && r->align_bytes,
-		  "%s: Align= applies to DaxMode=devdax, not %s (%s): it is the mapping size of /dev/daxX.Y",
-		  r->align_origin.where, srd_dax_mode_to_string(r->mode), r->mode_origin.where);
+	CHECK_BAD(
+	    r->has_mode && r->mode != SRD_DAX_SYSTEM_RAM && r->has_online,
+	    "%s: Online=%s applies to DaxMode=system-ram, not %s (%s): devdax memory is not onlined",
+	    r->online_origin.where, srd_online_to_string(r->online),
+	    srd_dax_mode_to_string(r->mode), r->mode_origin.where);
+	CHECK_BAD(
+	    r->has_mode && r->mode != SRD_DAX_SYSTEM_RAM && r->memmap_on_memory >= 0,
+	    "%s: MemmapOnMemory= applies to DaxMode=system-ram, not %s (%s): it places kmem's memory map",
+	    r->memmap_origin.where, srd_dax_mode_to_string(r->mode), r->mode_origin.where);
+	CHECK_BAD(
+	    r->has_mode && r->mode != SRD_DAX_DEVDAX && r->align_bytes,
+	    "%s: Align= applies to DaxMode=devdax, not %s (%s): it is the mapping size of /dev/daxX.Y",
+	    r->align_origin.where, srd_dax_mode_to_string(r->mode), r->mode_origin.where);
 #undef CHECK_BAD
 	return bad;
 }
@@ -296,7 +309,8 @@ static const struct srd_hmem *hmem_named(const struct srd_inventory *inv, const 
 	return NULL;
 }
 
-void srd_dax_identity(const struct srd_inventory *inv, const struct srd_dax_dev *x, struct srd_dax_identity *ret)
+void srd_dax_identity(const struct srd_inventory *inv, const struct srd_dax_dev *x,
+		      struct srd_dax_identity *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->node = x->target_node;
@@ -311,7 +325,8 @@ void srd_dax_identity(const struct srd_inventory *inv, const struct srd_dax_dev 
 		for (unsigned k = 0; k < r->n_targets && k < SRD_MAX_WAYS; k++) {
 			const struct srd_memdev *m = srd_inventory_memdev(inv, r->target_memdev[k]);
 
-			snprintf(ret->memdevs[k], sizeof(ret->memdevs[k]), "%s", r->target_memdev[k]);
+			snprintf(ret->memdevs[k], sizeof(ret->memdevs[k]), "%s",
+				 r->target_memdev[k]);
 			ret->serials[k] = r->target_serial[k];
 			if (m) {
 				if (ret->serials[k] == UINT64_MAX)
@@ -360,19 +375,20 @@ bool srd_device_rule_matches(const struct srd_device_rule *rule, const struct sr
 	return true;
 }
 
-void srd_dax_setting_for(const struct srd_policy *p, const struct srd_inventory *inv, const struct srd_dax_dev *x,
-			 struct srd_dax_setting *ret)
+void srd_dax_setting_for(const struct srd_policy *p, const struct srd_inventory *inv,
+			 const struct srd_dax_dev *x, struct srd_dax_setting *ret)
 {
 	const struct srd_dax_policy *def = x->kind == SRD_DAX_CXL ? &p->dax_cxl : &p->dax_hmem;
 	struct srd_dax_identity id;
 
 	*ret = (struct srd_dax_setting){
-		.mode = x->kind == SRD_DAX_OTHER ? SRD_DAX_KEEP : def->mode,
-		.online = def->online,
-		.memmap_on_memory = -1,
-		.rule = -1,
+	    .mode = x->kind == SRD_DAX_OTHER ? SRD_DAX_KEEP : def->mode,
+	    .online = def->online,
+	    .memmap_on_memory = -1,
+	    .rule = -1,
 	};
-	snprintf(ret->origin, sizeof(ret->origin), "%s", x->kind == SRD_DAX_OTHER ? "default" : def->mode_origin.where);
+	snprintf(ret->origin, sizeof(ret->origin), "%s",
+		 x->kind == SRD_DAX_OTHER ? "default" : def->mode_origin.where);
 	srd_dax_identity(inv, x, &id);
 	for (size_t i = 0; i < p->n_device_rules; i++) {
 		const struct srd_device_rule *r = &p->device_rules[i];
@@ -390,7 +406,8 @@ void srd_dax_setting_for(const struct srd_policy *p, const struct srd_inventory 
 	}
 }
 
-int srd_device_rules_unmatched(const struct srd_policy *p, const struct srd_inventory *inv, size_t **ret)
+int srd_device_rules_unmatched(const struct srd_policy *p, const struct srd_inventory *inv,
+			       size_t **ret)
 {
 	size_t n = 0;
 

@@ -24,7 +24,8 @@ struct srd_dax_identity {
 	int node; /* target node, -1 when unknown */
 };
 
-void srd_dax_identity(const struct srd_inventory *inv, const struct srd_dax_dev *x, struct srd_dax_identity *ret);
+void srd_dax_identity(const struct srd_inventory *inv, const struct srd_dax_dev *x,
+		      struct srd_dax_identity *ret);
 
 /* How one dax device is to be configured, and who said so. */
 struct srd_dax_setting {
@@ -32,17 +33,17 @@ struct srd_dax_setting {
 	enum srd_online online;
 	int memmap_on_memory; /* -1: leave it */
 	uint64_t align_bytes; /* 0: leave it */
-	int rule;	      /* index into the policy's device_rules, -1: the [CXL]/[HMEM] default */
-	unsigned matched;     /* the rule's keys (SRD_DEVICE_KEY_*) */
-	char origin[160];     /* the rule's "FILE:LINE", or the default's DaxMode= origin */
+	int rule; /* index into the policy's device_rules, -1: the [CXL]/[HMEM] default */
+	unsigned matched; /* the rule's keys (SRD_DEVICE_KEY_*) */
+	char origin[160]; /* the rule's "FILE:LINE", or the default's DaxMode= origin */
 };
 
 /*
  * The setting for dax device x (of kind CXL or HMEM): the first [Device]
  * rule that matches it, else the default for its kind.
  */
-void srd_dax_setting_for(const struct srd_policy *p, const struct srd_inventory *inv, const struct srd_dax_dev *x,
-			 struct srd_dax_setting *ret);
+void srd_dax_setting_for(const struct srd_policy *p, const struct srd_inventory *inv,
+			 const struct srd_dax_dev *x, struct srd_dax_setting *ret);
 
 /* Whether rule matches a device of identity id (all its keys). */
 bool srd_device_rule_matches(const struct srd_device_rule *rule, const struct srd_dax_identity *id);
@@ -54,4 +55,5 @@ const char *srd_device_keys_format(unsigned mask, char *buf, size_t size);
  * The indices of rules that match no dax device of inv, into *ret (malloc'ed,
  * NULL when none).  Returns how many, or -ENOMEM.  Not an error: reported.
  */
-int srd_device_rules_unmatched(const struct srd_policy *p, const struct srd_inventory *inv, size_t **ret);
+int srd_device_rules_unmatched(const struct srd_policy *p, const struct srd_inventory *inv,
+			       size_t **ret);

@@ -22,8 +22,8 @@ void srd_device_rule_init(struct srd_device_rule *r, const char *where);
  * an unknown key, 2 when the value is bad (an error appended to *errs), or
  * -ENOMEM.
  */
-int srd_device_rule_assign(struct srd_device_rule *r, const char *key, const char *v, const char *where,
-			   char ***errs, size_t *n_errs);
+int srd_device_rule_assign(struct srd_device_rule *r, const char *key, const char *v,
+			   const char *where, char ***errs, size_t *n_errs);
 /* Checks a complete rule (keys that contradict, nothing to match by);
  * appends errors.  Returns how many, or -ENOMEM. */
 int srd_device_rule_check(const struct srd_device_rule *r, char ***errs, size_t *n_errs);

@@ -29,43 +29,11 @@ static const char *const teardown_names[_SRD_TEARDOWN_MAX] = { "release", "destr
 static const char *const dax_mode_names[_SRD_DAX_MODE_MAX] = { "keep", "devdax", "system-ram" };
 static const char *const online_names[_SRD_ONLINE_MAX] = { "movable", "normal", "none" };
 
-static int lookup(const char *const *names, int n, const char *s)
-{
-	for (int i = 0; i < n; i++)
-		if (srd_streq(names[i], s))
-			return i;
-	return -EINVAL;
-}
-
-const char *srd_mode_to_string(enum srd_mode m)
-{
-	return m < _SRD_MODE_MAX ? mode_names[m] : NULL;
-}
-
-int srd_mode_from_string(const char *s)
-{
-	return lookup(mode_names, _SRD_MODE_MAX, s);
-}
-
-const char *srd_fallback_to_string(enum srd_fallback f)
-{
-	return f < _SRD_FALLBACK_MAX ? fallback_names[f] : NULL;
-}
-
-const char *srd_teardown_to_string(enum srd_teardown t)
-{
-	return t < _SRD_TEARDOWN_MAX ? teardown_names[t] : NULL;
-}
-
-const char *srd_dax_mode_to_string(enum srd_dax_mode m)
-{
-	return m < _SRD_DAX_MODE_MAX ? dax_mode_names[m] : NULL;
-}
-
-const char *srd_online_to_string(enum srd_online o)
-{
-	return o < _SRD_ONLINE_MAX ? online_names[o] : NULL;
-}
+SRD_DEFINE_STRING_TABLE(srd_mode, enum srd_mode, mode_names, _SRD_MODE_MAX)
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_fallback, enum srd_fallback, fallback_names, _SRD_FALLBACK_MAX)
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_teardown, enum srd_teardown, teardown_names, _SRD_TEARDOWN_MAX)
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_dax_mode, enum srd_dax_mode, dax_mode_names, _SRD_DAX_MODE_MAX)
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_online, enum srd_online, online_names, _SRD_ONLINE_MAX)
 
 void srd_strv_free(char **v, size_t n)
 {
@@ -375,7 +343,7 @@ static void set_origin(struct parse_state *st, struct srd_origin *o)
 static int set_enum(struct parse_state *st, const char *key, const char *v, const char *const *names,
 		    int n, int *field, struct srd_origin *o)
 {
-	int k = lookup(names, n, v);
+	int k = srd_string_table_lookup(names, (size_t)n, v);
 
 	if (k < 0) {
 		char choices[160] = "";
