@@ -176,6 +176,7 @@ done
 wait_state settled 30 2
 echo "align_after=$(cat /sys/bus/dax/devices/dax0.0/align)"
 echo "driver_after=$(basename "$(readlink /sys/bus/dax/devices/dax0.0/driver)")"
+echo "journal_rule=$(journal_count ACTION "e.get('SRD_ACTION') == 'configure-dax' and e.get('SRD_TARGET') == 'dax0.0' and e.get('SRD_RULE', '').endswith('/srd.conf:8')")"
 SH
 timeout 180 "$SRC/tests/sim/live.sh" "$plat" -- bash "$tmp/daemon.sh" "$SRC" "$BUILD" "$tmp/srd.conf" "$tmp/d" >"$tmp/d.kv" 2>"$tmp/d.log"
 dkv() { sed -n "s/^$1=//p" "$tmp/d.kv"; }
@@ -189,6 +190,8 @@ check "srdctl status --json: the rule matching nothing" \
 	test "$(field "$tmp/d.status.json" "d['policy']['unmatched_device_rules']")" = "['$tmp/srd.conf:20']"
 check "the daemon applied the rule at its first pass" test "$(dkv align_before)" = 4096
 check "the re-probed region's dax device came back with the default align" test "$(dkv align_fresh)" = 2097152
+check "the journal names the rule of each configure-dax (SRD_RULE=), at boot and on the add event" \
+	test "$(dkv journal_rule)" = 2
 check "the daemon configured it again on its add event" test "$(dkv align_after) $(dkv driver_after)" = "4096 device_dax"
 [ $n_bad -eq 0 ] || { echo "# logs in $tmp"; KEEP=1; cat "$tmp/t.log" "$tmp/u.log" "$tmp/d.log" | tail -40 | sed 's/^/# /'; }
 checks_summary
