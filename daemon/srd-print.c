@@ -153,9 +153,13 @@ void srd_print_dax_policy(const struct srd_inventory *inv, const struct srd_poli
 			fprintf(f, " %s %s", id.region, srd_range_format(&id.region_range, b, sizeof(b)));
 		if (id.has_hmem_range)
 			fprintf(f, " %s %s", d->parent, srd_range_format(&id.hmem_range, b, sizeof(b)));
-		for (unsigned k = 0; k < id.n_memdevs; k++)
-			fprintf(f, " %s serial 0x%" PRIx64 "%s%s", id.memdevs[k], id.serials[k], id.pci[k][0] ? " pci " : "",
-				id.pci[k]);
+		for (unsigned k = 0; k < id.n_memdevs; k++) {
+			fprintf(f, " %s", id.memdevs[k]);
+			if (id.serials[k] != UINT64_MAX)
+				fprintf(f, " serial 0x%" PRIx64, id.serials[k]);
+			if (id.pci[k][0])
+				fprintf(f, " pci %s", id.pci[k]);
+		}
 		fprintf(f, " node %d\n", id.node);
 		if (s.rule >= 0)
 			fprintf(f, "           [Device] %s matched by %s: ", s.origin,
