@@ -577,7 +577,9 @@ static enum srd_step_result do_configure_dax(struct actx *c, const struct srd_ac
 	if (a->dax_mode == SRD_DAX_SYSTEM_RAM) {
 		res = dax_online_as_wanted(c, a, name, &r, rebind, res);
 		if (res == SRD_STEP_ALREADY)
-			return srd_apply_say(c, res, "%s is %s and online %s", name, want, srd_online_to_string(a->online));
+			return srd_apply_say(c, res, "%s is %s, its memory %s%s", name, want,
+					     a->online == SRD_ONLINE_NONE ? "offline" : "online ",
+					     a->online == SRD_ONLINE_NONE ? "" : srd_online_to_string(a->online));
 		if (res != SRD_STEP_DONE)
 			return res;
 	}

@@ -8,7 +8,9 @@
 # HPA and NUMA node; a third matches nothing and is reported.  The stores
 # come in the kernel's order, the memory of both reads back (srd-memcheck),
 # srd --inventory and srdctl dax name the rule and keys of each device, a
-# second pass changes nothing, and the daemon re-applies a rule to a dax
+# second pass changes nothing, a failed later step undoes the first device's
+# configuration (align included), dax_hmem's device is matched by its range
+# and left offline (Online=none), and the daemon re-applies a rule to a dax
 # device that comes back (a region re-probed: a dax add event).
 #
 #   test-device-rules.sh SRC BUILD
@@ -152,7 +154,24 @@ check "... naming the failed step" \
 check "... and the completed configure-dax is undone, align back to the kernel's" \
 	test "$(ukv align) $(ukv driver) $(field "$tmp/u.json" "[s['rolled_back'] for s in d['steps'] if s['target'] == 'dax0.0']")" = "2097152 device_dax [True]"
 
-# 3. The daemon: srdctl dax, and a dax device that comes back is configured again.
+# 3. dax_hmem's device, named by its hmem range: system-ram, left offline
+# (Online=none); kmem had onlined it at boot, so AllowOffline=yes is needed.
+printf '[Policy]\nAllowOffline=yes\n[Device]\nHMEMRange=0x490000000+4K\nDaxMode=system-ram\nOnline=none\n' >"$tmp/hmem.conf"
+cat >"$tmp/hmem.sh" <<'SH'
+set -u
+conf=$1 out=$2 build=$3
+$build/daemon/srd --once --json --config "$conf" --state-dir /run/srd > "$out.json" 2>&1
+echo "rc=$?"
+echo "driver=$(basename "$(readlink /sys/bus/dax/devices/dax0.0/driver)")"
+echo "states=$(cat /sys/devices/system/memory/memory14[67]/state | sort -u | tr '\n' ' ')"
+SH
+timeout 180 "$SRC/tests/sim/live.sh" "$SRC/tests/platforms/hmem-7.2.json" -- bash "$tmp/hmem.sh" "$tmp/hmem.conf" "$tmp/h" "$BUILD" >"$tmp/h.kv" 2>"$tmp/h.log"
+hkv() { sed -n "s/^$1=//p" "$tmp/h.kv"; }
+check "HMEMRange= matches dax_hmem's device: the rule is planned" \
+	test "$(field "$tmp/h.json" "[a['rule'] for a in d['decision']['actions'] if a['action'] == 'configure-dax']")" = "['$tmp/hmem.conf:3']"
+check "Online=none: kmem keeps it, its memory offline" test "$(hkv rc) $(hkv driver) $(hkv states)" = "0 kmem offline "
+
+# 4. The daemon: srdctl dax, and a dax device that comes back is configured again.
 cat >"$tmp/daemon.sh" <<'SH'
 set -u
 SRC=$1 BUILD=$2 conf=$3 out=$4
