@@ -237,8 +237,28 @@ static bool is_node(const char *s, const char *node, const char *real)
 	return strcmp(s, node) == 0 || (real[0] && strcmp(s, real) == 0);
 }
 
+/*
+ * Whether the open file behind fd_link is node_path's.  A process in another
+ * mount namespace (a container with its own /dev) names its own /dev/daxX.Y
+ * by the same path: the open file is compared with what node_path is, and
+ * counted unless the two are known to be different.
+ */
+static bool same_file(const char *fd_link, const char *node_path)
+{
+	struct stat a, b;
+
+	if (stat(fd_link, &a) < 0 || stat(node_path, &b) < 0)
+		return true;
+	if (S_ISCHR(a.st_mode) && S_ISCHR(b.st_mode))
+		return a.st_rdev == b.st_rdev;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 static int fds_use(struct actx *c, const char *pid, const char *node, const char *real, bool *ret)
 {
+	char node_path[PATH_MAX];
+
+	srd_apply_path(c, node_path, sizeof(node_path), "%s", node);
 	char dir[PATH_MAX];
 	struct dirent *de;
 	DIR *d;
@@ -257,7 +277,7 @@ static int fds_use(struct actx *c, const char *pid, const char *node, const char
 		if (n < 0)
 			continue; /* closed meanwhile */
 		target[n] = '\0';
-		if (is_node(target, node, real)) {
+		if (is_node(target, node, real) && same_file(link, node_path)) {
 			*ret = true;
 			break;
 		}

@@ -72,6 +72,8 @@ struct json_object *srd_manager_inventory_json(const struct srd_manager *m)
 
 	json_object_object_add(o, "read_usec", json_object_new_int64((int64_t)m->inventory_realtime_usec));
 	json_object_object_add(o, "stale", json_object_new_boolean(srd_manager_inventory_stale(m)));
+	if (m->policy)
+		srd_json_add_dax_policy(o, m->inventory, m->policy);
 	return o;
 }
 

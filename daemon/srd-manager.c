@@ -321,6 +321,8 @@ static void on_step(void *userdata, const struct srd_action *a, const struct srd
 	srd_log_field(&e, "SRD_RESULT", "%s", undo ? "undone" : srd_step_result_to_string(st->result));
 	srd_log_field(&e, "SRD_REASON", "%s", a->reason);
 	srd_log_field(&e, "SRD_POLICY", "%s", m->decision ? srd_mode_to_string(m->decision->mode) : "");
+	if (a->kind == SRD_ACTION_CONFIGURE_DAX && a->rule[0]) /* the [Device] section, FILE:LINE */
+		srd_log_field(&e, "SRD_RULE", "%s", a->rule);
 	if (undo)
 		srd_log_emit(&e, "Undid %s %s: %s", srd_action_to_string(a->kind), a->target, st->rollback);
 	else

@@ -93,6 +93,8 @@ struct json_object *srd_manager_status_json(const struct srd_manager *m)
 	json_object_object_add(pol, "valid", json_object_new_boolean(m->policy != NULL));
 	json_object_object_add(pol, "mode", json_object_new_string(m->policy ? srd_mode_to_string(m->policy->mode) : ""));
 	json_object_object_add(pol, "error", json_object_new_string(m->policy_error));
+	if (m->policy) /* reported, not an error: a rule for hardware not (yet) present */
+		json_object_object_add(pol, "unmatched_device_rules", srd_json_unmatched_device_rules(m->inventory, m->policy));
 	json_object_object_add(o, "policy", pol);
 	for (int k = 0; k < _SRD_OWNER_MAX; k++) {
 		json_object_object_add(counts, srd_owner_to_string(k), json_object_new_int64((int64_t)t.ranges[k]));

@@ -23,6 +23,7 @@
 #include "decide.h"
 #include "discover.h"
 #include "policy.h"
+#include "policy-device.h"
 #include "srd-json.h"
 #include "srd-log.h"
 #include "srd-manager.h"
@@ -239,6 +240,21 @@ static int discover_and_decide(const struct srd_policy *p, const struct srd_deci
 	return r;
 }
 
+/* [Device] rules that match no dax device of this machine: worth saying,
+ * not an error (the device may come later, or the file serves a fleet). */
+static void note_unmatched_rules(const struct srd_policy *p)
+{
+	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
+	_cleanup_free_ size_t *ids = NULL;
+	int n;
+
+	if (p->n_device_rules == 0 || access("/sys/bus/dax", F_OK) < 0 || srd_discover(&inv) < 0)
+		return;
+	n = srd_device_rules_unmatched(p, inv, &ids);
+	for (int i = 0; i < n; i++)
+		printf("note: [Device] %s matches no dax device on this machine\n", p->device_rules[ids[i]].origin.where);
+}
+
 static int run_check_config(void)
 {
 	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
@@ -252,6 +268,7 @@ static int run_check_config(void)
 	else
 		for (size_t i = 0; i < p->n_files; i++)
 			printf("%s: ok\n", p->files[i]);
+	note_unmatched_rules(p);
 	return 0;
 }
 
@@ -264,6 +281,23 @@ static int print_json(struct json_object *o)
 	return r;
 }
 
+/* The dax policy beside the inventory: which [Device] rule, or default, each
+ * dax device gets.  The inventory is shown even when the configuration does
+ * not load (its errors are printed); the policy part is then left out. */
+static void add_dax_policy(const struct srd_inventory *inv, struct json_object *o)
+{
+	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
+
+	if (load_policy(&p) < 0) {
+		fprintf(stderr, "srd: the configuration does not load; dax policy not shown\n");
+		return;
+	}
+	if (o)
+		srd_json_add_dax_policy(o, inv, p);
+	else
+		srd_print_dax_policy(inv, p, stdout);
+}
+
 static int run_inventory(void)
 {
 	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
@@ -272,9 +306,14 @@ static int run_inventory(void)
 	r = discover(&inv);
 	if (r < 0)
 		return r;
-	if (arg_json)
-		return print_json(srd_json_inventory(inv));
+	if (arg_json) {
+		struct json_object *o = srd_json_inventory(inv);
+
+		add_dax_policy(inv, o);
+		return print_json(o);
+	}
 	srd_print_inventory(inv, stdout);
+	add_dax_policy(inv, NULL);
 	return 0;
 }
 

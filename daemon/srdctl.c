@@ -23,6 +23,7 @@
 #include "srd-bus.h"
 #include "srd-json.h"
 #include "srd-util.h"
+#include "srdctl.h"
 #include "read.h"
 #include "load.h"
 
@@ -151,29 +152,6 @@ static void call_quiet(const char *method)
 	if (sd_bus_open_system(&bus) >= 0)
 		(void)sd_bus_call_method(bus, SRD_BUS_NAME, SRD_BUS_PATH, SRD_BUS_INTERFACE, method, &e, NULL, NULL);
 	sd_bus_error_free(&e);
-}
-
-static const char *str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v) : "";
-}
-
-static int64_t num(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
-}
-
-static struct json_object *get(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	json_object_object_get_ex(o, key, &v);
-	return v;
 }
 
 static const char *bytes_of(struct json_object *o, const char *key, char *buf, size_t size)
@@ -332,6 +310,20 @@ static int verb_regions(int argc _unused_, char *argv[] _unused_)
 		       json_object_get_boolean(get(x, "committed")) ? "yes" : "no",
 		       json_object_get_boolean(get(x, "enabled")) ? "yes" : "no", targets);
 	}
+	json_object_put(inv);
+	return 0;
+}
+
+static int verb_dax(int argc _unused_, char *argv[] _unused_)
+{
+	struct json_object *inv = NULL;
+	int r = call_json("GetInventory", "dax devices", &inv, NULL);
+
+	if (r)
+		return r;
+	if (arg_json)
+		return print_json_doc(srdctl_dax_devices(inv));
+	srdctl_print_dax(inv);
 	json_object_put(inv);
 	return 0;
 }
@@ -637,6 +629,9 @@ static int verb_policy_check(int argc, char *argv[])
 	       srd_online_to_string(p->dax_cxl.online));
 	printf("  %-14s %s, online %s\n", "[HMEM]", srd_dax_mode_to_string(p->dax_hmem.mode),
 	       srd_online_to_string(p->dax_hmem.online));
+	for (size_t i = 0; i < p->n_device_rules; i++)
+		printf("  %-14s %s: %s\n", "[Device]", p->device_rules[i].origin.where,
+		       srd_dax_mode_to_string(p->device_rules[i].mode));
 	printf("  %-14s %s\n", "MetricsFile=", p->metrics_file[0] ? p->metrics_file : "(none)");
 	json_object_put(o);
 	return 0;
@@ -650,6 +645,7 @@ static void help(void)
 	       "  status                  State, verdict, policy and every range's owner\n"
 	       "  ranges                  Soft Reserved ranges: owner, wanted owner, reason\n"
 	       "  regions                 CXL regions\n"
+	       "  dax                     dax devices: stable identity, the [Device] rule applied\n"
 	       "  plan                    What carrying out the policy would do now\n"
 	       "  apply                   Carry out the policy now (root)\n"
 	       "  reevaluate              Settle and decide again, as after an event (root)\n"
@@ -697,6 +693,7 @@ static const struct verb verbs[] = {
 	{ "status", 0, 0, 0, NULL, verb_status },
 	{ "ranges", 0, 0, 0, NULL, verb_ranges },
 	{ "regions", 0, 0, 0, NULL, verb_regions },
+	{ "dax", 0, 0, 0, NULL, verb_dax },
 	{ "plan", 0, 0, VERB_POLICY, NULL, verb_plan },
 	{ "apply", 0, 0, VERB_POLICY | VERB_DRY_RUN, NULL, verb_apply },
 	{ "reevaluate", 0, 0, 0, NULL, verb_reevaluate },

@@ -182,8 +182,10 @@ struct srd_dax_dev *srd_inventory_add_dax(struct srd_inventory *inv)
 {
 	struct srd_dax_dev *d = APPEND(inv, dax, n_dax);
 
-	if (d)
+	if (d) {
 		d->target_node = -1;
+		d->memmap_on_memory = -1;
+	}
 	return d;
 }
 

@@ -26,6 +26,7 @@ class Generation:
     region_dax_after_hmem: bool  # dax_cxl registers after dax_hmem decided (the -12 conflict)
     honours_lock: bool           # no decoder reset for a locked region
     region_locked_attr: bool     # regionZ/locked exists
+    dax_memmap_attr: bool        # daxX.Y/memmap_on_memory exists (6.8+)
 
 
 GENERATIONS = {g.name: g for g in (
@@ -43,6 +44,7 @@ GENERATIONS = {g.name: g for g in (
         region_dax_after_hmem=False,
         honours_lock=False,           # no region-level lock handling
         region_locked_attr=False,
+        dax_memmap_attr=False,        # daxX.Y/memmap_on_memory is 6.8+
     ),
     Generation(
         "defer-always", since=(6, 3),
@@ -58,6 +60,7 @@ GENERATIONS = {g.name: g for g in (
         region_dax_after_hmem=False,
         honours_lock=False,           # the reset is written whatever decoderX.Y/locked says
         region_locked_attr=False,
+        dax_memmap_attr=True,
     ),
     Generation(
         "resolve-once", since=(7, 1),
@@ -73,6 +76,7 @@ GENERATIONS = {g.name: g for g in (
         region_dax_after_hmem=True,
         honours_lock=True,            # 7.0+ skips the reset of a locked region
         region_locked_attr=True,      # regionZ/locked (7.1)
+        dax_memmap_attr=True,
     ),
 )}
 

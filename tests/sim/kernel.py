@@ -711,6 +711,20 @@ class Kernel:
         self.dax_unbind(d)
         self.dax.remove(d)
 
+    def dax_set_align(self, d, a):
+        if a not in (4096, 2 * MiB, 1024 * MiB):
+            raise KernelError(errno.EINVAL, str(a))
+        if d.driver:
+            raise KernelError(errno.EBUSY, f"{d.name} is bound")
+        if d.size % a or d.start % a:
+            raise KernelError(errno.EINVAL, f"{d.name}: size not aligned to {a}")
+        d.align = a
+
+    def dax_set_memmap_on_memory(self, d, val):
+        if d.driver == "kmem" and d.memmap_on_memory != val:
+            raise KernelError(errno.EBUSY, f"{d.name} is driven by kmem")
+        d.memmap_on_memory = val
+
     def dax_dev(self, name):
         return next((d for d in self.dax if d.name == name), None)
 

@@ -197,6 +197,8 @@ class DaxDevice:
     end: int
     node: int
     driver: str = ""
+    align: int = 2 * 1024 * 1024
+    memmap_on_memory: bool = False
 
     STATE = ("name", "kind", "parent", "start", "end", "driver")
 

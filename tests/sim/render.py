@@ -319,8 +319,12 @@ def render_dax(t, k, bind):
         t.attrs(f"{parent}/dax_region", size=size, align=2 * 1024 * 1024, available_size=0,
                 id=dd.region_id, create="", delete="", seed="")
         dev = f"{parent}/{dd.name}"
-        t.attrs(dev, size=size, resource=hx(dd.start), align=2 * 1024 * 1024,
+        t.attrs(dev, size=size, resource=hx(dd.start), align=dd.align,
                 target_node=dd.node, numa_node=dd.node, dev=f"{DAX_MAJOR}:{minor}")
+        t.route(f"{dev}/align", partial(stores.dax_align, k, dd))
+        if k.gen.dax_memmap_attr:
+            t.attrs(dev, memmap_on_memory=int(dd.memmap_on_memory))
+            t.route(f"{dev}/memmap_on_memory", partial(stores.dax_memmap_on_memory, k, dd))
         t.attrs(f"{dev}/mapping0", start=hx(dd.start), end=hx(dd.end), page_offset=hx(0))
         t.link(f"{dev}/subsystem", "/sys/bus/dax")
         t.link(f"/sys/bus/dax/devices/{dd.name}", dev)

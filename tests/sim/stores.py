@@ -95,6 +95,32 @@ def block_state(k, idx, v):
     k.block_set_state(idx, v)
 
 
+# ---- dax devices ----
+
+def dax_align(k, d, v):
+    """daxX.Y/align (drivers/dax/bus.c): ENXIO for a number that does not
+    parse, EINVAL for a size that is no page, PMD or PUD size or that the
+    device's size and start are not multiples of, EBUSY while a driver is
+    bound."""
+    try:
+        a = int(v, 0)
+    except ValueError:
+        raise KernelError(errno.ENXIO, v)
+    k.dax_set_align(d, a)
+
+
+def dax_memmap_on_memory(k, d, v):
+    """daxX.Y/memmap_on_memory (6.8+): a boolean (kstrtobool), EBUSY while
+    kmem drives the device and the value would change."""
+    if v.lower() in ("1", "y", "yes", "on", "true"):
+        val = True
+    elif v.lower() in ("0", "n", "no", "off", "false"):
+        val = False
+    else:
+        raise KernelError(errno.EINVAL, v)
+    k.dax_set_memmap_on_memory(d, val)
+
+
 # ---- drivers: bind and unbind name the device ----
 
 def cxl_region(k, op, v):

@@ -68,6 +68,8 @@ for v in 61 612 sid; do
 		add "interleave-$v $v $R -t vmem2 $here/interleave.sh $here/srd.sh $M"
 		# srd acting on the real kernel
 		add "act-devdax-$v $v $F $SRW $here/act-devdax.sh $M"
+		# ... by a [Device] rule: devdax with another align than the kernel's
+		add "act-device-$v $v $F $SRW $here/act-device.sh $M"
 		# The rescue: CXL fails, dax_hmem gets the memory where it stays decoded.
 		add "rescue-region-$v $v $F $SRW512 $here/nokmem.env $M"
 		# Lock On Commit set by "firmware" on every decoder of the path.
