@@ -341,19 +341,94 @@ TEST(test_online_memory_and_dax_policy)
 	srd_policy_free(pol);
 }
 
+/* Whether two decisions say the same thing, field by field: verdict, every
+ * range's owner, target and reason, the whole plan in order. */
+static bool same_decision(const struct srd_decision *a, const struct srd_decision *b)
+{
+	if (a->mode != b->mode || a->verdict != b->verdict || a->fallback != b->fallback ||
+	    a->refused != b->refused || a->decided_usec != b->decided_usec || strcmp(a->refusal, b->refusal) ||
+	    strcmp(a->summary, b->summary) || a->n_ranges != b->n_ranges || a->n_actions != b->n_actions ||
+	    a->n_innocent != b->n_innocent)
+		return false;
+	for (size_t i = 0; i < a->n_ranges; i++) {
+		const struct srd_range_decision *x = &a->ranges[i], *y = &b->ranges[i];
+
+		if (!srd_range_equal(&x->range, &y->range) || x->owner != y->owner || x->target != y->target ||
+		    x->sources != y->sources || x->excluded != y->excluded || x->blocked != y->blocked ||
+		    x->held != y->held || x->via_cxl_acpi != y->via_cxl_acpi || strcmp(x->reason, y->reason))
+			return false;
+	}
+	for (size_t i = 0; i < a->n_actions; i++) {
+		const struct srd_action *x = &a->actions[i], *y = &b->actions[i];
+
+		if (x->kind != y->kind || strcmp(x->target, y->target) || !srd_range_equal(&x->range, &y->range) ||
+		    x->dax_mode != y->dax_mode || x->online != y->online || x->layout != y->layout ||
+		    strcmp(x->reason, y->reason))
+			return false;
+	}
+	for (size_t i = 0; i < a->n_innocent; i++)
+		if (strcmp(a->innocent[i], b->innocent[i]))
+			return false;
+	return true;
+}
+
+/* The same inventory, policy and input decide the same way every time; a
+ * --policy override decides by its mode instead of Mode=, and an unknown one
+ * is refused. */
 TEST(test_determinism_and_override)
 {
 	struct srd_policy *pol = srd_policy_new();
 	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
-	struct srd_decide_input in = { .policy_override = "lenient" };
-	struct srd_decision *d = NULL;
+	struct srd_decide_input in = { .now_usec = 1234 };
+	struct srd_decision *a = NULL, *b = NULL, *o = NULL;
 
+	/* Range A: region0 decodes half of it, dax_hmem registered all of it;
+	 * range B: CXL's; region9: innocent. */
+	sr(inv, W0, W0 + 512 * MiB - 1);
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1)->has_dax = false;
+	decoded(inv, W0 + 256 * MiB, W0 + 512 * MiB - 1);
+	dax(inv, "dax0.0", SRD_DAX_HMEM, "hmem.0", W0, W0 + 512 * MiB - 1, "");
+	sr(inv, W0 + GiB, W0 + GiB + 256 * MiB - 1);
+	region(inv, "region1", W0 + GiB, W0 + GiB + 256 * MiB - 1, true, true, 2);
+	dax(inv, "dax1.0", SRD_DAX_CXL, "region1", W0 + GiB, W0 + GiB + 256 * MiB - 1, "kmem");
+	region(inv, "region9", W0 + 2 * GiB, W0 + 2 * GiB + 256 * MiB - 1, true, true, 9);
 	CHECK(srd_inventory_derive(inv) == 0);
-	CHECK(srd_decide(inv, pol, &in, &d) == -EINVAL);
-	CHECK(d == NULL);
+
+	CHECK(srd_decide(inv, pol, &in, &a) == 0);
+	CHECK(srd_decide(inv, pol, &in, &b) == 0);
+	CHECK(a != b);
+	CHECK(a->n_actions > 0 && a->n_innocent == 1);
+	CHECK(a->decided_usec == 1234);
+	CHECK(same_decision(a, b));
+
+	/* By Mode= (strict): both ranges to dax_hmem.  prefer-cxl by override: CXL
+	 * keeps both ranges, a different verdict and plan. */
+	CHECK(a->mode == SRD_MODE_STRICT);
+	CHECK_STREQ(srd_verdict_to_string(a->verdict), "hmem");
+	CHECK(a->ranges[0].target == SRD_TARGET_HMEM);
+	in.policy_override = "prefer-cxl";
+	CHECK(srd_decide(inv, pol, &in, &o) == 0);
+	CHECK(o->mode == SRD_MODE_PREFER_CXL);
+	CHECK_STREQ(srd_verdict_to_string(o->verdict), "cxl");
+	CHECK(o->ranges[0].target == SRD_TARGET_CXL);
+	CHECK(!same_decision(a, o));
+	/* The override left the policy as it was: without it, strict again. */
+	srd_decision_free(b);
+	b = NULL;
+	in.policy_override = NULL;
+	CHECK(srd_decide(inv, pol, &in, &b) == 0);
+	CHECK(same_decision(a, b));
+	srd_decision_free(o);
+	o = NULL;
+
+	in.policy_override = "lenient";
+	CHECK(srd_decide(inv, pol, &in, &o) == -EINVAL);
+	CHECK(o == NULL);
 	for (const char *m = "strict\0per-range\0prefer-cxl\0prefer-hmem\0audit\0"; *m; m += strlen(m) + 1)
 		CHECK(srd_mode_from_string(m) >= 0);
 	CHECK(srd_verdict_to_string(_SRD_VERDICT_MAX) == NULL);
+	srd_decision_free(a);
+	srd_decision_free(b);
 	srd_inventory_free(inv);
 	srd_policy_free(pol);
 }
