@@ -13,6 +13,35 @@ sim=$src/tests/sim
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0 n=0
+# summary_matches INVENTORY.json SUMMARY.txt: the text names what the JSON holds.
+summary_matches() {
+	python3 - "$1" "$2" <<'PY'
+import json, re, sys
+inv = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read()
+bad = []
+def count(title, n):
+    if not re.search(r"^%s: %d$" % (re.escape(title), n), text, re.M):
+        bad.append("no '%s: %d'" % (title, n))
+count("Soft Reserved ranges", len(inv["ranges"]))
+for r in inv["ranges"]:
+    line = r"^  %s-%s +\S.* %s +\[%s\][^\n]*\n +%s$" % (r["start"], r["end"], r["owner"], " ".join(r["sources"]),
+                                          re.escape(r["reason"]))
+    if not re.search(line, text, re.M):
+        bad.append("range %s-%s: owner %s, sources %s or its reason missing" %
+                   (r["start"], r["end"], r["owner"], r["sources"]))
+for title, key in (("CXL regions", "regions"), ("CXL memdevs", "memdevs"), ("DAX devices", "dax_devices"),
+                   ("hmem devices", "hmem_devices")):
+    if inv[key]:
+        count(title, len(inv[key]))
+    for x in inv[key]:
+        if not re.search(r"^  %s " % re.escape(x["name"]), text, re.M):
+            bad.append("%s %s missing" % (title, x["name"]))
+for b in bad:
+    print("  " + b)
+sys.exit(1 if bad else 0)
+PY
+}
 for p in "$src"/tests/platforms/*.json; do
 	grep -q '"inventory"' "$p" || continue
 	name=$(basename "$p" .json)
@@ -34,9 +63,11 @@ for p in "$src"/tests/platforms/*.json; do
 			"$sim/srd-sim" check "$p" "$tmp/$name.live.json" >"$tmp/$name.live.txt" ||
 			{ echo "FAIL $name (live):"; cat "$tmp/$name.live.txt" "$tmp/$name.err"; fail=$((fail + 1)); }
 	fi
-	# The human summary must run too, and name every owner it found.
+	# The human summary must run too, and say what the JSON says: every range
+	# with its owner, sources and reason, and every device by name.
 	"$sim/harness.sh" "$tmp/$name" -- "$srd" --inventory >"$tmp/$name.txt"
-	grep -q "Soft Reserved ranges:" "$tmp/$name.txt" || { echo "FAIL $name: no summary"; fail=$((fail + 1)); }
+	summary_matches "$tmp/$name.json" "$tmp/$name.txt" ||
+		{ echo "FAIL $name: the summary differs from the JSON"; fail=$((fail + 1)); }
 done
 [ "$n" -gt 0 ] || { echo "no platforms found"; exit 1; }
 echo "$n platforms, $fail failed"
