@@ -18,6 +18,16 @@ conf() { # conf FILE LINES...: a policy file for this scenario
 	printf '%s\n' "$@" > "$f"
 }
 
+# On nobody-7.2: CXL serves the half of the 512 MiB range region0 decodes and
+# dax_hmem none of it.  The owner reads "conflict" whether CXL holds the half
+# alone or both claim it, so the reason and the bytes tell them apart.
+cxl_holds_half() {
+	local got
+	got=$(status "s['ranges'][0]['owner'], s['ranges'][0]['owner_reason'], s['bytes']['hmem'], s['bytes']['stranded'], s['converged']")
+	[ "$got" = "conflict half-owned: CXL region region0 covers 256 MiB of 512 MiB, the rest is stranded 0x0 0x10000000 True" ] ||
+		{ echo "# got: $got" >&2; return 1; }
+}
+
 # A uid that is not root, for the denial checks.
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
@@ -119,7 +129,7 @@ hotplug)
 	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "Reassert=yes" "[Settle]" "QuietSec=300ms"
 	check "reload with Reassert=yes" $SRDCTL reload
 	check "srd restores CXL" wait_state settled 30 3
-	check "CXL's again, converged" [ "$(status "s['ranges'][0]['owner'], s['converged']")" = "conflict True" ]
+	check "CXL's again (the half region0 decodes), converged" cxl_holds_half
 	check "srd re-probed region0" bash -c "tail -n +$((after_manual + 1)) '$SRD_SIM/log' | grep -q 'cxl_region/bind region0 0'"
 	daxctl offline-memory dax0.0 >/dev/null 2>&1
 	n=$(n_stores)
@@ -220,8 +230,8 @@ apply)
 	check "status: CXL's after the verification wait" wait_state settled 30 2
 	# The re-evaluation decided by the file's policy (strict, blocked): the
 	# apply's outcome stays, CXL holding the half region0 decodes.
-	check "CXL's (the half region0 decodes), and strict leaves it" \
-		[ "$(status "s['ranges'][0]['owner'], s['policy']['mode'], s['converged']")" = "conflict strict True" ]
+	check "CXL's (the half region0 decodes), and strict leaves it" cxl_holds_half
+	check "strict, converged" [ "$(status "s['policy']['mode'], s['converged']")" = "strict True" ]
 	check "regions verb" bash -c "$SRDCTL regions | grep -q '^region0 '"
 	check "snapshot has status, policy, inventory" python3 -c "
 import json, subprocess
