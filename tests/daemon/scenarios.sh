@@ -28,6 +28,16 @@ cxl_holds_half() {
 		{ echo "# got: $got" >&2; return 1; }
 }
 
+# wait_log PATTERN N: until srd has logged PATTERN N times (30 s at most).
+wait_log() {
+	local i
+	for i in $(seq 300); do
+		[ "$(grep -c -- "$1" $W/srd.err)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # A uid that is not root, for the denial checks.
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
@@ -88,6 +98,45 @@ PY
 	check "srd --once while the daemon runs refuses" [ $? != 0 ]
 	check "and says why" grep -q "another srd is acting on this machine" $W/once.err
 	check "and stored nothing" [ "$(n_stores)" = "$n0" ]
+	;;
+expect)
+	# ExpectAuto=yes: the machine says what will come (a CXL memory PCI
+	# function, a committed decoder range), so settling ends as soon as it
+	# is all there, not after QuietSec= (ten minutes here, so a pass that
+	# waited it out would not settle within the test).  Without ExpectAuto
+	# the quiet period ends it.
+	conf $W/srd.conf "[Settle]" "QuietSec=10min" "TimeoutSec=20min" "ExpectAuto=yes"
+	start_srd $W/srd.conf
+	check "settles at start with everything there" wait_state settled 60
+	check "READY=1" [ -n "$(notify_times 'READY=1')" ]
+	check "the settle reason: all expected devices present" grep -qx \
+		"srd: CXL enumeration settled: all expected devices present (1 of 1 memdevs, 1 of 1 decoded ranges served)" $W/srd.err
+	check "not the quiet period" bash -c "! grep -q 'settled: quiet' $W/srd.err"
+	check "the range is CXL's" [ "$(status "s['ranges'][0]['owner'], s['converged']")" = "cxl True" ]
+	# Hot remove: nothing announced any more, the quiet period ends it.
+	conf $W/srd.conf "[Settle]" "QuietSec=300ms" "TimeoutSec=20min" "ExpectAuto=yes"
+	check "reload" $SRDCTL reload
+	check "settles after the reload" wait_state settled 60 2
+	daxctl offline-memory dax0.0 >/dev/null 2>&1
+	echo "remove mem0" > "$SRD_SIM/control"
+	check "settles after the removal" wait_state settled 60 3
+	check "the removal: the quiet period" grep -qx "srd: CXL enumeration settled: quiet for 300ms" $W/srd.err
+	# Back with its firmware decoders: region0 re-assembles, and that ends it.
+	conf $W/srd.conf "[Settle]" "QuietSec=10min" "TimeoutSec=20min" "ExpectAuto=yes"
+	check "reload" $SRDCTL reload
+	d=$(status "s['counts']['decisions']")
+	echo "add mem0" > "$SRD_SIM/control"
+	check "settles once mem0 and region0 are back" wait_state settled 60 $((d + 1))
+	check "the addition: all expected devices present" \
+		[ "$(grep -c 'settled: all expected devices present (1 of 1 memdevs, 1 of 1 decoded ranges served)' $W/srd.err)" -ge 3 ]
+	check "CXL's again" [ "$(status "s['ranges'][0]['owner'], s['converged']")" = "cxl True" ]
+	# The shipped defaults: the quiet period, however complete the machine.
+	conf $W/srd.conf "[Settle]" "QuietSec=300ms"
+	check "reload without ExpectAuto" $SRDCTL reload
+	n=$(grep -c 'settled: quiet for 300ms' $W/srd.err)
+	$SRDCTL reevaluate
+	check "the settle reason: quiet" wait_log 'settled: quiet for 300ms' $((n + 1))
+	check "settles" wait_state settled 60
 	;;
 storm)
 	# 300 change events while settling at boot, then 300 more once settled:
