@@ -120,7 +120,8 @@ static void arm(struct srd_manager *m, sd_event_source **s, uint64_t in_usec,
 		if (r >= 0)
 			r = sd_event_source_set_enabled(*s, SD_EVENT_ONESHOT);
 	} else {
-		r = sd_event_add_time(m->event, s, CLOCK_MONOTONIC, at, 0, fn, m);
+		/* Accuracy 1 us: 0 would let sd-event coalesce them up to 250 ms late. */
+		r = sd_event_add_time(m->event, s, CLOCK_MONOTONIC, at, 1, fn, m);
 	}
 	if (r < 0)
 		srd_log_errno(LOG_ERR, r, "cannot arm a settle timer");
@@ -609,6 +610,17 @@ static int on_quiet(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+/* After a burst of events: everything expected is here, no need to wait out the quiet period. */
+static int on_expect(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct srd_manager *m = userdata;
+	char why[256];
+
+	if (m->in_pass && expected_present(m, why, sizeof(why)))
+		arm(m, &m->quiet_timer, 0, on_quiet);
+	return 0;
+}
+
 static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct srd_manager *m = userdata;
@@ -630,11 +642,10 @@ static void on_uevent(void *userdata, const char *action, const char *subsystem,
 		srd_manager_memdev_removed(m, sysname);
 	snprintf(why, sizeof(why), "%s %s %s", action, subsystem, sysname);
 	srd_manager_begin_pass(m, why, false);
-	/* Every expected device is here: no need to wait out the quiet period.
-	 * A change event brings no device ExpectAuto= would count. */
-	if ((strcmp(action, "change") != 0 || (m->policy && !m->policy->expect_auto)) &&
-	    expected_present(m, why, sizeof(why)))
-		arm(m, &m->quiet_timer, 0, on_quiet);
+	/* Looked at once the events queued now are read (on_io drains them
+	 * first); a change event brings no device ExpectAuto= would count. */
+	if (m->in_pass && !m->verifying && m->policy && (strcmp(action, "change") != 0 || !m->policy->expect_auto))
+		arm(m, &m->expect_timer, 0, on_expect);
 }
 
 /* ---- requests ---- */
@@ -754,6 +765,7 @@ struct srd_manager *srd_manager_free(struct srd_manager *m)
 		return NULL;
 	sd_event_source_disable_unref(m->quiet_timer);
 	sd_event_source_disable_unref(m->deadline_timer);
+	sd_event_source_disable_unref(m->expect_timer);
 	sd_event_source_disable_unref(m->bus_retry_timer);
 	srd_udev_watch_free(m->udev);
 	sd_bus_flush_close_unref(m->bus);
