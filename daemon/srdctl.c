@@ -596,8 +596,7 @@ static int verb_policy_check(const char *file)
 	printf("  %-14s %s\n", "Reassert=", p->reassert ? "yes" : "no");
 	print_setting(o, "quiet", "QuietSec=");
 	print_setting(o, "timeout", "TimeoutSec=");
-	printf("  %-14s %u memdevs, %u regions%s\n", "Expect", p->expect_memdevs, p->expect_regions,
-	       p->expect_auto ? ", and what the machine announces (ExpectAuto=yes)" : "");
+	printf("  %-14s %u memdevs, %u regions\n", "Expect", p->expect_memdevs, p->expect_regions);
 	printf("  %-14s %zu range%s, %zu serial%s, %zu PCI device%s\n", "Exclude", p->n_exclude_ranges,
 	       p->n_exclude_ranges == 1 ? "" : "s", p->n_exclude_serials, p->n_exclude_serials == 1 ? "" : "s",
 	       p->n_exclude_pci, p->n_exclude_pci == 1 ? "" : "s");
