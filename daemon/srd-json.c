@@ -525,6 +525,7 @@ struct json_object *srd_json_policy(const struct srd_policy *p)
 	add_setting(o, "timeout", n, &p->timeout_origin);
 	json_object_object_add(o, "expect_memdevs", json_object_new_int(p->expect_memdevs));
 	json_object_object_add(o, "expect_regions", json_object_new_int(p->expect_regions));
+	json_object_object_add(o, "expect_auto", json_object_new_boolean(p->expect_auto));
 	for (size_t i = 0; i < p->n_exclude_ranges; i++) {
 		struct json_object *x = json_object_new_object();
 

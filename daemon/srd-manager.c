@@ -110,7 +110,8 @@ static void arm(struct srd_manager *m, sd_event_source **s, uint64_t in_usec,
 		if (r >= 0)
 			r = sd_event_source_set_enabled(*s, SD_EVENT_ONESHOT);
 	} else {
-		r = sd_event_add_time(m->event, s, CLOCK_MONOTONIC, at, 0, fn, m);
+		/* Accuracy 1 us: 0 would let sd-event coalesce them up to 250 ms late. */
+		r = sd_event_add_time(m->event, s, CLOCK_MONOTONIC, at, 1, fn, m);
 	}
 	if (r < 0)
 		srd_log_errno(LOG_ERR, r, "cannot arm a settle timer");
@@ -124,8 +125,18 @@ static void disarm(sd_event_source *s)
 
 /* ---- the pass ---- */
 
+/* What the policy expects (ExpectMemdevs=, ExpectRegions=, ExpectAuto=) is all there. */
+static bool expected_present(struct srd_manager *m, char *why, size_t size)
+{
+	return m->policy && !m->verifying &&
+	       srd_udev_expected_present(m->policy->expect_memdevs, m->policy->expect_regions,
+					 m->policy->expect_auto, why, size);
+}
+
 void srd_manager_begin_pass(struct srd_manager *m, const char *trigger, bool forced)
 {
+	char why[128];
+
 	m->forced = m->forced || forced;
 	if (m->in_pass) {
 		/* A request while srd waits to verify what it did (a reload, a
@@ -148,7 +159,9 @@ void srd_manager_begin_pass(struct srd_manager *m, const char *trigger, bool for
 	memcpy(m->rest_reason, m->reason, sizeof(m->reason));
 	snprintf(m->trigger, sizeof(m->trigger), "%s", trigger);
 	srd_manager_set_state(m, SRD_STATE_SETTLING, "waiting for CXL enumeration to settle (%s)", trigger);
-	arm(m, &m->quiet_timer, m->policy ? m->policy->settle_quiet_usec : 0, on_quiet);
+	/* What it would wait for may be there already (srd started after coldplug). */
+	arm(m, &m->quiet_timer, m->policy && !expected_present(m, why, sizeof(why)) ? m->policy->settle_quiet_usec : 0,
+	    on_quiet);
 	arm(m, &m->deadline_timer, m->policy ? m->policy->settle_timeout_usec : USEC_PER_SEC, on_deadline);
 }
 
@@ -173,13 +186,6 @@ static void end_pass(struct srd_manager *m)
 	ready(m);
 	write_metrics(m);
 	srd_manager_bus_emit_changed(m);
-}
-
-/* The policy's expected device counts, when it names any, are met. */
-static bool expected_present(struct srd_manager *m, unsigned *ret_mem, unsigned *ret_reg)
-{
-	srd_udev_count_cxl(ret_mem, ret_reg);
-	return *ret_mem >= m->policy->expect_memdevs && *ret_reg >= m->policy->expect_regions;
 }
 
 static bool expects_counts(const struct srd_manager *m)
@@ -564,14 +570,19 @@ static int on_quiet(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct srd_manager *m = userdata;
 	unsigned mem, reg;
+	char why[256];
 
 	if (!srd_udev_queue_empty(m->udev)) {
 		arm(m, &m->quiet_timer, QUEUE_RECHECK_USEC, on_quiet);
 		return 0;
 	}
-	if (!m->verifying && expects_counts(m) && !expected_present(m, &mem, &reg)) {
-		char why[256];
-
+	if (expected_present(m, why, sizeof(why))) {
+		srd_log(LOG_INFO, "CXL enumeration settled: all expected devices present (%s)", why);
+		end_settle(m);
+		return 0;
+	}
+	if (!m->verifying && expects_counts(m)) {
+		srd_udev_count_cxl(&mem, &reg);
 		/* A failure the quiet machine shows is certain: the devices it waits
 		 * for will not come, and the decision falls back on it now. */
 		if (srd_discover_cxl_failed(why, sizeof(why))) {
@@ -584,7 +595,21 @@ static int on_quiet(sd_event_source *s, uint64_t usec, void *userdata)
 			  m->policy->expect_memdevs, m->policy->expect_regions, mem, reg);
 		return 0; /* the next event or the deadline */
 	}
+	if (!m->verifying)
+		srd_log(LOG_INFO, "CXL enumeration settled: quiet for %llums",
+			(unsigned long long)(m->policy ? m->policy->settle_quiet_usec / 1000 : 0));
 	end_settle(m);
+	return 0;
+}
+
+/* After a burst of events: everything expected is here, no need to wait out the quiet period. */
+static int on_expect(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct srd_manager *m = userdata;
+	char why[256];
+
+	if (m->in_pass && expected_present(m, why, sizeof(why)))
+		arm(m, &m->quiet_timer, 0, on_quiet);
 	return 0;
 }
 
@@ -602,7 +627,6 @@ static void on_uevent(void *userdata, const char *action, const char *subsystem,
 {
 	struct srd_manager *m = userdata;
 	char why[256];
-	unsigned mem, reg;
 
 	m->n_events++;
 	srd_log(LOG_DEBUG, "uevent %s %s %s", action, subsystem, sysname);
@@ -610,9 +634,10 @@ static void on_uevent(void *userdata, const char *action, const char *subsystem,
 		srd_manager_memdev_removed(m, sysname);
 	snprintf(why, sizeof(why), "%s %s %s", action, subsystem, sysname);
 	srd_manager_begin_pass(m, why, false);
-	/* Every expected device is here: no need to wait out the quiet period. */
-	if (!m->verifying && expects_counts(m) && expected_present(m, &mem, &reg))
-		arm(m, &m->quiet_timer, 0, on_quiet);
+	/* Looked at once the events queued now are read (on_io drains them
+	 * first); a change event brings no device ExpectAuto= would count. */
+	if (m->in_pass && !m->verifying && m->policy && (strcmp(action, "change") != 0 || !m->policy->expect_auto))
+		arm(m, &m->expect_timer, 0, on_expect);
 }
 
 /* ---- requests ---- */
@@ -732,6 +757,7 @@ struct srd_manager *srd_manager_free(struct srd_manager *m)
 		return NULL;
 	sd_event_source_disable_unref(m->quiet_timer);
 	sd_event_source_disable_unref(m->deadline_timer);
+	sd_event_source_disable_unref(m->expect_timer);
 	sd_event_source_disable_unref(m->bus_retry_timer);
 	srd_udev_watch_free(m->udev);
 	sd_bus_flush_close_unref(m->bus);

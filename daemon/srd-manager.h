@@ -54,7 +54,8 @@ struct srd_udev_watch;
 struct srd_manager {
 	sd_event *event;
 	sd_bus *bus;
-	sd_event_source *quiet_timer, *deadline_timer, *bus_retry_timer;
+	/* expect_timer: whether all expected devices are there, once per burst of events */
+	sd_event_source *quiet_timer, *deadline_timer, *expect_timer, *bus_retry_timer;
 	struct srd_udev_watch *udev;
 	struct srd_manager_options opts;
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * CEDT and SRAT parsing: tables compiled by iasl from tests/fixtures/acpi/ (.dsl)
- * (paths in argv, built by test-acpi.sh), then every way a table can be broken.
+ * CEDT and SRAT parsing: the tables committed compiled in tests/fixtures/acpi/
+ * (.aml, from the .dsl beside them; paths in argv), then every way a table can
+ * be broken.
  */
 #include "acpi.h"
 #include "test-util.h"
@@ -300,7 +301,7 @@ TEST(test_decode)
 
 int main(int argc, char *argv[])
 {
-	/* Without the compiled fixtures, the tables built here still run. */
+	/* Without the fixtures' paths, the tables built here still run. */
 	if (argc != 4 && argc != 1) {
 		fprintf(stderr, "usage: test-acpi [CEDT-QEMU.aml CEDT-INTERLEAVE.aml SRAT.aml]\n");
 		return 2;

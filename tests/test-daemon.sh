@@ -21,6 +21,7 @@ fi
 declare -A platform=(
 	[late]=daemon/late-6.12.json
 	[storm]=cxl-owns-6.12.json
+	[expect]=cxl-owns-6.12.json
 	[hotplug]=nobody-7.2.json
 	[restart]=nobody-7.2.json
 	[reload]=cxl-owns-6.12.json
@@ -38,7 +39,7 @@ declare -A platform=(
 # The scenarios about srd's face on the bus have their own script.
 declare -A script=([openbus]=bus.sh [activation]=bus.sh)
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(late storm hotplug restart reload invalid timeout apply replace interrupted completion metrics nobus openbus activation)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(late expect storm hotplug restart reload invalid timeout apply replace interrupted completion metrics nobus openbus activation)
 # Each scenario's checks are this test's, named after it.
 for s in "${scenarios[@]}"; do
 	echo "# scenario $s (${platform[$s]})"

@@ -341,19 +341,94 @@ TEST(test_online_memory_and_dax_policy)
 	srd_policy_free(pol);
 }
 
+/* Whether two decisions say the same thing, field by field: verdict, every
+ * range's owner, target and reason, the whole plan in order. */
+static bool same_decision(const struct srd_decision *a, const struct srd_decision *b)
+{
+	if (a->mode != b->mode || a->verdict != b->verdict || a->fallback != b->fallback ||
+	    a->refused != b->refused || a->decided_usec != b->decided_usec || strcmp(a->refusal, b->refusal) ||
+	    strcmp(a->summary, b->summary) || a->n_ranges != b->n_ranges || a->n_actions != b->n_actions ||
+	    a->n_innocent != b->n_innocent)
+		return false;
+	for (size_t i = 0; i < a->n_ranges; i++) {
+		const struct srd_range_decision *x = &a->ranges[i], *y = &b->ranges[i];
+
+		if (!srd_range_equal(&x->range, &y->range) || x->owner != y->owner || x->target != y->target ||
+		    x->sources != y->sources || x->excluded != y->excluded || x->blocked != y->blocked ||
+		    x->held != y->held || x->via_cxl_acpi != y->via_cxl_acpi || strcmp(x->reason, y->reason))
+			return false;
+	}
+	for (size_t i = 0; i < a->n_actions; i++) {
+		const struct srd_action *x = &a->actions[i], *y = &b->actions[i];
+
+		if (x->kind != y->kind || strcmp(x->target, y->target) || !srd_range_equal(&x->range, &y->range) ||
+		    x->dax_mode != y->dax_mode || x->online != y->online || x->layout != y->layout ||
+		    strcmp(x->reason, y->reason))
+			return false;
+	}
+	for (size_t i = 0; i < a->n_innocent; i++)
+		if (strcmp(a->innocent[i], b->innocent[i]))
+			return false;
+	return true;
+}
+
+/* The same inventory, policy and input decide the same way every time; a
+ * --policy override decides by its mode instead of Mode=, and an unknown one
+ * is refused. */
 TEST(test_determinism_and_override)
 {
 	struct srd_policy *pol = srd_policy_new();
 	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
-	struct srd_decide_input in = { .policy_override = "lenient" };
-	struct srd_decision *d = NULL;
+	struct srd_decide_input in = { .now_usec = 1234 };
+	struct srd_decision *a = NULL, *b = NULL, *o = NULL;
 
+	/* Range A: region0 decodes half of it, dax_hmem registered all of it;
+	 * range B: CXL's; region9: innocent. */
+	sr(inv, W0, W0 + 512 * MiB - 1);
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1)->has_dax = false;
+	decoded(inv, W0 + 256 * MiB, W0 + 512 * MiB - 1);
+	dax(inv, "dax0.0", SRD_DAX_HMEM, "hmem.0", W0, W0 + 512 * MiB - 1, "");
+	sr(inv, W0 + GiB, W0 + GiB + 256 * MiB - 1);
+	region(inv, "region1", W0 + GiB, W0 + GiB + 256 * MiB - 1, true, true, 2);
+	dax(inv, "dax1.0", SRD_DAX_CXL, "region1", W0 + GiB, W0 + GiB + 256 * MiB - 1, "kmem");
+	region(inv, "region9", W0 + 2 * GiB, W0 + 2 * GiB + 256 * MiB - 1, true, true, 9);
 	CHECK(srd_inventory_derive(inv) == 0);
-	CHECK(srd_decide(inv, pol, &in, &d) == -EINVAL);
-	CHECK(d == NULL);
+
+	CHECK(srd_decide(inv, pol, &in, &a) == 0);
+	CHECK(srd_decide(inv, pol, &in, &b) == 0);
+	CHECK(a != b);
+	CHECK(a->n_actions > 0 && a->n_innocent == 1);
+	CHECK(a->decided_usec == 1234);
+	CHECK(same_decision(a, b));
+
+	/* By Mode= (strict): both ranges to dax_hmem.  prefer-cxl by override: CXL
+	 * keeps both ranges, a different verdict and plan. */
+	CHECK(a->mode == SRD_MODE_STRICT);
+	CHECK_STREQ(srd_verdict_to_string(a->verdict), "hmem");
+	CHECK(a->ranges[0].target == SRD_TARGET_HMEM);
+	in.policy_override = "prefer-cxl";
+	CHECK(srd_decide(inv, pol, &in, &o) == 0);
+	CHECK(o->mode == SRD_MODE_PREFER_CXL);
+	CHECK_STREQ(srd_verdict_to_string(o->verdict), "cxl");
+	CHECK(o->ranges[0].target == SRD_TARGET_CXL);
+	CHECK(!same_decision(a, o));
+	/* The override left the policy as it was: without it, strict again. */
+	srd_decision_free(b);
+	b = NULL;
+	in.policy_override = NULL;
+	CHECK(srd_decide(inv, pol, &in, &b) == 0);
+	CHECK(same_decision(a, b));
+	srd_decision_free(o);
+	o = NULL;
+
+	in.policy_override = "lenient";
+	CHECK(srd_decide(inv, pol, &in, &o) == -EINVAL);
+	CHECK(o == NULL);
 	for (const char *m = "strict\0per-range\0prefer-cxl\0prefer-hmem\0audit\0"; *m; m += strlen(m) + 1)
 		CHECK(srd_mode_from_string(m) >= 0);
 	CHECK(srd_verdict_to_string(_SRD_VERDICT_MAX) == NULL);
+	srd_decision_free(a);
+	srd_decision_free(b);
 	srd_inventory_free(inv);
 	srd_policy_free(pol);
 }
@@ -434,6 +509,152 @@ TEST(test_interrupted_handoff)
 	srd_policy_free(pol);
 }
 
+/* What srd_decision_converged() reported for each range that is not as wanted. */
+struct unconverged {
+	size_t n;
+	enum srd_owner wanted;
+	bool gone; /* the range is not in the re-read inventory */
+	enum srd_owner now;
+	struct srd_range range;
+};
+
+static void record_unconverged(const struct srd_range_decision *want, enum srd_owner wanted,
+			       const struct srd_sr_range *now, void *userdata)
+{
+	struct unconverged *u = userdata;
+
+	u->n++;
+	u->wanted = wanted;
+	u->gone = !now;
+	u->now = now ? now->owner : _SRD_OWNER_MAX;
+	u->range = want->range;
+}
+
+/* The machine as re-read after a pass: one Soft Reserved range of 512 MiB at W0. */
+static struct srd_inventory *after_pass(void)
+{
+	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
+
+	sr(inv, W0, W0 + 512 * MiB - 1);
+	return inv;
+}
+
+static bool converged(const struct srd_decision *d, struct srd_inventory *after, struct unconverged *u)
+{
+	*u = (struct unconverged){};
+	CHECK(srd_inventory_derive(after) == 0);
+	bool ok = srd_decision_converged(d, after, record_unconverged, u);
+
+	/* The callback is called exactly for the ranges that are not as wanted,
+	 * and without one the answer is the same. */
+	CHECK(ok == (u->n == 0));
+	CHECK(ok == srd_decision_converged(d, after, NULL, NULL));
+	return ok;
+}
+
+/* srd_decision_converged on literal inventories: the decision is taken on one
+ * (SR of 512 MiB, region0 decoding half of it, dax_hmem holding it all), the
+ * re-read machine is another. */
+TEST(test_converged)
+{
+	struct srd_policy *pol = srd_policy_new();
+	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB), *after;
+	struct srd_decision *want_cxl, *want_hmem, *audit, *keep;
+	struct srd_region *r;
+	struct unconverged u;
+
+	sr(inv, W0, W0 + 512 * MiB - 1);
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1)->has_dax = false;
+	decoded(inv, W0 + 256 * MiB, W0 + 512 * MiB - 1);
+	dax(inv, "dax0.0", SRD_DAX_HMEM, "hmem.0", W0, W0 + 512 * MiB - 1, "");
+	want_cxl = expect(inv, pol, "prefer-cxl", NULL, "cxl", "cxl", "release-hmem hmem.0; enable-region region0");
+	want_hmem = expect(inv, pol, "strict", NULL, "hmem", "hmem", "release-region region0; claim-hmem hmem.0");
+	audit = expect(inv, pol, "audit", NULL, "hmem", "hmem", "");
+	pol->fallback = SRD_FALLBACK_KEEP;
+	struct srd_decide_input timeout = { .settle_timed_out = true };
+	keep = expect(inv, pol, "strict", &timeout, "none", "unchanged", "");
+	/* The machine as it was decided on: nothing carried out yet. */
+	CHECK(inv->ranges[0].owner == SRD_OWNER_CONFLICT);
+	CHECK(!converged(want_cxl, inv, &u));
+	CHECK(u.n == 1 && u.wanted == SRD_OWNER_CXL && u.now == SRD_OWNER_CONFLICT);
+	CHECK(srd_range_equal(&u.range, &R(W0, W0 + 512 * MiB - 1)));
+	CHECK(!converged(want_hmem, inv, &u));
+	CHECK(u.n == 1 && u.wanted == SRD_OWNER_HMEM && u.now == SRD_OWNER_CONFLICT);
+	/* audit wants nothing, and a range left unchanged is never unconverged. */
+	CHECK(converged(audit, inv, &u));
+	CHECK(converged(keep, inv, &u));
+
+	/* Converged to CXL: region0 serves its half, dax_hmem nothing.  prefer-cxl
+	 * accepts the part its regions decode. */
+	after = after_pass();
+	region(after, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
+	dax(after, "dax0.0", SRD_DAX_CXL, "region0", W0, W0 + 256 * MiB - 1, "kmem");
+	CHECK(converged(want_cxl, after, &u));
+	CHECK(after->ranges[0].owner == SRD_OWNER_CONFLICT); /* half-owned */
+	CHECK_CONTAINS(after->ranges[0].reason, "half-owned");
+	/* Owner differs: the same machine is not what strict wanted. */
+	CHECK(!converged(want_hmem, after, &u));
+	CHECK(u.n == 1 && u.wanted == SRD_OWNER_HMEM && u.now == SRD_OWNER_CONFLICT && !u.gone);
+	srd_inventory_free(after);
+
+	/* Converged to dax_hmem: hmem.0's dax device serves all of it, region0 released. */
+	after = after_pass();
+	region(after, "region0", W0, W0 + 256 * MiB - 1, true, false, 1);
+	decoded(after, W0 + 256 * MiB, W0 + 512 * MiB - 1);
+	dax(after, "dax0.0", SRD_DAX_HMEM, "hmem.0", W0, W0 + 512 * MiB - 1, "device_dax");
+	CHECK(converged(want_hmem, after, &u));
+	CHECK(after->n_ranges == 1);
+	CHECK(after->ranges[0].owner == SRD_OWNER_HMEM);
+	CHECK(!converged(want_cxl, after, &u));
+	CHECK(u.n == 1 && u.wanted == SRD_OWNER_CXL && u.now == SRD_OWNER_HMEM);
+	/* dax_hmem still holds it besides a CXL region serving its half: not CXL's. */
+	region(after, "region1", W0, W0 + 256 * MiB - 1, true, true, 2);
+	CHECK(!converged(want_cxl, after, &u));
+	CHECK(u.now == SRD_OWNER_CONFLICT);
+	srd_inventory_free(after);
+
+	/* A range without a serving device: region0 enabled but without its dax
+	 * device, dax_hmem unbound.  Nobody serves it: neither wanted owner has it. */
+	after = after_pass();
+	r = region(after, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
+	r->has_dax = false;
+	hmem_dev(after, "hmem.0", W0, W0 + 512 * MiB - 1, false);
+	CHECK(!converged(want_cxl, after, &u));
+	CHECK(u.now == SRD_OWNER_NONE && !u.gone);
+	CHECK(!converged(want_hmem, after, &u));
+	CHECK(u.now == SRD_OWNER_NONE);
+	srd_inventory_free(after);
+
+	/* The hand-off to CXL interrupted after release-hmem, before enable-region:
+	 * hmem.0 let go, region0 still unbound.  Not converged, the range reported
+	 * as nobody's; once region0 is enabled with its dax device, converged. */
+	after = after_pass();
+	r = region(after, "region0", W0, W0 + 256 * MiB - 1, true, false, 1);
+	hmem_dev(after, "hmem.0", W0, W0 + 512 * MiB - 1, false);
+	CHECK(!converged(want_cxl, after, &u));
+	CHECK(u.n == 1 && u.wanted == SRD_OWNER_CXL && u.now == SRD_OWNER_NONE);
+	r->enabled = r->has_dax = true;
+	dax(after, "dax0.0", SRD_DAX_CXL, "region0", W0, W0 + 256 * MiB - 1, "kmem");
+	CHECK(converged(want_cxl, after, &u));
+	srd_inventory_free(after);
+
+	/* The range is gone from the re-read machine (the firmware map changed, a
+	 * device went away): reported with no current state. */
+	after = inventory("7.2.0", W0, 4 * GiB);
+	sr(after, W0, W0 + 256 * MiB - 1);
+	region(after, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
+	CHECK(!converged(want_cxl, after, &u));
+	CHECK(u.n == 1 && u.gone);
+	srd_inventory_free(after);
+
+	srd_decision_free(want_cxl);
+	srd_decision_free(want_hmem);
+	srd_decision_free(audit);
+	srd_decision_free(keep);
+	srd_inventory_free(inv);
+	srd_policy_free(pol);
+}
+
 int main(void)
 {
 	RUN(test_worked_example);
@@ -451,5 +672,6 @@ int main(void)
 	RUN(test_online_memory_and_dax_policy);
 	RUN(test_determinism_and_override);
 	RUN(test_held_ranges);
+	RUN(test_converged);
 	return 0;
 }

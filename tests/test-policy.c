@@ -38,6 +38,7 @@ TEST(test_defaults)
 	CHECK(p->teardown == SRD_TEARDOWN_RELEASE);
 	CHECK(!p->allow_offline);
 	CHECK(!p->trust_cmdline);
+	CHECK(!p->expect_auto);
 	CHECK(p->settle_quiet_usec < p->settle_timeout_usec);
 	CHECK_STREQ(p->mode_origin.where, "default");
 	srd_policy_free(p);
@@ -187,6 +188,8 @@ TEST(test_numbers)
 	bad = "[Settle]\nQuietSec=0x10\nTimeoutSec=1e3\nTimeoutSec=1.5.0\n";
 	CHECK(srd_policy_parse(p, bad, strlen(bad), "t.conf", &host, &errs, &n) == 3);
 	CHECK(p->settle_quiet_usec == 500000 && p->settle_timeout_usec == 90000000);
+	parse_text(p, "[Settle]\nExpectAuto=yes\n", 0, &host);
+	CHECK(p->expect_auto);
 	/* Nothing of it was applied. */
 	CHECK(p->n_exclude_serials == 3 && p->n_exclude_ranges == 3 && p->expect_regions == 10);
 	srd_strv_free(errs, n);

@@ -476,6 +476,15 @@ static int assign_settle(struct parse_state *st, const char *key, const char *v)
 			*(key[6] == 'M' ? &p->expect_memdevs : &p->expect_regions) = n;
 		return 0;
 	}
+	if (strcmp(key, "ExpectAuto") == 0) {
+		bool b;
+
+		if (parse_bool(v, &b) < 0)
+			return BAD(st, "%s:%u: %s=%s: expected yes or no", st->origin, st->line, key, v);
+		if (st->apply)
+			p->expect_auto = b;
+		return 0;
+	}
 	return 1;
 }
 

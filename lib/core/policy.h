@@ -134,6 +134,9 @@ struct srd_policy {
 	uint64_t settle_timeout_usec;
 	unsigned expect_memdevs;
 	unsigned expect_regions;
+	/* ExpectAuto=yes: settling may end once what the machine announces is
+	 * present (srd-udev.h), without waiting out the quiet period. */
+	bool expect_auto;
 	struct srd_origin quiet_origin, timeout_origin;
 
 	struct srd_exclusion_range *exclude_ranges;

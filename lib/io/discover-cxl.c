@@ -122,14 +122,12 @@ static bool region_has_dax_device(const char *region_dir)
 
 /*
  * Lock-on-commit: 7.1+ shows it per region (regionZ/locked); older kernels only
- * per decoder (decoderX.Y/locked, libcxl's cxl_decoder_is_locked).  A region
- * counts as locked only when every one of its endpoint decoders is.
+ * per decoder (decoderX.Y/locked).  A region counts as locked only when every
+ * one of its endpoint decoders is.
  */
-static int read_region_lock(struct srd_inventory *inv, struct cxl_region *cr, struct srd_region *r,
-			    const char *dir)
+static int read_region_lock(struct srd_inventory *inv, struct srd_region *r, const char *dir)
 {
 	char path[PATH_MAX], buf[16];
-	struct cxl_memdev_mapping *m;
 	uint64_t v;
 	unsigned n = 0, n_locked = 0;
 
@@ -141,14 +139,42 @@ static int read_region_lock(struct srd_inventory *inv, struct cxl_region *cr, st
 		r->locked = v == 1;
 		return 0;
 	}
-	cxl_mapping_foreach(cr, m) {
-		struct cxl_decoder *d = cxl_mapping_get_decoder(m);
-
+	for (unsigned pos = 0; pos < r->n_targets; pos++) {
+		if (!r->target_decoder[pos][0])
+			continue;
 		n++;
-		n_locked += d && cxl_decoder_is_locked(d);
+		snprintf(path, sizeof(path), SYS_CXL_DEVICES "/%s/locked", r->target_decoder[pos]);
+		n_locked += srd_read_line(path, buf, sizeof(buf)) == 0 && srd_parse_u64(buf, &v) == 0 && v == 1;
 	}
 	r->locked = n > 0 && n_locked == n;
 	return 0;
+}
+
+/*
+ * The region's targets from regionZ/targetN, each an endpoint decoder whose
+ * port's uport is the memdev.  Read here rather than through libcxl's
+ * mappings: those look each decoder up by name over every port of the
+ * topology, reading all attributes of all decoders (host bridges' included)
+ * that srd never uses.  Serials are filled in from the memdevs later.
+ */
+static void read_region_targets(struct srd_region *r, const char *dir)
+{
+	char path[PATH_MAX], name[SRD_NAME_MAX];
+
+	for (unsigned pos = 0; pos < r->ways; pos++) {
+		snprintf(path, sizeof(path), "%s/target%u", dir, pos);
+		if (srd_read_line(path, name, sizeof(name)) < 0 || !name[0])
+			continue;
+		snprintf(path, sizeof(path), SYS_CXL_DEVICES "/%s", name);
+		if (access(path, F_OK) < 0)
+			continue; /* its port is gone (unbound): no decoder */
+		snprintf(r->target_decoder[pos], SRD_NAME_MAX, "%s", name);
+		snprintf(path, sizeof(path), SYS_CXL_DEVICES "/%s/..", name);
+		srd_link_basename(path, "uport", r->target_memdev[pos], SRD_NAME_MAX);
+		r->target_serial[pos] = UINT64_MAX;
+		if (pos + 1 > r->n_targets)
+			r->n_targets = pos + 1;
+	}
 }
 
 static int read_region(struct srd_inventory *inv, struct cxl_decoder *root, struct cxl_region *cr)
@@ -200,29 +226,57 @@ static int read_region(struct srd_inventory *inv, struct cxl_decoder *root, stru
 						     r->ways, SRD_MAX_WAYS);
 		return 0;
 	}
-	struct cxl_memdev_mapping *m;
-
-	cxl_mapping_foreach(cr, m) {
-		unsigned pos = cxl_mapping_get_position(m);
-		struct cxl_decoder *d = cxl_mapping_get_decoder(m);
-		struct cxl_memdev *md = d ? cxl_decoder_get_memdev(d) : NULL;
-
-		if (pos >= SRD_MAX_WAYS || !d)
-			continue;
-		snprintf(r->target_decoder[pos], SRD_NAME_MAX, "%s", cxl_decoder_get_devname(d));
-		if (md) {
-			snprintf(r->target_memdev[pos], SRD_NAME_MAX, "%s", cxl_memdev_get_devname(md));
-			r->target_serial[pos] = cxl_memdev_get_serial(md);
-		} else {
-			r->target_serial[pos] = UINT64_MAX;
-		}
-		if (pos + 1 > r->n_targets)
-			r->n_targets = pos + 1;
-	}
+	read_region_targets(r, dir);
 	if (r->committed && r->n_targets != r->ways)
 		return srd_inventory_problem(inv, "%s: committed with %u ways but %u targets readable",
 					     dir, r->ways, r->n_targets);
-	return read_region_lock(inv, cr, r, dir);
+	return read_region_lock(inv, r, dir);
+}
+
+static int decoder_entry(const struct dirent *de)
+{
+	return strncmp(de->d_name, "decoder", 7) == 0;
+}
+
+/*
+ * Committed endpoint decoders: the HPA this device decodes, with or without
+ * a region object (6.1 does not assemble firmware-committed regions).  Only
+ * start and size, from sysfs: libcxl's decoder objects read ten attributes
+ * each.  In decoder order.
+ */
+static int read_endpoint_decoders(struct srd_inventory *inv, const struct srd_memdev *m, const char *endpoint)
+{
+	struct dirent **names = NULL;
+	char dir[PATH_MAX], path[PATH_MAX + 16], buf[32];
+	int n, r = 0;
+
+	snprintf(dir, sizeof(dir), SYS_CXL_DEVICES "/%s", endpoint);
+	n = scandir(dir, &names, decoder_entry, versionsort);
+	for (int i = 0; i < n; i++) {
+		uint64_t start, size;
+		struct srd_decoded *d;
+
+		snprintf(path, sizeof(path), "%s/%s/size", dir, names[i]->d_name);
+		if (r < 0 || srd_read_line(path, buf, sizeof(buf)) < 0 || srd_parse_u64(buf, &size) < 0 || size == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/start", dir, names[i]->d_name);
+		if (srd_read_line(path, buf, sizeof(buf)) < 0 || srd_parse_u64(buf, &start) < 0)
+			continue;
+		d = srd_inventory_add_decoded(inv);
+		if (!d) {
+			r = -ENOMEM;
+		} else if (srd_range_from_size(start, size, &d->range) < 0) {
+			inv->n_decoded--;
+			r = srd_inventory_problem(inv, "%s: decoder %s range overflows", m->name, names[i]->d_name);
+		} else {
+			snprintf(d->decoder, sizeof(d->decoder), "%s", names[i]->d_name);
+			snprintf(d->memdev, sizeof(d->memdev), "%s", m->name);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return r;
 }
 
 static int read_memdev(struct srd_inventory *inv, struct cxl_memdev *cm)
@@ -230,6 +284,7 @@ static int read_memdev(struct srd_inventory *inv, struct cxl_memdev *cm)
 	struct srd_memdev *m = srd_inventory_add_memdev(inv);
 	char path[PATH_MAX], buf[32];
 	uint64_t v;
+	int r;
 
 	if (!m)
 		return -ENOMEM;
@@ -247,30 +302,11 @@ static int read_memdev(struct srd_inventory *inv, struct cxl_memdev *cm)
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", m->host);
 	if (srd_read_line(path, buf, sizeof(buf)) == 0 && srd_parse_u64(buf, &v) == 0)
 		m->pci_device = (uint16_t)v;
-	/* Committed endpoint decoders: the HPA this device decodes, with or without
-	 * a region object (6.1 does not assemble firmware-committed regions). */
 	struct cxl_endpoint *ep = cxl_memdev_get_endpoint(cm);
-	struct cxl_decoder *dec;
 
-	if (ep)
-		cxl_decoder_foreach(cxl_endpoint_get_port(ep), dec) {
-			unsigned long long start = cxl_decoder_get_resource(dec);
-			unsigned long long size = cxl_decoder_get_size(dec);
-			struct srd_decoded *d;
-
-			if (size == 0 || size == ULLONG_MAX || start == ULLONG_MAX)
-				continue;
-			d = srd_inventory_add_decoded(inv);
-			if (!d)
-				return -ENOMEM;
-			if (srd_range_from_size(start, size, &d->range) < 0) {
-				inv->n_decoded--;
-				return srd_inventory_problem(inv, "%s: decoder %s range overflows", m->name,
-							     cxl_decoder_get_devname(dec));
-			}
-			snprintf(d->decoder, sizeof(d->decoder), "%s", cxl_decoder_get_devname(dec));
-			snprintf(d->memdev, sizeof(d->memdev), "%s", m->name);
-		}
+	r = ep ? read_endpoint_decoders(inv, m, cxl_port_get_devname(cxl_endpoint_get_port(ep))) : 0;
+	if (r < 0)
+		return r;
 	if (m->serial == UINT64_MAX)
 		return srd_inventory_note(inv, "%s: no serial number", m->name);
 	return 0;
@@ -333,6 +369,13 @@ int srd_discover_cxl(struct srd_inventory *inv)
 		if (r < 0)
 			return r;
 	}
+	/* The regions' targets by their memdevs' serials. */
+	for (size_t i = 0; i < inv->n_regions; i++)
+		for (unsigned pos = 0; pos < inv->regions[i].n_targets; pos++)
+			for (size_t k = 0; k < inv->n_memdevs; k++)
+				if (inv->regions[i].target_memdev[pos][0] &&
+				    srd_streq(inv->regions[i].target_memdev[pos], inv->memdevs[k].name))
+					inv->regions[i].target_serial[pos] = inv->memdevs[k].serial;
 	return 0;
 }
 

@@ -22,10 +22,7 @@ memmap)
 	done
 	printf '0x490000000\n0x49fffffff\nSoft Reserved\n' >"$dir/seed" ;;
 acpi)
-	for f in "$fx"/acpi/*.dsl; do
-		"$top/tools/iasl" -p "$dir/$(basename "$f" .dsl)" "$f" >/dev/null 2>&1 || true
-	done
-	rm -f "$dir"/*.lst "$dir"/*.hex ;;
+	cp "$fx"/acpi/*.aml "$dir/" ;;
 policy)
 	cp "$fx"/conf/*.conf "$dir/"
 	cp "$top/conf/srd.conf" "$dir/shipped-srd.conf" ;;
