@@ -17,6 +17,7 @@
 #include <libudev.h>
 
 #include "srd-log.h"
+#include "read.h"
 #include "srd-udev.h"
 #include "srd-util.h"
 

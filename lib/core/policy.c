@@ -479,7 +479,7 @@ static int assign_settle(struct parse_state *st, const char *key, const char *v)
 	if (strcmp(key, "ExpectAuto") == 0) {
 		bool b;
 
-		if (parse_bool(v, &b) < 0)
+		if (srd_conf_parse_bool(v, &b) < 0)
 			return BAD(st, "%s:%u: %s=%s: expected yes or no", st->origin, st->line, key, v);
 		if (st->apply)
 			p->expect_auto = b;
