@@ -145,24 +145,90 @@ static int method_refresh_inventory(sd_bus_message *msg, void *userdata, sd_bus_
 	return reply_json(msg, srd_manager_inventory_json(userdata));
 }
 
+/* ---- what a request did, as JSON (docs/dbus.md) ---- */
+
+/* A decision carried out: "decision", "unconverged" (when it was checked), "converged", "apply". */
+static struct json_object *request_json(const struct srd_request *q)
+{
+	const struct srd_pass *p = &q->pass;
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "decision", srd_json_decision(p->decision, p->inventory));
+	if (p->applied && p->checked)
+		json_object_object_add(o, "unconverged", srd_json_unconverged(p));
+	json_object_object_add(o, "converged", json_object_new_boolean(srd_pass_converged(p)));
+	if (p->applied)
+		json_object_object_add(o, "apply", srd_json_apply(p->decision, &p->apply, false));
+	return o;
+}
+
+/* A dry run: the steps it would take, "decision", "writes", "converged". */
+static struct json_object *dry_run_json(const struct srd_request *q)
+{
+	const struct srd_pass *p = &q->pass;
+	struct json_object *o = srd_json_apply(p->decision, &p->apply, true);
+
+	json_object_object_add(o, "decision", srd_json_decision(p->decision, p->inventory));
+	json_object_object_add(o, "writes", json_object_new_string(p->writes ? p->writes : ""));
+	json_object_object_add(o, "converged", json_object_new_boolean(srd_pass_converged(p)));
+	return o;
+}
+
+/* A replace: refused, nothing to do, or carried out (prepare: whether the device may go). */
+static struct json_object *replace_json(const struct srd_request *q, const char *memdev)
+{
+	const struct srd_decision *d = q->pass.decision;
+	struct json_object *o;
+
+	if (d->refused) {
+		o = json_object_new_object();
+		json_object_object_add(o, "refused", json_object_new_boolean(true));
+		json_object_object_add(o, "reason", json_object_new_string(d->refusal));
+		json_object_object_add(o, "converged", json_object_new_boolean(false));
+		return o;
+	}
+	if (!q->carried_out) {
+		o = json_object_new_object();
+		json_object_object_add(o, "converged", json_object_new_boolean(true));
+		json_object_object_add(o, "message", json_object_new_string(q->message));
+		return o;
+	}
+	o = request_json(q);
+	if (q->replace_prepare) {
+		json_object_object_add(o, "memdev", json_object_new_string(memdev));
+		json_object_object_add(o, "can_remove", json_object_new_boolean(q->can_remove));
+		json_object_object_add(o, "message", json_object_new_string(q->message));
+	}
+	return o;
+}
+
 static int method_get_plan(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct json_object *o = NULL;
+	struct srd_manager *m = userdata;
+	struct srd_request q = {};
+	struct json_object *o;
 	const char *policy;
 	int r;
 
 	r = sd_bus_message_read(msg, "s", &policy);
 	if (r < 0)
 		return r;
-	r = srd_manager_plan(userdata, policy, &o);
-	if (r < 0)
-		return manager_error(error, r, userdata);
+	r = srd_manager_plan(m, policy, &q);
+	if (r < 0) {
+		srd_manager_request_done(&q);
+		return manager_error(error, r, m);
+	}
+	o = srd_json_decision(q.pass.decision, q.pass.inventory);
+	json_object_object_add(o, "inventory_read_usec", json_object_new_int64((int64_t)m->inventory_realtime_usec));
+	json_object_object_add(o, "inventory_stale", json_object_new_boolean(srd_manager_inventory_stale(m)));
+	srd_manager_request_done(&q);
 	return reply_json(msg, o);
 }
 
 static int method_apply(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct json_object *o = NULL;
+	struct srd_request q = {};
+	struct json_object *o;
 	const char *policy;
 	int dry_run, r;
 
@@ -175,9 +241,13 @@ static int method_apply(sd_bus_message *msg, void *userdata, sd_bus_error *error
 		return r;
 	if (*policy && srd_mode_from_string(policy) < 0)
 		return manager_error(error, -EINVAL, userdata);
-	r = srd_manager_apply_now(userdata, policy, dry_run, &o);
-	if (r < 0)
+	r = srd_manager_apply_now(userdata, policy, dry_run, &q);
+	if (r < 0) {
+		srd_manager_request_done(&q);
 		return manager_error(error, r, userdata);
+	}
+	o = dry_run ? dry_run_json(&q) : request_json(&q);
+	srd_manager_request_done(&q);
 	return reply_json(msg, o);
 }
 
@@ -207,7 +277,8 @@ static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 
 static int method_replace(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct json_object *o = NULL;
+	struct srd_request q = {};
+	struct json_object *o;
 	const char *memdev;
 	bool prepare = strcmp(sd_bus_message_get_member(msg), "ReplacePrepare") == 0;
 	int r;
@@ -218,10 +289,14 @@ static int method_replace(sd_bus_message *msg, void *userdata, sd_bus_error *err
 	r = check_root(msg, error);
 	if (r <= 0)
 		return r;
-	r = prepare ? srd_manager_replace_prepare(userdata, memdev, &o)
-		    : srd_manager_replace_complete(userdata, memdev, &o);
-	if (r < 0)
+	r = prepare ? srd_manager_replace_prepare(userdata, memdev, &q)
+		    : srd_manager_replace_complete(userdata, memdev, &q);
+	if (r < 0) {
+		srd_manager_request_done(&q);
 		return manager_error(error, r, userdata);
+	}
+	o = replace_json(&q, memdev);
+	srd_manager_request_done(&q);
 	return reply_json(msg, o);
 }
 

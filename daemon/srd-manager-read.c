@@ -18,19 +18,38 @@
 #include "srd-json.h"
 #include "srd-log.h"
 #include "srd-manager.h"
+#include "srd-udev.h"
 
 void srd_manager_keep_inventory(struct srd_manager *m, struct srd_inventory *inv)
 {
-	if (m->inventory != inv)
-		srd_inventory_free(m->inventory);
+	/* Kept already: when it was read stays what it was. */
+	if (m->inventory == inv && inv)
+		return;
+	srd_inventory_free(m->inventory);
 	m->inventory = inv;
 	m->inventory_realtime_usec = inv ? srd_now_usec(CLOCK_REALTIME) : 0;
 	m->inventory_events = m->n_events;
+	m->inventory_acted_on = false;
 }
 
 bool srd_manager_inventory_stale(const struct srd_manager *m)
 {
-	return !m->inventory || m->n_events > m->inventory_events;
+	return !m->inventory || m->n_events > m->inventory_events || m->inventory_acted_on;
+}
+
+/*
+ * A request acts on what the machine is: the kept inventory serves when no
+ * uevent arrived since it was read, none waits on the monitor or in udev's
+ * queue, and srd has not written since; otherwise the machine is read again.
+ */
+int srd_manager_request_inventory(struct srd_manager *m, struct srd_pass *p)
+{
+	if (!srd_manager_inventory_stale(m) && !srd_udev_pending(m->udev)) {
+		p->inventory = m->inventory;
+		p->borrowed_inventory = true;
+		return 0;
+	}
+	return srd_pass_read(p);
 }
 
 static int read_machine(struct srd_manager *m)
@@ -75,12 +94,12 @@ struct json_object *srd_manager_inventory_json(const struct srd_manager *m)
 	return o;
 }
 
-int srd_manager_plan(struct srd_manager *m, const char *policy_override, struct json_object **ret)
+int srd_manager_plan(struct srd_manager *m, const char *policy_override, struct srd_request *q)
 {
-	_cleanup_(srd_decision_freep) struct srd_decision *d = NULL;
 	const struct srd_inventory *inv = NULL;
-	struct srd_decide_input in = {
-		.policy_override = policy_override && *policy_override ? policy_override : NULL,
+	struct srd_pass_input in = {
+		.policy = m->policy,
+		.policy_override = policy_override,
 		.now_usec = srd_now_usec(CLOCK_MONOTONIC),
 	};
 	int r;
@@ -90,11 +109,8 @@ int srd_manager_plan(struct srd_manager *m, const char *policy_override, struct 
 	r = srd_manager_inventory(m, &inv);
 	if (r < 0)
 		return r;
-	r = srd_decide(inv, m->policy, &in, &d);
-	if (r < 0)
-		return r;
-	*ret = srd_json_decision(d, inv);
-	json_object_object_add(*ret, "inventory_read_usec", json_object_new_int64((int64_t)m->inventory_realtime_usec));
-	json_object_object_add(*ret, "inventory_stale", json_object_new_boolean(srd_manager_inventory_stale(m)));
-	return 0;
+	/* Deciding only: the kept inventory, whatever its age (the reply says it). */
+	q->pass.inventory = m->inventory;
+	q->pass.borrowed_inventory = true;
+	return srd_pass_decide(&q->pass, &in);
 }

@@ -147,8 +147,8 @@ struct json_object *srd_manager_snapshot_json(struct srd_manager *m)
 		json_object_object_add(o, "policy", srd_json_policy(m->policy));
 	if (m->decision && m->inventory)
 		json_object_object_add(o, "decision", srd_json_decision(m->decision, m->inventory));
-	if (m->last_apply)
-		json_object_object_add(o, "last_apply", json_object_get(m->last_apply));
+	if (m->have_last_apply && m->decision)
+		json_object_object_add(o, "last_apply", srd_json_apply(m->decision, &m->last_apply, false));
 	layouts = json_object_new_array();
 	for (size_t k = 0; k < m->n_layouts; k++)
 		json_object_array_add(layouts, srd_layout_to_json(&m->layouts[k]));

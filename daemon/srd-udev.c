@@ -9,6 +9,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,16 @@ struct srd_udev_watch *srd_udev_watch_free(struct srd_udev_watch *w)
 bool srd_udev_queue_empty(struct srd_udev_watch *w)
 {
 	return !w || !w->queue || udev_queue_get_queue_is_empty(w->queue);
+}
+
+bool srd_udev_pending(struct srd_udev_watch *w)
+{
+	struct pollfd pfd;
+
+	if (!w || !w->monitor)
+		return false;
+	pfd = (struct pollfd){ .fd = udev_monitor_get_fd(w->monitor), .events = POLLIN };
+	return !srd_udev_queue_empty(w) || poll(&pfd, 1, 0) != 0;
 }
 
 void srd_udev_count_cxl(unsigned *ret_memdevs, unsigned *ret_regions)
