@@ -83,14 +83,10 @@ static void ready(struct srd_manager *m)
 
 static int load_policy(struct srd_manager *m, struct srd_policy **ret)
 {
-	struct srd_host_facts host;
 	char **errs = NULL;
 	size_t n_errs = 0;
-	int r;
+	int r = srd_config_load(m->opts.config, NULL, ret, &errs, &n_errs);
 
-	srd_host_facts_read(&host);
-	r = srd_policy_load(m->opts.config, SRD_VENDOR_CONFDIR, SRD_SYSCONFDIR "/srd", &host, ret, &errs,
-			    &n_errs);
 	m->policy_error[0] = '\0';
 	for (size_t i = 0; i < n_errs; i++) {
 		size_t l = strlen(m->policy_error);
@@ -99,12 +95,10 @@ static int load_policy(struct srd_manager *m, struct srd_policy **ret)
 		snprintf(m->policy_error + l, sizeof(m->policy_error) - l, "%s%s", l ? "; " : "", errs[i]);
 	}
 	srd_strv_free(errs, n_errs);
-	if (r < 0) {
+	if (r < 0 && r != -EINVAL)
 		snprintf(m->policy_error, sizeof(m->policy_error), "cannot read the configuration: %s",
 			 strerror(-r));
-		return r;
-	}
-	return r > 0 ? -EINVAL : 0;
+	return r;
 }
 
 /* ---- timers ---- */

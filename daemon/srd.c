@@ -197,22 +197,16 @@ static int parse_argv(int argc, char *argv[])
 /* Loads the policy; prints every error.  Returns 0, -EINVAL (errors printed) or -ENOMEM. */
 static int load_policy(struct srd_policy **ret)
 {
-	struct srd_host_facts host;
 	char **errs = NULL;
 	size_t n_errs = 0;
-	int r;
+	int r = srd_config_load(arg_config, NULL, ret, &errs, &n_errs);
 
-	srd_host_facts_read(&host);
-	r = srd_policy_load(arg_config, SRD_VENDOR_CONFDIR, SRD_SYSCONFDIR "/srd", &host, ret, &errs,
-			    &n_errs);
 	for (size_t i = 0; i < n_errs; i++)
 		fprintf(stderr, "%s\n", errs[i]);
 	srd_strv_free(errs, n_errs);
-	if (r < 0) {
+	if (r < 0 && r != -EINVAL)
 		fprintf(stderr, "srd: failed to load the configuration: %s\n", strerror(-r));
-		return r;
-	}
-	return r > 0 ? -EINVAL : 0;
+	return r;
 }
 
 /* Reads the inventory; says why on failure. */
