@@ -107,7 +107,13 @@ static int manager_error(sd_bus_error *error, int r, const struct srd_manager *m
 
 static int method_get_status(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	return reply_json(msg, srd_manager_status_json(userdata));
+	struct srd_report rep;
+	struct json_object *o = NULL;
+
+	if (srd_manager_report(userdata, &rep) >= 0)
+		o = srd_status_json(&rep);
+	srd_report_done(&rep);
+	return reply_json(msg, o);
 }
 
 static int method_snapshot(sd_bus_message *msg, void *userdata, sd_bus_error *error)
@@ -311,57 +317,67 @@ static int append_policy_files(sd_bus_message *reply, const struct srd_policy *p
 	return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-static int property_get(sd_bus *bus, const char *path, const char *interface, const char *property,
-			sd_bus_message *reply, void *userdata, sd_bus_error *error)
+/* One property of the report. */
+static int append_property(sd_bus_message *reply, const char *property, const struct srd_manager *m,
+			   const struct srd_report *rep, bool all, sd_bus_error *error)
 {
-	struct srd_manager *m = userdata;
-	bool all = sees_addresses(sd_bus_get_current_message(bus));
+	const struct srd_tally *t = &rep->tally;
 	char b[sizeof(m->policy_error)];
-	struct srd_tally t;
 
 	if (strcmp(property, "Version") == 0)
 		return sd_bus_message_append(reply, "s", SRD_VERSION);
 	if (strcmp(property, "State") == 0)
-		return sd_bus_message_append(reply, "s", srd_state_to_string(m->state));
+		return sd_bus_message_append(reply, "s", srd_state_to_string(rep->state));
 	/* Free text may name addresses: hidden as in the replies (and sent as invalidations only). */
 	if (strcmp(property, "StateReason") == 0)
-		return sd_bus_message_append(reply, "s", all ? m->reason : srd_redact_text(m->reason, b, sizeof(b)));
+		return sd_bus_message_append(reply, "s", all ? rep->reason : srd_redact_text(rep->reason, b, sizeof(b)));
 	if (strcmp(property, "Verdict") == 0)
-		return sd_bus_message_append(reply, "s",
-					     m->decision ? srd_verdict_to_string(m->decision->verdict) : "");
+		return sd_bus_message_append(reply, "s", rep->have_decision ? srd_verdict_to_string(rep->verdict) : "");
 	if (strcmp(property, "Summary") == 0)
-		return sd_bus_message_append(reply, "s", !m->decision ? "" : all ? m->decision->summary
-							   : srd_redact_text(m->decision->summary, b, sizeof(b)));
+		return sd_bus_message_append(reply, "s", !rep->have_decision ? "" : all ? rep->summary
+							   : srd_redact_text(rep->summary, b, sizeof(b)));
 	if (strcmp(property, "Converged") == 0)
-		return sd_bus_message_append(reply, "b", m->decision && m->converged);
+		return sd_bus_message_append(reply, "b", rep->have_decision && rep->converged);
 	if (strcmp(property, "Policy") == 0)
-		return sd_bus_message_append(reply, "s", m->policy ? srd_mode_to_string(m->policy->mode) : "");
+		return sd_bus_message_append(reply, "s", rep->have_policy ? srd_mode_to_string(rep->mode) : "");
 	if (strcmp(property, "PolicyError") == 0)
-		return sd_bus_message_append(reply, "s", all ? m->policy_error
-							   : srd_redact_text(m->policy_error, b, sizeof(b)));
+		return sd_bus_message_append(reply, "s", all ? rep->policy_error
+							   : srd_redact_text(rep->policy_error, b, sizeof(b)));
 	if (strcmp(property, "PolicyFiles") == 0)
 		return append_policy_files(reply, m->policy);
 	if (strcmp(property, "LastDecisionTimestamp") == 0)
-		return sd_bus_message_append(reply, "t", m->decided_realtime_usec);
+		return sd_bus_message_append(reply, "t", rep->decided_realtime_usec);
 	if (strcmp(property, "NDecisions") == 0)
-		return sd_bus_message_append(reply, "t", m->n_decisions);
+		return sd_bus_message_append(reply, "t", rep->n_decisions);
 	if (strcmp(property, "NErrors") == 0)
-		return sd_bus_message_append(reply, "t", m->n_errors);
+		return sd_bus_message_append(reply, "t", rep->n_errors);
 	/* The rest are counts over the last pass's ranges. */
-	srd_status_tally(m, &t);
 	if (strcmp(property, "NRanges") == 0)
-		return sd_bus_message_append(reply, "u", (uint32_t)(m->inventory ? m->inventory->n_ranges : 0));
+		return sd_bus_message_append(reply, "u", (uint32_t)rep->n_ranges);
 	if (strcmp(property, "NRangesCXL") == 0)
-		return sd_bus_message_append(reply, "u", (uint32_t)t.ranges[SRD_OWNER_CXL]);
+		return sd_bus_message_append(reply, "u", (uint32_t)t->ranges[SRD_OWNER_CXL]);
 	if (strcmp(property, "NRangesHMEM") == 0)
-		return sd_bus_message_append(reply, "u", (uint32_t)t.ranges[SRD_OWNER_HMEM]);
+		return sd_bus_message_append(reply, "u", (uint32_t)t->ranges[SRD_OWNER_HMEM]);
 	if (strcmp(property, "NRangesStranded") == 0)
-		return sd_bus_message_append(reply, "u", (uint32_t)t.ranges[SRD_OWNER_NONE]);
+		return sd_bus_message_append(reply, "u", (uint32_t)t->ranges[SRD_OWNER_NONE]);
 	if (strcmp(property, "NRangesConflict") == 0)
-		return sd_bus_message_append(reply, "u", (uint32_t)t.ranges[SRD_OWNER_CONFLICT]);
+		return sd_bus_message_append(reply, "u", (uint32_t)t->ranges[SRD_OWNER_CONFLICT]);
 	if (strcmp(property, "StrandedBytes") == 0)
-		return sd_bus_message_append(reply, "t", t.stranded_bytes);
+		return sd_bus_message_append(reply, "t", t->stranded_bytes);
 	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", property);
+}
+
+static int property_get(sd_bus *bus, const char *path, const char *interface, const char *property,
+			sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+	struct srd_report rep;
+	int r = srd_manager_report(userdata, &rep);
+
+	if (r >= 0)
+		r = append_property(reply, property, userdata, &rep, sees_addresses(sd_bus_get_current_message(bus)),
+				    error);
+	srd_report_done(&rep);
+	return r;
 }
 
 #define PROP(name, sig, flags) SD_BUS_PROPERTY(name, sig, property_get, 0, flags)

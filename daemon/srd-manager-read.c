@@ -13,9 +13,12 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "discover.h"
+#include "read.h"
 #include "srd-json.h"
+#include "srd-layout.h"
 #include "srd-log.h"
 #include "srd-manager.h"
 #include "srd-udev.h"
@@ -114,3 +117,100 @@ int srd_manager_plan(struct srd_manager *m, const char *policy_override, struct 
 	q->pass.borrowed_inventory = true;
 	return srd_pass_decide(&q->pass, &in);
 }
+
+int srd_manager_report(const struct srd_manager *m, struct srd_report *ret)
+{
+	size_t replacing = 0;
+	int r;
+
+	for (size_t k = 0; k < m->n_layouts; k++)
+		replacing += m->layouts[k].replace != SRD_REPLACE_NONE;
+	*ret = (struct srd_report){
+		.state = m->state,
+		.reason = m->reason,
+		.busy = m->in_pass || m->pending_request,
+		.have_decision = m->decision != NULL,
+		.verdict = m->decision ? m->decision->verdict : 0,
+		.summary = m->decision ? m->decision->summary : "",
+		.converged = m->decision && m->converged,
+		.decided_realtime_usec = m->decided_realtime_usec,
+		.inventory_read_usec = m->inventory_realtime_usec,
+		.inventory_stale = srd_manager_inventory_stale(m),
+		.have_policy = m->policy != NULL,
+		.mode = m->policy ? m->policy->mode : 0,
+		.policy_error = m->policy_error,
+		.n_events = m->n_events,
+		.n_decisions = m->n_decisions,
+		.n_errors = m->n_errors,
+	};
+	r = srd_report_fill(ret, m->inventory, m->decision, replacing);
+	if (r < 0)
+		srd_report_done(ret);
+	return r;
+}
+
+static struct json_object *status_json(const struct srd_manager *m)
+{
+	struct srd_report rep;
+	struct json_object *o = NULL;
+
+	if (srd_manager_report(m, &rep) >= 0)
+		o = srd_status_json(&rep);
+	srd_report_done(&rep);
+	return o;
+}
+
+/* ---- the snapshot ---- */
+
+/* The machine a report comes from: what a [Match] section sees (the product
+ * serial only root may read, so it stays out of this world-readable document)
+ * and the firmware's version.  `srdctl snapshot --anonymize` drops it all. */
+static struct json_object *host_json(void)
+{
+	static const char *const dmi[] = { "sys_vendor", "product_name", "board_name",
+					   "bios_vendor", "bios_version", "bios_date" };
+	struct json_object *o = json_object_new_object(), *d = json_object_new_object();
+	char buf[256] = "", path[64];
+
+	if (gethostname(buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	json_object_object_add(o, "hostname", json_object_new_string(buf));
+	for (size_t i = 0; i < ARRAY_SIZE(dmi); i++) {
+		snprintf(path, sizeof(path), "/sys/class/dmi/id/%s", dmi[i]);
+		if (srd_read_line(path, buf, sizeof(buf)) >= 0)
+			json_object_object_add(d, dmi[i], json_object_new_string(buf));
+	}
+	json_object_object_add(o, "dmi", d);
+	return o;
+}
+
+struct json_object *srd_manager_snapshot_json(struct srd_manager *m)
+{
+	struct json_object *o = json_object_new_object(), *layouts;
+	const struct srd_inventory *now = NULL;
+	char release[128] = "";
+	/* The kept inventory (srd-manager-read.c), first: the status then tells of the same read. */
+	int r = srd_manager_inventory(m, &now);
+
+	json_object_object_add(o, "status", status_json(m));
+	json_object_object_add(o, "host", host_json());
+	if (m->policy)
+		json_object_object_add(o, "policy", srd_json_policy(m->policy));
+	if (m->decision && m->inventory)
+		json_object_object_add(o, "decision", srd_json_decision(m->decision, m->inventory));
+	if (m->have_last_apply && m->decision)
+		json_object_object_add(o, "last_apply", srd_json_apply(m->decision, &m->last_apply, false));
+	layouts = json_object_new_array();
+	for (size_t k = 0; k < m->n_layouts; k++)
+		json_object_array_add(layouts, srd_layout_to_json(&m->layouts[k]));
+	json_object_object_add(o, "layouts", layouts);
+	if (r >= 0) {
+		json_object_object_add(o, "inventory", srd_manager_inventory_json(m));
+		snprintf(release, sizeof(release), "%s", now->kernel_release);
+	} else {
+		json_object_object_add(o, "inventory_error", json_object_new_string(strerror(-r)));
+	}
+	json_object_object_add(o, "kernel_release", json_object_new_string(release));
+	return o;
+}
+

@@ -33,15 +33,6 @@
 #define QUEUE_RECHECK_USEC (100 * 1000ull)
 #define BUS_RETRY_USEC (5 * USEC_PER_SEC)
 
-static const char *const state_names[_SRD_STATE_MAX] = {
-	"starting", "settling", "deciding", "applying", "settled", "degraded",
-};
-
-const char *srd_state_to_string(enum srd_state s)
-{
-	return s < _SRD_STATE_MAX ? state_names[s] : NULL;
-}
-
 uint64_t srd_now_usec(clockid_t clock)
 {
 	struct timespec ts;
@@ -65,8 +56,8 @@ void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *
 	if (!changed)
 		return;
 	/* Every user can read STATUS= (systemctl status): no addresses in it. */
-	sd_notifyf(false, "STATUS=%s: %s", state_names[s], srd_redact_text(reason, shown, sizeof(shown)));
-	srd_log(LOG_DEBUG, "state %s: %s", state_names[s], reason);
+	sd_notifyf(false, "STATUS=%s: %s", srd_state_to_string(s), srd_redact_text(reason, shown, sizeof(shown)));
+	srd_log(LOG_DEBUG, "state %s: %s", srd_state_to_string(s), reason);
 	srd_manager_bus_emit_changed(m);
 }
 
@@ -161,11 +152,15 @@ void srd_manager_begin_pass(struct srd_manager *m, const char *trigger, bool for
 
 static void write_metrics(struct srd_manager *m)
 {
+	struct srd_report rep;
 	int r;
 
 	if (!m->policy || !m->policy->metrics_file[0])
 		return;
-	r = srd_status_write_metrics(m, m->policy->metrics_file);
+	r = srd_manager_report(m, &rep);
+	if (r >= 0)
+		r = srd_status_write_metrics(&rep, m->policy->metrics_file);
+	srd_report_done(&rep);
 	if (r < 0)
 		srd_log_errno(LOG_WARNING, r, "cannot write %s, ignoring", m->policy->metrics_file);
 }
@@ -432,9 +427,9 @@ void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv, struct
 	} else
 		srd_manager_set_state(m, SRD_STATE_SETTLED, "%s", m->decision->summary);
 	srd_log_field(&e, "SRD_VERDICT", "%s", srd_verdict_to_string(m->decision->verdict));
-	srd_log_field(&e, "SRD_STATE", "%s", state_names[m->state]);
+	srd_log_field(&e, "SRD_STATE", "%s", srd_state_to_string(m->state));
 	srd_log_field(&e, "SRD_POLICY", "%s", srd_mode_to_string(m->decision->mode));
-	srd_log_emit(&e, "%s: %s", state_names[m->state], m->reason);
+	srd_log_emit(&e, "%s: %s", srd_state_to_string(m->state), m->reason);
 	end_pass(m);
 	if (m->pending_request) {
 		m->pending_request = false;
@@ -629,7 +624,7 @@ int srd_manager_reload(struct srd_manager *m, char *ret_error, size_t size)
 			     m->policy ? "keeping the running policy" : "still without a policy",
 			     m->policy_error);
 		snprintf(ret_error, size, "%s", m->policy_error);
-		sd_notifyf(false, "READY=1\nSTATUS=%s: %s (reload failed: %s)", state_names[m->state],
+		sd_notifyf(false, "READY=1\nSTATUS=%s: %s (reload failed: %s)", srd_state_to_string(m->state),
 			   m->reason, ret_error);
 		write_metrics(m);
 		srd_manager_bus_emit_changed(m);

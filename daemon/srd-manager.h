@@ -26,17 +26,8 @@
 #include "policy.h"
 #include "srd-owners.h"
 #include "srd-ratelimit.h"
+#include "srd-status.h"
 
-enum srd_state {
-	SRD_STATE_STARTING,
-	SRD_STATE_SETTLING,
-	SRD_STATE_DECIDING,
-	SRD_STATE_APPLYING,
-	SRD_STATE_SETTLED,
-	SRD_STATE_DEGRADED,
-	_SRD_STATE_MAX,
-};
-const char *srd_state_to_string(enum srd_state s);
 
 
 struct srd_manager_options {
@@ -168,9 +159,8 @@ int srd_manager_replace_prepare(struct srd_manager *m, const char *memdev, struc
 /* Re-creates the recorded regions whose devices are back (memdev: only its). */
 int srd_manager_replace_complete(struct srd_manager *m, const char *memdev, struct srd_request *q);
 
-/* The status document (docs/status-json.md), schema version SRD_STATUS_SCHEMA. */
-#define SRD_STATUS_SCHEMA 1
-struct json_object *srd_manager_status_json(const struct srd_manager *m);
+/* The report of the last pass (srd-status.h); srd_report_done() frees it.  -ENOMEM or 0. */
+int srd_manager_report(const struct srd_manager *m, struct srd_report *ret);
 /* Everything at once, for a bug report. */
 struct json_object *srd_manager_snapshot_json(struct srd_manager *m);
 
