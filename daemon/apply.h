@@ -20,7 +20,6 @@ struct srd_apply_opts {
 	FILE *out;	       /* where the dry run and progress lines go (may be NULL) */
 	const char *state_dir; /* progress record directory; NULL: none */
 	bool allow_offline;    /* the policy's AllowOffline= */
-	enum srd_online online_cxl, online_hmem;
 	/*
 	 * Observers (may be NULL): every store with its result (0 or negative
 	 * errno), each action when it ends, and each undo.  The daemon journals

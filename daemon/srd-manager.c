@@ -180,7 +180,7 @@ static void end_pass(struct srd_manager *m)
 /* The policy's expected device counts, when it names any, are met. */
 static bool expected_present(struct srd_manager *m, unsigned *ret_mem, unsigned *ret_reg)
 {
-	srd_udev_count_cxl(ret_mem, ret_reg);
+	srd_discover_count_cxl(ret_mem, ret_reg);
 	return *ret_mem >= m->policy->expect_memdevs && *ret_reg >= m->policy->expect_regions;
 }
 

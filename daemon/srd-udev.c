@@ -7,7 +7,6 @@
  * is by subsystem; platform devices are narrowed to hmem.N here, because the
  * platform bus carries much else.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <unistd.h>
@@ -110,22 +109,4 @@ bool srd_udev_pending(struct srd_udev_watch *w)
 		return false;
 	pfd = (struct pollfd){ .fd = udev_monitor_get_fd(w->monitor), .events = POLLIN };
 	return !srd_udev_queue_empty(w) || poll(&pfd, 1, 0) != 0;
-}
-
-void srd_udev_count_cxl(unsigned *ret_memdevs, unsigned *ret_regions)
-{
-	DIR *d = opendir("/sys/bus/cxl/devices");
-	struct dirent *de;
-	unsigned mem = 0, reg = 0;
-
-	while (d && (de = readdir(d))) {
-		if (strncmp(de->d_name, "mem", 3) == 0)
-			mem++;
-		else if (strncmp(de->d_name, "region", 6) == 0)
-			reg++;
-	}
-	if (d)
-		closedir(d);
-	*ret_memdevs = mem;
-	*ret_regions = reg;
 }

@@ -24,6 +24,3 @@ struct srd_udev_watch *srd_udev_watch_free(struct srd_udev_watch *w);
 bool srd_udev_queue_empty(struct srd_udev_watch *w);
 /* Events wait: in udev's queue, or on the monitor and not yet handed to the callback. */
 bool srd_udev_pending(struct srd_udev_watch *w);
-
-/* The memdevs and regions the kernel shows now (cheap: one directory read). */
-void srd_udev_count_cxl(unsigned *ret_memdevs, unsigned *ret_regions);

@@ -307,22 +307,6 @@ int srd_inventory_note(struct srd_inventory *inv, const char *fmt, ...)
 	return r;
 }
 
-const struct srd_region *srd_inventory_region(const struct srd_inventory *inv, const char *name)
-{
-	for (size_t i = 0; i < inv->n_regions; i++)
-		if (srd_streq(inv->regions[i].name, name))
-			return &inv->regions[i];
-	return NULL;
-}
-
-const struct srd_memdev *srd_inventory_memdev(const struct srd_inventory *inv, const char *name)
-{
-	for (size_t i = 0; i < inv->n_memdevs; i++)
-		if (srd_streq(inv->memdevs[i].name, name))
-			return &inv->memdevs[i];
-	return NULL;
-}
-
 /* ---- derivation ---- */
 
 static int u64_cmp(const void *a, const void *b)

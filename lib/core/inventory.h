@@ -295,7 +295,3 @@ static inline bool srd_inventory_complete(const struct srd_inventory *inv)
  * each unit's current owner.  Idempotent; pure.  Returns 0 or -ENOMEM.
  */
 int srd_inventory_derive(struct srd_inventory *inv);
-
-/* Region/memdev lookups by name; NULL when absent. */
-const struct srd_region *srd_inventory_region(const struct srd_inventory *inv, const char *name);
-const struct srd_memdev *srd_inventory_memdev(const struct srd_inventory *inv, const char *name);

@@ -28,13 +28,9 @@
  */
 int srd_discover(struct srd_inventory **ret);
 
-/* The parts of srd_discover(), exposed for the tools that need only one. */
-int srd_discover_firmware(struct srd_inventory *inv);
-int srd_discover_cxl(struct srd_inventory *inv);
-int srd_discover_dax(struct srd_inventory *inv);
-int srd_discover_drivers(struct srd_inventory *inv);
-/* Signs of CXL failure (discover-failures.c); runs after the parts above. */
-int srd_discover_failures(struct srd_inventory *inv);
+/* The memdevs and regions the kernel shows now (cheap: one directory read,
+ * for settling, which must not run a whole discovery per event). */
+void srd_discover_count_cxl(unsigned *ret_memdevs, unsigned *ret_regions);
 
 /* Whether the machine shows a CXL failure now (settle ends on one instead of
  * waiting out its timeout); why gets the first sign's evidence. */
