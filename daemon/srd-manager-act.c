@@ -146,6 +146,10 @@ void srd_manager_record_layouts(struct srd_manager *m, const struct srd_inventor
 			m->layouts[m->n_layouts++] = l;
 			save(m, &l);
 		} else if (!srd_layout_same(old, &l)) {
+			/* A layout under replace whose HPA a region holds again (the
+			 * replace's, or one a killed srd left committed): the policy's
+			 * pass applies to it now, as when a replace completes. */
+			m->then_reevaluate = m->then_reevaluate || old->replace != SRD_REPLACE_NONE;
 			l.generation = old->generation + 1;
 			srd_log(LOG_NOTICE, "the layout at 0x%" PRIx64 " changed (%s, generation %u)", l.range.start,
 				l.region, l.generation);
@@ -154,6 +158,7 @@ void srd_manager_record_layouts(struct srd_manager *m, const struct srd_inventor
 		} else if (old->replace != SRD_REPLACE_NONE || !srd_streq(old->region, l.region) ||
 			   old->owner != l.owner || !srd_streq(old->dax_mode, l.dax_mode)) {
 			/* The same region (back from a re-seat, or its owner changed). */
+			m->then_reevaluate = m->then_reevaluate || old->replace != SRD_REPLACE_NONE;
 			l.generation = old->generation;
 			*old = l;
 			save(m, old);
