@@ -739,10 +739,20 @@ int srd_manager_run(struct srd_manager *m)
 
 	srd_log_emit(&e, "srd %s started, policy %s", SRD_VERSION,
 		     m->policy ? srd_mode_to_string(m->policy->mode) : "invalid");
-	if (m->opts.state_dir && srd_apply_interrupted(m->opts.state_dir, why, sizeof(why)))
+	if (m->opts.state_dir && srd_apply_interrupted(m->opts.state_dir, why, sizeof(why))) {
+		struct srd_apply_opts o = { .state_dir = m->opts.state_dir, .on_write = on_write, .userdata = m };
+		char what[512];
+		int r;
+
 		srd_log(LOG_WARNING, "%s; deciding again from a fresh inventory", why);
-	else if (m->opts.state_dir)
+		/* A region it was building is half there: down with it, so the
+		 * layout can be built again. */
+		r = srd_apply_create_cleanup(&o, what, sizeof(what));
+		if (r != 0)
+			srd_log(r < 0 ? LOG_ERR : LOG_NOTICE, "%s", what);
+	} else if (m->opts.state_dir) {
 		load_owners(m);
+	}
 	srd_manager_begin_pass(m, "boot", true);
 	return sd_event_loop(m->event);
 }

@@ -33,6 +33,8 @@ declare -A platform=(
 	[completion]=nobody-7.2.json
 	[replace]=nobody-7.2.json
 	[interrupted]=nobody-7.2.json
+	[killcreate-size]=nobody-7.2.json
+	[killcreate-target0]=nobody-7.2.json
 	[killcreate-commit]=nobody-7.2.json
 	[openbus]=nobody-7.2.json
 	[activation]=nobody-7.2.json
@@ -40,8 +42,8 @@ declare -A platform=(
 # The scenarios about srd's face on the bus have their own script.
 declare -A script=([openbus]=bus.sh [activation]=bus.sh)
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(late storm hotplug restart reload invalid timeout apply replace interrupted killcreate-commit
-	completion metrics nobus openbus activation)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(late storm hotplug restart reload invalid timeout apply replace interrupted killcreate-size
+	killcreate-target0 killcreate-commit completion metrics nobus openbus activation)
 failed=0
 for s in "${scenarios[@]}"; do
 	echo "# scenario $s (${platform[$s]})"

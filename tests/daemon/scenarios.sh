@@ -378,6 +378,11 @@ killcreate-*)
 	start_srd $W/srd.conf --layout-dir $L
 	check "the next srd settles" wait_state settled 30
 	check "it reports the interrupted run" grep -q "a previous run stopped during action" $W/srd.err
+	if [ "$point" = commit ]; then
+		check "it leaves the committed region for the policy" grep -q "was committed before srd stopped" $W/srd.err
+	else
+		check "it takes the half-built region down" grep -q "took down region[0-9]*, which a create-region cut short left" $W/srd.err
+	fi
 	if [ "$(status "s['counts']['replacing']")" != 0 ]; then
 		check "replace complete re-creates the layout" bash -c "$SRDCTL replace complete >/dev/null"
 	fi
