@@ -23,7 +23,8 @@ struct json_object *srd_json_apply(const struct srd_decision *d, const struct sr
 struct srd_pass;
 /* The ranges the pass's check found unlike the verdict: [{"range","wanted","owner"}] (srd-json-apply.c). */
 struct json_object *srd_json_unconverged(const struct srd_pass *p);
-/* srd --once --json: the steps, "decision", "unconverged", "converged" (ok), "final" (srd-json-apply.c). */
+/* srd --once --json: the steps, "decision", "unconverged", "converged" (ok), "final", and
+ * "discoveries", the times the pass read the machine (srd-json-apply.c). */
 struct json_object *srd_json_once(const struct srd_pass *p, bool ok);
 /* The effective policy, every setting with where it came from. */
 struct json_object *srd_json_policy(const struct srd_policy *p);

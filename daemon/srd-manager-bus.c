@@ -153,7 +153,7 @@ static int method_refresh_inventory(sd_bus_message *msg, void *userdata, sd_bus_
 
 /* ---- what a request did, as JSON (docs/dbus.md) ---- */
 
-/* A decision carried out: "decision", "unconverged" (when it was checked), "converged", "apply". */
+/* A decision carried out: "decision", "unconverged" (when it was checked), "converged", "apply", "discoveries". */
 static struct json_object *request_json(const struct srd_request *q)
 {
 	const struct srd_pass *p = &q->pass;
@@ -165,6 +165,8 @@ static struct json_object *request_json(const struct srd_request *q)
 	json_object_object_add(o, "converged", json_object_new_boolean(srd_pass_converged(p)));
 	if (p->applied)
 		json_object_object_add(o, "apply", srd_json_apply(p->decision, &p->apply, false));
+	/* Reads of the machine the request made (0: it decided on the kept inventory). */
+	json_object_object_add(o, "discoveries", json_object_new_int((int)p->n_discoveries));
 	return o;
 }
 

@@ -9,7 +9,9 @@
  * (the pass that the burst starts reads it again anyway when it settles).
  * A forced refresh (RefreshInventory) reads it now: root at will, others
  * from a token bucket per UID.  Plans for another policy decide on the kept
- * inventory: deciding is cheap, reading is not.
+ * inventory: deciding is cheap, reading is not; so do requests that act,
+ * while it still shows the machine.  The report (srd-status.h) and the
+ * snapshot for bug reports are made here from the same state.
  */
 #include <errno.h>
 #include <string.h>

@@ -305,10 +305,9 @@ static uint64_t now_usec(void)
  * asynchronously, so wait until udev's queue is empty, the inventory has not
  * changed for QuietSec=, and the expected memdevs and regions are present; at
  * most TimeoutSec=.  (The daemon settles on uevents instead.)  Returns true
- * when it timed out; the last inventory read, unchanged for the quiet period
- * when it did not, in *ret (NULL when none could be read).
+ * when it timed out.
  */
-static bool settle_once(const struct srd_policy *p, struct srd_inventory **ret)
+static bool settle_once(const struct srd_policy *p)
 {
 	struct udev *udev = udev_new();
 	struct udev_queue *q = udev ? udev_queue_new(udev) : NULL;
@@ -342,9 +341,9 @@ static bool settle_once(const struct srd_policy *p, struct srd_inventory **ret)
 		usleep(200000);
 	}
 	free(last);
+	srd_inventory_free(inv);
 	udev_queue_unref(q);
 	udev_unref(udev);
-	*ret = inv;
 	return timed_out;
 }
 
@@ -377,7 +376,6 @@ static int take_lock(bool wait)
 static int run_once(void)
 {
 	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
-	struct srd_inventory *settled = NULL;
 	struct srd_pass pass = {};
 	struct srd_pass_input in = { .policy_override = arg_policy };
 	struct srd_pass_options o = {
@@ -407,14 +405,10 @@ static int run_once(void)
 	}
 	in.policy = p;
 	o.allow_offline = p->allow_offline;
-	in.settle_timed_out = settle_once(p, &settled);
+	in.settle_timed_out = settle_once(p);
 	in.now_usec = now_usec();
-	/* Settled: the machine has looked like the last read for the quiet
-	 * period, so the pass decides on it.  Timed out: it reads again. */
-	if (settled && !in.settle_timed_out)
-		srd_pass_adopt(&pass, settled, NULL);
-	else
-		srd_inventory_free(settled);
+	/* The pass reads the settled machine afresh: the kernel may still have
+	 * been finishing what a previous run started when settling last read it. */
 	r = srd_pass_decide(&pass, &in);
 	if (r < 0) {
 		fprintf(stderr, "srd: %s\n", pass.error ? pass.error_message : strerror(-r));

@@ -173,6 +173,7 @@ TEST(test_once)
 		.checked = true,
 		.unconverged = &u,
 		.n_unconverged = 1,
+		.n_discoveries = 2,
 	};
 	struct json_object *o = srd_json_once(&p, false), *x;
 
@@ -185,6 +186,7 @@ TEST(test_once)
 	CHECK_STREQ(str(x, "owner"), "gone");
 	/* Nothing re-read: the final inventory is the one decided on. */
 	CHECK(json_object_array_length(get(get(o, "final"), "ranges")) == 2);
+	CHECK(json_object_get_int(get(o, "discoveries")) == 2);
 	json_object_put(o);
 	srd_decision_free(p.decision);
 	srd_inventory_free(inv);

@@ -213,6 +213,9 @@ apply)
 	$SRDCTL apply --policy prefer-cxl --json > $W/apply.json
 	check "apply exits 0" [ $? = 0 ]
 	check "apply converged" python3 -c "import json; d=json.load(open('$W/apply.json')); assert d['converged'] and d['apply']['steps'][0]['result'] == 'done'"
+	# No uevent since the last pass: it decided on the kept inventory and read
+	# the machine once, to check what it did.
+	check "apply read the machine once" python3 -c "import json; d=json.load(open('$W/apply.json')); assert d['discoveries'] == 1, d['discoveries']"
 	# A request right after the apply lands in its verification wait: it is
 	# carried out after it (a third decision), not lost.
 	$SRDCTL reevaluate
@@ -222,6 +225,8 @@ apply)
 	# apply's outcome stays, CXL holding the half region0 decodes.
 	check "CXL's (the half region0 decodes), and strict leaves it" \
 		[ "$(status "s['ranges'][0]['owner'], s['policy']['mode'], s['converged']")" = "conflict strict True" ]
+	$SRDCTL apply --json > $W/noop.json
+	check "an apply with nothing to do reads nothing" python3 -c "import json; d=json.load(open('$W/noop.json')); assert d['converged'] and not d['decision']['actions'] and d['discoveries'] == 0, d['discoveries']"
 	check "regions verb" bash -c "$SRDCTL regions | grep -q '^region0 '"
 	check "snapshot has status, policy, inventory" python3 -c "
 import json, subprocess
