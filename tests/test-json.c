@@ -28,19 +28,6 @@ static struct json_object *at(struct json_object *a, size_t i)
 	return json_object_array_get_idx(a, i);
 }
 
-/* The CXL-owned range of the worked examples, and a stranded one beside it. */
-static struct srd_inventory *machine(void)
-{
-	struct srd_inventory *inv = inventory("6.12.0", W0, 4 * GiB);
-
-	sr(inv, W0, W0 + 256 * MiB - 1);
-	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
-	dax(inv, "dax0.0", SRD_DAX_CXL, "region0", W0, W0 + 256 * MiB - 1, "kmem");
-	sr(inv, W0 + GiB, W0 + GiB + 256 * MiB - 1);
-	CHECK(srd_inventory_derive(inv) == 0);
-	return inv;
-}
-
 TEST(test_hex_and_range)
 {
 	struct json_object *o = json_object_new_object(), *h = srd_json_hex(0x490000000);
@@ -57,7 +44,7 @@ TEST(test_hex_and_range)
 
 TEST(test_inventory)
 {
-	struct srd_inventory *inv = machine();
+	struct srd_inventory *inv = cxl_and_stranded();
 	struct json_object *o = srd_json_inventory(inv), *x;
 
 	CHECK_STREQ(str(get(o, "kernel"), "release"), "6.12.0");
@@ -85,7 +72,7 @@ TEST(test_inventory)
 TEST(test_decision)
 {
 	struct srd_policy *pol = srd_policy_new();
-	struct srd_inventory *inv = machine();
+	struct srd_inventory *inv = cxl_and_stranded();
 	struct srd_decision *d = expect(inv, pol, "per-range", NULL, "cxl", "cxl unchanged", "");
 	struct json_object *o = srd_json_decision(d, inv), *x;
 
@@ -165,7 +152,7 @@ TEST(test_apply)
 TEST(test_once)
 {
 	struct srd_policy *pol = srd_policy_new();
-	struct srd_inventory *inv = machine();
+	struct srd_inventory *inv = cxl_and_stranded();
 	struct srd_unconverged u = { .range = { W0, W0 + 256 * MiB - 1 }, .wanted = SRD_OWNER_HMEM, .gone = true };
 	struct srd_pass p = {
 		.inventory = inv,

@@ -12,9 +12,11 @@
 
 static const struct srd_host_facts host = { .hostname = "db-17" };
 
-static void write_conf(const char *path, const char *text)
+/* A temporary file holding text; its name in path (a "/tmp/srd-test-conf-XXXXXX" buffer). */
+static void temp_conf(char *path, const char *text)
 {
-	FILE *f = fopen(path, "w");
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 
 	CHECK(f);
 	fputs(text, f);
@@ -27,11 +29,8 @@ TEST(test_good_file)
 	struct srd_policy *p = NULL;
 	char **errs = NULL;
 	size_t n = 0;
-	int fd = mkstemp(path);
 
-	CHECK(fd >= 0);
-	close(fd);
-	write_conf(path, "[Policy]\nMode=prefer-hmem\n");
+	temp_conf(path, "[Policy]\nMode=prefer-hmem\n");
 	CHECK(srd_config_load(path, &host, &p, &errs, &n) == 0);
 	CHECK(n == 0 && !errs);
 	CHECK(p->mode == SRD_MODE_PREFER_HMEM);
@@ -47,11 +46,8 @@ TEST(test_errors_name_the_file)
 	struct srd_policy *p = NULL;
 	char **errs = NULL;
 	size_t n = 0;
-	int fd = mkstemp(path);
 
-	CHECK(fd >= 0);
-	close(fd);
-	write_conf(path, "[Policy]\nMode=prefer-hmem\nMode=sideways\n");
+	temp_conf(path, "[Policy]\nMode=prefer-hmem\nMode=sideways\n");
 	CHECK(srd_config_load(path, &host, &p, &errs, &n) == -EINVAL);
 	CHECK(!p);
 	CHECK(n >= 1);
@@ -79,11 +75,9 @@ TEST(test_this_machine)
 	struct srd_policy *p = NULL;
 	char **errs = NULL;
 	size_t n = 0;
-	int fd = mkstemp(path);
 
 	/* No host facts given: this machine's are read, and an empty file loads. */
-	CHECK(fd >= 0);
-	close(fd);
+	temp_conf(path, "");
 	CHECK(srd_config_load(path, NULL, &p, &errs, &n) == 0);
 	CHECK(p->mode == SRD_MODE_STRICT);
 	srd_policy_free(p);

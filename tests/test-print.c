@@ -30,21 +30,9 @@ static char *close_out(struct out *o)
 /* The text begins with prefix. */
 #define CHECK_STARTS(text, prefix) CHECK(strncmp((text), (prefix), strlen(prefix)) == 0)
 
-static struct srd_inventory *machine(void)
-{
-	struct srd_inventory *inv = inventory("6.12.0", W0, 4 * GiB);
-
-	sr(inv, W0, W0 + 256 * MiB - 1);
-	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
-	dax(inv, "dax0.0", SRD_DAX_CXL, "region0", W0, W0 + 256 * MiB - 1, "kmem");
-	sr(inv, W0 + GiB, W0 + GiB + 256 * MiB - 1);
-	CHECK(srd_inventory_derive(inv) == 0);
-	return inv;
-}
-
 TEST(test_inventory)
 {
-	struct srd_inventory *inv = machine();
+	struct srd_inventory *inv = cxl_and_stranded();
 	struct out o;
 	char *t;
 
@@ -71,7 +59,7 @@ TEST(test_inventory)
 TEST(test_decision)
 {
 	struct srd_policy *pol = srd_policy_new();
-	struct srd_inventory *inv = machine();
+	struct srd_inventory *inv = cxl_and_stranded();
 	struct srd_decision *d = expect(inv, pol, "per-range", NULL, "cxl", "cxl unchanged", "");
 	struct out o;
 	char *t;
@@ -98,7 +86,7 @@ TEST(test_decision)
 TEST(test_pass)
 {
 	struct srd_policy *pol = srd_policy_new();
-	struct srd_inventory *inv = machine();
+	struct srd_inventory *inv = cxl_and_stranded();
 	struct srd_unconverged u = { .range = { W0, W0 + 256 * MiB - 1 }, .wanted = SRD_OWNER_HMEM,
 				     .owner = SRD_OWNER_CXL };
 	struct srd_pass p = {
