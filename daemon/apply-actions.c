@@ -453,6 +453,67 @@ static enum srd_step_result do_unbind_cxl_acpi(struct actx *c, const struct srd_
 
 /* ---- dax devices ---- */
 
+/* Takes the memory of daxX.Y over r offline; all or nothing. */
+static int offline_range(struct actx *c, const struct srd_range *r)
+{
+	struct offline_arg oa = {};
+	int k = srd_apply_blocks(c, r, offline_block, &oa);
+
+	if (k < 0)
+		for (size_t i = oa.n_done; i-- > 0;)
+			srd_apply_write(c, oa.done[i], c->step->was_movable ? "online_movable" : "online_kernel");
+	free(oa.done);
+	return k;
+}
+
+/*
+ * kmem's memory as Online= wants it.  kmem's probe onlines the memory it adds
+ * as the kernel's auto-online says (memhp_default_state=, the online_type at
+ * probe time), which may be another zone than the one wanted: memory srd's
+ * own bind just brought online is taken offline again and onlined in the
+ * wanted zone; memory that was online before needs AllowOffline=yes.
+ */
+static enum srd_step_result dax_online_as_wanted(struct actx *c, const struct srd_action *a, const char *name,
+						 const struct srd_range *r, bool just_bound, enum srd_step_result res)
+{
+	bool online, movable = false;
+	int k;
+
+	if (c->o->dry_run && just_bound) {
+		/* The blocks appear with the bind: say what would be stored. */
+		if (a->online != SRD_ONLINE_NONE && online_range(c, r, a->online == SRD_ONLINE_MOVABLE) < 0)
+			return srd_apply_fail(c, -EIO, c->why);
+		return SRD_STEP_DONE;
+	}
+	if (srd_apply_online(c, r, &online) < 0 || block_movable(c, r, &movable) < 0)
+		return srd_apply_say(c, SRD_STEP_REFUSED, "cannot tell whether %s's memory is online: %s", name, c->why);
+	if (online && (a->online == SRD_ONLINE_NONE || movable != (a->online == SRD_ONLINE_MOVABLE))) {
+		if (!just_bound && !c->o->allow_offline)
+			return srd_apply_say(c, SRD_STEP_REFUSED, "%s: memory is online %s, %s wants %s, and AllowOffline=no",
+					     name, movable ? "movable" : "normal", a->rule[0] ? a->rule : "the policy",
+					     srd_online_to_string(a->online));
+		c->step->was_movable = movable;
+		k = offline_range(c, r);
+		if (k < 0)
+			return srd_apply_fail(c, k, c->why);
+		res = SRD_STEP_DONE;
+	}
+	if (a->online == SRD_ONLINE_NONE)
+		return res;
+	k = online_range(c, r, a->online == SRD_ONLINE_MOVABLE);
+	if (k < 0)
+		return srd_apply_fail(c, k, c->why);
+	if (!c->o->dry_run && (block_movable(c, r, &movable) < 0 || movable != (a->online == SRD_ONLINE_MOVABLE)))
+		return srd_apply_say(c, SRD_STEP_FAILED, "%s: memory came online, but not in the %s zone", name,
+				     srd_online_to_string(a->online));
+	return online && res == SRD_STEP_ALREADY ? SRD_STEP_ALREADY : SRD_STEP_DONE;
+}
+
+/*
+ * In the order the kernel allows: the old driver lets go (memory offline
+ * first), align and memmap_on_memory are stored while no driver is bound,
+ * the wanted driver binds, and kmem's memory is onlined in the wanted zone.
+ */
 static enum srd_step_result do_configure_dax(struct actx *c, const struct srd_action *a)
 {
 	const char *want = a->dax_mode == SRD_DAX_SYSTEM_RAM ? "kmem" : "device_dax";
@@ -460,7 +521,7 @@ static enum srd_step_result do_configure_dax(struct actx *c, const struct srd_ac
 	enum srd_step_result res = SRD_STEP_ALREADY;
 	struct srd_range r;
 	struct hmem_dax h;
-	bool online;
+	bool online, differ, rebind;
 	int k;
 
 	if (strncmp(a->target, "dax", 3) == 0)
@@ -483,43 +544,51 @@ static enum srd_step_result do_configure_dax(struct actx *c, const struct srd_ac
 	snprintf(c->step->prev_driver, sizeof(c->step->prev_driver), "%s", drv);
 	if (srd_apply_online(c, &r, &online) < 0)
 		return srd_apply_say(c, SRD_STEP_REFUSED, "cannot tell whether %s's memory is online: %s", name, c->why);
-	if (!srd_streq(drv, want)) {
-		if (drv[0]) {
-			res = refuse_in_use(c, name);
-			if (res != SRD_STEP_DONE)
-				return res;
-			if (online) {
-				struct srd_action off = *a;
+	res = srd_apply_dax_check(c, name, a, &differ);
+	if (res != SRD_STEP_DONE)
+		return res;
+	res = SRD_STEP_ALREADY;
+	rebind = !srd_streq(drv, want) || differ;
+	if (rebind && drv[0]) {
+		res = refuse_in_use(c, name);
+		if (res != SRD_STEP_DONE)
+			return res;
+		if (online) {
+			struct srd_action off = *a;
 
-				if (!c->o->allow_offline)
-					return srd_apply_say(c, SRD_STEP_REFUSED, "%s: memory is online and AllowOffline=no",
-							     name);
-				snprintf(off.target, sizeof(off.target), "%s", name);
-				res = do_offline(c, &off);
-				if (res != SRD_STEP_DONE)
-					return res;
-			}
-			res = srd_apply_driver_op(c, "dax", drv, false, dir, name);
+			if (!c->o->allow_offline)
+				return srd_apply_say(c, SRD_STEP_REFUSED, "%s: memory is online and AllowOffline=no", name);
+			snprintf(off.target, sizeof(off.target), "%s", name);
+			res = do_offline(c, &off);
 			if (res != SRD_STEP_DONE)
 				return res;
 		}
-		res = dax_bind(c, name, want);
+		res = srd_apply_driver_op(c, "dax", drv, false, dir, name);
 		if (res != SRD_STEP_DONE)
 			return res;
 	}
-	if (a->dax_mode == SRD_DAX_SYSTEM_RAM && a->online != SRD_ONLINE_NONE) {
-		if (online && res == SRD_STEP_ALREADY)
-			return srd_apply_say(c, SRD_STEP_ALREADY, "%s is %s and online", name, want);
-		k = online_range(c, &r, a->online == SRD_ONLINE_MOVABLE);
-		if (k < 0)
-			return srd_apply_fail(c, k, c->why);
-		res = SRD_STEP_DONE;
+	if (rebind) {
+		res = srd_apply_dax_set(c, name, a);
+		if (res == SRD_STEP_DONE)
+			res = dax_bind(c, name, want);
+		if (res != SRD_STEP_DONE)
+			return res;
+	}
+	if (a->dax_mode == SRD_DAX_SYSTEM_RAM) {
+		res = dax_online_as_wanted(c, a, name, &r, rebind, res);
+		if (res == SRD_STEP_ALREADY)
+			return srd_apply_say(c, res, "%s is %s, its memory %s%s", name, want,
+					     a->online == SRD_ONLINE_NONE ? "offline" : "online ",
+					     a->online == SRD_ONLINE_NONE ? "" : srd_online_to_string(a->online));
+		if (res != SRD_STEP_DONE)
+			return res;
 	}
 	if (res == SRD_STEP_ALREADY)
 		return srd_apply_say(c, res, "%s is already %s", name, want);
-	return srd_apply_say(c, SRD_STEP_DONE, "%s is %s%s%s", name, want,
+	return srd_apply_say(c, SRD_STEP_DONE, "%s is %s%s%s%s", name, want,
 			     a->dax_mode == SRD_DAX_SYSTEM_RAM ? ", online " : "",
-			     a->dax_mode == SRD_DAX_SYSTEM_RAM ? srd_online_to_string(a->online) : "");
+			     a->dax_mode == SRD_DAX_SYSTEM_RAM ? srd_online_to_string(a->online) : "",
+			     a->rule[0] ? " ([Device] rule)" : "");
 }
 
 /* ---- undo: the inverse of each completed action, newest first ---- */
@@ -569,9 +638,11 @@ static enum srd_step_result undo_configure_dax(struct actx *c, const struct srd_
 	char dir[PATH_MAX], drv[SRD_NAME_MAX];
 	enum srd_step_result res;
 
+	bool attrs = c->step->set_align || c->step->set_memmap;
+
 	srd_apply_path(c, dir, sizeof(dir), SYS_DAX "/%s", name);
 	srd_apply_driver(dir, drv, sizeof(drv));
-	if (srd_streq(drv, c->step->prev_driver))
+	if (srd_streq(drv, c->step->prev_driver) && !attrs)
 		return srd_apply_say(c, SRD_STEP_ALREADY, "%s is %s again", name, drv[0] ? drv : "unbound");
 	if (drv[0]) {
 		res = refuse_in_use(c, name);
@@ -580,6 +651,8 @@ static enum srd_step_result undo_configure_dax(struct actx *c, const struct srd_
 		if (res != SRD_STEP_DONE)
 			return res;
 	}
+	if (attrs && (res = srd_apply_dax_restore(c, name)) != SRD_STEP_DONE) /* while unbound, as stored */
+		return res;
 	if (!c->step->prev_driver[0])
 		return srd_apply_say(c, SRD_STEP_DONE, "%s unbound again", name);
 	return dax_bind(c, name, c->step->prev_driver);

@@ -64,6 +64,17 @@ int srd_apply_each_dax(struct actx *c, const char *owner, int (*fn)(struct actx 
 /* DONE when no dax device below owner is online or in use; else REFUSED naming it (as what). */
 enum srd_step_result srd_apply_refuse_busy(struct actx *c, const char *what, const char *owner);
 
+/* ---- apply-dax.c: the attributes a [Device] rule sets ---- */
+
+/* DONE when this kernel can give daxX.Y the align and memmap_on_memory a
+ * wants (*ret_differ: some differ now), else REFUSED saying why. */
+enum srd_step_result srd_apply_dax_check(struct actx *c, const char *name, const struct srd_action *a,
+					 bool *ret_differ);
+/* Stores (and re-reads) what differs; the device must be unbound. */
+enum srd_step_result srd_apply_dax_set(struct actx *c, const char *name, const struct srd_action *a);
+/* The undo: stores back what srd_apply_dax_set() changed; the device must be unbound. */
+enum srd_step_result srd_apply_dax_restore(struct actx *c, const char *name);
+
 /* ---- apply-region.c ---- */
 
 enum srd_step_result srd_apply_release_region(struct actx *c, const struct srd_action *a);

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "apply-internal.h"
 #include "read.h"
 
@@ -63,14 +64,6 @@ int srd_apply_write(struct actx *c, const char *path, const char *value)
 	return r;
 }
 
-static uint64_t mono_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /*
  * A store that can block for long (a memory block that will not go offline
  * keeps the kernel migrating pages) runs in a child process with a deadline:
@@ -81,7 +74,7 @@ static uint64_t mono_usec(void)
 int srd_apply_write_deadline(struct actx *c, const char *path, const char *value)
 {
 	uint64_t limit = c->o->block_deadline_usec ? c->o->block_deadline_usec : 60 * 1000000ull;
-	uint64_t until = mono_usec() + limit;
+	uint64_t until = srd_now_usec(CLOCK_MONOTONIC) + limit;
 	int status, r;
 	pid_t pid;
 
@@ -114,7 +107,7 @@ int srd_apply_write_deadline(struct actx *c, const char *path, const char *value
 			r = -errno;
 			goto out;
 		}
-		if (mono_usec() >= until) {
+		if (srd_now_usec(CLOCK_MONOTONIC) >= until) {
 			kill(pid, SIGKILL);
 			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 				;
@@ -244,8 +237,28 @@ static bool is_node(const char *s, const char *node, const char *real)
 	return strcmp(s, node) == 0 || (real[0] && strcmp(s, real) == 0);
 }
 
+/*
+ * Whether the open file behind fd_link is node_path's.  A process in another
+ * mount namespace (a container with its own /dev) names its own /dev/daxX.Y
+ * by the same path: the open file is compared with what node_path is, and
+ * counted unless the two are known to be different.
+ */
+static bool same_file(const char *fd_link, const char *node_path)
+{
+	struct stat a, b;
+
+	if (stat(fd_link, &a) < 0 || stat(node_path, &b) < 0)
+		return true;
+	if (S_ISCHR(a.st_mode) && S_ISCHR(b.st_mode))
+		return a.st_rdev == b.st_rdev;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 static int fds_use(struct actx *c, const char *pid, const char *node, const char *real, bool *ret)
 {
+	char node_path[PATH_MAX];
+
+	srd_apply_path(c, node_path, sizeof(node_path), "%s", node);
 	char dir[PATH_MAX];
 	struct dirent *de;
 	DIR *d;
@@ -264,7 +277,7 @@ static int fds_use(struct actx *c, const char *pid, const char *node, const char
 		if (n < 0)
 			continue; /* closed meanwhile */
 		target[n] = '\0';
-		if (is_node(target, node, real)) {
+		if (is_node(target, node, real) && same_file(link, node_path)) {
 			*ret = true;
 			break;
 		}

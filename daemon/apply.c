@@ -18,10 +18,7 @@
 
 static const char *const step_names[] = { "done", "already", "refused", "failed", "skipped" };
 
-const char *srd_step_result_to_string(enum srd_step_result r)
-{
-	return r <= SRD_STEP_SKIPPED ? step_names[r] : NULL;
-}
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_step_result, enum srd_step_result, step_names, ARRAY_SIZE(step_names))
 
 enum srd_step_result srd_apply_say(struct actx *c, enum srd_step_result r, const char *fmt, ...)
 {

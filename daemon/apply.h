@@ -57,6 +57,9 @@ struct srd_step {
 	bool was_enabled;	    /* enable-region: it was enabled before (a re-probe) */
 	char undo_target[SRD_NAME_MAX]; /* claim-hmem: the hmem.N srd bound; configure-dax: the device */
 	char prev_driver[SRD_NAME_MAX]; /* configure-dax: the driver to return to ("" unbound) */
+	bool set_align, set_memmap;	 /* configure-dax: stored align / memmap_on_memory ... */
+	uint64_t prev_align;		 /* ... and the values to restore on undo */
+	bool prev_memmap;
 };
 
 struct srd_apply_result {

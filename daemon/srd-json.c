@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "policy-device.h"
 #include "srd-json.h"
 
 struct json_object *srd_json_hex(uint64_t v)
@@ -133,7 +134,38 @@ static struct json_object *json_memdev(const struct srd_memdev *m)
 
 static const char *const dax_kinds[] = { "hmem", "cxl", "other" };
 
-static struct json_object *json_dax(const struct srd_dax_dev *d)
+/* What names the device across reboots (policy-device.h), for scripts and [Device] rules. */
+static struct json_object *json_dax_identity(const struct srd_inventory *inv, const struct srd_dax_dev *d)
+{
+	struct json_object *o = json_object_new_object(), *a = json_object_new_array(), *x;
+	struct srd_dax_identity id;
+
+	srd_dax_identity(inv, d, &id);
+	if (id.region[0])
+		json_object_object_add(o, "region", json_object_new_string(id.region));
+	if (id.has_region_range) {
+		x = json_object_new_object();
+		srd_json_add_range(x, &id.region_range);
+		json_object_object_add(o, "region_range", x);
+	}
+	for (unsigned k = 0; k < id.n_memdevs; k++) {
+		x = json_object_new_object();
+		json_object_object_add(x, "memdev", json_object_new_string(id.memdevs[k]));
+		json_object_object_add(x, "serial", id.serials[k] == UINT64_MAX ? NULL : srd_json_hex(id.serials[k]));
+		json_object_object_add(x, "pci", id.pci[k][0] ? json_object_new_string(id.pci[k]) : NULL);
+		json_object_array_add(a, x);
+	}
+	json_object_object_add(o, "memdevs", a);
+	if (id.has_hmem_range) {
+		x = json_object_new_object();
+		srd_json_add_range(x, &id.hmem_range);
+		json_object_object_add(o, "hmem_range", x);
+	}
+	json_object_object_add(o, "node", json_object_new_int(id.node));
+	return o;
+}
+
+static struct json_object *json_dax(const struct srd_dax_dev *d, const struct srd_inventory *inv)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -146,6 +178,11 @@ static struct json_object *json_dax(const struct srd_dax_dev *d)
 	json_object_object_add(o, "driver", json_object_new_string(d->driver));
 	json_object_object_add(o, "online", json_object_new_boolean(d->memory_online));
 	json_object_object_add(o, "movable", json_object_new_boolean(d->memory_movable));
+	json_object_object_add(o, "align", d->align_bytes ? json_object_new_int64((int64_t)d->align_bytes) : NULL);
+	json_object_object_add(o, "align_writable", json_object_new_boolean(d->align_writable));
+	json_object_object_add(o, "memmap_on_memory",
+			       d->memmap_on_memory < 0 ? NULL : json_object_new_boolean(d->memmap_on_memory));
+	json_object_object_add(o, "identity", json_dax_identity(inv, d));
 	return o;
 }
 
@@ -260,7 +297,10 @@ struct json_object *srd_json_inventory(const struct srd_inventory *inv)
 	json_object_object_add(o, "windows", JSON_ARRAY(json_window, inv->windows, inv->n_windows));
 	json_object_object_add(o, "regions", JSON_ARRAY(json_region, inv->regions, inv->n_regions));
 	json_object_object_add(o, "memdevs", JSON_ARRAY(json_memdev, inv->memdevs, inv->n_memdevs));
-	json_object_object_add(o, "dax_devices", JSON_ARRAY(json_dax, inv->dax, inv->n_dax));
+	a = json_object_new_array();
+	for (size_t i = 0; i < inv->n_dax; i++)
+		json_object_array_add(a, json_dax(&inv->dax[i], inv));
+	json_object_object_add(o, "dax_devices", a);
 	json_object_object_add(o, "hmem_devices", JSON_ARRAY(json_hmem, inv->hmem, inv->n_hmem));
 	json_object_object_add(o, "decoded", JSON_ARRAY(json_decoded, inv->decoded, inv->n_decoded));
 
@@ -274,6 +314,111 @@ struct json_object *srd_json_inventory(const struct srd_inventory *inv)
 	json_object_object_add(o, "srat", a);
 	json_object_object_add(o, "iomem", JSON_ARRAY(json_iomem, inv->iomem, inv->n_iomem));
 	return o;
+}
+
+/* ---- per-device dax policy ---- */
+
+static struct json_object *json_keys(unsigned mask)
+{
+	struct json_object *a = json_object_new_array();
+	char buf[96], *save = NULL;
+
+	srd_device_keys_format(mask, buf, sizeof(buf));
+	for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		json_object_array_add(a, json_object_new_string(t));
+	return a;
+}
+
+/* What a configure-dax action sets beyond the mode, and the rule that wants it. */
+static void json_dax_action(struct json_object *x, const struct srd_action *a)
+{
+	json_object_object_add(x, "memmap_on_memory",
+			       a->memmap_on_memory < 0 ? NULL : json_object_new_boolean(a->memmap_on_memory));
+	json_object_object_add(x, "align", a->align_bytes ? json_object_new_int64((int64_t)a->align_bytes) : NULL);
+	json_object_object_add(x, "rule", a->rule[0] ? json_object_new_string(a->rule) : NULL);
+}
+
+/* The [Device] rules, in the order they are tried. */
+static struct json_object *json_device_rules(const struct srd_policy *p)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < p->n_device_rules; i++) {
+		const struct srd_device_rule *r = &p->device_rules[i];
+		struct json_object *x = json_object_new_object(), *m = json_object_new_object(), *v;
+
+		json_object_object_add(x, "origin", json_object_new_string(r->origin.where));
+		if (r->n_serials) {
+			v = json_object_new_array();
+			for (unsigned k = 0; k < r->n_serials; k++)
+				json_object_array_add(v, srd_json_hex(r->serials[k]));
+			json_object_object_add(m, "serial", v);
+		}
+		if (r->n_pci) {
+			v = json_object_new_array();
+			for (unsigned k = 0; k < r->n_pci; k++)
+				json_object_array_add(v, json_object_new_string(r->pci[k]));
+			json_object_object_add(m, "pci", v);
+		}
+		if (r->keys & SRD_DEVICE_KEY_RANGE) {
+			v = json_object_new_object();
+			srd_json_add_range(v, &r->range);
+			json_object_object_add(m, "range", v);
+		}
+		if (r->keys & SRD_DEVICE_KEY_HMEM) {
+			v = json_object_new_object();
+			srd_json_add_range(v, &r->hmem_range);
+			json_object_object_add(m, "hmem_range", v);
+		}
+		if (r->keys & SRD_DEVICE_KEY_NODE)
+			json_object_object_add(m, "node", json_object_new_int(r->node));
+		json_object_object_add(x, "match", m);
+		json_object_object_add(x, "dax_mode", json_object_new_string(srd_dax_mode_to_string(r->mode)));
+		json_object_object_add(x, "online", json_object_new_string(srd_online_to_string(r->online)));
+		json_object_object_add(x, "memmap_on_memory",
+				       r->memmap_on_memory < 0 ? NULL : json_object_new_boolean(r->memmap_on_memory));
+		json_object_object_add(x, "align", r->align_bytes ? json_object_new_int64((int64_t)r->align_bytes) : NULL);
+		json_object_array_add(a, x);
+	}
+	return a;
+}
+
+void srd_json_add_dax_policy(struct json_object *o, const struct srd_inventory *inv, const struct srd_policy *p)
+{
+	struct json_object *devs = NULL;
+
+	json_object_object_get_ex(o, "dax_devices", &devs);
+	for (size_t i = 0; devs && i < inv->n_dax && i < json_object_array_length(devs); i++) {
+		const struct srd_dax_dev *d = &inv->dax[i];
+		struct json_object *x = json_object_new_object();
+		struct srd_dax_setting s;
+
+		srd_dax_setting_for(p, inv, d, &s);
+		json_object_object_add(x, "rule", s.rule >= 0 ? json_object_new_string(s.origin) : NULL);
+		json_object_object_add(x, "matched", json_keys(s.matched));
+		json_object_object_add(x, "source", json_object_new_string(s.rule >= 0 ? "[Device]" :
+							       d->kind == SRD_DAX_CXL ? "[CXL]" :
+							       d->kind == SRD_DAX_HMEM ? "[HMEM]" : "none"));
+		json_object_object_add(x, "origin", json_object_new_string(s.origin));
+		json_object_object_add(x, "dax_mode", json_object_new_string(srd_dax_mode_to_string(s.mode)));
+		json_object_object_add(x, "online", json_object_new_string(srd_online_to_string(s.online)));
+		json_object_object_add(x, "memmap_on_memory",
+				       s.memmap_on_memory < 0 ? NULL : json_object_new_boolean(s.memmap_on_memory));
+		json_object_object_add(x, "align", s.align_bytes ? json_object_new_int64((int64_t)s.align_bytes) : NULL);
+		json_object_object_add(json_object_array_get_idx(devs, i), "policy", x);
+	}
+	json_object_object_add(o, "unmatched_device_rules", srd_json_unmatched_device_rules(inv, p));
+}
+
+struct json_object *srd_json_unmatched_device_rules(const struct srd_inventory *inv, const struct srd_policy *p)
+{
+	struct json_object *a = json_object_new_array();
+	_cleanup_free_ size_t *ids = NULL;
+	int n = inv ? srd_device_rules_unmatched(p, inv, &ids) : 0;
+
+	for (int i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(p->device_rules[ids[i]].origin.where));
+	return a;
 }
 
 struct json_object *srd_json_decision(const struct srd_decision *d, const struct srd_inventory *inv)
@@ -320,6 +465,7 @@ struct json_object *srd_json_decision(const struct srd_decision *d, const struct
 		if (act->kind == SRD_ACTION_CONFIGURE_DAX) {
 			json_object_object_add(x, "dax_mode", json_object_new_string(srd_dax_mode_to_string(act->dax_mode)));
 			json_object_object_add(x, "online", json_object_new_string(srd_online_to_string(act->online)));
+			json_dax_action(x, act);
 		}
 		json_object_object_add(x, "reason", json_object_new_string(act->reason));
 		json_object_array_add(a, x);
@@ -391,6 +537,7 @@ struct json_object *srd_json_policy(const struct srd_policy *p)
 		add_setting(x, "online", srd_online_to_string(dp->online), &dp->online_origin);
 		json_object_object_add(o, k ? "hmem" : "cxl", x);
 	}
+	json_object_object_add(o, "devices", json_device_rules(p));
 	json_object_object_add(o, "metrics_file", json_object_new_string(p->metrics_file));
 	json_object_object_add(o, "files", strv(p->files, p->n_files));
 	return o;

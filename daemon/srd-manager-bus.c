@@ -19,22 +19,14 @@
 #include "config.h"
 #include "discover.h"
 #include "policy.h"
+#include "srd-bus.h"
 #include "srd-json.h"
 #include "srd-log.h"
 #include "srd-manager.h"
 #include "srd-redact.h"
 #include "srd-status.h"
 
-#define BUS_NAME "org.srd1"
-#define BUS_PATH "/org/srd1"
-#define BUS_INTERFACE "org.srd1.Manager"
 #define BUS_RETRY_USEC (5 * 1000000ull)
-
-#define SRD_ERROR_POLICY_INVALID "org.srd1.Error.PolicyInvalid"
-#define SRD_ERROR_BUSY "org.srd1.Error.Busy"
-#define SRD_ERROR_DISCOVERY "org.srd1.Error.DiscoveryFailed"
-#define SRD_ERROR_BAD_POLICY_NAME "org.srd1.Error.UnknownPolicy"
-#define SRD_ERROR_RATE_LIMITED "org.srd1.Error.RateLimited"
 
 /*
  * Whether the caller may see physical addresses, serials and the raw
@@ -432,7 +424,7 @@ void srd_manager_bus_emit_changed(struct srd_manager *m)
 {
 	if (!m->bus)
 		return;
-	sd_bus_emit_properties_changed(m->bus, BUS_PATH, BUS_INTERFACE, "State", "StateReason", "Verdict",
+	sd_bus_emit_properties_changed(m->bus, SRD_BUS_PATH, SRD_BUS_INTERFACE, "State", "StateReason", "Verdict",
 				       "Summary", "Converged", "Policy", "PolicyError", "PolicyFiles",
 				       "LastDecisionTimestamp", "NRanges", "NRangesCXL", "NRangesHMEM",
 				       "NRangesStranded", "NRangesConflict", "StrandedBytes", "NDecisions",
@@ -478,21 +470,21 @@ int srd_manager_bus_connect(struct srd_manager *m)
 
 	r = sd_bus_open_system(&bus);
 	if (r >= 0)
-		r = sd_bus_add_object_vtable(bus, NULL, BUS_PATH, BUS_INTERFACE, manager_vtable, m);
+		r = sd_bus_add_object_vtable(bus, NULL, SRD_BUS_PATH, SRD_BUS_INTERFACE, manager_vtable, m);
 	if (r >= 0)
 		r = sd_bus_match_signal_async(bus, NULL, "org.freedesktop.DBus.Local", NULL,
 					      "org.freedesktop.DBus.Local", "Disconnected", on_disconnect,
 					      NULL, m);
 	if (r >= 0)
-		r = sd_bus_request_name(bus, BUS_NAME, 0);
+		r = sd_bus_request_name(bus, SRD_BUS_NAME, 0);
 	if (r >= 0)
 		r = sd_bus_attach_event(bus, m->event, SD_EVENT_PRIORITY_NORMAL);
 	if (r < 0) {
-		srd_log_errno(LOG_WARNING, r, "cannot offer %s on the system bus (retrying in 5s)", BUS_NAME);
+		srd_log_errno(LOG_WARNING, r, "cannot offer %s on the system bus (retrying in 5s)", SRD_BUS_NAME);
 		schedule_retry(m);
 		return r;
 	}
 	m->bus = TAKE_PTR(bus);
-	srd_log(LOG_DEBUG, "offering %s on the system bus", BUS_NAME);
+	srd_log(LOG_DEBUG, "offering %s on the system bus", SRD_BUS_NAME);
 	return 0;
 }

@@ -96,6 +96,8 @@ struct json_object *srd_manager_inventory_json(const struct srd_manager *m)
 
 	json_object_object_add(o, "read_usec", json_object_new_int64((int64_t)m->inventory_realtime_usec));
 	json_object_object_add(o, "stale", json_object_new_boolean(srd_manager_inventory_stale(m)));
+	if (m->policy)
+		srd_json_add_dax_policy(o, m->inventory, m->policy);
 	return o;
 }
 
@@ -145,7 +147,7 @@ int srd_manager_report(const struct srd_manager *m, struct srd_report *ret)
 		.n_decisions = m->n_decisions,
 		.n_errors = m->n_errors,
 	};
-	r = srd_report_fill(ret, m->inventory, m->decision, replacing);
+	r = srd_report_fill(ret, m->inventory, m->decision, m->policy, replacing);
 	if (r < 0)
 		srd_report_done(ret);
 	return r;

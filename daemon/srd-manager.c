@@ -28,18 +28,10 @@
 #include "read.h"
 #include "load.h"
 
-#define USEC_PER_SEC 1000000ull
 /* While udev still has events queued, look again this often. */
 #define QUEUE_RECHECK_USEC (100 * 1000ull)
 #define BUS_RETRY_USEC (5 * USEC_PER_SEC)
 
-uint64_t srd_now_usec(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
-}
 
 void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
 {
@@ -309,6 +301,8 @@ static void on_step(void *userdata, const struct srd_action *a, const struct srd
 	srd_log_field(&e, "SRD_RESULT", "%s", undo ? "undone" : srd_step_result_to_string(st->result));
 	srd_log_field(&e, "SRD_REASON", "%s", a->reason);
 	srd_log_field(&e, "SRD_POLICY", "%s", m->decision ? srd_mode_to_string(m->decision->mode) : "");
+	if (a->kind == SRD_ACTION_CONFIGURE_DAX && a->rule[0]) /* the [Device] section, FILE:LINE */
+		srd_log_field(&e, "SRD_RULE", "%s", a->rule);
 	if (undo)
 		srd_log_emit(&e, "Undid %s %s: %s", srd_action_to_string(a->kind), a->target, st->rollback);
 	else

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "apply.h"
+#include "clock.h"
 #include "decide.h"
 #include "inventory.h"
 #include "pass.h"
@@ -170,7 +171,6 @@ struct srd_act_options {
 	bool dry_run;
 	bool allow_offline; /* the administrator asked for this (replace prepare) */
 };
-uint64_t srd_now_usec(clockid_t clock);
 void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void srd_manager_begin_pass(struct srd_manager *m, const char *trigger, bool forced);

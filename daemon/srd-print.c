@@ -7,6 +7,7 @@
 #include <inttypes.h>
 
 #include "pass.h"
+#include "policy-device.h"
 #include "srd-print.h"
 
 void srd_print_inventory(const struct srd_inventory *inv, FILE *f)
@@ -126,6 +127,59 @@ void srd_print_decision(const struct srd_decision *d, FILE *f)
 		fprintf(f, "  %zu. %-16s %-24s %s\n", i + 1, srd_action_to_string(a->kind), a->target,
 			a->reason);
 	}
+}
+
+/*
+ * Each dax device by the names that survive a reboot, and the dax policy it
+ * gets: which [Device] rule matched it and by which keys, or the default.
+ */
+void srd_print_dax_policy(const struct srd_inventory *inv, const struct srd_policy *p, FILE *f)
+{
+	_cleanup_free_ size_t *ids = NULL;
+	char b[SRD_RANGE_FMT_MAX], keys[96];
+	int n;
+
+	fprintf(f, "\nDAX device identity and policy:\n");
+	if (inv->n_dax == 0)
+		fprintf(f, "  (no dax devices)\n");
+	for (size_t i = 0; i < inv->n_dax; i++) {
+		const struct srd_dax_dev *d = &inv->dax[i];
+		struct srd_dax_identity id;
+		struct srd_dax_setting s;
+
+		srd_dax_identity(inv, d, &id);
+		srd_dax_setting_for(p, inv, d, &s);
+		fprintf(f, "  %-8s", d->name);
+		if (id.has_region_range)
+			fprintf(f, " %s %s", id.region, srd_range_format(&id.region_range, b, sizeof(b)));
+		if (id.has_hmem_range)
+			fprintf(f, " %s %s", d->parent, srd_range_format(&id.hmem_range, b, sizeof(b)));
+		for (unsigned k = 0; k < id.n_memdevs; k++) {
+			fprintf(f, " %s", id.memdevs[k]);
+			if (id.serials[k] != UINT64_MAX)
+				fprintf(f, " serial 0x%" PRIx64, id.serials[k]);
+			if (id.pci[k][0])
+				fprintf(f, " pci %s", id.pci[k]);
+		}
+		fprintf(f, " node %d\n", id.node);
+		if (s.rule >= 0)
+			fprintf(f, "           [Device] %s matched by %s: ", s.origin,
+				srd_device_keys_format(s.matched, keys, sizeof(keys)));
+		else
+			fprintf(f, "           default %s (%s): ",
+				d->kind == SRD_DAX_CXL ? "[CXL]" : d->kind == SRD_DAX_HMEM ? "[HMEM]" : "(none)", s.origin);
+		fprintf(f, "%s", srd_dax_mode_to_string(s.mode));
+		if (s.mode == SRD_DAX_SYSTEM_RAM)
+			fprintf(f, " online %s", srd_online_to_string(s.online));
+		if (s.memmap_on_memory >= 0)
+			fprintf(f, " memmap_on_memory %s", s.memmap_on_memory ? "yes" : "no");
+		if (s.align_bytes)
+			fprintf(f, " align %" PRIu64, s.align_bytes);
+		fputc('\n', f);
+	}
+	n = srd_device_rules_unmatched(p, inv, &ids);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "  note: [Device] %s matches no dax device\n", p->device_rules[ids[i]].origin.where);
 }
 
 void srd_print_pass(const struct srd_pass *p, bool ok, FILE *f)

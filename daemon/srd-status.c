@@ -12,6 +12,7 @@
 
 #include "atomic-file.h"
 #include "config.h"
+#include "policy-device.h"
 #include "srd-json.h"
 #include "srd-status.h"
 
@@ -19,18 +20,17 @@ static const char *const state_names[_SRD_STATE_MAX] = {
 	"starting", "settling", "deciding", "applying", "settled", "degraded",
 };
 
-const char *srd_state_to_string(enum srd_state s)
-{
-	return s < _SRD_STATE_MAX ? state_names[s] : NULL;
-}
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_state, enum srd_state, state_names, _SRD_STATE_MAX)
 
 void srd_report_done(struct srd_report *r)
 {
 	free(r->ranges);
 	free(r->nodes);
+	free(r->unmatched_rules);
 	r->ranges = NULL;
 	r->nodes = NULL;
-	r->n_ranges = r->n_nodes = 0;
+	r->unmatched_rules = NULL;
+	r->n_ranges = r->n_nodes = r->n_unmatched_rules = 0;
 }
 
 static const char *dax_owner(enum srd_dax_kind k)
@@ -62,10 +62,27 @@ static int fill_nodes(struct srd_report *r, const struct srd_inventory *inv)
 	return 0;
 }
 
+/* The [Device] sections that match no dax device: reported, not an error (hardware not yet present). */
+static int fill_unmatched(struct srd_report *r, const struct srd_inventory *inv, const struct srd_policy *p)
+{
+	_cleanup_free_ size_t *ids = NULL;
+	int n = srd_device_rules_unmatched(p, inv, &ids);
+
+	if (n <= 0)
+		return n;
+	r->unmatched_rules = calloc((size_t)n, sizeof(*r->unmatched_rules));
+	if (!r->unmatched_rules)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		r->unmatched_rules[r->n_unmatched_rules++] = p->device_rules[ids[i]].origin.where;
+	return 0;
+}
+
 int srd_report_fill(struct srd_report *r, const struct srd_inventory *inv, const struct srd_decision *d,
-		    size_t replacing)
+		    const struct srd_policy *p, size_t replacing)
 {
 	struct srd_tally *t = &r->tally;
+	int e;
 
 	*t = (struct srd_tally){ .replacing = replacing };
 	for (size_t i = 0; d && i < d->n_ranges; i++) {
@@ -102,7 +119,10 @@ int srd_report_fill(struct srd_report *r, const struct srd_inventory *inv, const
 			.excluded = rd && rd->excluded && !rd->held,
 		};
 	}
-	return fill_nodes(r, inv);
+	e = fill_nodes(r, inv);
+	if (e >= 0 && p)
+		e = fill_unmatched(r, inv, p);
+	return e;
 }
 
 static struct json_object *ranges_json(const struct srd_report *r)
@@ -149,6 +169,13 @@ struct json_object *srd_status_json(const struct srd_report *r)
 	json_object_object_add(pol, "valid", json_object_new_boolean(r->have_policy));
 	json_object_object_add(pol, "mode", json_object_new_string(r->have_policy ? srd_mode_to_string(r->mode) : ""));
 	json_object_object_add(pol, "error", json_object_new_string(r->policy_error));
+	if (r->have_policy) {
+		struct json_object *a = json_object_new_array();
+
+		for (size_t i = 0; i < r->n_unmatched_rules; i++)
+			json_object_array_add(a, json_object_new_string(r->unmatched_rules[i]));
+		json_object_object_add(pol, "unmatched_device_rules", a);
+	}
 	json_object_object_add(o, "policy", pol);
 	for (int k = 0; k < _SRD_OWNER_MAX; k++) {
 		json_object_object_add(counts, srd_owner_to_string(k), json_object_new_int64((int64_t)t->ranges[k]));

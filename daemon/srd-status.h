@@ -73,6 +73,9 @@ struct srd_report {
 	bool have_policy; /* a valid policy is in force */
 	enum srd_mode mode;
 	const char *policy_error; /* why the last load failed ("" when it did not) */
+	/* The [Device] sections ("FILE:LINE") that match no dax device of the last inventory. */
+	const char **unmatched_rules;
+	size_t n_unmatched_rules;
 
 	bool have_inventory;
 	struct srd_tally tally;
@@ -85,9 +88,13 @@ struct srd_report {
 
 /* Frees the report's arrays. */
 void srd_report_done(struct srd_report *r);
-/* The tally, ranges and nodes of inv as decided by d (may be NULL); replacing is the caller's count. */
+/*
+ * The tally, ranges and nodes of inv as decided by d (may be NULL), and the
+ * [Device] sections of p (may be NULL) that match nothing in inv; replacing
+ * is the caller's count.
+ */
 int srd_report_fill(struct srd_report *r, const struct srd_inventory *inv, const struct srd_decision *d,
-		    size_t replacing);
+		    const struct srd_policy *p, size_t replacing);
 
 /* The status document. */
 struct json_object *srd_status_json(const struct srd_report *r);

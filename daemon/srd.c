@@ -17,11 +17,13 @@
 
 #include <libudev.h>
 
+#include "clock.h"
 #include "apply.h"
 #include "config.h"
 #include "decide.h"
 #include "discover.h"
 #include "policy.h"
+#include "policy-device.h"
 #include "srd-json.h"
 #include "srd-log.h"
 #include "srd-manager.h"
@@ -233,6 +235,21 @@ static int discover_and_decide(const struct srd_policy *p, const struct srd_deci
 	return r;
 }
 
+/* [Device] rules that match no dax device of this machine: worth saying,
+ * not an error (the device may come later, or the file serves a fleet). */
+static void note_unmatched_rules(const struct srd_policy *p)
+{
+	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
+	_cleanup_free_ size_t *ids = NULL;
+	int n;
+
+	if (p->n_device_rules == 0 || access("/sys/bus/dax", F_OK) < 0 || srd_discover(&inv) < 0)
+		return;
+	n = srd_device_rules_unmatched(p, inv, &ids);
+	for (int i = 0; i < n; i++)
+		printf("note: [Device] %s matches no dax device on this machine\n", p->device_rules[ids[i]].origin.where);
+}
+
 static int run_check_config(void)
 {
 	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
@@ -246,6 +263,7 @@ static int run_check_config(void)
 	else
 		for (size_t i = 0; i < p->n_files; i++)
 			printf("%s: ok\n", p->files[i]);
+	note_unmatched_rules(p);
 	return 0;
 }
 
@@ -258,6 +276,23 @@ static int print_json(struct json_object *o)
 	return r;
 }
 
+/* The dax policy beside the inventory: which [Device] rule, or default, each
+ * dax device gets.  The inventory is shown even when the configuration does
+ * not load (its errors are printed); the policy part is then left out. */
+static void add_dax_policy(const struct srd_inventory *inv, struct json_object *o)
+{
+	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
+
+	if (load_policy(&p) < 0) {
+		fprintf(stderr, "srd: the configuration does not load; dax policy not shown\n");
+		return;
+	}
+	if (o)
+		srd_json_add_dax_policy(o, inv, p);
+	else
+		srd_print_dax_policy(inv, p, stdout);
+}
+
 static int run_inventory(void)
 {
 	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
@@ -266,9 +301,14 @@ static int run_inventory(void)
 	r = discover(&inv);
 	if (r < 0)
 		return r;
-	if (arg_json)
-		return print_json(srd_json_inventory(inv));
+	if (arg_json) {
+		struct json_object *o = srd_json_inventory(inv);
+
+		add_dax_policy(inv, o);
+		return print_json(o);
+	}
 	srd_print_inventory(inv, stdout);
+	add_dax_policy(inv, NULL);
 	return 0;
 }
 
@@ -292,14 +332,6 @@ static int run_plan(void)
 	return 0;
 }
 
-static uint64_t now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /*
  * A one-shot settle, without events: CXL and DAX drivers probe
  * asynchronously, so wait until udev's queue is empty, the inventory has not
@@ -311,7 +343,7 @@ static bool settle_once(const struct srd_policy *p)
 {
 	struct udev *udev = udev_new();
 	struct udev_queue *q = udev ? udev_queue_new(udev) : NULL;
-	uint64_t start = now_usec(), deadline = start + p->settle_timeout_usec, stable_since = start;
+	uint64_t start = srd_now_usec(CLOCK_MONOTONIC), deadline = start + p->settle_timeout_usec, stable_since = start;
 	struct srd_inventory *inv = NULL;
 	char *last = NULL;
 	bool timed_out = true;
@@ -325,10 +357,10 @@ static bool settle_once(const struct srd_policy *p)
 		if (srd_discover(&inv) == 0)
 			fp = srd_pass_fingerprint(inv);
 		if (!fp || !last || strcmp(fp, last) != 0)
-			stable_since = now_usec();
+			stable_since = srd_now_usec(CLOCK_MONOTONIC);
 		free(last);
 		last = fp;
-		if (quiet && inv && now_usec() - stable_since >= p->settle_quiet_usec &&
+		if (quiet && inv && srd_now_usec(CLOCK_MONOTONIC) - stable_since >= p->settle_quiet_usec &&
 		    ((inv->n_memdevs >= p->expect_memdevs && inv->n_regions >= p->expect_regions) ||
 		     srd_inventory_enumeration_failure(inv))) {
 			/* Counts met, or a CXL failure the quiet machine shows: waiting
@@ -336,7 +368,7 @@ static bool settle_once(const struct srd_policy *p)
 			timed_out = false;
 			break;
 		}
-		if (now_usec() >= deadline)
+		if (srd_now_usec(CLOCK_MONOTONIC) >= deadline)
 			break;
 		usleep(200000);
 	}
@@ -406,7 +438,7 @@ static int run_once(void)
 	in.policy = p;
 	o.allow_offline = p->allow_offline;
 	in.settle_timed_out = settle_once(p);
-	in.now_usec = now_usec();
+	in.now_usec = srd_now_usec(CLOCK_MONOTONIC);
 	/* The pass reads the settled machine afresh: the kernel may still have
 	 * been finishing what a previous run started when settling last read it. */
 	r = srd_pass_decide(&pass, &in);

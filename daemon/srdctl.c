@@ -20,21 +20,41 @@
 
 #include "config.h"
 #include "policy.h"
+#include "srd-bus.h"
 #include "srd-json.h"
 #include "srd-util.h"
+#include "srdctl.h"
 #include "read.h"
 #include "load.h"
 
-#define BUS_NAME "org.srd1"
-#define BUS_PATH "/org/srd1"
-#define BUS_INTERFACE "org.srd1.Manager"
-
+/*
+ * Verbs and helpers return 0 or a negative errno; main() maps it to the exit
+ * status once: -EINVAL is a usage error (only argument checks return it),
+ * -ENOTCONN srd not running, -EACCES access denied, anything else a failure
+ * (-EIO: srd reported one, or the machine does not match the verdict).
+ */
 enum {
 	EXIT_FAILED = 1,
 	EXIT_USAGE = 2,
 	EXIT_NOT_RUNNING = 3,
 	EXIT_DENIED = 4,
 };
+
+static int exit_status(int r)
+{
+	switch (r) {
+	case 0:
+		return EXIT_SUCCESS;
+	case -EINVAL:
+		return EXIT_USAGE;
+	case -ENOTCONN:
+		return EXIT_NOT_RUNNING;
+	case -EACCES:
+		return EXIT_DENIED;
+	default:
+		return EXIT_FAILED;
+	}
+}
 
 static bool arg_json;
 static bool arg_dry_run;
@@ -49,22 +69,22 @@ static int bus_failure(const sd_bus_error *e, int r, const char *what)
 	if (sd_bus_error_has_names(e, SD_BUS_ERROR_ACCESS_DENIED, "org.freedesktop.DBus.Error.AccessDenied")) {
 		fprintf(stderr, "srdctl: %s: access denied (%s)\n", what,
 			e->message ? e->message : "only root may do this");
-		return EXIT_DENIED;
+		return -EACCES;
 	}
 	/* A request that outlives the call's timeout is not a daemon that is gone:
 	 * srd may still be carrying it out. */
 	if (sd_bus_error_has_name(e, SD_BUS_ERROR_NO_REPLY) || r == -ETIMEDOUT) {
 		fprintf(stderr, "srdctl: %s: srd did not answer in time; it may still be at it (srdctl status)\n",
 			what);
-		return EXIT_FAILED;
+		return -ETIMEDOUT;
 	}
 	if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER) ||
 	    r == -ENOENT || r == -ECONNREFUSED) {
 		fprintf(stderr, "srdctl: srd is not running (is srd.service started?)\n");
-		return EXIT_NOT_RUNNING;
+		return -ENOTCONN;
 	}
 	fprintf(stderr, "srdctl: %s: %s\n", what, e && e->message ? e->message : strerror(-r));
-	return EXIT_FAILED;
+	return -EIO;
 }
 
 static int open_bus(sd_bus **ret)
@@ -73,7 +93,7 @@ static int open_bus(sd_bus **ret)
 
 	if (r < 0) {
 		fprintf(stderr, "srdctl: cannot connect to the system bus: %s\n", strerror(-r));
-		return EXIT_NOT_RUNNING;
+		return -ENOTCONN;
 	}
 	return 0;
 }
@@ -98,7 +118,7 @@ static int call_json(const char *method, const char *what, struct json_object **
 	r = open_bus(&bus);
 	if (r)
 		return r;
-	r = sd_bus_message_new_method_call(bus, &m, BUS_NAME, BUS_PATH, BUS_INTERFACE, method);
+	r = sd_bus_message_new_method_call(bus, &m, SRD_BUS_NAME, SRD_BUS_PATH, SRD_BUS_INTERFACE, method);
 	if (r >= 0 && types) {
 		va_start(ap, types);
 		r = sd_bus_message_appendv(m, types, ap);
@@ -118,7 +138,7 @@ static int call_json(const char *method, const char *what, struct json_object **
 	r = sd_bus_message_read(reply, "s", &s);
 	if (r < 0 || !(*ret = json_tokener_parse(s))) {
 		fprintf(stderr, "srdctl: %s: the daemon's reply does not parse\n", what);
-		return EXIT_FAILED;
+		return -EBADMSG;
 	}
 	return 0;
 }
@@ -130,31 +150,8 @@ static void call_quiet(const char *method)
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 
 	if (sd_bus_open_system(&bus) >= 0)
-		(void)sd_bus_call_method(bus, BUS_NAME, BUS_PATH, BUS_INTERFACE, method, &e, NULL, NULL);
+		(void)sd_bus_call_method(bus, SRD_BUS_NAME, SRD_BUS_PATH, SRD_BUS_INTERFACE, method, &e, NULL, NULL);
 	sd_bus_error_free(&e);
-}
-
-static const char *str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v) : "";
-}
-
-static int64_t num(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
-}
-
-static struct json_object *get(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	json_object_object_get_ex(o, key, &v);
-	return v;
 }
 
 static const char *bytes_of(struct json_object *o, const char *key, char *buf, size_t size)
@@ -170,7 +167,7 @@ static int print_json_doc(struct json_object *o)
 	int r = srd_json_print(o, stdout);
 
 	json_object_put(o);
-	return r < 0 ? EXIT_FAILED : 0;
+	return r < 0 ? -EIO : 0;
 }
 
 /* ---- verbs ---- */
@@ -213,7 +210,7 @@ static void print_ranges(struct json_object *status)
 	}
 }
 
-static int verb_status(void)
+static int verb_status(int argc _unused_, char *argv[] _unused_)
 {
 	struct json_object *s = NULL, *c, *pol;
 	char when[64] = "never", b[32];
@@ -248,12 +245,12 @@ static int verb_status(void)
 	printf(" Stranded: %s (served by nobody)\n\n", bytes_of(get(s, "bytes"), "stranded", b, sizeof(b)));
 	print_ranges(s);
 	say_hidden(s);
-	r = strcmp(str(s, "state"), "degraded") == 0 ? EXIT_FAILED : 0;
+	r = strcmp(str(s, "state"), "degraded") == 0 ? -EIO : 0;
 	json_object_put(s);
 	return r;
 }
 
-static int verb_ranges(void)
+static int verb_ranges(int argc _unused_, char *argv[] _unused_)
 {
 	struct json_object *s = NULL;
 	int r = call_json("GetStatus", "ranges", &s, NULL);
@@ -271,7 +268,7 @@ static int verb_ranges(void)
 	return 0;
 }
 
-static int verb_regions(void)
+static int verb_regions(int argc _unused_, char *argv[] _unused_)
 {
 	struct json_object *inv = NULL, *a;
 	size_t n;
@@ -317,6 +314,20 @@ static int verb_regions(void)
 	return 0;
 }
 
+static int verb_dax(int argc _unused_, char *argv[] _unused_)
+{
+	struct json_object *inv = NULL;
+	int r = call_json("GetInventory", "dax devices", &inv, NULL);
+
+	if (r)
+		return r;
+	if (arg_json)
+		return print_json_doc(srdctl_dax_devices(inv));
+	srdctl_print_dax(inv);
+	json_object_put(inv);
+	return 0;
+}
+
 static void print_plan(struct json_object *d)
 {
 	struct json_object *a = get(d, "actions");
@@ -334,7 +345,7 @@ static void print_plan(struct json_object *d)
 		printf("Nothing to do.\n");
 }
 
-static int verb_plan(void)
+static int verb_plan(int argc _unused_, char *argv[] _unused_)
 {
 	struct json_object *d = NULL;
 	int r = call_json("GetPlan", "plan", &d, "s", arg_policy);
@@ -359,7 +370,7 @@ static void print_steps(struct json_object *steps)
 	}
 }
 
-static int verb_apply(void)
+static int verb_apply(int argc _unused_, char *argv[] _unused_)
 {
 	struct json_object *o = NULL;
 	bool ok;
@@ -370,7 +381,7 @@ static int verb_apply(void)
 	ok = json_object_get_boolean(get(o, "converged"));
 	if (arg_json) {
 		print_json_doc(o);
-		return ok ? 0 : EXIT_FAILED;
+		return ok ? 0 : -EIO;
 	}
 	print_plan(get(o, "decision"));
 	if (arg_dry_run) {
@@ -381,11 +392,12 @@ static int verb_apply(void)
 	printf("%s\n", ok ? (arg_dry_run ? "Dry run complete." : "Converged: the machine matches the verdict.")
 			  : "NOT converged: see 'srdctl status' and 'journalctl -u srd'.");
 	json_object_put(o);
-	return ok ? 0 : EXIT_FAILED;
+	return ok ? 0 : -EIO;
 }
 
-static int verb_replace(const char *what, const char *memdev)
+static int verb_replace(int argc, char *argv[])
 {
+	const char *what = argv[0], *memdev = argc > 1 ? argv[1] : NULL;
 	bool prepare = strcmp(what, "prepare") == 0;
 	struct json_object *o = NULL;
 	bool ok;
@@ -393,7 +405,7 @@ static int verb_replace(const char *what, const char *memdev)
 
 	if ((!prepare && strcmp(what, "complete") != 0) || (prepare && !memdev)) {
 		fprintf(stderr, "srdctl: replace prepare MEMDEV | replace complete [MEMDEV]\n");
-		return EXIT_USAGE;
+		return -EINVAL;
 	}
 	r = call_json(prepare ? "ReplacePrepare" : "ReplaceComplete", "replace", &o, "s", memdev ? memdev : "");
 	if (r)
@@ -401,7 +413,7 @@ static int verb_replace(const char *what, const char *memdev)
 	ok = json_object_get_boolean(get(o, "converged")) && !json_object_get_boolean(get(o, "refused"));
 	if (arg_json) {
 		print_json_doc(o);
-		return ok ? 0 : EXIT_FAILED;
+		return ok ? 0 : -EIO;
 	}
 	if (json_object_get_boolean(get(o, "refused")))
 		printf("Refused: %s\n", str(o, "reason"));
@@ -411,7 +423,7 @@ static int verb_replace(const char *what, const char *memdev)
 	else if (ok && !prepare)
 		printf("Re-created; srd applies the policy to it now (see 'srdctl status').\n");
 	json_object_put(o);
-	return ok ? 0 : EXIT_FAILED;
+	return ok ? 0 : -EIO;
 }
 
 static int verb_simple(const char *method, const char *what, const char *done)
@@ -421,6 +433,16 @@ static int verb_simple(const char *method, const char *what, const char *done)
 	if (r == 0 && !arg_json)
 		printf("%s\n", done);
 	return r;
+}
+
+static int verb_reevaluate(int argc _unused_, char *argv[] _unused_)
+{
+	return verb_simple("Reevaluate", "reevaluate", "Re-evaluation started; see 'srdctl status'.");
+}
+
+static int verb_reload(int argc _unused_, char *argv[] _unused_)
+{
+	return verb_simple("Reload", "reload", "Configuration reloaded.");
 }
 
 /* Keeps only the memmap= words of a kernel command line: the rest (root=UUID=,
@@ -460,7 +482,7 @@ static void snapshot_anonymize(struct json_object *o)
 	json_object_object_add(o, "anonymized", json_object_new_boolean(true));
 }
 
-static int verb_snapshot(void)
+static int verb_snapshot(int argc _unused_, char *argv[] _unused_)
 {
 	struct json_object *o = NULL;
 	int r;
@@ -549,8 +571,9 @@ static void print_setting(struct json_object *pol, const char *key, const char *
 	printf("  %-14s %-12s %s\n", label, str(x, "value"), str(x, "origin"));
 }
 
-static int verb_policy_check(const char *file)
+static int verb_policy_check(int argc, char *argv[])
 {
+	const char *file = argc > 0 ? argv[0] : NULL;
 	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
 	struct srd_host_facts host;
 	struct json_object *o;
@@ -560,7 +583,7 @@ static int verb_policy_check(const char *file)
 
 	if (arg_host_facts) {
 		if (parse_host_facts(arg_host_facts, &host) < 0)
-			return EXIT_USAGE;
+			return -EINVAL;
 	} else {
 		srd_host_facts_read(&host);
 	}
@@ -571,7 +594,7 @@ static int verb_policy_check(const char *file)
 	if (r < 0 && r != -EINVAL)
 		fprintf(stderr, "srdctl: cannot read the configuration: %s\n", strerror(-r));
 	if (r < 0)
-		return EXIT_FAILED;
+		return -EIO; /* the errors are printed above */
 	o = srd_json_policy(p);
 	if (arg_json) {
 		struct json_object *h = json_object_new_object();
@@ -604,6 +627,9 @@ static int verb_policy_check(const char *file)
 	       srd_online_to_string(p->dax_cxl.online));
 	printf("  %-14s %s, online %s\n", "[HMEM]", srd_dax_mode_to_string(p->dax_hmem.mode),
 	       srd_online_to_string(p->dax_hmem.online));
+	for (size_t i = 0; i < p->n_device_rules; i++)
+		printf("  %-14s %s: %s\n", "[Device]", p->device_rules[i].origin.where,
+		       srd_dax_mode_to_string(p->device_rules[i].mode));
 	printf("  %-14s %s\n", "MetricsFile=", p->metrics_file[0] ? p->metrics_file : "(none)");
 	json_object_put(o);
 	return 0;
@@ -617,6 +643,7 @@ static void help(void)
 	       "  status                  State, verdict, policy and every range's owner\n"
 	       "  ranges                  Soft Reserved ranges: owner, wanted owner, reason\n"
 	       "  regions                 CXL regions\n"
+	       "  dax                     dax devices: stable identity, the [Device] rule applied\n"
 	       "  plan                    What carrying out the policy would do now\n"
 	       "  apply                   Carry out the policy now (root)\n"
 	       "  reevaluate              Settle and decide again, as after an event (root)\n"
@@ -644,7 +671,68 @@ static void help(void)
 	       "4 access denied.\n");
 }
 
-int main(int argc, char *argv[])
+/* The options a verb takes besides --json (which every verb takes). */
+enum {
+	VERB_POLICY = 1 << 0,
+	VERB_DRY_RUN = 1 << 1,
+	VERB_HOST_FACTS = 1 << 2,
+	VERB_ANONYMIZE = 1 << 3,
+};
+
+struct verb {
+	const char *name;
+	int min_args, max_args; /* the verb's own arguments */
+	unsigned options;
+	const char *usage;      /* what to say when the arguments do not fit */
+	int (*run)(int argc, char *argv[]);
+};
+
+static const struct verb verbs[] = {
+	{ "status", 0, 0, 0, NULL, verb_status },
+	{ "ranges", 0, 0, 0, NULL, verb_ranges },
+	{ "regions", 0, 0, 0, NULL, verb_regions },
+	{ "dax", 0, 0, 0, NULL, verb_dax },
+	{ "plan", 0, 0, VERB_POLICY, NULL, verb_plan },
+	{ "apply", 0, 0, VERB_POLICY | VERB_DRY_RUN, NULL, verb_apply },
+	{ "reevaluate", 0, 0, 0, NULL, verb_reevaluate },
+	{ "reload", 0, 0, 0, NULL, verb_reload },
+	{ "snapshot", 0, 0, VERB_ANONYMIZE, NULL, verb_snapshot },
+	{ "replace", 1, 2, 0, "replace prepare MEMDEV | replace complete [MEMDEV]", verb_replace },
+	{ "policy-check", 0, 1, VERB_HOST_FACTS, "policy-check takes at most one FILE", verb_policy_check },
+};
+
+static int dispatch(int argc, char *argv[], unsigned given)
+{
+	const struct verb *v = NULL;
+	int n;
+
+	if (argc < 1) {
+		fprintf(stderr, "srdctl: no verb given (try 'srdctl status' or --help)\n");
+		return -EINVAL;
+	}
+	for (size_t i = 0; !v && i < ARRAY_SIZE(verbs); i++)
+		if (strcmp(verbs[i].name, argv[0]) == 0)
+			v = &verbs[i];
+	if (!v) {
+		fprintf(stderr, "srdctl: unknown verb '%s' (see --help)\n", argv[0]);
+		return -EINVAL;
+	}
+	n = argc - 1;
+	if (n < v->min_args || n > v->max_args) {
+		if (v->usage)
+			fprintf(stderr, "srdctl: %s\n", v->usage);
+		else
+			fprintf(stderr, "srdctl: %s takes no arguments\n", v->name);
+		return -EINVAL;
+	}
+	if (given & ~v->options) {
+		fprintf(stderr, "srdctl: an option does not go with %s (see --help)\n", v->name);
+		return -EINVAL;
+	}
+	return v->run(n, argv + 1);
+}
+
+static int parse_argv(int argc, char *argv[], unsigned *ret_given)
 {
 	enum { ARG_VERSION = 0x100, ARG_JSON, ARG_POLICY, ARG_DRY_RUN, ARG_HOST_FACTS, ARG_ANONYMIZE };
 	static const struct option options[] = {
@@ -657,9 +745,9 @@ int main(int argc, char *argv[])
 		{ "anonymize", no_argument, NULL, ARG_ANONYMIZE },
 		{}
 	};
-	const char *verb;
 	int c;
 
+	*ret_given = 0;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
 		switch (c) {
 		case 'h':
@@ -675,67 +763,36 @@ int main(int argc, char *argv[])
 			if (srd_mode_from_string(optarg) < 0) {
 				fprintf(stderr, "srdctl: --policy %s: expected strict, per-range, prefer-cxl, "
 						"prefer-hmem or audit\n", optarg);
-				return EXIT_USAGE;
+				return -EINVAL;
 			}
 			arg_policy = optarg;
+			*ret_given |= VERB_POLICY;
 			break;
 		case ARG_DRY_RUN:
 			arg_dry_run = true;
+			*ret_given |= VERB_DRY_RUN;
 			break;
 		case ARG_HOST_FACTS:
 			arg_host_facts = optarg;
+			*ret_given |= VERB_HOST_FACTS;
 			break;
 		case ARG_ANONYMIZE:
 			arg_anonymize = true;
+			*ret_given |= VERB_ANONYMIZE;
 			break;
 		default:
-			return EXIT_USAGE;
+			return -EINVAL;
 		}
-	if (optind >= argc) {
-		fprintf(stderr, "srdctl: no verb given (try 'srdctl status' or --help)\n");
-		return EXIT_USAGE;
-	}
-	verb = argv[optind++];
-	if (strcmp(verb, "policy-check") == 0) {
-		if (argc - optind > 1) {
-			fprintf(stderr, "srdctl: policy-check takes at most one FILE\n");
-			return EXIT_USAGE;
-		}
-		return verb_policy_check(optind < argc ? argv[optind] : NULL);
-	}
-	if (strcmp(verb, "replace") == 0) {
-		if (optind >= argc || argc - optind > 2 || *arg_policy || arg_dry_run || arg_host_facts) {
-			fprintf(stderr, "srdctl: replace prepare MEMDEV | replace complete [MEMDEV]\n");
-			return EXIT_USAGE;
-		}
-		return verb_replace(argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL);
-	}
-	if (optind < argc) {
-		fprintf(stderr, "srdctl: %s takes no arguments\n", verb);
-		return EXIT_USAGE;
-	}
-	if ((*arg_policy && strcmp(verb, "plan") != 0 && strcmp(verb, "apply") != 0) ||
-	    (arg_dry_run && strcmp(verb, "apply") != 0) || arg_host_facts ||
-	    (arg_anonymize && strcmp(verb, "snapshot") != 0)) {
-		fprintf(stderr, "srdctl: an option does not go with %s (see --help)\n", verb);
-		return EXIT_USAGE;
-	}
-	if (strcmp(verb, "status") == 0)
-		return verb_status();
-	if (strcmp(verb, "ranges") == 0)
-		return verb_ranges();
-	if (strcmp(verb, "regions") == 0)
-		return verb_regions();
-	if (strcmp(verb, "plan") == 0)
-		return verb_plan();
-	if (strcmp(verb, "apply") == 0)
-		return verb_apply();
-	if (strcmp(verb, "reevaluate") == 0)
-		return verb_simple("Reevaluate", "reevaluate", "Re-evaluation started; see 'srdctl status'.");
-	if (strcmp(verb, "reload") == 0)
-		return verb_simple("Reload", "reload", "Configuration reloaded.");
-	if (strcmp(verb, "snapshot") == 0)
-		return verb_snapshot();
-	fprintf(stderr, "srdctl: unknown verb '%s' (see --help)\n", verb);
-	return EXIT_USAGE;
+	return 1;
+}
+
+int main(int argc, char *argv[])
+{
+	unsigned given;
+	int r;
+
+	r = parse_argv(argc, argv, &given);
+	if (r > 0)
+		r = dispatch(argc - optind, argv + optind, given);
+	return exit_status(r);
 }

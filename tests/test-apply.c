@@ -265,6 +265,95 @@ static void count_wait(void *userdata)
 
 /* A store that blocks (a FIFO stands in for a block that will not offline)
  * ends at the deadline with -ETIME, the watchdog fed meanwhile. */
+/* configure-dax with a [Device] rule's settings: the kernel's order (unbind,
+ * the attributes while unbound, bind, online) and refusals before any store
+ * for what this kernel cannot do. */
+TEST(test_configure_dax_attributes)
+{
+	struct srd_decision *d = plan1(SRD_ACTION_CONFIGURE_DAX, "dax0.0", W0);
+	struct srd_action *a = &d->actions[0];
+	char path[PATH_MAX], target[PATH_MAX], *buf = NULL;
+	size_t len = 0;
+	struct srd_step st;
+	FILE *out;
+
+	machine();
+	snprintf(target, sizeof(target), "%s/sys/bus/dax/drivers/device_dax", root);
+	link_to("/sys/devices/platform/hmem.0/dax0.0/driver", target);
+	put("/sys/devices/platform/hmem.0/dax0.0/align", "2097152\n");
+	put("/sys/devices/platform/hmem.0/dax0.0/memmap_on_memory", "0\n");
+	a->dax_mode = SRD_DAX_SYSTEM_RAM;
+	a->online = SRD_ONLINE_MOVABLE;
+	a->memmap_on_memory = 1;
+	snprintf(a->rule, sizeof(a->rule), "/etc/srd/srd.conf:7");
+	out = open_memstream(&buf, &len);
+	run1(d, true, out, &st);
+	fclose(out);
+	CHECK(st.result == SRD_STEP_DONE);
+	/* Exactly these stores, in this order (paths below the test root). */
+	{
+		const char *want[] = { "/sys/bus/dax/drivers/device_dax/unbind dax0.0",
+				       "/sys/bus/dax/devices/dax0.0/memmap_on_memory 1",
+				       "/sys/bus/dax/drivers/kmem/new_id dax0.0", "/sys/bus/dax/drivers/kmem/bind dax0.0",
+				       "/sys/devices/system/memory/memory146/state online_movable",
+				       "/sys/devices/system/memory/memory147/state online_movable" };
+		char *line = buf;
+
+		for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+			char *nl = strchr(line, '\n');
+
+			CHECK(nl);
+			*nl = '\0';
+			snprintf(path, sizeof(path), "write %s%s", root, want[i]);
+			CHECK_STREQ(line, path);
+			line = nl + 1;
+		}
+		CHECK(*line == '\0');
+	}
+	free(buf);
+
+	/* No memmap_on_memory (before 6.8): refused, nothing stored. */
+	rm("/sys/devices/platform/hmem.0/dax0.0/memmap_on_memory");
+	buf = NULL;
+	out = open_memstream(&buf, &len);
+	run1(d, true, out, &st);
+	fclose(out);
+	CHECK(st.result == SRD_STEP_REFUSED);
+	CHECK_CONTAINS(st.message, "/etc/srd/srd.conf:7 sets MemmapOnMemory=, and this kernel has no");
+	CHECK(len == 0);
+	free(buf);
+
+	/* devdax with another align: unbind, align while unbound, bind again. */
+	a->dax_mode = SRD_DAX_DEVDAX;
+	a->memmap_on_memory = -1;
+	a->align_bytes = 4096;
+	buf = NULL;
+	out = open_memstream(&buf, &len);
+	run1(d, true, out, &st);
+	fclose(out);
+	CHECK(st.result == SRD_STEP_DONE);
+	snprintf(path, sizeof(path), "write %s/sys/bus/dax/drivers/device_dax/unbind dax0.0\nwrite %s/sys/bus/dax/devices/dax0.0/align 4096\n"
+		 "write %s/sys/bus/dax/drivers/device_dax/new_id dax0.0\nwrite %s/sys/bus/dax/drivers/device_dax/bind dax0.0\n",
+		 root, root, root, root);
+	CHECK_STREQ(buf, path);
+	free(buf);
+	/* A static dax region's align is read-only. */
+	snprintf(path, sizeof(path), "%s/sys/devices/platform/hmem.0/dax0.0/align", root);
+	CHECK(chmod(path, 0444) == 0);
+	run1(d, true, NULL, &st);
+	CHECK(st.result == SRD_STEP_REFUSED);
+	CHECK_CONTAINS(st.message, "align is read-only");
+	/* Already that align: nothing to store, nothing refused. */
+	CHECK(chmod(path, 0644) == 0);
+	put("/sys/devices/platform/hmem.0/dax0.0/align", "4096\n");
+	CHECK(chmod(path, 0444) == 0);
+	run1(d, true, NULL, &st);
+	CHECK(st.result == SRD_STEP_ALREADY);
+	rm("");
+	free(d->actions);
+	free(d);
+}
+
 TEST(test_store_deadline)
 {
 	unsigned waits = 0;
@@ -293,6 +382,7 @@ int main(void)
 	RUN(test_in_use);
 	RUN(test_identity);
 	RUN(test_dry_run_writes);
+	RUN(test_configure_dax_attributes);
 	RUN(test_store_deadline);
 	return 0;
 }

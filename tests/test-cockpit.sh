@@ -16,21 +16,19 @@
 set -uo pipefail
 if [ "${1:-}" != --inside ]; then
 	SRC=$1 BUILD=$2
+	. "$SRC/tests/checks.sh"
 	if [ "$(id -u)" != 0 ]; then
-		echo "skipped: needs root for the private namespaces"
-		exit 77
+		skip_all "needs root for the private namespaces"
 	fi
 	for f in /usr/lib/cockpit/cockpit-ws /usr/bin/cockpit-bridge /usr/share/cockpit/base1/manifest.json \
 		/usr/share/cockpit/shell/manifest.json /usr/bin/chromium /usr/bin/chromedriver; do
 		if [ ! -e "$f" ]; then
-			echo "skipped: $f is not installed (tools/install-deps.sh installs cockpit-ws, cockpit-bridge," \
+			skip_all "$f is not installed (tools/install-deps.sh installs cockpit-ws, cockpit-bridge," \
 				"cockpit-system, chromium, chromium-driver, python3-selenium)"
-			exit 77
 		fi
 	done
 	if ! /usr/bin/python3 -c "import selenium" 2>/dev/null; then
-		echo "skipped: python3-selenium is not installed (tools/install-deps.sh installs it)"
-		exit 77
+		skip_all "python3-selenium is not installed (tools/install-deps.sh installs it)"
 	fi
 	mkdir -p "$BUILD/meson-logs"
 	exec timeout 280 "$SRC/tests/sim/live.sh" "$SRC/tests/platforms/nobody-7.2.json" -- \

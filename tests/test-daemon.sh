@@ -15,9 +15,9 @@
 set -uo pipefail
 SRC=$1 BUILD=$2
 shift 2
+. "$SRC/tests/checks.sh"
 if [ "$(id -u)" != 0 ]; then
-	echo "skipped: needs root for the private namespaces"
-	exit 77
+	skip_all "needs root for the private namespaces"
 fi
 declare -A platform=(
 	[late]=daemon/late-6.12.json
@@ -44,13 +44,10 @@ declare -A script=([openbus]=bus.sh [activation]=bus.sh)
 scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(late storm hotplug restart reload invalid timeout apply replace interrupted killcreate-size
 	killcreate-target0 killcreate-commit completion metrics nobus openbus activation)
-failed=0
+# Each scenario's checks are this test's, named after it.
 for s in "${scenarios[@]}"; do
 	echo "# scenario $s (${platform[$s]})"
-	if ! timeout 180 "$SRC/tests/sim/live.sh" "$SRC/tests/platforms/${platform[$s]}" -- \
-		"$SRC/tests/daemon/${script[$s]:-scenarios.sh}" "$SRC" "$BUILD" "$s"; then
-		echo "not ok - scenario $s"
-		failed=$((failed + 1))
-	fi
+	checks_nested "$s" timeout 180 "$SRC/tests/sim/live.sh" "$SRC/tests/platforms/${platform[$s]}" -- \
+		"$SRC/tests/daemon/${script[$s]:-scenarios.sh}" "$SRC" "$BUILD" "$s"
 done
-[ $failed -eq 0 ]
+checks_summary

@@ -19,13 +19,10 @@ SRC=$(realpath "${1:?usage: test-deb.sh SRC}")
 CACHE=${SRD_DEB_CACHE:-/var/cache/srd-deb}
 SUITE=bookworm
 
-skip() {
-	echo "# SKIP: $*"
-	exit 77
-}
-[ "$(id -u)" = 0 ] || skip "needs root (debootstrap, chroot)"
+. "$SRC/tests/checks.sh"
+[ "$(id -u)" = 0 ] || skip_all "needs root (debootstrap, chroot)"
 for t in dpkg-buildpackage dpkg-parsechangelog dh lintian debootstrap unshare chroot; do
-	command -v $t >/dev/null || skip "no $t (tools/install-deps.sh installs it)"
+	command -v $t >/dev/null || skip_all "no $t (tools/install-deps.sh installs it)"
 done
 # A private mount namespace: the root's /proc goes away with the test however
 # it ends.
@@ -67,7 +64,7 @@ elif [ -r /etc/apt/sources.list ]; then
 	MAIN=$(awk '$1=="deb" && $3 !~ /security/ {print $2; exit}' /etc/apt/sources.list)
 	SEC=$(awk '$1=="deb" && $3 ~ /security/ {print $2; exit}' /etc/apt/sources.list)
 fi
-[ -n "$MAIN" ] || skip "cannot read a Debian mirror from this machine's apt sources"
+[ -n "$MAIN" ] || skip_all "cannot read a Debian mirror from this machine's apt sources"
 write_sources() { # write_sources ROOT
 	{
 		echo "deb $MAIN $SUITE main"
@@ -125,7 +122,7 @@ if [ ! -f "$base" ]; then
 	debootstrap --variant=minbase "$SUITE" "$T/base" "$MAIN" > "$T/debootstrap.log" 2>&1 || {
 		tail -5 "$T/debootstrap.log" | indent "debootstrap: "
 		checks_summary
-		skip "debootstrap from $MAIN failed: the archive is unreachable?"
+		skip_all "debootstrap from $MAIN failed: the archive is unreachable?"
 	}
 	# Services are never started in the root.
 	printf '#!/bin/sh\nexit 101\n' > "$T/base/usr/sbin/policy-rc.d"
@@ -157,7 +154,7 @@ unreachable() { # unreachable LOG: when offline, a failed install is a skip
 	[ $offline = 1 ] || return 0
 	tail -5 "$1" | indent "apt-get: "
 	checks_summary
-	skip "the archive $MAIN is unreachable and $CACHE lacks packages"
+	skip_all "the archive $MAIN is unreachable and $CACHE lacks packages"
 }
 
 # The packages earlier runs downloaded, so only new ones are fetched.

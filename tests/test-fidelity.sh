@@ -5,13 +5,13 @@
 # both (tests/sim/fidelity.py says what is compared).  Root only.
 set -uo pipefail
 srd=$1 src=$2
+. "$src/tests/checks.sh"
 if [ "$(id -u)" -ne 0 ] || ! unshare --mount true 2>/dev/null; then
-	echo "SKIP: needs root and mount namespaces"
-	exit 77
+	skip_all "needs root and mount namespaces"
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
+n=0
 for real in "$src"/tests/fixtures/real/*.json; do
 	c=$(basename "$real" .json)
 	n=$((n + 1))
@@ -19,12 +19,11 @@ for real in "$src"/tests/fixtures/real/*.json; do
 		"$src/tests/sim/harness.sh" "$tmp/$c" -- "$srd" --inventory --json >"$tmp/$c.json" &&
 		"$src/tests/sim/fidelity.py" "$tmp/$c.json" "$real" >"$tmp/$c.diff"
 	if [ $? -eq 0 ]; then
-		echo "ok $c: the simulation reads as the real kernel did"
+		ok "$c: the simulation reads as the real kernel did"
 	else
-		fail=$((fail + 1))
-		echo "FAIL $c:"
-		cat "$tmp/$c.diff"
+		bad "$c: the simulation differs from the real kernel:"
+		sed 's/^/#   /' "$tmp/$c.diff"
 	fi
 done
-echo "$n cases, $fail differ"
-[ "$n" -gt 0 ] && [ "$fail" -eq 0 ]
+check "there are real-kernel captures" [ "$n" -gt 0 ]
+checks_summary

@@ -7,16 +7,13 @@
 # re-run converges.
 set -uo pipefail
 srd=$1 src=$2
+. "$src/tests/checks.sh"
 if [ "$(id -u)" -ne 0 ] || ! unshare --mount --net true 2>/dev/null || [ ! -e /dev/fuse ]; then
-	echo "SKIP: needs root, namespaces and /dev/fuse"
-	exit 77
+	skip_all "needs root, namespaces and /dev/fuse"
 fi
 sim=$src/tests/sim
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL $*"; }
 export SRD SRC=$src
 SRD=$srd
 
@@ -156,5 +153,4 @@ for c in "${acting[@]}"; do
 		done
 	done
 done
-echo "$n checks, $fail failed"
-[ "$fail" -eq 0 ]
+checks_summary

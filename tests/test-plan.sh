@@ -1,16 +1,16 @@
 #!/bin/bash
 # srd --plan --json --policy P on every simulated platform that states what
 # each policy must decide (expect.plan): verdict, per-range targets, actions.
-set -euo pipefail
+set -uo pipefail
 srd=$1 src=$2
+. "$src/tests/checks.sh"
 if [ "$(id -u)" -ne 0 ] || ! unshare --mount true 2>/dev/null; then
-	echo "SKIP: needs root and mount namespaces"
-	exit 77
+	skip_all "needs root and mount namespaces"
 fi
 sim=$src/tests/sim
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail=0 n=0
+n=0
 for p in "$src"/tests/platforms/*.json; do
 	policies=$(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1])).get("expect", {}).get("plan", {})))' "$p")
 	[ -n "$policies" ] || continue
@@ -20,15 +20,16 @@ for p in "$src"/tests/platforms/*.json; do
 		n=$((n + 1))
 		if ! "$sim/harness.sh" "$tmp/$name" -- "$srd" --plan --json --policy "$pol" \
 			--config "$src/conf/srd.conf" >"$tmp/$name.$pol.json" 2>"$tmp/err"; then
-			echo "FAIL $name $pol: srd --plan failed"; cat "$tmp/err"; fail=$((fail + 1)); continue
+			bad "$name $pol: srd --plan failed: $(tr '\n' ' ' <"$tmp/err")"
+			continue
 		fi
-		if "$sim/srd-sim" check-plan "$p" "$pol" "$tmp/$name.$pol.json"; then
-			echo "ok $name $pol"
+		if out=$("$sim/srd-sim" check-plan "$p" "$pol" "$tmp/$name.$pol.json" 2>&1); then
+			ok "$name $pol"
 		else
-			fail=$((fail + 1))
+			bad "$name $pol"
+			sed 's/^/#   /' <<<"$out"
 		fi
 	done
 done
-[ "$n" -gt 0 ] || { echo "no plan expectations found"; exit 1; }
-echo "$n platform/policy pairs, $fail failed"
-[ "$fail" -eq 0 ]
+check "platforms state plan expectations" [ "$n" -gt 0 ]
+checks_summary

@@ -15,11 +15,10 @@
 set -uo pipefail
 SRC=$1 BUILD=$2
 SRD=$BUILD/daemon/srd
-if [ "$(id -u)" -ne 0 ] || ! unshare --mount true 2>/dev/null; then
-	echo "SKIP: needs root and mount namespaces"
-	exit 77
-fi
 . "$SRC/tests/checks.sh"
+if [ "$(id -u)" -ne 0 ] || ! unshare --mount true 2>/dev/null; then
+	skip_all "needs root and mount namespaces"
+fi
 # REPLAY_KEEP=DIR keeps every platform, inventory and plan in DIR.
 T=${REPLAY_KEEP:-$(mktemp -d)}
 [ -n "${REPLAY_KEEP:-}" ] || trap 'rm -rf "$T"' EXIT

@@ -11,11 +11,10 @@
 #   test-rescue.sh SRD SRD-MEMCHECK SRC
 set -uo pipefail
 srd=$1 mc=$2 src=$3
-if [ "$(id -u)" -ne 0 ] || ! unshare --mount --net true 2>/dev/null || [ ! -e /dev/fuse ]; then
-	echo "SKIP: needs root, namespaces and /dev/fuse"
-	exit 77
-fi
 . "$src/tests/checks.sh"
+if [ "$(id -u)" -ne 0 ] || ! unshare --mount --net true 2>/dev/null || [ ! -e /dev/fuse ]; then
+	skip_all "needs root, namespaces and /dev/fuse"
+fi
 sim=$src/tests/sim
 plat=$src/tests/platforms
 tmp=$(mktemp -d)

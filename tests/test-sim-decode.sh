@@ -17,11 +17,10 @@
 #   test-sim-decode.sh SRC
 set -uo pipefail
 src=$1
-if [ "$(id -u)" -ne 0 ] || ! unshare --mount --net true 2>/dev/null || [ ! -e /dev/fuse ]; then
-	echo "SKIP: needs root, namespaces and /dev/fuse"
-	exit 77
-fi
 . "$src/tests/checks.sh"
+if [ "$(id -u)" -ne 0 ] || ! unshare --mount --net true 2>/dev/null || [ ! -e /dev/fuse ]; then
+	skip_all "needs root, namespaces and /dev/fuse"
+fi
 sim=$src/tests/sim
 plat=$src/tests/platforms
 tmp=$(mktemp -d)

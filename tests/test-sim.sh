@@ -5,17 +5,14 @@
 # appear on the timeline.  Root only (mount and network namespaces, FUSE).
 set -uo pipefail
 src=$1
+. "$src/tests/checks.sh"
 if [ "$(id -u)" -ne 0 ] || ! unshare --mount --net true 2>/dev/null || [ ! -e /dev/fuse ]; then
-	echo "SKIP: needs root, namespaces and /dev/fuse"
-	exit 77
+	skip_all "needs root, namespaces and /dev/fuse"
 fi
 sim=$src/tests/sim
 plat=$src/tests/platforms
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL $*"; }
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 
 # 1. cxl list -RDMu -vvv and daxctl list -RDMu on every platform, counting objects
@@ -143,5 +140,4 @@ out=$(live "$plat/claim-first-6.1.json" -- bash "$tmp/claim.sh" 2>&1)
 grep -q "Numerical result out of range" <<<"$out" && ok "6.1: hmem unbind keeps the HPA; create-region fails -34" ||
 	bad "6.1 claim-first: $out"
 
-echo "$n checks, $fail failed"
-[ "$fail" -eq 0 ]
+checks_summary

@@ -20,6 +20,8 @@ static struct srd_report_range ranges[] = {
 	  .decided = false, .reason = "", .held = false, .blocked = true },
 };
 
+static const char *unmatched[] = { "/etc/srd/srd.conf.d/gpu.conf:4" };
+
 static struct srd_report_node nodes[] = {
 	{ .node = 1, .owner = "cxl", .bytes = 256 << 20 },
 	{ .node = 2, .owner = "hmem", .bytes = 0 },
@@ -40,6 +42,8 @@ static struct srd_report literal(void)
 		.have_policy = true,
 		.mode = SRD_MODE_PREFER_CXL,
 		.policy_error = "",
+		.unmatched_rules = unmatched,
+		.n_unmatched_rules = 1,
 		.have_inventory = true,
 		.tally = {
 			.ranges = { [SRD_OWNER_CXL] = 1, [SRD_OWNER_NONE] = 1 },
@@ -99,6 +103,9 @@ TEST(test_status_json)
 	CHECK(json_object_get_boolean(get(o, "policy.valid")));
 	CHECK_STREQ(str(o, "policy.mode"), "prefer-cxl");
 	CHECK_STREQ(str(o, "policy.error"), "");
+	CHECK(json_object_array_length(get(o, "policy.unmatched_device_rules")) == 1);
+	CHECK_STREQ(json_object_get_string(json_object_array_get_idx(get(o, "policy.unmatched_device_rules"), 0)),
+		    "/etc/srd/srd.conf.d/gpu.conf:4");
 	CHECK(num(o, "counts.cxl") == 1 && num(o, "counts.none") == 1 && num(o, "counts.hmem") == 0);
 	CHECK(num(o, "counts.blocked") == 1 && num(o, "counts.held") == 0 && num(o, "counts.replacing") == 2);
 	CHECK(num(o, "counts.events") == 7 && num(o, "counts.decisions") == 3 && num(o, "counts.errors") == 1);
@@ -139,6 +146,7 @@ TEST(test_status_json_without_decision_or_policy)
 	CHECK(!json_object_get_boolean(get(o, "policy.valid")));
 	CHECK_STREQ(str(o, "policy.mode"), "");
 	CHECK_STREQ(str(o, "policy.error"), "/etc/srd/srd.conf:3: unknown key");
+	CHECK(!json_object_object_get_ex(get(o, "policy"), "unmatched_device_rules", NULL));
 	CHECK(json_object_array_length(get(o, "ranges")) == 0);
 	json_object_put(o);
 }
@@ -248,7 +256,7 @@ TEST(test_fill)
 	dax(inv, "dax0.0", SRD_DAX_CXL, "region0", W0, W0 + 256 * MiB - 1, "kmem")->target_node = 1;
 	sr(inv, W0 + GiB, W0 + GiB + 256 * MiB - 1);
 	d = expect(inv, pol, "per-range", NULL, "cxl", "cxl unchanged", "");
-	CHECK(srd_report_fill(&r, inv, d, 1) == 0);
+	CHECK(srd_report_fill(&r, inv, d, NULL, 1) == 0);
 	CHECK(r.have_inventory && r.n_ranges == 2);
 	CHECK(r.tally.ranges[SRD_OWNER_CXL] == 1 && r.tally.ranges[SRD_OWNER_NONE] == 1);
 	CHECK_EQ_U64(r.tally.bytes[SRD_OWNER_CXL], 256 * MiB);
@@ -264,7 +272,7 @@ TEST(test_fill)
 
 	/* No inventory yet: nothing but the caller's count. */
 	r = (struct srd_report){};
-	CHECK(srd_report_fill(&r, NULL, NULL, 0) == 0);
+	CHECK(srd_report_fill(&r, NULL, NULL, NULL, 0) == 0);
 	CHECK(!r.have_inventory && r.n_ranges == 0);
 	srd_report_done(&r);
 	srd_decision_free(d);

@@ -82,10 +82,32 @@ TEST(test_parse_block_size_bytes)
 	CHECK(srd_parse_block_size_bytes("-1", &v) == -EINVAL);
 }
 
+enum colour { RED, GREEN, BLUE, _COLOUR_MAX };
+static const char *const colour_names[_COLOUR_MAX] = { [RED] = "red", [BLUE] = "blue" };
+static const char *colour_to_string(enum colour c);
+static int colour_from_string(const char *s);
+static SRD_DEFINE_STRING_TABLE(colour, enum colour, colour_names, _COLOUR_MAX)
+
+TEST(test_string_table)
+{
+	CHECK_STREQ(colour_to_string(RED), "red");
+	CHECK_STREQ(colour_to_string(BLUE), "blue");
+	CHECK(colour_to_string(GREEN) == NULL); /* a hole in the table */
+	CHECK(colour_to_string(_COLOUR_MAX) == NULL);
+	CHECK(colour_to_string((enum colour)-1) == NULL);
+	CHECK(colour_from_string("blue") == BLUE);
+	CHECK(colour_from_string("red") == RED);
+	CHECK(colour_from_string("green") == -EINVAL);
+	CHECK(colour_from_string("") == -EINVAL);
+	CHECK(colour_from_string(NULL) == -EINVAL);
+	CHECK(colour_from_string("Red") == -EINVAL);
+}
+
 int main(void)
 {
 	RUN(test_parse_u64);
 	RUN(test_parse_u64_prefix);
 	RUN(test_parse_block_size_bytes);
+	RUN(test_string_table);
 	return 0;
 }

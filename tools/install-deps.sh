@@ -7,7 +7,7 @@ here=$(dirname "$(realpath "$0")")
 
 packages=(
 	# build
-	build-essential meson ninja-build pkg-config clang
+	build-essential meson ninja-build pkg-config clang clang-format
 	libcxl-dev libdaxctl-dev libudev-dev libsystemd-dev libjson-c-dev
 	# man pages, the completions directory
 	scdoc bash-completion man-db groff-base

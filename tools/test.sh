@@ -32,13 +32,16 @@ tally() { # tally BUILD_DIR: add the checks of that build's meson tests
 	local counts
 	counts=$(python3 - "$1/meson-logs/testlog.json" <<'PY'
 import json, re, sys
-# Each test prints a line per check: "ok ..." / "not ok ..." (tests/checks.sh,
-# TAP), "ok test_name" (the C unit tests), "ok CASE"/"FAIL CASE" (the VM and
-# simulator matrices).  Those are what is counted; a test that printed none
-# counts as one check, and a failed test none of whose checks failed adds one
-# failure (it failed outside its checks: a crash, a timeout).
+# Each test prints a line per check: TAP "ok N - ..." / "not ok N - ..."
+# (tests/checks.sh; "ok ... # SKIP why" for a check that could not run here),
+# "ok test_name" (the C unit tests).  Those are what is counted; a test that
+# printed none counts as one check, one that skipped as a whole (exit 77, or
+# the TAP plan "1..0 # SKIP") as one skipped check, and a failed test none of
+# whose checks failed adds one failure (it failed outside its checks: a
+# crash, a timeout).
 OK = re.compile(r"^ok\b")
-BAD = re.compile(r"^(not ok\b|FAIL\b)")
+SKIP = re.compile(r"^ok\b[^#]*#\s*SKIP\b", re.I)
+BAD = re.compile(r"^not ok\b")
 p = f = s = 0
 try:
     lines = open(sys.argv[1]).read().splitlines()
@@ -47,12 +50,14 @@ except OSError:
 for line in lines:
     r = json.loads(line)
     out = (r.get("stdout") or "").splitlines()
-    ok = sum(1 for l in out if OK.match(l))
+    skipped = sum(1 for l in out if SKIP.match(l))
+    ok = sum(1 for l in out if OK.match(l)) - skipped
     bad = sum(1 for l in out if BAD.match(l))
     if r["result"] == "SKIP":
         s += 1
         continue
     passed = r["result"] in ("OK", "EXPECTEDFAIL")
+    s += skipped
     if ok + bad == 0:
         p, f = (p + 1, f) if passed else (p, f + 1)
         continue

@@ -25,15 +25,9 @@
 static const char *const verdict_names[_SRD_VERDICT_MAX] = { "cxl", "hmem", "mixed", "none" };
 static const char *const target_names[_SRD_TARGET_MAX] = { "cxl", "hmem", "unchanged" };
 
-const char *srd_verdict_to_string(enum srd_verdict v)
-{
-	return v < _SRD_VERDICT_MAX ? verdict_names[v] : NULL;
-}
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_verdict, enum srd_verdict, verdict_names, _SRD_VERDICT_MAX)
 
-const char *srd_target_to_string(enum srd_target t)
-{
-	return t < _SRD_TARGET_MAX ? target_names[t] : NULL;
-}
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_target, enum srd_target, target_names, _SRD_TARGET_MAX)
 
 void srd_decision_free(struct srd_decision *d)
 {

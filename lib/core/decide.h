@@ -52,6 +52,9 @@ struct srd_action {
 	struct srd_range range; /* the Soft Reserved range it serves */
 	enum srd_dax_mode dax_mode; /* configure-dax */
 	enum srd_online online;	    /* configure-dax */
+	int memmap_on_memory;	    /* configure-dax: 0, 1, or -1 to leave it */
+	uint64_t align_bytes;	    /* configure-dax: 0 to leave it */
+	char rule[160];		    /* configure-dax: the [Device] rule's FILE:LINE, "" for the default */
 	int layout;		    /* create-region: index of the recorded layout */
 	char reason[320];
 };

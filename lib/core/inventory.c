@@ -19,18 +19,9 @@ static const char *const owner_names[_SRD_OWNER_MAX] = {
 	[SRD_OWNER_CONFLICT] = "conflict",
 };
 
-const char *srd_owner_to_string(enum srd_owner o)
-{
-	return o < _SRD_OWNER_MAX ? owner_names[o] : NULL;
-}
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_owner, enum srd_owner, owner_names, _SRD_OWNER_MAX)
 
-int srd_owner_from_string(const char *s)
-{
-	for (int i = 0; i < _SRD_OWNER_MAX; i++)
-		if (srd_streq(owner_names[i], s))
-			return i;
-	return -EINVAL;
-}
+SRD_DEFINE_STRING_TABLE_FROM_STRING(srd_owner, owner_names, _SRD_OWNER_MAX)
 
 static const char *const behaviour_names[_SRD_BEHAVIOUR_MAX] = {
 	[SRD_BEHAVIOUR_UNKNOWN] = "unknown",
@@ -39,18 +30,9 @@ static const char *const behaviour_names[_SRD_BEHAVIOUR_MAX] = {
 	[SRD_BEHAVIOUR_RESOLVE_ONCE] = "resolve-once",
 };
 
-const char *srd_behaviour_to_string(enum srd_behaviour b)
-{
-	return b < _SRD_BEHAVIOUR_MAX ? behaviour_names[b] : NULL;
-}
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_behaviour, enum srd_behaviour, behaviour_names, _SRD_BEHAVIOUR_MAX)
 
-int srd_behaviour_from_string(const char *s)
-{
-	for (int i = 0; i < _SRD_BEHAVIOUR_MAX; i++)
-		if (srd_streq(behaviour_names[i], s))
-			return i;
-	return -EINVAL;
-}
+SRD_DEFINE_STRING_TABLE_FROM_STRING(srd_behaviour, behaviour_names, _SRD_BEHAVIOUR_MAX)
 
 const char *srd_source_to_string(unsigned bit)
 {
@@ -93,10 +75,7 @@ static const char *const driver_names[_SRD_DRIVER_MAX] = {
 	[SRD_DRIVER_KMEM] = "kmem",
 };
 
-const char *srd_driver_to_string(enum srd_driver_id d)
-{
-	return d < _SRD_DRIVER_MAX ? driver_names[d] : NULL;
-}
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_driver, enum srd_driver_id, driver_names, _SRD_DRIVER_MAX)
 
 static const char *const failure_names[_SRD_FAILURE_MAX] = {
 	[SRD_FAILURE_MODULE_ABSENT] = "module-absent",
@@ -109,10 +88,7 @@ static const char *const failure_names[_SRD_FAILURE_MAX] = {
 	[SRD_FAILURE_DAX_REGION_PROBE] = "dax-region-probe",
 };
 
-const char *srd_failure_to_string(enum srd_failure_kind k)
-{
-	return k < _SRD_FAILURE_MAX ? failure_names[k] : NULL;
-}
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_failure, enum srd_failure_kind, failure_names, _SRD_FAILURE_MAX)
 
 bool srd_failure_hides_decoders(enum srd_failure_kind k)
 {
@@ -206,8 +182,10 @@ struct srd_dax_dev *srd_inventory_add_dax(struct srd_inventory *inv)
 {
 	struct srd_dax_dev *d = APPEND(inv, dax, n_dax);
 
-	if (d)
+	if (d) {
 		d->target_node = -1;
+		d->memmap_on_memory = -1;
+	}
 	return d;
 }
 
@@ -305,6 +283,22 @@ int srd_inventory_note(struct srd_inventory *inv, const char *fmt, ...)
 	r = strv_addv(&inv->notes, &inv->n_notes, fmt, ap);
 	va_end(ap);
 	return r;
+}
+
+const struct srd_region *srd_inventory_region(const struct srd_inventory *inv, const char *name)
+{
+	for (size_t i = 0; i < inv->n_regions; i++)
+		if (srd_streq(inv->regions[i].name, name))
+			return &inv->regions[i];
+	return NULL;
+}
+
+const struct srd_memdev *srd_inventory_memdev(const struct srd_inventory *inv, const char *name)
+{
+	for (size_t i = 0; i < inv->n_memdevs; i++)
+		if (srd_streq(inv->memdevs[i].name, name))
+			return &inv->memdevs[i];
+	return NULL;
 }
 
 /* ---- derivation ---- */

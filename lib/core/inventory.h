@@ -142,6 +142,9 @@ struct srd_dax_dev {
 	char driver[SRD_NAME_MAX]; /* "device_dax", "kmem", or "" */
 	bool memory_online;	   /* kmem: any of its memory blocks is online */
 	bool memory_movable;	   /* kmem: every block online, in ZONE_MOVABLE */
+	uint64_t align_bytes;	   /* the align attribute, 0 when absent */
+	bool align_writable;	   /* read-only for a static dax region */
+	int memmap_on_memory;	   /* the attribute (6.8+): 0, 1, or -1 when the kernel has none */
 };
 
 struct srd_hmem {
@@ -295,3 +298,7 @@ static inline bool srd_inventory_complete(const struct srd_inventory *inv)
  * each unit's current owner.  Idempotent; pure.  Returns 0 or -ENOMEM.
  */
 int srd_inventory_derive(struct srd_inventory *inv);
+
+/* Region/memdev lookups by name; NULL when absent. */
+const struct srd_region *srd_inventory_region(const struct srd_inventory *inv, const char *name);
+const struct srd_memdev *srd_inventory_memdev(const struct srd_inventory *inv, const char *name);

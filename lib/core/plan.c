@@ -7,10 +7,12 @@
  * and an action that serves several ranges appears once.  The executor maps
  * each action to the sysfs writes of the kernel generation at hand.
  */
+#include <inttypes.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "plan.h"
+#include "policy-device.h"
 
 static const char *const action_names[_SRD_ACTION_MAX] = {
 	[SRD_ACTION_OFFLINE_MEMORY] = "offline-memory",
@@ -24,10 +26,7 @@ static const char *const action_names[_SRD_ACTION_MAX] = {
 	[SRD_ACTION_CONFIGURE_DAX] = "configure-dax",
 };
 
-const char *srd_action_to_string(enum srd_action_kind k)
-{
-	return k < _SRD_ACTION_MAX ? action_names[k] : NULL;
-}
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_action, enum srd_action_kind, action_names, _SRD_ACTION_MAX)
 
 /* Appends an action.  Duplicates (same kind and target, serving several
  * ranges) are removed once the plan is complete.  On -ENOMEM it returns NULL
@@ -94,49 +93,98 @@ static enum srd_online online_now(const struct srd_dax_dev *x)
 	return x->memory_movable ? SRD_ONLINE_MOVABLE : SRD_ONLINE_NORMAL;
 }
 
-static void set_dax(struct srd_action *a, const struct srd_dax_policy *want)
+static void set_dax(struct srd_action *a, const struct srd_dax_setting *want)
 {
 	if (a) {
 		a->dax_mode = want->mode;
 		a->online = want->online;
+		a->memmap_on_memory = want->mode == SRD_DAX_SYSTEM_RAM ? want->memmap_on_memory : -1;
+		a->align_bytes = want->mode == SRD_DAX_DEVDAX ? want->align_bytes : 0;
+		if (want->rule >= 0)
+			snprintf(a->rule, sizeof(a->rule), "%s", want->origin);
 	}
 }
 
-/* Configures dax devices of kind over u as the policy wants; for a range about
- * to be claimed (no device yet) the target is the range itself. */
-static void plan_dax(struct plan_ctx *p, const struct srd_dax_policy *want, enum srd_dax_kind kind,
-		     const struct srd_range *u, bool device_pending)
+/* What of x differs from want, as words for the reason ("" when nothing). */
+static void dax_differences(const struct srd_dax_dev *x, const struct srd_dax_setting *want, char *buf,
+			    size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (!x->name[0]) { /* the stand-in for a device a claim is to create */
+		snprintf(buf, size, "for the dax device dax_hmem creates");
+		return;
+	}
+	if (dax_mode_now(x) != want->mode)
+		n += (size_t)snprintf(buf + n, size - n, "it is %s", x->driver[0] ? x->driver : "unbound");
+	else if (want->mode == SRD_DAX_SYSTEM_RAM && online_now(x) != want->online)
+		n += (size_t)snprintf(buf + n, size - n, "its memory is %s",
+				      !x->memory_online ? "offline" : x->memory_movable ? "online movable" : "online");
+	if (n < size && want->mode == SRD_DAX_SYSTEM_RAM && want->memmap_on_memory >= 0 &&
+	    x->memmap_on_memory != want->memmap_on_memory)
+		n += (size_t)snprintf(buf + n, size - n, "%smemmap_on_memory is %s", n ? ", " : "",
+				      x->memmap_on_memory < 0 ? "absent" : x->memmap_on_memory ? "1" : "0");
+	if (n < size && want->mode == SRD_DAX_DEVDAX && want->align_bytes && x->align_bytes != want->align_bytes)
+		snprintf(buf + n, size - n, "%salign is %" PRIu64, n ? ", " : "", x->align_bytes);
+}
+
+static void plan_one_dax(struct plan_ctx *p, const struct srd_dax_dev *x, const struct srd_dax_setting *want,
+			 const struct srd_range *u, const char *target)
+{
+	char diff[160], extra[96] = "", keys[96];
+
+	if (want->mode == SRD_DAX_KEEP)
+		return;
+	dax_differences(x, want, diff, sizeof(diff));
+	if (!diff[0])
+		return;
+	if (want->mode == SRD_DAX_SYSTEM_RAM)
+		snprintf(extra, sizeof(extra), " online %s%s", srd_online_to_string(want->online),
+			 want->memmap_on_memory < 0 ? "" : want->memmap_on_memory ? " memmap_on_memory" : " no memmap_on_memory");
+	else if (want->align_bytes)
+		snprintf(extra, sizeof(extra), " align %" PRIu64, want->align_bytes);
+	if (want->rule >= 0)
+		set_dax(srd_plan_add(p->d, SRD_ACTION_CONFIGURE_DAX, target, u,
+				     "[Device] %s (%s) wants %s%s, %s", want->origin,
+				     srd_device_keys_format(want->matched, keys, sizeof(keys)),
+				     srd_dax_mode_to_string(want->mode), extra, diff),
+			want);
+	else
+		set_dax(srd_plan_add(p->d, SRD_ACTION_CONFIGURE_DAX, target, u, "policy wants %s%s (%s), %s",
+				     srd_dax_mode_to_string(want->mode), extra, want->origin, diff),
+			want);
+}
+
+/* Configures the dax devices of kind over u as the policy wants (each by the
+ * [Device] rule that matches it, or the default of its kind); for a range
+ * about to be claimed (no device yet) the target is the range itself, matched
+ * by what is known of it before the device exists. */
+static void plan_dax(struct plan_ctx *p, enum srd_dax_kind kind, const struct srd_range *u, bool device_pending)
 {
 	_cleanup_free_ size_t *ids = NULL;
 	size_t n = overlapping(p, &p->dax, u, &ids);
 	char b[SRD_RANGE_FMT_MAX];
+	struct srd_dax_setting want;
 	bool any = false;
 
-	if (want->mode == SRD_DAX_KEEP)
-		return;
 	for (size_t k = 0; k < n; k++) {
 		const struct srd_dax_dev *x = &p->inv->dax[ids[k]];
-		bool mode_ok, online_ok;
 
 		if (x->kind != kind)
 			continue;
 		any = true;
-		mode_ok = dax_mode_now(x) == want->mode;
-		online_ok = want->mode != SRD_DAX_SYSTEM_RAM || online_now(x) == want->online;
-		if (mode_ok && online_ok)
-			continue;
-		set_dax(srd_plan_add(p->d, SRD_ACTION_CONFIGURE_DAX, x->name, u, "policy wants %s%s%s (%s), it is %s",
-			    srd_dax_mode_to_string(want->mode),
-			    want->mode == SRD_DAX_SYSTEM_RAM ? " online " : "",
-			    want->mode == SRD_DAX_SYSTEM_RAM ? srd_online_to_string(want->online) : "",
-			    want->mode_origin.where, x->driver[0] ? x->driver : "unbound"),
-			want);
+		srd_dax_setting_for(p->pol, p->inv, x, &want);
+		plan_one_dax(p, x, &want, u, x->name);
 	}
-	if (!any && device_pending)
-		set_dax(srd_plan_add(p->d, SRD_ACTION_CONFIGURE_DAX, srd_range_format(u, b, sizeof(b)), u,
-			    "policy wants %s for the dax device dax_hmem creates (%s)",
-			    srd_dax_mode_to_string(want->mode), want->mode_origin.where),
-			want);
+	if (!any && device_pending) {
+		/* An unbound stand-in: every wanted mode differs from it. */
+		struct srd_dax_dev pending = { .kind = kind, .range = *u, .has_range = true, .target_node = -1,
+					       .memmap_on_memory = -1 };
+
+		srd_dax_setting_for(p->pol, p->inv, &pending, &want);
+		plan_one_dax(p, &pending, &want, u, srd_range_format(u, b, sizeof(b)));
+	}
 }
 
 /* Offlines the online memory of kind's dax devices over u (of one parent, or all). */
@@ -199,7 +247,7 @@ static void plan_to_cxl(struct plan_ctx *p, const struct srd_range *u)
 						 : "re-probe %s: it is enabled but has no dax device, so it serves nothing",
 				     r->name);
 	}
-	plan_dax(p, &p->pol->dax_cxl, SRD_DAX_CXL, u, false);
+	plan_dax(p, SRD_DAX_CXL, u, false);
 }
 
 static void plan_to_hmem(struct plan_ctx *p, const struct srd_sr_range *su, const struct srd_range_decision *rd)
@@ -242,7 +290,7 @@ static void plan_to_hmem(struct plan_ctx *p, const struct srd_sr_range *su, cons
 	if (claim)
 		srd_plan_add(p->d, SRD_ACTION_CLAIM_HMEM, dev ? dev->name : srd_range_format(u, b, sizeof(b)), u,
 		    "dax_hmem is to own %s", srd_range_format(u, b, sizeof(b)));
-	plan_dax(p, &p->pol->dax_hmem, SRD_DAX_HMEM, u, claim && !dev);
+	plan_dax(p, SRD_DAX_HMEM, u, claim && !dev);
 }
 
 static int build_index(struct srd_range_index *idx, size_t n, size_t elem, const void *base,

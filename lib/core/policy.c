@@ -17,7 +17,7 @@
 #include <fnmatch.h>
 #include <string.h>
 
-#include "policy.h"
+#include "policy-internal.h"
 
 static const char *const mode_names[_SRD_MODE_MAX] = {
 	[SRD_MODE_STRICT] = "strict",	   [SRD_MODE_PER_RANGE] = "per-range",
@@ -29,43 +29,11 @@ static const char *const teardown_names[_SRD_TEARDOWN_MAX] = { "release", "destr
 static const char *const dax_mode_names[_SRD_DAX_MODE_MAX] = { "keep", "devdax", "system-ram" };
 static const char *const online_names[_SRD_ONLINE_MAX] = { "movable", "normal", "none" };
 
-static int lookup(const char *const *names, int n, const char *s)
-{
-	for (int i = 0; i < n; i++)
-		if (srd_streq(names[i], s))
-			return i;
-	return -EINVAL;
-}
-
-const char *srd_mode_to_string(enum srd_mode m)
-{
-	return m < _SRD_MODE_MAX ? mode_names[m] : NULL;
-}
-
-int srd_mode_from_string(const char *s)
-{
-	return lookup(mode_names, _SRD_MODE_MAX, s);
-}
-
-const char *srd_fallback_to_string(enum srd_fallback f)
-{
-	return f < _SRD_FALLBACK_MAX ? fallback_names[f] : NULL;
-}
-
-const char *srd_teardown_to_string(enum srd_teardown t)
-{
-	return t < _SRD_TEARDOWN_MAX ? teardown_names[t] : NULL;
-}
-
-const char *srd_dax_mode_to_string(enum srd_dax_mode m)
-{
-	return m < _SRD_DAX_MODE_MAX ? dax_mode_names[m] : NULL;
-}
-
-const char *srd_online_to_string(enum srd_online o)
-{
-	return o < _SRD_ONLINE_MAX ? online_names[o] : NULL;
-}
+SRD_DEFINE_STRING_TABLE(srd_mode, enum srd_mode, mode_names, _SRD_MODE_MAX)
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_fallback, enum srd_fallback, fallback_names, _SRD_FALLBACK_MAX)
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_teardown, enum srd_teardown, teardown_names, _SRD_TEARDOWN_MAX)
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_dax_mode, enum srd_dax_mode, dax_mode_names, _SRD_DAX_MODE_MAX)
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_online, enum srd_online, online_names, _SRD_ONLINE_MAX)
 
 void srd_strv_free(char **v, size_t n)
 {
@@ -112,6 +80,7 @@ void srd_policy_free(struct srd_policy *p)
 	free(p->exclude_ranges);
 	free(p->exclude_serials);
 	free(p->exclude_pci);
+	free(p->device_rules);
 	srd_strv_free(p->files, p->n_files);
 	free(p);
 }
@@ -137,7 +106,7 @@ int srd_strv_addf(char ***v, size_t *n, const char *fmt, ...)
 
 /* ---- value parsers: 0, -EINVAL, or -EDOM for a number with a leading zero ---- */
 
-static int parse_bool(const char *v, bool *ret)
+int srd_conf_parse_bool(const char *v, bool *ret)
 {
 	static const char *const yes[] = { "1", "yes", "true", "on" }, *const no[] = { "0", "no", "false", "off" };
 
@@ -184,7 +153,7 @@ static int parse_timespan(const char *v, uint64_t *ret_usec)
 	return -EINVAL;
 }
 
-static int parse_uint(const char *v, unsigned max, unsigned *ret)
+int srd_conf_parse_uint(const char *v, unsigned max, unsigned *ret)
 {
 	uint64_t u;
 	int r = srd_parse_u64(v, &u);
@@ -198,7 +167,7 @@ static int parse_uint(const char *v, unsigned max, unsigned *ret)
 }
 
 /* Size with an optional binary suffix (K, M, G, T). */
-static int parse_size(const char *v, uint64_t *ret)
+int srd_conf_parse_size(const char *v, uint64_t *ret)
 {
 	const char *end;
 	uint64_t n;
@@ -231,7 +200,7 @@ static int either(int a, int b)
 }
 
 /* "START-END" (inclusive) or "START+SIZE". */
-static int parse_range(const char *v, struct srd_range *ret)
+int srd_conf_parse_range(const char *v, struct srd_range *ret)
 {
 	char buf[128], *sep;
 	uint64_t a = 0, b = 0;
@@ -255,7 +224,7 @@ static int parse_range(const char *v, struct srd_range *ret)
 		return 0;
 	}
 	*sep = '\0';
-	r = either(srd_parse_u64(buf, &a), parse_size(sep + 1, &b));
+	r = either(srd_parse_u64(buf, &a), srd_conf_parse_size(sep + 1, &b));
 	if (r < 0)
 		return r;
 	return srd_range_from_size(a, b, ret) < 0 ? -EINVAL : 0;
@@ -327,12 +296,13 @@ enum section {
 	SEC_HMEM,
 	SEC_MATCH,
 	SEC_REPORT,
+	SEC_DEVICE,
 };
 
 static const char *const section_names[] = {
 	[SEC_POLICY] = "Policy", [SEC_SETTLE] = "Settle", [SEC_EXCLUDE] = "Exclude",
 	[SEC_CXL] = "CXL",	 [SEC_HMEM] = "HMEM",	  [SEC_MATCH] = "Match",
-	[SEC_REPORT] = "Report",
+	[SEC_REPORT] = "Report", [SEC_DEVICE] = "Device",
 };
 
 struct parse_state {
@@ -342,6 +312,9 @@ struct parse_state {
 	unsigned line;
 	enum section sec;
 	bool apply; /* false inside a [Match] scope that does not match this host */
+	/* The [Device] section being read: the policy's newest rule, or scratch
+	 * (checked, then dropped) inside a [Match] scope that does not apply. */
+	struct srd_device_rule *device, scratch;
 	char ***errs;
 	size_t *n_errs;
 	int n_bad;
@@ -370,7 +343,7 @@ static void set_origin(struct parse_state *st, struct srd_origin *o)
 static int set_enum(struct parse_state *st, const char *key, const char *v, const char *const *names,
 		    int n, int *field, struct srd_origin *o)
 {
-	int k = lookup(names, n, v);
+	int k = srd_string_table_lookup(names, (size_t)n, v);
 
 	if (k < 0) {
 		char choices[160] = "";
@@ -419,7 +392,7 @@ static int assign_exclude(struct parse_state *st, const char *key, const char *v
 				p->n_exclude_ranges = 0;
 			return 0;
 		}
-		k = parse_range(v, &r);
+		k = srd_conf_parse_range(v, &r);
 		if (k < 0)
 			return BAD_NUMBER(st, k, key, v, "expected START-END or START+SIZE");
 		if (!st->apply)
@@ -496,7 +469,7 @@ static int assign_settle(struct parse_state *st, const char *key, const char *v)
 		return 0;
 	}
 	if (strcmp(key, "ExpectMemdevs") == 0 || strcmp(key, "ExpectRegions") == 0) {
-		k = parse_uint(v, 65536, &n);
+		k = srd_conf_parse_uint(v, 65536, &n);
 		if (k < 0)
 			return BAD_NUMBER(st, k, key, v, "expected a count (0 to 65536)");
 		if (st->apply)
@@ -522,7 +495,7 @@ static int assign_policy(struct parse_state *st, const char *key, const char *v)
 	    strcmp(key, "TrustCommandLine") == 0) {
 		bool b, *dst = key[0] == 'A' ? &p->allow_offline : key[0] == 'R' ? &p->reassert : &p->trust_cmdline;
 
-		if (parse_bool(v, &b) < 0)
+		if (srd_conf_parse_bool(v, &b) < 0)
 			return BAD(st, "%s:%u: %s=%s: expected yes or no", st->origin, st->line, key, v);
 		if (st->apply) {
 			*dst = b;
@@ -577,6 +550,38 @@ static int assign_match(struct parse_state *st, const char *key, const char *v)
 	return 0;
 }
 
+/* A [Device] header: a new rule, in file order. */
+static int begin_device(struct parse_state *st)
+{
+	struct srd_policy *p = st->p;
+	char where[sizeof(st->scratch.origin.where)];
+
+	snprintf(where, sizeof(where), "%s:%u", st->origin, st->line);
+	st->device = &st->scratch;
+	if (st->apply) {
+		if (srd_grow((void **)&p->device_rules, p->n_device_rules, sizeof(*p->device_rules)) < 0)
+			return -ENOMEM;
+		st->device = &p->device_rules[p->n_device_rules++];
+	}
+	srd_device_rule_init(st->device, where);
+	return 0;
+}
+
+/* The end of a [Device] section (the next header, or the end of the file). */
+static int end_device(struct parse_state *st)
+{
+	int r;
+
+	if (st->sec != SEC_DEVICE || !st->device)
+		return 0;
+	r = srd_device_rule_check(st->device, st->errs, st->n_errs);
+	st->device = NULL;
+	if (r < 0)
+		return r;
+	st->n_bad += r;
+	return 0;
+}
+
 static char *strip(char *s)
 {
 	char *e;
@@ -603,11 +608,16 @@ static int parse_line(struct parse_state *st, char *line)
 		if (line[l - 1] != ']')
 			return BAD(st, "%s:%u: section header without ']'", st->origin, st->line);
 		line[l - 1] = '\0';
+		r = end_device(st);
+		if (r < 0)
+			return r;
 		for (size_t i = 1; i < ARRAY_SIZE(section_names); i++)
 			if (section_names[i] && strcmp(line + 1, section_names[i]) == 0) {
 				st->sec = (enum section)i;
 				if (st->sec == SEC_MATCH)
 					st->apply = true; /* a new scope, narrowed by its keys */
+				if (st->sec == SEC_DEVICE)
+					return begin_device(st);
 				return 0;
 			}
 		st->sec = SEC_NONE;
@@ -646,6 +656,17 @@ static int parse_line(struct parse_state *st, char *line)
 	case SEC_REPORT:
 		r = assign_report(st, key, v);
 		break;
+	case SEC_DEVICE: {
+		char where[sizeof(st->scratch.origin.where)];
+
+		snprintf(where, sizeof(where), "%s:%u", st->origin, st->line);
+		r = srd_device_rule_assign(st->device, key, v, where, st->errs, st->n_errs);
+		if (r == 2) {
+			st->n_bad++;
+			r = 0;
+		}
+		break;
+	}
 	default:
 		r = 1;
 	}
@@ -687,6 +708,8 @@ int srd_policy_parse(struct srd_policy *p, const char *text, size_t len, const c
 			return r;
 		pos += n + (nl ? 1 : 0);
 	}
+	if (end_device(&st) < 0)
+		return -ENOMEM;
 	return st.n_bad;
 }
 

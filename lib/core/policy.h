@@ -79,6 +79,43 @@ struct srd_exclusion_pci {
 	struct srd_origin origin;
 };
 
+/*
+ * A [Device] section: the dax configuration of the dax devices it matches,
+ * ahead of the [CXL]/[HMEM] default for their kind (policy-device.c).  Every
+ * key given must match; a list key (Serial=, PCI=) matches when each of its
+ * values does.  Rules are tried in file order and the first that matches wins.
+ */
+enum srd_device_key {
+	SRD_DEVICE_KEY_SERIAL = 1u << 0, /* a memdev behind the region */
+	SRD_DEVICE_KEY_RANGE = 1u << 1,	 /* the region's HPA range contains it */
+	SRD_DEVICE_KEY_PCI = 1u << 2,	 /* the PCI address of a memdev behind the region */
+	SRD_DEVICE_KEY_HMEM = 1u << 3,	 /* the hmem device's range contains it */
+	SRD_DEVICE_KEY_NODE = 1u << 4,	 /* the dax device's target node */
+	_SRD_DEVICE_KEY_ALL = (1u << 5) - 1,
+};
+
+#define SRD_DEVICE_MAX_VALUES 16
+
+struct srd_device_rule {
+	struct srd_origin origin; /* "FILE:LINE" of its [Device] header */
+	unsigned keys;		  /* SRD_DEVICE_KEY_* given */
+	uint64_t serials[SRD_DEVICE_MAX_VALUES];
+	unsigned n_serials;
+	char pci[SRD_DEVICE_MAX_VALUES][16]; /* "0000:0d:00.0" */
+	unsigned n_pci;
+	struct srd_range range, hmem_range;
+	int node;
+
+	enum srd_dax_mode mode;
+	bool has_mode;
+	enum srd_online online;
+	bool has_online;
+	int memmap_on_memory; /* -1: leave the kernel's, 0, 1 */
+	uint64_t align_bytes; /* 0: leave the kernel's */
+	struct srd_origin mode_origin, online_origin, memmap_origin, align_origin;
+	bool broken; /* a value did not parse (already reported): skip the section's checks */
+};
+
 struct srd_policy {
 	enum srd_mode mode;
 	enum srd_fallback fallback;
@@ -107,6 +144,8 @@ struct srd_policy {
 	size_t n_exclude_pci;
 
 	struct srd_dax_policy dax_cxl, dax_hmem;
+	struct srd_device_rule *device_rules; /* in file order */
+	size_t n_device_rules;
 
 	/* [Report]: the node_exporter textfile rewritten after each decision ("": none). */
 	char metrics_file[256];

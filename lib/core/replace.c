@@ -16,18 +16,7 @@
 
 static const char *const replace_names[_SRD_REPLACE_MAX] = { "none", "prepared", "removed" };
 
-const char *srd_replace_state_to_string(enum srd_replace_state s)
-{
-	return s < _SRD_REPLACE_MAX ? replace_names[s] : NULL;
-}
-
-int srd_replace_state_from_string(const char *s)
-{
-	for (int i = 0; i < _SRD_REPLACE_MAX; i++)
-		if (srd_streq(replace_names[i], s))
-			return i;
-	return -EINVAL;
-}
+SRD_DEFINE_STRING_TABLE(srd_replace_state, enum srd_replace_state, replace_names, _SRD_REPLACE_MAX)
 
 static const struct srd_memdev *memdev_by_name(const struct srd_inventory *inv, const char *name)
 {

@@ -92,3 +92,25 @@ static inline bool srd_streq(const char *a, const char *b)
 {
 	return a && b && __builtin_strcmp(a, b) == 0;
 }
+
+/* The index of s in names[0..n) (entries may be NULL), or -EINVAL. */
+int srd_string_table_lookup(const char *const *names, size_t n, const char *s);
+
+/*
+ * An enum's names: table[] indexed by the enum, with max entries.  Defines
+ * PREFIX_to_string(), NULL outside the table, and PREFIX_from_string(), the
+ * enum value or -EINVAL; both are declared in the enum's header.
+ */
+#define SRD_DEFINE_STRING_TABLE_TO_STRING(prefix, type, table, max)                                \
+	const char *prefix##_to_string(type i)                                                     \
+	{                                                                                          \
+		return (size_t)i < (size_t)(max) ? (table)[i] : NULL;                              \
+	}
+#define SRD_DEFINE_STRING_TABLE_FROM_STRING(prefix, table, max)                                    \
+	int prefix##_from_string(const char *s)                                                    \
+	{                                                                                          \
+		return srd_string_table_lookup(table, max, s);                                     \
+	}
+#define SRD_DEFINE_STRING_TABLE(prefix, type, table, max)                                          \
+	SRD_DEFINE_STRING_TABLE_TO_STRING(prefix, type, table, max)                                \
+	SRD_DEFINE_STRING_TABLE_FROM_STRING(prefix, table, max)

@@ -25,6 +25,14 @@ int srd_error_set(struct srd_error *err, int r, const char *fmt, ...)
 	return r;
 }
 
+int srd_string_table_lookup(const char *const *names, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (srd_streq(names[i], s))
+			return (int)i;
+	return -EINVAL;
+}
+
 int srd_grow(void **v, size_t n, size_t elem)
 {
 	void *p;

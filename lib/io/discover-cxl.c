@@ -337,6 +337,25 @@ int srd_discover_cxl(struct srd_inventory *inv)
 	return 0;
 }
 
+/* align and memmap_on_memory: what [Device] rules may set, and whether this
+ * kernel lets them (align is read-only on a static dax region; the
+ * memmap_on_memory attribute exists from 6.8). */
+static void read_dax_tunables(struct srd_dax_dev *d, const char *dir)
+{
+	char path[PATH_MAX], buf[32];
+	struct stat st;
+	uint64_t v;
+
+	snprintf(path, sizeof(path), "%s/align", dir);
+	if (srd_read_line(path, buf, sizeof(buf)) >= 0 && srd_parse_u64(buf, &v) >= 0) {
+		d->align_bytes = v;
+		d->align_writable = stat(path, &st) == 0 && (st.st_mode & 0222);
+	}
+	snprintf(path, sizeof(path), "%s/memmap_on_memory", dir);
+	if (srd_read_line(path, buf, sizeof(buf)) >= 0 && (buf[0] == '0' || buf[0] == '1'))
+		d->memmap_on_memory = buf[0] == '1';
+}
+
 static int read_dax_dev(struct srd_inventory *inv, struct daxctl_region *dr, struct daxctl_dev *dd)
 {
 	struct srd_dax_dev *d = srd_inventory_add_dax(inv);
@@ -374,6 +393,7 @@ static int read_dax_dev(struct srd_inventory *inv, struct daxctl_region *dr, str
 
 		snprintf(dir, sizeof(dir), "/sys/bus/dax/devices/%s", d->name);
 		srd_link_basename(dir, "driver", d->driver, sizeof(d->driver));
+		read_dax_tunables(d, dir);
 	}
 	if (srd_streq(d->driver, "kmem")) {
 		struct daxctl_memory *mem = daxctl_dev_get_memory(dd);

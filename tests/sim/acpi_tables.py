@@ -29,13 +29,13 @@ def hbig(granularity):
 def cedt(platform):
     body = b""
     for hb in platform.host_bridges:
-        body += struct.pack("<BBHIIIQQ", 0, 0, 32, hb["uid"], 1, 0, 0xFED00000 + 0x10000 * hb["uid"], 0x10000)
+        body += struct.pack("<BBHIIIQQ", 0, 0, 32, hb.uid, 1, 0, 0xFED00000 + 0x10000 * hb.uid, 0x10000)
     for w in platform.windows:
-        ways = w["ways"]
-        restrictions = 0x2 | (0x4 if w["ram"] else 0) | (0x8 if w["pmem"] else 0)
-        sub = struct.pack("<BBHIQQBBHIHH", 1, 0, 36 + 4 * ways, 0, w["start"], w["end"] - w["start"] + 1,
-                          ENIW[ways], 0, 0, hbig(w["granularity"]), restrictions, 0)
-        sub += b"".join(struct.pack("<I", t) for t in w["targets"])
+        ways = w.ways
+        restrictions = 0x2 | (0x4 if w.ram else 0) | (0x8 if w.pmem else 0)
+        sub = struct.pack("<BBHIQQBBHIHH", 1, 0, 36 + 4 * ways, 0, w.start, w.size,
+                          ENIW[ways], 0, 0, hbig(w.granularity), restrictions, 0)
+        sub += b"".join(struct.pack("<I", t) for t in w.targets)
         body += sub
     return finish(b"CEDT", body)
 
@@ -47,7 +47,7 @@ def srat(platform):
         for s, e, _ in platform.memory:
             entries.append((s, e, 0))
         for w in platform.windows:
-            entries.append((w["start"], w["end"], w["node"]))
+            entries.append((w.start, w.end, w.node))
     for s, e, pxm in entries:
         size = e - s + 1
         body += struct.pack("<BBIHIIIIIIQ", 1, 40, pxm, 0, s & 0xFFFFFFFF, s >> 32,

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Serves a simulated Kernel as a FUSE file system with synchronous sysfs
 semantics: a write() is the store, and returns the errno the kernel's store
-would; reads always see the current state (direct_io, no caching).  After each
-change it re-renders the tree, creates or removes /dev nodes and sends the
-uevents udevd would.  Control files under /.srd-sim:
+would; reads always see the current state (direct_io, no caching).  A store
+goes through fault injection and the store log (faults.py) to the handler the
+renderer routed the file to (stores.py).  After each change it re-renders the
+tree, creates or removes /dev nodes and sends the uevents udevd would.
+Control files under /.srd-sim:
 
   state     (read)  the kernel state as JSON, for assertions
   log       (read)  every store: "SECONDS PATH VALUE ERRNO", one per line
@@ -33,6 +35,8 @@ try:
 except ImportError:  # the upstream module name
     from fuse import FUSE, FuseOSError, Operations
 
+import faults
+import stores
 from kernel import KernelError
 from render import DAX_MAJOR, MemTree, render
 from uevent import Sender
@@ -67,6 +71,7 @@ class SimFS(Operations):
         self.t0 = time.monotonic()
         self.tree = None
         self.nodes = set()
+        self.stores = faults.Stores(lambda path, value: stores.dispatch(self.tree.routes, path, value))
         self.refresh(initial=True)
 
     # ---- state ----
@@ -123,26 +128,7 @@ class SimFS(Operations):
         self.nodes = want
 
     def state_json(self):
-        k = self.k
-        return json.dumps({
-            "cxl_acpi": k.cxl_acpi, "hmem_platform": k.hmem_platform,
-            "cxl_mem": k.cxl_mem_loaded, "unbound_ports": sorted(k.unbound_ports),
-            "regions": [{"name": r.name, "start": r.start, "size": r.size, "mode": r.mode,
-                         "committed": r.committed, "enabled": r.enabled, "targets": r.targets,
-                         "locked": r.locked,
-                         "dax": r.dax["name"] if r.dax else None} for r in k.regions],
-            "hmem": [{"name": h["name"], "start": h["start"], "end": h["end"], "bound": h["bound"]}
-                     for h in k.hmem],
-            "dax": [{"name": d["name"], "kind": d["kind"], "parent": d["parent"], "start": d["start"],
-                     "end": d["end"], "driver": d["driver"], "online": k.dax_online(d)} for d in k.dax],
-            "memdevs": [{"name": m["name"], "serial": m["serial"], "present": m["present"],
-                         "driver": m["driver"], "endpoint": k.endpoint_visible(m)}
-                        for m in k.memdevs],
-            "decoders": {d.name: {"start": d.start, "size": d.size, "committed": d.committed,
-                                  "locked": d.locked, "region": d.region, "memdev": m["name"],
-                                  "visible": k.endpoint_visible(m)}
-                         for m in k.memdevs for d in m["decoders"]},
-        }, indent=1) + "\n"
+        return json.dumps(self.k.state(), indent=1) + "\n"
 
     def decoded_text(self):
         return "".join(f"{s:#x}-{e:#x} {m} hdm{i} {n or '-'} {r or '-'}\n"
@@ -152,7 +138,7 @@ class SimFS(Operations):
         if path.endswith("/state"):
             return self.state_json().encode()
         if path.endswith("/log"):
-            return "".join(f"{t - self.t0:.3f} {p} {v or '-'} {e}\n" for t, p, v, e in self.k.log).encode()
+            return self.stores.log_text(self.t0).encode()
         if path.endswith("/decoded"):
             return self.decoded_text().encode()
         if path.endswith("/events"):
@@ -166,21 +152,7 @@ class SimFS(Operations):
                 continue
             try:
                 if path.endswith("/faults"):
-                    if w[0] == "clear":
-                        self.k.faults.clear()
-                    elif w[0] == "fail":
-                        self.k.faults.append({"glob": w[1], "errno": getattr(errno, w[2]) if w[2].isalpha() else int(w[2]),
-                                              "count": int(w[3]) if len(w) > 3 else -1})
-                    elif w[0] == "stall":
-                        self.k.faults.append({"glob": w[1], "stall": float(w[2]),
-                                              "count": int(w[3]) if len(w) > 3 else -1})
-                    elif w[0] == "failnth":
-                        self.k.faults.append({"nth": int(w[1]), "count": 1,
-                                              "errno": getattr(errno, w[2]) if w[2].isalpha() else int(w[2])})
-                    elif w[0] == "stallnth":
-                        self.k.faults.append({"nth": int(w[1]), "count": 1, "stall": float(w[2])})
-                    else:
-                        raise FuseOSError(errno.EINVAL)
+                    self.stores.control(line)
                 elif path.endswith("/control"):
                     kv = dict(x.split("=", 1) for x in w[2:])
                     if w[0] == "add":
@@ -219,7 +191,7 @@ class SimFS(Operations):
                 d = self.k.dax_dev(path[len(MEM) + 1:])
                 if d is None:
                     raise FuseOSError(errno.ENOENT)
-                return dict(base, st_mode=stat.S_IFREG | 0o600, st_size=d["end"] - d["start"] + 1)
+                return dict(base, st_mode=stat.S_IFREG | 0o600, st_size=d.size)
         if path in CONTROL:
             return dict(base, st_mode=stat.S_IFREG | 0o644, st_size=0)
         with self.mutex:
@@ -239,7 +211,7 @@ class SimFS(Operations):
             return [".", ".."] + [c.rsplit("/", 1)[1] for c in CONTROL] + ["mem"]
         if path == MEM:
             with self.mutex:
-                return [".", ".."] + [d["name"] for d in self.k.dax]
+                return [".", ".."] + [d.name for d in self.k.dax]
         with self.mutex:
             e = self.tree.entries.get(path)
             if e is None or e[0] != "dir":
@@ -258,7 +230,7 @@ class SimFS(Operations):
         if path.startswith(MEM + "/"):
             with self.mutex:
                 d = self.k.dax_dev(path[len(MEM) + 1:])
-                if d is None or d["driver"] != "device_dax":
+                if d is None or d.driver != "device_dax":
                     raise FuseOSError(errno.ENXIO)  # no device_dax: no character device
         return 0
 
@@ -291,10 +263,10 @@ class SimFS(Operations):
             e = self.tree.entries.get(path)
             if e is None or e[0] != "file":
                 raise FuseOSError(errno.ENOENT)
-            if path == "/sys/bus/cxl/flush":
+            if path == stores.FLUSH:
                 return len(data)  # no state change: libcxl writes it before every listing
             try:
-                self.k.write(path, data)
+                self.stores.write(path, data)
             except KernelError as err:
                 raise FuseOSError(err.errno)
             self.refresh()

@@ -3,14 +3,19 @@
 kernel lays it out (real directories under /sys/devices, relative symlinks
 from /sys/bus), /proc/iomem, /proc/cmdline, /proc/sys/kernel/osrelease and
 the device nodes /dev should have.  The same rendering goes to disk (FsTree,
-for static fixtures) or to memory (MemTree, served live by fuse.py).
+for static fixtures) or to memory (MemTree, served live by fuse_server.py).
 
 Only what the tools read is rendered; HARNESS-NOTES.md lists what libcxl and
 libdaxctl require (a missing file makes an object vanish silently).  No
-modalias files: libcxl would ask libkmod to load modules into the host."""
+modalias files: libcxl would ask libkmod to load modules into the host.
+
+Every writable file is registered with its store handler (stores.py) where
+it is rendered: the tree's routes are the table the store dispatch uses."""
 
 import os
+from functools import partial
 
+import stores
 from acpi_tables import cedt, srat
 from sim_platform import BLOCK
 
@@ -23,10 +28,15 @@ class Tree:
 
     def __init__(self):
         self.nodes = []  # (path under /dev, major, minor)
+        self.routes = {}  # path of a writable file -> its store handler (the written text)
 
     def attrs(self, path, **kv):
         for k, v in kv.items():
             self.write(f"{path}/{k}", f"{v}\n")
+
+    def route(self, path, handler):
+        """path (rendered) is writable: a store to it calls handler(text)."""
+        self.routes[path] = handler
 
     def link(self, path, target):
         """A relative symlink at path pointing at the absolute path target."""
@@ -123,6 +133,7 @@ def render(k, t):
               "/sys/bus/pci/devices", "/sys/dev/char", "/sys/class"):
         t.mkdir(d)
     t.write("/sys/bus/cxl/flush", "")
+    t.route(stores.FLUSH, stores.flush)
     if plat.dmi:
         t.attrs("/sys/class/dmi/id", **plat.dmi)
 
@@ -165,6 +176,7 @@ def render(k, t):
         t.mkdir(base)
         for f in ("bind", "unbind") + (("new_id", "remove_id") if bus == "dax" else ()):
             t.write(f"{base}/{f}", "")
+            t.route(f"{base}/{f}", partial(stores.driver, k, bus, drv, f))
         for dev in devs:
             t.link(f"{base}/{os.path.basename(dev)}", dev)
     t.finish()
@@ -172,10 +184,10 @@ def render(k, t):
 
 
 def memdev_paths(k, m):
-    hb = k.host_ports[m["host_bridge"]]["hb"]
-    hbdev = f"/sys/devices/pci0000:{hb['bus']:02x}"
-    rp = f"{hbdev}/0000:{hb['bus']:02x}:{m['slot']:02x}.0"
-    bdf = f"0000:{hb['bus'] + 1 + m['slot']:02x}:00.0"
+    hb = k.host_ports[m.host_bridge].hb
+    hbdev = f"/sys/devices/pci0000:{hb.bus:02x}"
+    rp = f"{hbdev}/0000:{hb.bus:02x}:{m.slot:02x}.0"
+    bdf = f"0000:{hb.bus + 1 + m.slot:02x}:00.0"
     return hbdev, rp, bdf, f"{rp}/{bdf}"
 
 
@@ -183,23 +195,23 @@ def render_pci(t, k, bind):
     """The PCI side exists whether or not cxl_acpi is bound: cxl_pci owns the
     device and registers the memdev."""
     for m in k.memdevs:
-        if not m["present"]:
+        if not m.present:
             continue
         _, rp, bdf, pci = memdev_paths(k, m)
-        t.attrs(pci, vendor=f"0x{m['vendor']:04x}", device=f"0x{m['device']:04x}", **{"class": "0x050210"})
+        t.attrs(pci, vendor=f"0x{m.vendor:04x}", device=f"0x{m.device:04x}", **{"class": "0x050210"})
         t.link(f"/sys/bus/pci/devices/{bdf}", pci)
         bind("pci", "cxl_pci", pci)
-        md = f"{pci}/{m['name']}"
-        minor = int(m["name"][3:])
-        t.attrs(md, serial=hx(m["serial"]), payload_max=2048, label_storage_size=0,
+        md = f"{pci}/{m.name}"
+        minor = m.minor
+        t.attrs(md, serial=hx(m.serial), payload_max=2048, label_storage_size=0,
                 firmware_version="BWFW VERSION 00", numa_node=-1, dev=f"{CXL_MAJOR}:{minor}")
-        t.attrs(f"{md}/ram", size=hx(m["ram"]))
-        t.attrs(f"{md}/pmem", size=hx(m["pmem"]))
+        t.attrs(f"{md}/ram", size=hx(m.ram))
+        t.attrs(f"{md}/pmem", size=hx(m.pmem))
         t.link(f"{md}/subsystem", "/sys/bus/cxl")
-        t.link(f"/sys/bus/cxl/devices/{m['name']}", md)
-        if m["driver"] == "cxl_mem":  # no link: cxl_mem not loaded, or its probe failed
+        t.link(f"/sys/bus/cxl/devices/{m.name}", md)
+        if m.driver == "cxl_mem":  # no link: cxl_mem not loaded, or its probe failed
             bind("cxl", "cxl_mem", md)
-        t.nodes.append((f"cxl/{m['name']}", CXL_MAJOR, minor))
+        t.nodes.append((f"cxl/{m.name}", CXL_MAJOR, minor))
 
 
 def decoder_attrs(d, dpa_base=0):
@@ -222,49 +234,53 @@ def render_cxl(t, k, acpi, bind):
 
     ports = {}
     for uid, p in k.host_ports.items():
-        hb = p["hb"]
-        hbdev = f"/sys/devices/pci0000:{hb['bus']:02x}"
+        hbdev = f"/sys/devices/pci0000:{p.hb.bus:02x}"
         t.mkdir(hbdev)
         t.link(f"{root}/dport{uid}", hbdev)
-        port = f"{root}/port{p['id']}"
+        port = f"{root}/port{p.id}"
         t.mkdir(port)
         t.link(f"{port}/uport", hbdev)
-        t.link(f"/sys/bus/cxl/devices/port{p['id']}", port)
+        t.link(f"/sys/bus/cxl/devices/port{p.id}", port)
         ports[uid] = port
-        if p["id"] in k.unbound_ports:
+        if p.id in k.unbound_ports:
             continue  # the port driver enumerates the decoders: none without it
         bind("cxl", "cxl_port", port)
-        for d in p["decoders"]:
+        for d in p.decoders:
             t.attrs(f"{port}/{d.name}", **decoder_attrs(d))
             t.link(f"/sys/bus/cxl/devices/{d.name}", f"{port}/{d.name}")
 
     for i, w in enumerate(k.windows):
         d = f"{root}/decoder0.{i}"
-        t.attrs(d, start=hx(w["start"]), size=hx(w["end"] - w["start"] + 1),
-                interleave_ways=w["ways"], interleave_granularity=w["granularity"],
-                target_list=",".join(str(x) for x in w["targets"]),
-                cap_ram=int(w["ram"]), cap_pmem=int(w["pmem"]), cap_type2=0, cap_type3=1,
+        t.attrs(d, start=hx(w.start), size=hx(w.size),
+                interleave_ways=w.ways, interleave_granularity=w.granularity,
+                target_list=",".join(str(x) for x in w.targets),
+                cap_ram=int(w.ram), cap_pmem=int(w.pmem), cap_type2=0, cap_type3=1,
                 locked=0, qos_class=0, create_ram_region=f"region{k.next_region}",
                 create_pmem_region=f"region{k.next_region}", delete_region="")
+        t.route(f"{d}/create_ram_region", partial(stores.create_region, k, i, "ram"))
+        t.route(f"{d}/create_pmem_region", partial(stores.create_region, k, i, "pmem"))
+        t.route(f"{d}/delete_region", partial(stores.delete_region, k, i))
         t.link(f"/sys/bus/cxl/devices/decoder0.{i}", d)
 
     for m in k.memdevs:
-        if not m["present"]:
+        if not m.present:
             continue
         _, rp, bdf, pci = memdev_paths(k, m)
-        port = ports[m["host_bridge"]]
-        t.link(f"{port}/dport{m['slot']}", rp)  # the root port, whatever is below it
+        port = ports[m.host_bridge]
+        t.link(f"{port}/dport{m.slot}", rp)  # the root port, whatever is below it
         # No endpoint port where cxl_mem is not loaded, failed its probe, or a
         # port was unbound: the device's decoders keep decoding, sysfs shows none.
         if not k.endpoint_visible(m):
             continue
-        ep = f"{port}/endpoint{m['endpoint']}"
+        ep = f"{port}/endpoint{m.endpoint}"
         t.mkdir(ep)
-        t.link(f"{ep}/uport", f"{pci}/{m['name']}")
-        t.link(f"/sys/bus/cxl/devices/endpoint{m['endpoint']}", ep)
+        t.link(f"{ep}/uport", f"{pci}/{m.name}")
+        t.link(f"/sys/bus/cxl/devices/endpoint{m.endpoint}", ep)
         bind("cxl", "cxl_port", ep)
-        for d in m["decoders"]:
+        for d in m.decoders:
             t.attrs(f"{ep}/{d.name}", **decoder_attrs(d, k.dpa_base(m, d)))
+            t.route(f"{ep}/{d.name}/mode", partial(stores.decoder_mode, k, d))
+            t.route(f"{ep}/{d.name}/dpa_size", partial(stores.decoder_dpa_size, k, d))
             t.link(f"/sys/bus/cxl/devices/{d.name}", f"{ep}/{d.name}")
 
     for r in k.regions:
@@ -272,11 +288,15 @@ def render_cxl(t, k, acpi, bind):
         t.attrs(d, size=hx(r.size), resource=hx(r.start) if r.start is not None else hx((1 << 64) - 1),
                 uuid=r.uuid, interleave_ways=r.ways, interleave_granularity=r.granularity,
                 commit=int(r.committed), mode=r.mode)
+        t.route(f"{d}/commit", partial(stores.region_commit, k, r))
+        for a in stores.REGION_ATTRS:
+            t.route(f"{d}/{a}", partial(stores.region_attr, k, r, a))
         if k.gen.region_locked_attr:
             t.write(f"{d}/locked", f"{int(r.locked)}\n")
         for pos in range(r.ways):
             tgt = r.targets[pos] if pos < len(r.targets) and r.targets[pos] else ""
             t.write(f"{d}/target{pos}", tgt + "\n")
+            t.route(f"{d}/target{pos}", partial(stores.region_target, k, r, pos))
         t.link(f"/sys/bus/cxl/devices/{r.name}", d)
         if r.enabled:
             bind("cxl", "cxl_region", d)
@@ -288,26 +308,30 @@ def render_cxl(t, k, acpi, bind):
 def render_dax(t, k, bind):
     minor = 0
     for dd in k.dax:
-        if dd["kind"] == "hmem":
-            parent = f"/sys/devices/platform/{dd['parent']}"
+        if dd.kind == "hmem":
+            parent = f"/sys/devices/platform/{dd.parent}"
         else:
-            r = k.region(dd["parent"])
+            r = k.region(dd.parent)
             if r is None or not k.cxl_acpi:
                 continue
-            parent = f"{r.path}/dax_region{dd['region_id']}"
-        size = dd["end"] - dd["start"] + 1
+            parent = f"{r.path}/dax_region{dd.region_id}"
+        size = dd.size
         t.attrs(f"{parent}/dax_region", size=size, align=2 * 1024 * 1024, available_size=0,
-                id=dd["region_id"], create="", delete="", seed="")
-        dev = f"{parent}/{dd['name']}"
-        t.attrs(dev, size=size, resource=hx(dd["start"]), align=2 * 1024 * 1024,
-                target_node=dd["node"], numa_node=dd["node"], dev=f"{DAX_MAJOR}:{minor}")
-        t.attrs(f"{dev}/mapping0", start=hx(dd["start"]), end=hx(dd["end"]), page_offset=hx(0))
+                id=dd.region_id, create="", delete="", seed="")
+        dev = f"{parent}/{dd.name}"
+        t.attrs(dev, size=size, resource=hx(dd.start), align=dd.align,
+                target_node=dd.node, numa_node=dd.node, dev=f"{DAX_MAJOR}:{minor}")
+        t.route(f"{dev}/align", partial(stores.dax_align, k, dd))
+        if k.gen.dax_memmap_attr:
+            t.attrs(dev, memmap_on_memory=int(dd.memmap_on_memory))
+            t.route(f"{dev}/memmap_on_memory", partial(stores.dax_memmap_on_memory, k, dd))
+        t.attrs(f"{dev}/mapping0", start=hx(dd.start), end=hx(dd.end), page_offset=hx(0))
         t.link(f"{dev}/subsystem", "/sys/bus/dax")
-        t.link(f"/sys/bus/dax/devices/{dd['name']}", dev)
+        t.link(f"/sys/bus/dax/devices/{dd.name}", dev)
         t.link(f"/sys/dev/char/{DAX_MAJOR}:{minor}", dev)
-        if dd["driver"]:
-            bind("dax", dd["driver"], dev)
-        t.nodes.append((dd["name"], DAX_MAJOR, minor))
+        if dd.driver:
+            bind("dax", dd.driver, dev)
+        t.nodes.append((dd.name, DAX_MAJOR, minor))
         minor += 1
     if minor and getattr(t, "memory_view", False):
         # Live, /dev/daxX.Y is a link to a FUSE file (the memory view), whose
@@ -315,25 +339,26 @@ def render_dax(t, k, bind):
         # to learn that the device is on the dax bus.
         t.link("/sys/dev/char/0:0/subsystem", "/sys/bus/dax")
     for h in k.hmem:
-        path = f"/sys/devices/platform/{h['name']}"
+        path = f"/sys/devices/platform/{h.name}"
         t.mkdir(path)
-        t.link(f"/sys/bus/platform/devices/{h['name']}", path)
-        if h["bound"]:
+        t.link(f"/sys/bus/platform/devices/{h.name}", path)
+        if h.bound:
             bind("platform", "hmem", path)
 
 
 def render_memory(t, k):
     t.write("/sys/devices/system/memory/block_size_bytes", f"{BLOCK:x}\n")
     t.write("/sys/devices/system/memory/auto_online_blocks", "offline\n")
-    nodes = {0} | {w["node"] for w in k.windows} | {d["node"] for d in k.dax}
+    nodes = {0} | {w.node for w in k.windows} | {d.node for d in k.dax}
     for n in sorted(nodes):
         t.mkdir(f"/sys/devices/system/node/node{n}")
     for idx, b in sorted(k.blocks.items()):
         mb = f"/sys/devices/system/memory/memory{idx}"
-        t.attrs(mb, state="online" if b["online"] else "offline", online=int(b["online"]),
-                valid_zones=b["zone"] if b["online"] else "Normal Movable",
+        t.attrs(mb, state="online" if b.online else "offline", online=int(b.online),
+                valid_zones=b.zone if b.online else "Normal Movable",
                 phys_index=f"{idx:08x}", removable=1)
-        t.link(f"/sys/devices/system/node/node{b['node']}/memory{idx}", mb)
+        t.route(f"{mb}/state", partial(stores.block_state, k, idx))
+        t.link(f"/sys/devices/system/node/node{b.node}/memory{idx}", mb)
 
 
 def iomem_resources(k):
@@ -344,19 +369,19 @@ def iomem_resources(k):
     plat = k.plat
     res = [(s, e, ty) for s, e, ty in plat.memory]
     if k.cxl_acpi:
-        res += [(w["start"], w["end"], f"CXL Window {i}") for i, w in enumerate(k.windows)]
+        res += [(w.start, w.end, f"CXL Window {i}") for i, w in enumerate(k.windows)]
     if k.gen.hmem_outer_in_iomem:
-        res += [(h["start"], h["end"], h["name"]) for h in k.hmem]
+        res += [(h.start, h.end, h.name) for h in k.hmem]
     res += [(r.start, r.end, r.name) for r in k.regions if r.start is not None]
-    if k.sr_in_iomem():
+    if k.gen.sr_in_iomem:
         res += [(s, e, "Soft Reserved") for s, e, _ in plat.sr]
     if k.gen.hmem_inner_in_iomem:
-        res += [(h["start"], h["end"], h["name"]) for h in k.hmem if h["bound"]]
+        res += [(h.start, h.end, h.name) for h in k.hmem if h.bound]
     for d in k.dax:
-        if d["driver"]:
-            res.append((d["start"], d["end"], d["name"]))
-        if d["driver"] == "kmem":
-            res.append((d["start"], d["end"], "System RAM (kmem)"))
+        if d.driver:
+            res.append((d.start, d.end, d.name))
+        if d.driver == "kmem":
+            res.append((d.start, d.end, "System RAM (kmem)"))
     return res
 
 

@@ -42,7 +42,9 @@ the platform and drops the command line's words other than memmap=.
 import json
 import re
 
-BEHAVIOURS = ("claim-first", "defer-always", "resolve-once")
+import generations
+
+BEHAVIOURS = generations.NAMES
 SR_WORD = re.compile(r"^memmap=[^%]+%[^+]+\+0xefffffff$", re.I)
 
 
@@ -73,9 +75,7 @@ def behaviour_of(kernel):
     b = kernel.get("behaviour")
     if b in BEHAVIOURS:
         return b
-    m = re.match(r"(\d+)\.(\d+)", kernel.get("release", ""))
-    v = (int(m.group(1)), int(m.group(2))) if m else (6, 12)
-    return "claim-first" if v < (6, 3) else "defer-always" if v < (7, 1) else "resolve-once"
+    return generations.of_release(kernel.get("release", "")).name
 
 
 def pci_bus(host):
@@ -237,7 +237,9 @@ def platform(doc, anonymize=False, origin="snapshot"):
         held.update(t["decoder"] for t in r["targets"])
         e = {"window": wi, "start": r["start"], "size": r["size"], "targets": targets,
              "mode": r.get("mode") or "ram", "granularity": r.get("interleave_granularity", 256)}
-        firmware = behaviour != "claim-first" or r.get("locked", False)
+        # A generation that assembles no regions showed this one because an
+        # administrator made it after boot (unless the firmware locked it).
+        firmware = generations.GENERATIONS[behaviour].assembles_regions or r.get("locked", False)
         if not firmware:
             e["firmware"] = False
         if r.get("locked"):

@@ -3,8 +3,8 @@
 ranges, CXL windows, host bridges, memdevs, firmware-committed decoders) and
 the kernel state a given kernel generation produces from them at boot.
 
-kernel.py holds the kernel state; the boot rules it applies are those
-measured on real Debian kernels (DESIGN.md, "Kernel behaviour"):
+kernel.py holds the kernel state; the boot rules it applies (generations.py)
+are those measured on real Debian kernels (DESIGN.md, "Kernel behaviour"):
   claim-first (6.1)    dax_hmem registers every Soft Reserved range; committed
                        decoders are not assembled into regions.
   defer-always (6.12)  dax_hmem skips ranges inside a CXL window; committed
@@ -19,10 +19,13 @@ The description format is documented in tests/sim/README.md.
 import json
 import re
 
+import generations
+from records import HostBridge, MemdevSpec, RegionSpec, Window
+
 MiB = 1 << 20
 BLOCK = 128 * MiB  # memory block size
 
-BEHAVIOURS = ("claim-first", "defer-always", "resolve-once")
+BEHAVIOURS = generations.NAMES
 
 
 class PlatformError(Exception):
@@ -59,7 +62,7 @@ class Platform:
         self.name = desc.get("name", origin)
         k = desc.get("kernel", {})
         self.release = k.get("release", "6.12.0-sim")
-        self.behaviour = k.get("behaviour", "defer-always")
+        self.behaviour = k.get("behaviour", generations.DEFAULT)
         if self.behaviour not in BEHAVIOURS:
             raise PlatformError(f"{o}: kernel.behaviour: '{self.behaviour}' is not one of {BEHAVIOURS}")
         self.cmdline_extra = k.get("cmdline", "")
@@ -92,9 +95,9 @@ class Platform:
 
         self.host_bridges = []
         for i, h in enumerate(desc.get("host_bridges", [{"uid": 0}])):
-            self.host_bridges.append({"uid": num(h.get("uid", i), f"host_bridges[{i}].uid", o),
-                                      "bus": num(h.get("bus", 0x0c + 0x10 * i), f"host_bridges[{i}].bus", o)})
-        uids = [h["uid"] for h in self.host_bridges]
+            self.host_bridges.append(HostBridge(uid=num(h.get("uid", i), f"host_bridges[{i}].uid", o),
+                                                bus=num(h.get("bus", 0x0c + 0x10 * i), f"host_bridges[{i}].bus", o)))
+        uids = [h.uid for h in self.host_bridges]
 
         self.windows = []
         for i, w in enumerate(desc.get("windows", [])):
@@ -106,14 +109,14 @@ class Platform:
             ways = len(targets)
             if s % (256 * MiB) or z % (256 * MiB * ways):
                 raise PlatformError(f"{o}: windows[{i}]: not 256 MiB x ways aligned")
-            self.windows.append({"start": s, "end": s + z - 1, "ways": ways, "targets": targets,
-                                 "granularity": num(w.get("granularity", 256), f"windows[{i}].granularity", o),
-                                 "ram": w.get("ram", True), "pmem": w.get("pmem", True),
-                                 "node": num(w.get("node", 1 + i), f"windows[{i}].node", o)})
+            self.windows.append(Window(start=s, end=s + z - 1, targets=tuple(targets),
+                                       granularity=num(w.get("granularity", 256), f"windows[{i}].granularity", o),
+                                       ram=w.get("ram", True), pmem=w.get("pmem", True),
+                                       node=num(w.get("node", 1 + i), f"windows[{i}].node", o)))
         for i in range(len(self.windows)):
             for j in range(i + 1, len(self.windows)):
                 a, b = self.windows[i], self.windows[j]
-                if intersects(a["start"], a["end"], b["start"], b["end"]):
+                if intersects(a.start, a.end, b.start, b.end):
                     raise PlatformError(f"{o}: windows[{i}] and windows[{j}] overlap")
 
         self.memdevs = []
@@ -125,16 +128,16 @@ class Platform:
             slot = per_hb.get(hb, 0)
             per_hb[hb] = slot + 1
             slot = num(m.get("slot", slot), f"memdevs[{i}].slot", o)  # a replay keeps PCI buses
-            self.memdevs.append({
-                "name": f"mem{i}", "serial": num(m.get("serial", i + 1), f"memdevs[{i}].serial", o),
-                "ram": num(m.get("ram_size", 256 * MiB), f"memdevs[{i}].ram_size", o),
-                "pmem": num(m.get("pmem_size", 0), f"memdevs[{i}].pmem_size", o),
-                "vendor": num(m.get("vendor", 0x8086), f"memdevs[{i}].vendor", o),
-                "device": num(m.get("device", 0x0d93), f"memdevs[{i}].device", o),
-                "host_bridge": hb, "slot": slot, "present": m.get("present", True),
-                "appear_at": float(m.get("appear_at", 0)),
-                "probe_fails": bool(m.get("probe_fails", False)),  # cxl_mem's probe of it fails
-            })
+            self.memdevs.append(MemdevSpec(
+                name=f"mem{i}", serial=num(m.get("serial", i + 1), f"memdevs[{i}].serial", o),
+                ram=num(m.get("ram_size", 256 * MiB), f"memdevs[{i}].ram_size", o),
+                pmem=num(m.get("pmem_size", 0), f"memdevs[{i}].pmem_size", o),
+                vendor=num(m.get("vendor", 0x8086), f"memdevs[{i}].vendor", o),
+                device=num(m.get("device", 0x0d93), f"memdevs[{i}].device", o),
+                host_bridge=hb, slot=slot, present=m.get("present", True),
+                appear_at=float(m.get("appear_at", 0)),
+                probe_fails=bool(m.get("probe_fails", False)),
+            ))
 
         self.srat = []
         for i, s in enumerate(desc.get("srat", [])):
@@ -149,27 +152,27 @@ class Platform:
             if not 0 <= wi < len(self.windows):
                 raise PlatformError(f"{o}: regions[{i}].window: no window {wi}")
             w = self.windows[wi]
-            s = num(r.get("start", w["start"]), f"regions[{i}].start", o)
+            s = num(r.get("start", w.start), f"regions[{i}].start", o)
             z = num(r["size"], f"regions[{i}].size", o)
-            if not (w["start"] <= s and s + z - 1 <= w["end"]):
+            if not (w.start <= s and s + z - 1 <= w.end):
                 raise PlatformError(f"{o}: regions[{i}]: outside window {wi}")
             targets = r.get("targets", ["mem0"])
-            names = [m["name"] for m in self.memdevs]
+            names = [m.name for m in self.memdevs]
             for t in targets:
                 if t not in names:
                     raise PlatformError(f"{o}: regions[{i}].targets: no memdev '{t}'")
             firmware = r.get("firmware", True)
             if r.get("locked") and not firmware:
                 raise PlatformError(f"{o}: regions[{i}].locked: only firmware sets lock-on-commit")
-            self.region_desc.append({
-                "window": wi, "start": s, "end": s + z - 1, "targets": targets,
-                "mode": r.get("mode", "ram"), "firmware": firmware,
-                "locked": bool(r.get("locked", False)),
-                "probe_fails": bool(r.get("probe_fails", False)),
-                "granularity": num(r.get("granularity", w["granularity"]), f"regions[{i}].granularity", o),
-                "committed": r.get("committed", True),
-                "assemble": r.get("assemble", True),
-            })
+            self.region_desc.append(RegionSpec(
+                window=wi, start=s, end=s + z - 1, targets=tuple(targets),
+                mode=r.get("mode", "ram"), firmware=firmware,
+                locked=bool(r.get("locked", False)),
+                probe_fails=bool(r.get("probe_fails", False)),
+                granularity=num(r.get("granularity", w.granularity), f"regions[{i}].granularity", o),
+                committed=r.get("committed", True),
+                assemble=r.get("assemble", True),
+            ))
         self.expect = desc.get("expect", {})
         self.timeline = desc.get("timeline", [])
 
@@ -187,7 +190,7 @@ class Platform:
                 merged.append([s, e])
         cuts = set()
         for w in self.windows:
-            cuts.update((w["start"], w["end"] + 1))
+            cuts.update((w.start, w.end + 1))
         if self.hmat:
             for s, e, _ in self.srat:
                 cuts.update((s, e + 1))
@@ -202,17 +205,17 @@ class Platform:
 
     def window_of(self, s, e):
         for i, w in enumerate(self.windows):
-            if w["start"] <= s and e <= w["end"]:
+            if w.start <= s and e <= w.end:
                 return i
         return None
 
     def in_any_window(self, s, e):
-        return any(intersects(s, e, w["start"], w["end"]) for w in self.windows)
+        return any(intersects(s, e, w.start, w.end) for w in self.windows)
 
     def node_of(self, s, e):
         w = self.window_of(s, e)
         if w is not None:
-            return self.windows[w]["node"]
+            return self.windows[w].node
         for a, z, pxm in self.srat:
             if a <= s and e <= z:
                 return pxm

@@ -39,6 +39,8 @@ EXPECT = {
 ACT = {
     "act-devdax": {"dax": [("cxl", "device_dax")]},
     "act-prefer-cxl": {"dax": [("cxl", "kmem")], "no_hmem_driver": True},
+    # a [Device] rule by HPA overrides [CXL] DaxMode=system-ram and sets align
+    "act-device": {"dax": [("cxl", "device_dax")], "align": 4096, "rule": "/tmp/act.conf:5"},
 }
 # The rescue: what the daemon decided at boot, with a word its reason must
 # contain; "failure" a kind srd must have seen.  memcheck.sh's verdict on the
@@ -241,6 +243,18 @@ def check_act(log, exp, bad):
             bad.append(f"final CXL dax devices {dax}, expected {exp['dax']}")
         if exp.get("no_hmem_driver") and any(h["driver"] for h in final["hmem_devices"]):
             bad.append(f"an hmem device is still bound: {final['hmem_devices']}")
+        if "align" in exp:
+            aligns = [d["align"] for d in final["dax_devices"] if d["kind"] == "cxl"]
+            if aligns != [exp["align"]]:
+                bad.append(f"final CXL dax align {aligns}, expected {exp['align']}")
+    if "rule" in exp:
+        try:
+            inv = json.loads(section(log, "@@@ BEGIN device-inventory", "END device-inventory") or "")
+            rules = [(d["policy"]["rule"], d["policy"]["matched"]) for d in inv["dax_devices"] if d["kind"] == "cxl"]
+        except (json.JSONDecodeError, KeyError) as e:
+            rules = f"no inventory with the policy ({e})"
+        if rules != [(exp["rule"], ["Range="])]:
+            bad.append(f"srd --inventory: rules {rules}, expected {exp['rule']} by Range=")
     if bad:
         print("; ".join(bad))
         return 1

@@ -8,7 +8,7 @@
 # what the kernel really shows (check.py), that the kernel log has no BUG,
 # WARNING or Oops, and that the memory left with an owner works: a pattern
 # written through its dax device reads back (memcheck.sh).  The systemd cases
-# boot Debian's systemd as PID 1 with srd installed and enabled as shipped.  Two guests at a time.  Ends with "N passed, N failed".
+# boot Debian's systemd as PID 1 with srd installed and enabled as shipped.  Two guests at a time.  Prints TAP, one line a case.
 #
 #   matrix.sh SRD-BINARY [CASE-REGEX]
 set -uo pipefail
@@ -17,12 +17,12 @@ srd=$(realpath "$1")
 filter=${2:-}
 cache=${SRD_VM_CACHE:-/var/cache/srd-vm}
 if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: the real-kernel tier runs as root"
-	exit 77
+	echo "1..0 # SKIP the real-kernel tier runs as root"
+	exit 0
 fi
 if ! "$here/setup.sh" "$cache"; then
-	echo "SKIP: kernels, QEMU or the guest userland cannot be fetched here"
-	exit 77
+	echo "1..0 # SKIP kernels, QEMU or the guest userland cannot be fetched here"
+	exit 0
 fi
 . "$cache/env"
 out=${SRD_VM_OUT:-$(mktemp -d)}
@@ -68,6 +68,8 @@ for v in 61 612 sid; do
 		add "interleave-$v $v $R -t vmem2 $here/interleave.sh $here/srd.sh $M"
 		# srd acting on the real kernel
 		add "act-devdax-$v $v $F $SRW $here/act-devdax.sh $M"
+		# ... by a [Device] rule: devdax with another align than the kernel's
+		add "act-device-$v $v $F $SRW $here/act-device.sh $M"
 		# The rescue: CXL fails, dax_hmem gets the memory where it stays decoded.
 		add "rescue-region-$v $v $F $SRW512 $here/nokmem.env $M"
 		# Lock On Commit set by "firmware" on every decoder of the path.
@@ -96,15 +98,17 @@ run_case() {
 	t0=$(date +%s)
 	"$@" >"$out/$name.log" 2>&1
 	if msg=$(python3 "$here/check.py" "$name" "$out/$name.log" 2>&1); then
-		echo "ok $name ($(($(date +%s) - t0))s)"
+		echo "ok - $name ($(($(date +%s) - t0))s)"
 	else
-		echo "FAIL $name ($(($(date +%s) - t0))s): $msg (log: $out/$name.log)"
+		echo "not ok - $name ($(($(date +%s) - t0))s): $msg (log: $out/$name.log)"
 	fi
 }
 export -f run_case
 export out filter here
 printf '%s\n' "${cases[@]}" | xargs -P 2 -I{} bash -c 'run_case "$@"' _ {} | tee "$out/results"
 p=$(grep -c '^ok ' "$out/results")
-f=$(grep -c '^FAIL ' "$out/results")
-echo "$p passed, $f failed"
+f=$(grep -c '^not ok ' "$out/results")
+# TAP: the cases ran two at a time, so they carry no numbers; the plan comes last.
+echo "1..$((p + f))"
+echo "# $p passed, $f failed"
 [ "$f" -eq 0 ]
