@@ -8,7 +8,9 @@
  * start before anything is committed), the targets, commit, and the
  * cxl_region bind.  libcxl is not used for this: the distribution's version
  * cannot create ram regions.  A failure part-way takes down what was built,
- * so the window is left as it was.
+ * so the window is left as it was; so does the next srd when this one is
+ * killed part-way, from the note the action leaves in the state directory
+ * while it builds (srd_apply_create_cleanup()).
  */
 #include <dirent.h>
 #include <inttypes.h>
@@ -17,6 +19,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "apply-internal.h"
 #include "read.h"
@@ -145,6 +149,118 @@ static void undo_partial(struct actx *c, const char *window, const char *region,
 	}
 }
 
+/* <state_dir>/create.json: the region and decoders a create-region is building. */
+static void note_path(const char *state_dir, char *buf, size_t size, bool tmp)
+{
+	snprintf(buf, size, "%s/%screate.json%s", state_dir, tmp ? "." : "", tmp ? ".tmp" : "");
+}
+
+/* Notes what is about to be built (written atomically, before the first store). */
+static void note_building(struct actx *c, const char *window, const char *region, char decoders[][SRD_NAME_MAX],
+			  unsigned n)
+{
+	struct json_object *j, *a;
+	char path[PATH_MAX], tmp[PATH_MAX];
+
+	if (!c->o->state_dir || c->o->dry_run)
+		return;
+	j = json_object_new_object();
+	a = json_object_new_array();
+	json_object_object_add(j, "window", json_object_new_string(window));
+	json_object_object_add(j, "region", json_object_new_string(region));
+	for (unsigned t = 0; t < n; t++)
+		json_object_array_add(a, json_object_new_string(decoders[t]));
+	json_object_object_add(j, "decoders", a);
+	note_path(c->o->state_dir, path, sizeof(path), false);
+	note_path(c->o->state_dir, tmp, sizeof(tmp), true);
+	if (json_object_to_file_ext(tmp, j, JSON_C_TO_STRING_PLAIN) == 0)
+		rename(tmp, path);
+	json_object_put(j);
+}
+
+static void note_done(struct actx *c)
+{
+	char path[PATH_MAX];
+
+	if (!c->o->state_dir || c->o->dry_run)
+		return;
+	note_path(c->o->state_dir, path, sizeof(path), false);
+	unlink(path);
+}
+
+/* A name from the note, checked before it goes into a path. */
+static bool note_name(struct json_object *o, const char *prefix, char *ret, size_t size)
+{
+	const char *v = json_object_get_string(o);
+
+	if (!v || strncmp(v, prefix, strlen(prefix)) != 0 || strchr(v, '/') || strlen(v) >= size)
+		return false;
+	snprintf(ret, size, "%s", v);
+	return true;
+}
+
+int srd_apply_create_cleanup(const struct srd_apply_opts *o, char *what, size_t size)
+{
+	char path[PATH_MAX], window[SRD_NAME_MAX], region[SRD_NAME_MAX], decoders[SRD_MAX_WAYS][SRD_NAME_MAX];
+	struct srd_step st = {};
+	struct actx c = { .o = o, .step = &st };
+	struct json_object *j, *w, *r, *a;
+	unsigned n = 0;
+	uint64_t committed = 0, dpa;
+	int k = 0;
+
+	if (!o->state_dir)
+		return 0;
+	note_path(o->state_dir, path, sizeof(path), false);
+	j = json_object_from_file(path);
+	if (!j)
+		return 0;
+	if (!json_object_object_get_ex(j, "window", &w) || !note_name(w, "decoder", window, sizeof(window)) ||
+	    !json_object_object_get_ex(j, "region", &r) || !note_name(r, "region", region, sizeof(region)) ||
+	    !json_object_object_get_ex(j, "decoders", &a) || !json_object_is_type(a, json_type_array)) {
+		snprintf(what, size, "%s: not a create-region note, ignored", path);
+		k = -EBADMSG;
+	}
+	for (size_t i = 0; k == 0 && i < json_object_array_length(a) && n < SRD_MAX_WAYS; i++)
+		if (note_name(json_object_array_get_idx(a, i), "decoder", decoders[n], sizeof(decoders[n])))
+			n++;
+	json_object_put(j);
+	if (k < 0) {
+		unlink(path);
+		return k;
+	}
+	snprintf(path, sizeof(path), SYS_CXL "/%s", region);
+	if (access(path, F_OK) == 0 && read_u64_at(path, "commit", &committed) && committed) {
+		/* The commit went through: a region on the HPA, for the policy to enable. */
+		snprintf(what, size, "%s was committed before srd stopped; left for the policy", region);
+	} else {
+		if (access(path, F_OK) == 0) {
+			snprintf(path, sizeof(path), SYS_CXL "/%s/commit", region);
+			srd_apply_write(&c, path, "0");
+			snprintf(path, sizeof(path), SYS_CXL "/%s/delete_region", window);
+			k = srd_apply_write(&c, path, region);
+		}
+		/* The DPA it gave endpoint decoders that no region holds now. */
+		for (unsigned t = 0; t < n; t++) {
+			char dec[PATH_MAX], in[SRD_NAME_MAX] = "";
+
+			snprintf(dec, sizeof(dec), SYS_CXL "/%s", decoders[t]);
+			snprintf(path, sizeof(path), "%s/region", dec);
+			if (!read_u64_at(dec, "dpa_size", &dpa) || dpa == 0 ||
+			    (srd_read_line(path, in, sizeof(in)) == 0 && in[0]))
+				continue;
+			snprintf(path, sizeof(path), "%s/dpa_size", dec);
+			if (srd_apply_write(&c, path, "0") < 0 && k == 0)
+				k = -EIO;
+		}
+		snprintf(what, size, "took down %s, which a create-region cut short left on %s%s", region, window,
+			 k < 0 ? " (not all of it)" : "");
+	}
+	note_path(o->state_dir, path, sizeof(path), false);
+	unlink(path);
+	return k < 0 ? k : 1;
+}
+
 enum srd_step_result srd_apply_create_region(struct actx *c, const struct srd_action *a)
 {
 	const struct srd_layout *l;
@@ -188,9 +304,12 @@ enum srd_step_result srd_apply_create_region(struct actx *c, const struct srd_ac
 		if (!free_endpoint_decoder(memdev, decoders[t], sizeof(decoders[t])))
 			return srd_apply_say(c, SRD_STEP_REFUSED, "%s has no free endpoint decoder", memdev);
 	}
+	note_building(c, l->window, region, decoders, l->n_targets);
 	r = srd_apply_write(c, path, region);
-	if (r < 0)
+	if (r < 0) {
+		note_done(c);
 		return srd_apply_fail(c, r, "create_ram_region");
+	}
 	snprintf(dir, sizeof(dir), SYS_CXL "/%s", region);
 	snprintf(path, sizeof(path), "%s/interleave_granularity", dir);
 	snprintf(v, sizeof(v), "%" PRIu64, l->granularity);
@@ -216,6 +335,7 @@ enum srd_step_result srd_apply_create_region(struct actx *c, const struct srd_ac
 	/* The HPA is the kernel's choice: only the recorded one will do. */
 	if (r >= 0 && !c->o->dry_run && (!read_u64_at(dir, "resource", &start) || start != l->range.start)) {
 		undo_partial(c, l->window, region, decoders, n_dec);
+		note_done(c);
 		return srd_apply_say(c, SRD_STEP_FAILED, "the kernel placed %s at 0x%" PRIx64 ", not at %s; taken down",
 				     region, start, b);
 	}
@@ -234,10 +354,12 @@ enum srd_step_result srd_apply_create_region(struct actx *c, const struct srd_ac
 		int err = r;
 
 		undo_partial(c, l->window, region, decoders, n_dec);
+		note_done(c);
 		c->step->error = err;
 		return srd_apply_say(c, SRD_STEP_FAILED, "re-creating %s on %s: %s; taken down", region, b,
 				     strerror(-err));
 	}
+	note_done(c);
 	if (c->o->dry_run)
 		return srd_apply_say(c, SRD_STEP_DONE, "%s re-created on %s (dry run)", region, b);
 	return srd_apply_say(c, SRD_STEP_DONE, "%s re-created on %s and enabled", region, b);

@@ -20,7 +20,6 @@ struct srd_apply_opts {
 	FILE *out;	       /* where the dry run and progress lines go (may be NULL) */
 	const char *state_dir; /* progress record directory; NULL: none */
 	bool allow_offline;    /* the policy's AllowOffline= */
-	enum srd_online online_cxl, online_hmem;
 	/*
 	 * Observers (may be NULL): every store with its result (0 or negative
 	 * errno), each action when it ends, and each undo.  The daemon journals
@@ -87,3 +86,11 @@ void srd_apply_result_done(struct srd_apply_result *r);
 
 /* Reads the progress record a previous run left; fills why when one is unfinished. */
 bool srd_apply_interrupted(const char *state_dir, char *why, size_t size);
+/*
+ * Takes down what a create-region cut short (srd killed while it built a
+ * region) left, by the note it keeps in o->state_dir while it builds: the
+ * region unless its commit went through, and the DPA of its endpoint
+ * decoders that no region holds.  Returns 0 (no note), 1 (what says what
+ * was done) or a negative errno.
+ */
+int srd_apply_create_cleanup(const struct srd_apply_opts *o, char *what, size_t size);

@@ -479,26 +479,6 @@ struct json_object *srd_json_decision(const struct srd_decision *d, const struct
 	return o;
 }
 
-static void add_unconverged(const struct srd_range_decision *want, enum srd_owner wanted,
-			    const struct srd_sr_range *now, void *userdata)
-{
-	struct json_object *x = json_object_new_object();
-	char b[SRD_RANGE_FMT_MAX];
-
-	json_object_object_add(x, "range", json_object_new_string(srd_range_format(&want->range, b, sizeof(b))));
-	json_object_object_add(x, "wanted", json_object_new_string(srd_owner_to_string(wanted)));
-	json_object_object_add(x, "owner", json_object_new_string(now ? srd_owner_to_string(now->owner) : "gone"));
-	json_object_array_add(userdata, x);
-}
-
-struct json_object *srd_json_unconverged(const struct srd_decision *d, const struct srd_inventory *after)
-{
-	struct json_object *a = json_object_new_array();
-
-	srd_decision_converged(d, after, add_unconverged, a);
-	return a;
-}
-
 static void add_setting(struct json_object *o, const char *key, const char *value,
 			const struct srd_origin *origin)
 {
@@ -562,21 +542,6 @@ struct json_object *srd_json_policy(const struct srd_policy *p)
 	json_object_object_add(o, "metrics_file", json_object_new_string(p->metrics_file));
 	json_object_object_add(o, "files", strv(p->files, p->n_files));
 	return o;
-}
-
-char *srd_json_fingerprint(const struct srd_inventory *inv)
-{
-	struct json_object *o = srd_json_inventory(inv);
-	char *fp;
-
-	json_object_object_del(o, "problems");
-	json_object_object_del(o, "notes");
-	/* Report-only detail: onlining memory adds "System RAM (kmem)" to
-	 * /proc/iomem, which the dax devices already show. */
-	json_object_object_del(o, "iomem");
-	fp = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	json_object_put(o);
-	return fp;
 }
 
 int srd_json_print(struct json_object *o, FILE *f)

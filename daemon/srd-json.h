@@ -26,14 +26,12 @@ void srd_json_add_range(struct json_object *o, const struct srd_range *r);
 /* What one run of the plan did: {"steps": [...], "dry_run", "interrupted"} (srd-json-apply.c). */
 struct json_object *srd_json_apply(const struct srd_decision *d, const struct srd_apply_result *res,
 				   bool dry_run);
-/* The ranges of d that the re-read inventory does not match: [{"range","wanted","owner"}]. */
-struct json_object *srd_json_unconverged(const struct srd_decision *d, const struct srd_inventory *after);
+struct srd_pass;
+/* The ranges the pass's check found unlike the verdict: [{"range","wanted","owner"}] (srd-json-apply.c). */
+struct json_object *srd_json_unconverged(const struct srd_pass *p);
+/* srd --once --json: the steps, "decision", "unconverged", "converged" (ok), "final", and
+ * "discoveries", the times the pass read the machine (srd-json-apply.c). */
+struct json_object *srd_json_once(const struct srd_pass *p, bool ok);
 /* The effective policy, every setting with where it came from. */
 struct json_object *srd_json_policy(const struct srd_policy *p);
-/*
- * What settling and re-evaluation compare: the machine's objects and their
- * bindings as one string (problems and notes left out: they may name
- * transient states).  NULL when out of memory.
- */
-char *srd_json_fingerprint(const struct srd_inventory *inv);
 int srd_json_print(struct json_object *o, FILE *f);

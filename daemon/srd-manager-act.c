@@ -11,123 +11,91 @@
 #include <string.h>
 
 #include "discover.h"
-#include "srd-json.h"
 #include "srd-layout.h"
 #include "srd-log.h"
 #include "srd-manager.h"
 
 /* ---- plan and apply on request ---- */
 
-/* Reads the machine afresh and decides without holds; for apply. */
-static int decide_now(struct srd_manager *m, const char *policy_override, struct srd_inventory **ret_inv,
-		      struct srd_decision **ret_d)
+void srd_manager_request_done(struct srd_request *q)
 {
-	struct srd_decide_input in = {
-		.policy_override = policy_override && *policy_override ? policy_override : NULL,
-		.now_usec = srd_now_usec(CLOCK_MONOTONIC),
-	};
-	int r;
-
-	if (!m->policy)
-		return -ENOKEY;
-	r = srd_discover(ret_inv);
-	if (r < 0)
-		return r;
-	r = srd_decide(*ret_inv, m->policy, &in, ret_d);
-	if (r < 0) {
-		srd_inventory_free(*ret_inv);
-		*ret_inv = NULL;
-	}
-	return r;
+	srd_pass_done(&q->pass);
+	*q = (struct srd_request){};
 }
 
-/*
- * Carries out d (taken over, with inv) as the current pass: logs it, applies,
- * then waits for the kernel's events like any pass.  For a request (ret set),
- * also re-reads the machine right after and returns the result as JSON.
- */
-void srd_manager_carry_out(struct srd_manager *m, struct srd_decision *d, struct srd_inventory *inv,
-			   const char *trigger, const struct srd_act_options *x, struct json_object **ret)
+void srd_manager_carry_out(struct srd_manager *m, struct srd_pass *p, const char *trigger,
+			   const struct srd_act_options *x, bool verify_now)
 {
-	struct json_object *res = ret ? json_object_new_object() : NULL;
-	struct srd_inventory *after = NULL;
-	bool converged = true;
+	struct srd_decision *d = p->decision;
 
 	m->in_pass = true;
 	m->apply_failed = false;
 	if (trigger != m->trigger)
 		snprintf(m->trigger, sizeof(m->trigger), "%s", trigger);
-	srd_decision_free(m->decision);
+	/* The manager's now; p keeps pointing at them until the next pass. */
+	if (m->decision != d)
+		srd_decision_free(m->decision);
 	m->decision = d;
-	srd_inventory_free(m->inventory);
-	m->inventory = NULL;
+	p->borrowed_decision = true;
+	srd_manager_keep_inventory(m, p->inventory);
+	p->borrowed_inventory = true;
 	m->n_decisions++;
 	m->decided_realtime_usec = srd_now_usec(CLOCK_REALTIME);
 	srd_manager_log_decision(m, d, trigger);
-	json_object_put(m->last_apply);
-	m->last_apply = NULL;
-	if (res)
-		json_object_object_add(res, "decision", srd_json_decision(d, inv));
+	srd_apply_result_done(&m->last_apply);
+	m->have_last_apply = false;
 	if (d->refused || d->n_actions == 0) {
-		srd_manager_finish(m, inv);
-		converged = !d->refused && m->converged;
-	} else {
-		srd_manager_keep_inventory(m, inv);
-		srd_manager_apply_plan(m, d, inv, x, NULL, &m->last_apply);
-		if (res && srd_discover(&after) == 0) {
-			json_object_object_add(res, "unconverged", srd_json_unconverged(d, after));
-			converged = srd_decision_converged(d, after, NULL, NULL);
-			srd_inventory_free(after);
-		}
-		converged = converged && !m->apply_failed;
-		srd_manager_verify_later(m);
-	}
-	if (!res)
+		srd_manager_finish(m, p->inventory, p);
 		return;
-	json_object_object_add(res, "converged", json_object_new_boolean(converged));
-	if (m->last_apply)
-		json_object_object_add(res, "apply", json_object_get(m->last_apply));
-	*ret = res;
+	}
+	srd_manager_apply_plan(m, p, x, NULL);
+	/* The kept inventory is from before srd's writes: no request decides on it again. */
+	m->inventory_acted_on = m->inventory_acted_on || p->wrote;
+	m->last_apply = p->apply;
+	m->last_apply.steps = p->apply.n_steps ? calloc(p->apply.n_steps, sizeof(*p->apply.steps)) : NULL;
+	if (m->last_apply.steps)
+		memcpy(m->last_apply.steps, p->apply.steps, p->apply.n_steps * sizeof(*p->apply.steps));
+	else
+		m->last_apply.n_steps = 0;
+	m->have_last_apply = true;
+	if (verify_now && srd_pass_verify(p) < 0)
+		srd_log(LOG_WARNING, "%s, for the reply", p->error_message);
+	srd_manager_verify_later(m);
 }
 
-int srd_manager_apply_now(struct srd_manager *m, const char *policy_override, bool dry_run,
-			  struct json_object **ret)
+int srd_manager_apply_now(struct srd_manager *m, const char *policy_override, bool dry_run, struct srd_request *q)
 {
-	struct srd_inventory *inv = NULL;
-	struct srd_decision *d = NULL;
 	struct srd_act_options x = { .dry_run = true };
-	struct json_object *res = NULL;
-	char *writes = NULL;
+	struct srd_pass_input in = {
+		.policy = m->policy,
+		.policy_override = policy_override,
+		.now_usec = srd_now_usec(CLOCK_MONOTONIC),
+	};
 	size_t n_writes = 0;
 	FILE *out;
-	int r, ra;
+	int r;
 
 	if (m->in_pass)
 		return -EBUSY;
-	r = decide_now(m, policy_override, &inv, &d);
+	if (!m->policy)
+		return -ENOKEY;
+	r = srd_manager_request_inventory(m, &q->pass);
+	if (r >= 0)
+		r = srd_pass_decide(&q->pass, &in);
 	if (r < 0)
 		return r;
 	if (!dry_run) {
-		srd_manager_carry_out(m, d, inv, "srdctl apply", NULL, ret);
+		srd_manager_carry_out(m, &q->pass, "srdctl apply", NULL, true);
+		q->carried_out = true;
 		return 0;
 	}
 	/* The dry run prints into a buffer and changes nothing of the manager's. */
-	out = open_memstream(&writes, &n_writes);
-	ra = out ? srd_manager_apply_plan(m, d, inv, &x, out, &res) : -ENOMEM;
-	if (out)
-		fclose(out);
-	if (res) {
-		json_object_object_add(res, "decision", srd_json_decision(d, inv));
-		json_object_object_add(res, "writes", json_object_new_string(writes ? writes : ""));
-		json_object_object_add(res, "converged", json_object_new_boolean(ra == 0));
-	}
-	free(writes);
-	srd_inventory_free(inv);
-	srd_decision_free(d);
-	if (!res)
+	out = open_memstream(&q->pass.writes, &n_writes);
+	if (!out)
 		return -ENOMEM;
-	*ret = res;
-	return 0;
+	r = srd_manager_apply_plan(m, &q->pass, &x, out);
+	fclose(out);
+	return r == -ENOMEM || !q->pass.writes ? -ENOMEM : 0;
 }
 
 /* ---- recorded layouts ---- */
@@ -178,6 +146,10 @@ void srd_manager_record_layouts(struct srd_manager *m, const struct srd_inventor
 			m->layouts[m->n_layouts++] = l;
 			save(m, &l);
 		} else if (!srd_layout_same(old, &l)) {
+			/* A layout under replace whose HPA a region holds again (the
+			 * replace's, or one a killed srd left committed): the policy's
+			 * pass applies to it now, as when a replace completes. */
+			m->then_reevaluate = m->then_reevaluate || old->replace != SRD_REPLACE_NONE;
 			l.generation = old->generation + 1;
 			srd_log(LOG_NOTICE, "the layout at 0x%" PRIx64 " changed (%s, generation %u)", l.range.start,
 				l.region, l.generation);
@@ -186,6 +158,7 @@ void srd_manager_record_layouts(struct srd_manager *m, const struct srd_inventor
 		} else if (old->replace != SRD_REPLACE_NONE || !srd_streq(old->region, l.region) ||
 			   old->owner != l.owner || !srd_streq(old->dax_mode, l.dax_mode)) {
 			/* The same region (back from a re-seat, or its owner changed). */
+			m->then_reevaluate = m->then_reevaluate || old->replace != SRD_REPLACE_NONE;
 			l.generation = old->generation;
 			*old = l;
 			save(m, old);
@@ -205,22 +178,6 @@ size_t srd_manager_replacing(const struct srd_manager *m, struct srd_range *ret)
 
 /* ---- the hotplug replace ---- */
 
-static struct json_object *refusal(const struct srd_decision *d)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "refused", json_object_new_boolean(true));
-	json_object_object_add(o, "reason", json_object_new_string(d->refusal));
-	json_object_object_add(o, "converged", json_object_new_boolean(false));
-	return o;
-}
-
-/* A fresh inventory for a request, unless a pass is under way. */
-static int read_for_request(struct srd_manager *m, struct srd_inventory **ret)
-{
-	return m->in_pass ? -EBUSY : srd_discover(ret);
-}
-
 static void log_replace(int prio, const char *memdev, const char *what)
 {
 	struct srd_log_entry e = { .priority = prio, .message_id = SRD_MESSAGE_REPLACE };
@@ -230,29 +187,26 @@ static void log_replace(int prio, const char *memdev, const char *what)
 	srd_log_emit(&e, "Replace of %s: %s", memdev, what);
 }
 
-int srd_manager_replace_prepare(struct srd_manager *m, const char *memdev, struct json_object **ret)
+int srd_manager_replace_prepare(struct srd_manager *m, const char *memdev, struct srd_request *q)
 {
-	struct srd_inventory *inv = NULL;
-	struct srd_decision *d = NULL;
 	struct srd_act_options x = { .allow_offline = true }; /* the administrator asked */
-	struct json_object *res = NULL;
-	char msg[512];
-	bool ok;
+	struct srd_decision *d = NULL;
+	struct srd_inventory *inv;
 	int r;
 
-	r = read_for_request(m, &inv);
+	if (m->in_pass)
+		return -EBUSY;
+	r = srd_manager_request_inventory(m, &q->pass);
 	if (r < 0)
 		return r;
+	inv = q->pass.inventory;
 	r = srd_replace_prepare(inv, memdev, &d);
-	if (r < 0) {
-		srd_inventory_free(inv);
+	if (r < 0)
 		return r;
-	}
+	srd_pass_adopt(&q->pass, inv, d);
+	q->replace_prepare = true;
 	if (d->refused) {
 		log_replace(LOG_ERR, memdev, d->refusal);
-		*ret = refusal(d);
-		srd_decision_free(d);
-		srd_inventory_free(inv);
 		return 0;
 	}
 	/* Record before acting: a prepare that is cut short is known at the next start. */
@@ -269,19 +223,16 @@ int srd_manager_replace_prepare(struct srd_manager *m, const char *memdev, struc
 						l->replace_position = t;
 				save(m, l);
 			}
-	srd_manager_carry_out(m, d, inv, "srdctl replace prepare", &x, &res);
+	srd_manager_carry_out(m, &q->pass, "srdctl replace prepare", &x, true);
+	q->carried_out = true;
 	/* Then the policy's pass, which leaves the ranges under replace alone and says so. */
 	m->then_reevaluate = true;
-	ok = json_object_get_boolean(json_object_object_get(res, "converged"));
-	if (ok)
-		snprintf(msg, sizeof(msg), "%s can be removed now", memdev);
+	q->can_remove = srd_pass_converged(&q->pass);
+	if (q->can_remove)
+		snprintf(q->message, sizeof(q->message), "%s can be removed now", memdev);
 	else
-		snprintf(msg, sizeof(msg), "%s must stay: %s", memdev, m->reason);
-	log_replace(ok ? LOG_NOTICE : LOG_ERR, memdev, msg);
-	json_object_object_add(res, "memdev", json_object_new_string(memdev));
-	json_object_object_add(res, "can_remove", json_object_new_boolean(ok));
-	json_object_object_add(res, "message", json_object_new_string(msg));
-	*ret = res;
+		snprintf(q->message, sizeof(q->message), "%s must stay: %s", memdev, m->reason);
+	log_replace(q->can_remove ? LOG_NOTICE : LOG_ERR, memdev, q->message);
 	return 0;
 }
 
@@ -308,35 +259,31 @@ static int plan_complete(struct srd_manager *m, const struct srd_inventory *inv,
 	return r;
 }
 
-int srd_manager_replace_complete(struct srd_manager *m, const char *memdev, struct json_object **ret)
+int srd_manager_replace_complete(struct srd_manager *m, const char *memdev, struct srd_request *q)
 {
-	struct srd_inventory *inv = NULL;
 	struct srd_decision *d = NULL;
 	const char *who = memdev && *memdev ? memdev : NULL;
 	int r;
 
-	r = read_for_request(m, &inv);
+	if (m->in_pass)
+		return -EBUSY;
+	r = srd_manager_request_inventory(m, &q->pass);
 	if (r < 0)
 		return r;
-	r = plan_complete(m, inv, who, false, &d);
-	if (r < 0) {
-		srd_inventory_free(inv);
+	r = plan_complete(m, q->pass.inventory, who, false, &d);
+	if (r < 0)
 		return r;
-	}
-	if (d->refused || d->n_actions == 0) {
-		if (d->refused)
-			log_replace(LOG_ERR, who ? who : "(any)", d->refusal);
-		*ret = d->refused ? refusal(d) : json_object_new_object();
-		if (!d->refused) {
-			json_object_object_add(*ret, "converged", json_object_new_boolean(true));
-			json_object_object_add(*ret, "message",
-					       json_object_new_string("no recorded region is missing with all its devices present"));
-		}
-		srd_decision_free(d);
-		srd_inventory_free(inv);
+	srd_pass_adopt(&q->pass, q->pass.inventory, d);
+	if (d->refused) {
+		log_replace(LOG_ERR, who ? who : "(any)", d->refusal);
 		return 0;
 	}
-	srd_manager_carry_out(m, d, inv, "srdctl replace complete", NULL, ret);
+	if (d->n_actions == 0) {
+		snprintf(q->message, sizeof(q->message), "no recorded region is missing with all its devices present");
+		return 0;
+	}
+	srd_manager_carry_out(m, &q->pass, "srdctl replace complete", NULL, true);
+	q->carried_out = true;
 	m->then_reevaluate = true;
 	return 0;
 }
@@ -355,8 +302,9 @@ void srd_manager_memdev_removed(struct srd_manager *m, const char *memdev)
 	}
 }
 
-bool srd_manager_replace_arrived(struct srd_manager *m, struct srd_inventory *inv)
+bool srd_manager_replace_arrived(struct srd_manager *m, struct srd_pass *p)
 {
+	struct srd_inventory *inv = p->inventory;
 	struct srd_decision *d = NULL;
 	bool pending = false;
 
@@ -380,7 +328,8 @@ bool srd_manager_replace_arrived(struct srd_manager *m, struct srd_inventory *in
 		return false;
 	}
 	log_replace(LOG_NOTICE, "(arrived)", d->actions[0].reason);
-	srd_manager_carry_out(m, d, inv, "a device arrived where a replace is pending", NULL, NULL);
+	srd_pass_adopt(p, inv, d);
+	srd_manager_carry_out(m, p, "a device arrived where a replace is pending", NULL, false);
 	m->then_reevaluate = true;
 	if (m->apply_failed) {
 		/* The events of the attempt must not start another one, and another:

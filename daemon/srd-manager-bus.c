@@ -99,7 +99,13 @@ static int manager_error(sd_bus_error *error, int r, const struct srd_manager *m
 
 static int method_get_status(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	return reply_json(msg, srd_manager_status_json(userdata));
+	struct srd_report rep;
+	struct json_object *o = NULL;
+
+	if (srd_manager_report(userdata, &rep) >= 0)
+		o = srd_status_json(&rep);
+	srd_report_done(&rep);
+	return reply_json(msg, o);
 }
 
 static int method_snapshot(sd_bus_message *msg, void *userdata, sd_bus_error *error)
@@ -137,24 +143,92 @@ static int method_refresh_inventory(sd_bus_message *msg, void *userdata, sd_bus_
 	return reply_json(msg, srd_manager_inventory_json(userdata));
 }
 
+/* ---- what a request did, as JSON (docs/dbus.md) ---- */
+
+/* A decision carried out: "decision", "unconverged" (when it was checked), "converged", "apply", "discoveries". */
+static struct json_object *request_json(const struct srd_request *q)
+{
+	const struct srd_pass *p = &q->pass;
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "decision", srd_json_decision(p->decision, p->inventory));
+	if (p->applied && p->checked)
+		json_object_object_add(o, "unconverged", srd_json_unconverged(p));
+	json_object_object_add(o, "converged", json_object_new_boolean(srd_pass_converged(p)));
+	if (p->applied)
+		json_object_object_add(o, "apply", srd_json_apply(p->decision, &p->apply, false));
+	/* Reads of the machine the request made (0: it decided on the kept inventory). */
+	json_object_object_add(o, "discoveries", json_object_new_int((int)p->n_discoveries));
+	return o;
+}
+
+/* A dry run: the steps it would take, "decision", "writes", "converged". */
+static struct json_object *dry_run_json(const struct srd_request *q)
+{
+	const struct srd_pass *p = &q->pass;
+	struct json_object *o = srd_json_apply(p->decision, &p->apply, true);
+
+	json_object_object_add(o, "decision", srd_json_decision(p->decision, p->inventory));
+	json_object_object_add(o, "writes", json_object_new_string(p->writes ? p->writes : ""));
+	json_object_object_add(o, "converged", json_object_new_boolean(srd_pass_converged(p)));
+	return o;
+}
+
+/* A replace: refused, nothing to do, or carried out (prepare: whether the device may go). */
+static struct json_object *replace_json(const struct srd_request *q, const char *memdev)
+{
+	const struct srd_decision *d = q->pass.decision;
+	struct json_object *o;
+
+	if (d->refused) {
+		o = json_object_new_object();
+		json_object_object_add(o, "refused", json_object_new_boolean(true));
+		json_object_object_add(o, "reason", json_object_new_string(d->refusal));
+		json_object_object_add(o, "converged", json_object_new_boolean(false));
+		return o;
+	}
+	if (!q->carried_out) {
+		o = json_object_new_object();
+		json_object_object_add(o, "converged", json_object_new_boolean(true));
+		json_object_object_add(o, "message", json_object_new_string(q->message));
+		return o;
+	}
+	o = request_json(q);
+	if (q->replace_prepare) {
+		json_object_object_add(o, "memdev", json_object_new_string(memdev));
+		json_object_object_add(o, "can_remove", json_object_new_boolean(q->can_remove));
+		json_object_object_add(o, "message", json_object_new_string(q->message));
+	}
+	return o;
+}
+
 static int method_get_plan(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct json_object *o = NULL;
+	struct srd_manager *m = userdata;
+	struct srd_request q = {};
+	struct json_object *o;
 	const char *policy;
 	int r;
 
 	r = sd_bus_message_read(msg, "s", &policy);
 	if (r < 0)
 		return r;
-	r = srd_manager_plan(userdata, policy, &o);
-	if (r < 0)
-		return manager_error(error, r, userdata);
+	r = srd_manager_plan(m, policy, &q);
+	if (r < 0) {
+		srd_manager_request_done(&q);
+		return manager_error(error, r, m);
+	}
+	o = srd_json_decision(q.pass.decision, q.pass.inventory);
+	json_object_object_add(o, "inventory_read_usec", json_object_new_int64((int64_t)m->inventory_realtime_usec));
+	json_object_object_add(o, "inventory_stale", json_object_new_boolean(srd_manager_inventory_stale(m)));
+	srd_manager_request_done(&q);
 	return reply_json(msg, o);
 }
 
 static int method_apply(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct json_object *o = NULL;
+	struct srd_request q = {};
+	struct json_object *o;
 	const char *policy;
 	int dry_run, r;
 
@@ -167,9 +241,13 @@ static int method_apply(sd_bus_message *msg, void *userdata, sd_bus_error *error
 		return r;
 	if (*policy && srd_mode_from_string(policy) < 0)
 		return manager_error(error, -EINVAL, userdata);
-	r = srd_manager_apply_now(userdata, policy, dry_run, &o);
-	if (r < 0)
+	r = srd_manager_apply_now(userdata, policy, dry_run, &q);
+	if (r < 0) {
+		srd_manager_request_done(&q);
 		return manager_error(error, r, userdata);
+	}
+	o = dry_run ? dry_run_json(&q) : request_json(&q);
+	srd_manager_request_done(&q);
 	return reply_json(msg, o);
 }
 
@@ -199,7 +277,8 @@ static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 
 static int method_replace(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct json_object *o = NULL;
+	struct srd_request q = {};
+	struct json_object *o;
 	const char *memdev;
 	bool prepare = strcmp(sd_bus_message_get_member(msg), "ReplacePrepare") == 0;
 	int r;
@@ -210,10 +289,14 @@ static int method_replace(sd_bus_message *msg, void *userdata, sd_bus_error *err
 	r = check_root(msg, error);
 	if (r <= 0)
 		return r;
-	r = prepare ? srd_manager_replace_prepare(userdata, memdev, &o)
-		    : srd_manager_replace_complete(userdata, memdev, &o);
-	if (r < 0)
+	r = prepare ? srd_manager_replace_prepare(userdata, memdev, &q)
+		    : srd_manager_replace_complete(userdata, memdev, &q);
+	if (r < 0) {
+		srd_manager_request_done(&q);
 		return manager_error(error, r, userdata);
+	}
+	o = replace_json(&q, memdev);
+	srd_manager_request_done(&q);
 	return reply_json(msg, o);
 }
 
@@ -228,57 +311,67 @@ static int append_policy_files(sd_bus_message *reply, const struct srd_policy *p
 	return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-static int property_get(sd_bus *bus, const char *path, const char *interface, const char *property,
-			sd_bus_message *reply, void *userdata, sd_bus_error *error)
+/* One property of the report. */
+static int append_property(sd_bus_message *reply, const char *property, const struct srd_manager *m,
+			   const struct srd_report *rep, bool all, sd_bus_error *error)
 {
-	struct srd_manager *m = userdata;
-	bool all = sees_addresses(sd_bus_get_current_message(bus));
+	const struct srd_tally *t = &rep->tally;
 	char b[sizeof(m->policy_error)];
-	struct srd_tally t;
 
 	if (strcmp(property, "Version") == 0)
 		return sd_bus_message_append(reply, "s", SRD_VERSION);
 	if (strcmp(property, "State") == 0)
-		return sd_bus_message_append(reply, "s", srd_state_to_string(m->state));
+		return sd_bus_message_append(reply, "s", srd_state_to_string(rep->state));
 	/* Free text may name addresses: hidden as in the replies (and sent as invalidations only). */
 	if (strcmp(property, "StateReason") == 0)
-		return sd_bus_message_append(reply, "s", all ? m->reason : srd_redact_text(m->reason, b, sizeof(b)));
+		return sd_bus_message_append(reply, "s", all ? rep->reason : srd_redact_text(rep->reason, b, sizeof(b)));
 	if (strcmp(property, "Verdict") == 0)
-		return sd_bus_message_append(reply, "s",
-					     m->decision ? srd_verdict_to_string(m->decision->verdict) : "");
+		return sd_bus_message_append(reply, "s", rep->have_decision ? srd_verdict_to_string(rep->verdict) : "");
 	if (strcmp(property, "Summary") == 0)
-		return sd_bus_message_append(reply, "s", !m->decision ? "" : all ? m->decision->summary
-							   : srd_redact_text(m->decision->summary, b, sizeof(b)));
+		return sd_bus_message_append(reply, "s", !rep->have_decision ? "" : all ? rep->summary
+							   : srd_redact_text(rep->summary, b, sizeof(b)));
 	if (strcmp(property, "Converged") == 0)
-		return sd_bus_message_append(reply, "b", m->decision && m->converged);
+		return sd_bus_message_append(reply, "b", rep->have_decision && rep->converged);
 	if (strcmp(property, "Policy") == 0)
-		return sd_bus_message_append(reply, "s", m->policy ? srd_mode_to_string(m->policy->mode) : "");
+		return sd_bus_message_append(reply, "s", rep->have_policy ? srd_mode_to_string(rep->mode) : "");
 	if (strcmp(property, "PolicyError") == 0)
-		return sd_bus_message_append(reply, "s", all ? m->policy_error
-							   : srd_redact_text(m->policy_error, b, sizeof(b)));
+		return sd_bus_message_append(reply, "s", all ? rep->policy_error
+							   : srd_redact_text(rep->policy_error, b, sizeof(b)));
 	if (strcmp(property, "PolicyFiles") == 0)
 		return append_policy_files(reply, m->policy);
 	if (strcmp(property, "LastDecisionTimestamp") == 0)
-		return sd_bus_message_append(reply, "t", m->decided_realtime_usec);
+		return sd_bus_message_append(reply, "t", rep->decided_realtime_usec);
 	if (strcmp(property, "NDecisions") == 0)
-		return sd_bus_message_append(reply, "t", m->n_decisions);
+		return sd_bus_message_append(reply, "t", rep->n_decisions);
 	if (strcmp(property, "NErrors") == 0)
-		return sd_bus_message_append(reply, "t", m->n_errors);
+		return sd_bus_message_append(reply, "t", rep->n_errors);
 	/* The rest are counts over the last pass's ranges. */
-	srd_status_tally(m, &t);
 	if (strcmp(property, "NRanges") == 0)
-		return sd_bus_message_append(reply, "u", (uint32_t)(m->inventory ? m->inventory->n_ranges : 0));
+		return sd_bus_message_append(reply, "u", (uint32_t)rep->n_ranges);
 	if (strcmp(property, "NRangesCXL") == 0)
-		return sd_bus_message_append(reply, "u", (uint32_t)t.ranges[SRD_OWNER_CXL]);
+		return sd_bus_message_append(reply, "u", (uint32_t)t->ranges[SRD_OWNER_CXL]);
 	if (strcmp(property, "NRangesHMEM") == 0)
-		return sd_bus_message_append(reply, "u", (uint32_t)t.ranges[SRD_OWNER_HMEM]);
+		return sd_bus_message_append(reply, "u", (uint32_t)t->ranges[SRD_OWNER_HMEM]);
 	if (strcmp(property, "NRangesStranded") == 0)
-		return sd_bus_message_append(reply, "u", (uint32_t)t.ranges[SRD_OWNER_NONE]);
+		return sd_bus_message_append(reply, "u", (uint32_t)t->ranges[SRD_OWNER_NONE]);
 	if (strcmp(property, "NRangesConflict") == 0)
-		return sd_bus_message_append(reply, "u", (uint32_t)t.ranges[SRD_OWNER_CONFLICT]);
+		return sd_bus_message_append(reply, "u", (uint32_t)t->ranges[SRD_OWNER_CONFLICT]);
 	if (strcmp(property, "StrandedBytes") == 0)
-		return sd_bus_message_append(reply, "t", t.stranded_bytes);
+		return sd_bus_message_append(reply, "t", t->stranded_bytes);
 	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", property);
+}
+
+static int property_get(sd_bus *bus, const char *path, const char *interface, const char *property,
+			sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+	struct srd_report rep;
+	int r = srd_manager_report(userdata, &rep);
+
+	if (r >= 0)
+		r = append_property(reply, property, userdata, &rep, sees_addresses(sd_bus_get_current_message(bus)),
+				    error);
+	srd_report_done(&rep);
+	return r;
 }
 
 #define PROP(name, sig, flags) SD_BUS_PROPERTY(name, sig, property_get, 0, flags)

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "discover.h"
 #include "srd-json.h"
+#include "pass.h"
 #include "srd-log.h"
 #include "srd-manager.h"
 #include "srd-redact.h"
@@ -31,11 +32,6 @@
 #define QUEUE_RECHECK_USEC (100 * 1000ull)
 #define BUS_RETRY_USEC (5 * USEC_PER_SEC)
 
-static const char *const state_names[_SRD_STATE_MAX] = {
-	"starting", "settling", "deciding", "applying", "settled", "degraded",
-};
-
-SRD_DEFINE_STRING_TABLE_TO_STRING(srd_state, enum srd_state, state_names, _SRD_STATE_MAX)
 
 void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
 {
@@ -52,8 +48,8 @@ void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *
 	if (!changed)
 		return;
 	/* Every user can read STATUS= (systemctl status): no addresses in it. */
-	sd_notifyf(false, "STATUS=%s: %s", state_names[s], srd_redact_text(reason, shown, sizeof(shown)));
-	srd_log(LOG_DEBUG, "state %s: %s", state_names[s], reason);
+	sd_notifyf(false, "STATUS=%s: %s", srd_state_to_string(s), srd_redact_text(reason, shown, sizeof(shown)));
+	srd_log(LOG_DEBUG, "state %s: %s", srd_state_to_string(s), reason);
 	srd_manager_bus_emit_changed(m);
 }
 
@@ -70,14 +66,10 @@ static void ready(struct srd_manager *m)
 
 static int load_policy(struct srd_manager *m, struct srd_policy **ret)
 {
-	struct srd_host_facts host;
 	char **errs = NULL;
 	size_t n_errs = 0;
-	int r;
+	int r = srd_config_load(m->opts.config, NULL, ret, &errs, &n_errs);
 
-	srd_host_facts_read(&host);
-	r = srd_policy_load(m->opts.config, SRD_VENDOR_CONFDIR, SRD_SYSCONFDIR "/srd", &host, ret, &errs,
-			    &n_errs);
 	m->policy_error[0] = '\0';
 	for (size_t i = 0; i < n_errs; i++) {
 		size_t l = strlen(m->policy_error);
@@ -86,12 +78,10 @@ static int load_policy(struct srd_manager *m, struct srd_policy **ret)
 		snprintf(m->policy_error + l, sizeof(m->policy_error) - l, "%s%s", l ? "; " : "", errs[i]);
 	}
 	srd_strv_free(errs, n_errs);
-	if (r < 0) {
+	if (r < 0 && r != -EINVAL)
 		snprintf(m->policy_error, sizeof(m->policy_error), "cannot read the configuration: %s",
 			 strerror(-r));
-		return r;
-	}
-	return r > 0 ? -EINVAL : 0;
+	return r;
 }
 
 /* ---- timers ---- */
@@ -129,7 +119,7 @@ static void disarm(sd_event_source *s)
 static bool expected_present(struct srd_manager *m, char *why, size_t size)
 {
 	return m->policy && !m->verifying &&
-	       srd_udev_expected_present(m->policy->expect_memdevs, m->policy->expect_regions,
+	       srd_discover_expected_present(m->policy->expect_memdevs, m->policy->expect_regions,
 					 m->policy->expect_auto, why, size);
 }
 
@@ -167,11 +157,15 @@ void srd_manager_begin_pass(struct srd_manager *m, const char *trigger, bool for
 
 static void write_metrics(struct srd_manager *m)
 {
+	struct srd_report rep;
 	int r;
 
 	if (!m->policy || !m->policy->metrics_file[0])
 		return;
-	r = srd_status_write_metrics(m, m->policy->metrics_file);
+	r = srd_manager_report(m, &rep);
+	if (r >= 0)
+		r = srd_status_write_metrics(&rep, m->policy->metrics_file);
+	srd_report_done(&rep);
 	if (r < 0)
 		srd_log_errno(LOG_WARNING, r, "cannot write %s, ignoring", m->policy->metrics_file);
 }
@@ -233,20 +227,6 @@ static void load_owners(struct srd_manager *m)
 	}
 	srd_log(LOG_INFO, "srd ran earlier in this boot: ranges whose owner changed since are left alone%s",
 		m->policy && m->policy->reassert ? " (but Reassert=yes)" : "");
-}
-
-/* Ranges whose owner changed since the last pass ended, with srd not the one who changed it. */
-static size_t changed_by_hand(const struct srd_manager *m, const struct srd_inventory *inv,
-			      struct srd_range *ret)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; m->owners && i < inv->n_ranges; i++)
-		for (size_t k = 0; k < m->n_owners; k++)
-			if (srd_range_equal(&m->owners[k].range, &inv->ranges[i].range) &&
-			    m->owners[k].owner != inv->ranges[i].owner)
-				ret[n++] = inv->ranges[i].range;
-	return n;
 }
 
 void srd_manager_log_decision(struct srd_manager *m, const struct srd_decision *d, const char *why)
@@ -338,13 +318,12 @@ static void on_step(void *userdata, const struct srd_action *a, const struct srd
 		   srd_redact_text(a->target, shown, sizeof(shown)));
 }
 
-/* Runs d's plan; sets apply_failed and the reason when it fails. */
-int srd_manager_apply_plan(struct srd_manager *m, const struct srd_decision *d, const struct srd_inventory *inv,
-			   const struct srd_act_options *x, FILE *out, struct json_object **ret)
+/* Runs p's plan; sets apply_failed and the reason when it fails. */
+int srd_manager_apply_plan(struct srd_manager *m, struct srd_pass *p, const struct srd_act_options *x, FILE *out)
 {
+	const struct srd_decision *d = p->decision;
 	bool dry_run = x && x->dry_run;
-	struct srd_apply_result res = {};
-	struct srd_apply_opts o = {
+	struct srd_pass_options o = {
 		.dry_run = dry_run,
 		.out = out,
 		.state_dir = m->opts.state_dir,
@@ -356,34 +335,27 @@ int srd_manager_apply_plan(struct srd_manager *m, const struct srd_decision *d, 
 		.on_wait = on_wait,
 		.userdata = m,
 	};
+	const struct srd_step *st = NULL;
+	const struct srd_action *a = NULL;
 	int r;
 
 	if (!dry_run)
 		srd_manager_set_state(m, SRD_STATE_APPLYING, "carrying out %zu action%s", d->n_actions,
 			  d->n_actions == 1 ? "" : "s");
-	r = srd_apply(d, inv, &o, &res);
-	if (r != -ENOMEM) {
-		*ret = srd_json_apply(d, &res, dry_run);
-		if (res.interrupted[0])
-			srd_log(LOG_WARNING, "%s; converging from a fresh inventory", res.interrupted);
-	}
+	r = srd_pass_apply(p, &o);
+	if (r != -ENOMEM && p->apply.interrupted[0])
+		srd_log(LOG_WARNING, "%s; converging from a fresh inventory", p->apply.interrupted);
 	if (r < 0 && !dry_run) {
 		struct srd_log_entry e = { .priority = LOG_ERR, .message_id = SRD_MESSAGE_APPLY_FAILED };
-		const struct srd_step *st = NULL;
-		const struct srd_action *a = NULL;
 
-		for (size_t i = 0; i < res.n_steps && !st; i++)
-			if (res.steps[i].result == SRD_STEP_FAILED || res.steps[i].result == SRD_STEP_REFUSED) {
-				st = &res.steps[i];
-				a = &d->actions[i];
-			}
+		srd_pass_failure(p, &a, &st);
 		m->apply_failed = true;
 		m->n_errors++;
-		if (res.n_undo_failed)
+		if (p->apply.n_undo_failed)
 			srd_manager_set_state(m, SRD_STATE_DEGRADED,
 					      "%s %s failed: %s; %zu of what srd had done could not be undone (see the steps)",
 					      a ? srd_action_to_string(a->kind) : "the plan", a ? a->target : "",
-					      st ? st->message : strerror(-r), res.n_undo_failed);
+					      st ? st->message : strerror(-r), p->apply.n_undo_failed);
 		else
 			srd_manager_set_state(m, SRD_STATE_DEGRADED, "%s %s failed: %s; what srd had done is undone",
 					      a ? srd_action_to_string(a->kind) : "the plan", a ? a->target : "",
@@ -394,69 +366,70 @@ int srd_manager_apply_plan(struct srd_manager *m, const struct srd_decision *d, 
 		srd_log_field(&e, "SRD_POLICY", "%s", srd_mode_to_string(d->mode));
 		srd_log_emit(&e, "Carrying out the plan failed: %s", m->reason);
 	}
-	srd_apply_result_done(&res);
 	return r;
 }
-
 
 /* The kernel has finished what srd started: re-read and compare with the verdict. */
 static void verify(struct srd_manager *m)
 {
-	struct srd_inventory *after = NULL;
-	int r = srd_discover(&after);
+	struct srd_pass v = { .decision = m->decision, .borrowed_decision = true, .wrote = true };
+	int r = srd_pass_verify(&v);
 
-	if (r < 0) {
+	if (r < 0 && !v.after) {
 		m->n_errors++;
-		srd_manager_set_state(m, SRD_STATE_DEGRADED, "cannot re-read the machine after acting: %s", strerror(-r));
+		srd_manager_set_state(m, SRD_STATE_DEGRADED, "%s", v.error_message);
 		end_pass(m);
-		return;
+	} else {
+		srd_manager_finish(m, TAKE_PTR(v.after), &v);
 	}
-	srd_manager_finish(m, after);
+	srd_pass_done(&v);
 }
 
-static void log_unconverged(const struct srd_range_decision *want, enum srd_owner wanted,
-			    const struct srd_sr_range *now, void *userdata)
+static void log_unconverged(const struct srd_unconverged *u, char *ret, size_t size)
 {
 	struct srd_log_entry e = { .priority = LOG_ERR, .message_id = SRD_MESSAGE_UNCONVERGED };
+	const char *owner = u->gone ? "gone" : srd_owner_to_string(u->owner);
 	char b[SRD_RANGE_FMT_MAX];
 
-	srd_range_format(&want->range, b, sizeof(b));
+	srd_range_format(&u->range, b, sizeof(b));
 	srd_log_field(&e, "SRD_RANGE", "%s", b);
-	srd_log_field(&e, "SRD_TARGET", "%s", srd_owner_to_string(wanted));
-	srd_log_field(&e, "SRD_OWNER", "%s", now ? srd_owner_to_string(now->owner) : "gone");
-	srd_log_field(&e, "SRD_REASON", "%s", want->reason);
-	srd_log_emit(&e, "%s: wanted %s, the owner is %s", b, srd_owner_to_string(wanted),
-		     now ? srd_owner_to_string(now->owner) : "gone");
-	if (userdata)
-		snprintf(userdata, 256, "%s wanted %s, owner %s", b, srd_owner_to_string(wanted),
-			 now ? srd_owner_to_string(now->owner) : "gone");
+	srd_log_field(&e, "SRD_TARGET", "%s", srd_owner_to_string(u->wanted));
+	srd_log_field(&e, "SRD_OWNER", "%s", owner);
+	srd_log_field(&e, "SRD_REASON", "%s", u->reason);
+	srd_log_emit(&e, "%s: wanted %s, the owner is %s", b, srd_owner_to_string(u->wanted), owner);
+	snprintf(ret, size, "%s wanted %s, owner %s", b, srd_owner_to_string(u->wanted), owner);
 }
 
 /* Ends a pass on inventory inv (taken over): records it, settles or degrades, reports. */
-void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv)
+void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv, struct srd_pass *p)
 {
-	char first[256] = "";
+	char last[256] = "";
 	struct srd_log_entry e = { .priority = LOG_INFO, .message_id = SRD_MESSAGE_SETTLED };
 
 	srd_manager_keep_inventory(m, inv);
 	free(m->baseline);
-	m->baseline = srd_json_fingerprint(inv);
+	m->baseline = srd_pass_fingerprint(inv);
 	record_owners(m, inv);
 	srd_manager_record_layouts(m, inv);
-	m->converged = srd_decision_converged(m->decision, inv, log_unconverged, first);
+	if (srd_pass_check(p, inv) < 0)
+		srd_log(LOG_CRIT, "out of memory listing the ranges that did not converge");
+	m->converged = p->converged;
+	/* Each is journalled; the last one named in the state's reason. */
+	for (size_t i = 0; i < p->n_unconverged; i++)
+		log_unconverged(&p->unconverged[i], last, sizeof(last));
 	if (m->apply_failed)
 		; /* the reason says what failed */
 	else if (m->decision->refused)
 		srd_manager_set_state(m, SRD_STATE_DEGRADED, "refusing to act: %s", m->decision->refusal);
 	else if (!m->converged) {
 		m->n_errors++;
-		srd_manager_set_state(m, SRD_STATE_DEGRADED, "the machine does not match the verdict: %s", first);
+		srd_manager_set_state(m, SRD_STATE_DEGRADED, "the machine does not match the verdict: %s", last);
 	} else
 		srd_manager_set_state(m, SRD_STATE_SETTLED, "%s", m->decision->summary);
 	srd_log_field(&e, "SRD_VERDICT", "%s", srd_verdict_to_string(m->decision->verdict));
-	srd_log_field(&e, "SRD_STATE", "%s", state_names[m->state]);
+	srd_log_field(&e, "SRD_STATE", "%s", srd_state_to_string(m->state));
 	srd_log_field(&e, "SRD_POLICY", "%s", srd_mode_to_string(m->decision->mode));
-	srd_log_emit(&e, "%s: %s", state_names[m->state], m->reason);
+	srd_log_emit(&e, "%s: %s", srd_state_to_string(m->state), m->reason);
 	end_pass(m);
 	if (m->pending_request) {
 		m->pending_request = false;
@@ -474,22 +447,26 @@ void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv)
 /* Settled: read the machine, decide, act. */
 static void run_pass(struct srd_manager *m)
 {
-	_cleanup_free_ struct srd_range *hold = NULL, *replacing = NULL;
-	struct srd_inventory *inv = NULL;
-	struct srd_decision *d = NULL;
-	struct srd_decide_input in = { .settle_timed_out = m->settle_timed_out };
+	_cleanup_free_ struct srd_range *replacing = NULL;
+	struct srd_pass p = {};
+	struct srd_pass_input in = {
+		.policy = m->policy,
+		.settle_timed_out = m->settle_timed_out,
+		.owners = m->owners,
+		.n_owners = m->n_owners,
+	};
 	char *fp;
 	int r;
 
-	r = srd_discover(&inv);
+	r = srd_pass_read(&p);
 	if (r < 0) {
 		m->n_errors++;
-		srd_manager_set_state(m, SRD_STATE_DEGRADED, "cannot read the machine: %s", strerror(-r));
+		srd_manager_set_state(m, SRD_STATE_DEGRADED, "%s", p.error_message);
 		end_pass(m);
 		return;
 	}
 	if (!m->policy) {
-		srd_manager_keep_inventory(m, inv);
+		srd_manager_keep_inventory(m, TAKE_PTR(p.inventory));
 		srd_manager_set_state(m, SRD_STATE_DEGRADED, "the configuration is invalid, nothing is done until "
 			  "it is fixed and reloaded: %s", m->policy_error);
 		end_pass(m);
@@ -497,12 +474,14 @@ static void run_pass(struct srd_manager *m)
 	}
 	/* A device arrived where a replace is pending: the region comes back first
 	 * (even when the machine looks as before: the same device re-seated). */
-	if (srd_manager_replace_arrived(m, inv))
+	if (srd_manager_replace_arrived(m, &p)) {
+		srd_pass_done(&p);
 		return;
-	fp = srd_json_fingerprint(inv);
+	}
+	fp = srd_pass_fingerprint(p.inventory);
 	if (!m->forced && fp && m->baseline && strcmp(fp, m->baseline) == 0) {
 		free(fp);
-		srd_manager_keep_inventory(m, inv);
+		srd_manager_keep_inventory(m, TAKE_PTR(p.inventory));
 		srd_log(LOG_DEBUG, "re-evaluation after %s: nothing changed", m->trigger);
 		srd_manager_set_state(m, m->rest_state, "%s", m->rest_reason);
 		end_pass(m);
@@ -510,22 +489,19 @@ static void run_pass(struct srd_manager *m)
 	}
 	free(fp);
 	srd_manager_set_state(m, SRD_STATE_DECIDING, "deciding by policy %s", srd_mode_to_string(m->policy->mode));
-	hold = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(*hold));
 	replacing = calloc(m->n_layouts ? m->n_layouts : 1, sizeof(*replacing));
-	if (!hold || !replacing) {
-		srd_inventory_free(inv);
+	if (!replacing) {
+		srd_pass_done(&p);
 		srd_log(LOG_CRIT, "out of memory");
 		sd_event_exit(m->event, -ENOMEM);
 		return;
 	}
-	in.hold = hold;
-	in.n_hold = changed_by_hand(m, inv, hold);
 	in.replacing = replacing;
 	in.n_replacing = srd_manager_replacing(m, replacing);
 	in.now_usec = srd_now_usec(CLOCK_MONOTONIC);
-	r = srd_decide(inv, m->policy, &in, &d);
+	r = srd_pass_decide(&p, &in);
 	if (r < 0) {
-		srd_inventory_free(inv);
+		srd_pass_done(&p);
 		srd_log_errno(LOG_CRIT, r, "cannot decide");
 		sd_event_exit(m->event, r);
 		return;
@@ -533,13 +509,14 @@ static void run_pass(struct srd_manager *m)
 	if (m->settle_timed_out) {
 		struct srd_log_entry e = { .priority = LOG_WARNING, .message_id = SRD_MESSAGE_SETTLE_TIMEOUT };
 
-		srd_log_field(&e, "SRD_POLICY", "%s", srd_mode_to_string(d->mode));
+		srd_log_field(&e, "SRD_POLICY", "%s", srd_mode_to_string(p.decision->mode));
 		srd_log_field(&e, "SRD_REASON", "fallback %s", srd_fallback_to_string(m->policy->fallback));
 		srd_log_emit(&e, "CXL enumeration did not settle within %llus; Fallback=%s decides",
 			     (unsigned long long)(m->policy->settle_timeout_usec / USEC_PER_SEC),
 			     srd_fallback_to_string(m->policy->fallback));
 	}
-	srd_manager_carry_out(m, d, inv, m->trigger, NULL, NULL);
+	srd_manager_carry_out(m, &p, m->trigger, NULL, false);
+	srd_pass_done(&p);
 }
 
 /* Waits for the events srd's writes caused before judging the outcome. */
@@ -582,7 +559,7 @@ static int on_quiet(sd_event_source *s, uint64_t usec, void *userdata)
 		return 0;
 	}
 	if (!m->verifying && expects_counts(m)) {
-		srd_udev_count_cxl(&mem, &reg);
+		srd_discover_count_cxl(&mem, &reg);
 		/* A failure the quiet machine shows is certain: the devices it waits
 		 * for will not come, and the decision falls back on it now. */
 		if (srd_discover_cxl_failed(why, sizeof(why))) {
@@ -666,7 +643,7 @@ int srd_manager_reload(struct srd_manager *m, char *ret_error, size_t size)
 			     m->policy ? "keeping the running policy" : "still without a policy",
 			     m->policy_error);
 		snprintf(ret_error, size, "%s", m->policy_error);
-		sd_notifyf(false, "READY=1\nSTATUS=%s: %s (reload failed: %s)", state_names[m->state],
+		sd_notifyf(false, "READY=1\nSTATUS=%s: %s (reload failed: %s)", srd_state_to_string(m->state),
 			   m->reason, ret_error);
 		write_metrics(m);
 		srd_manager_bus_emit_changed(m);
@@ -765,7 +742,7 @@ struct srd_manager *srd_manager_free(struct srd_manager *m)
 	srd_policy_free(m->policy);
 	srd_inventory_free(m->inventory);
 	srd_decision_free(m->decision);
-	json_object_put(m->last_apply);
+	srd_apply_result_done(&m->last_apply);
 	free(m->baseline);
 	free(m->owners);
 	free(m->layouts);
@@ -782,10 +759,20 @@ int srd_manager_run(struct srd_manager *m)
 
 	srd_log_emit(&e, "srd %s started, policy %s", SRD_VERSION,
 		     m->policy ? srd_mode_to_string(m->policy->mode) : "invalid");
-	if (m->opts.state_dir && srd_apply_interrupted(m->opts.state_dir, why, sizeof(why)))
+	if (m->opts.state_dir && srd_apply_interrupted(m->opts.state_dir, why, sizeof(why))) {
+		struct srd_apply_opts o = { .state_dir = m->opts.state_dir, .on_write = on_write, .userdata = m };
+		char what[512];
+		int r;
+
 		srd_log(LOG_WARNING, "%s; deciding again from a fresh inventory", why);
-	else if (m->opts.state_dir)
+		/* A region it was building is half there: down with it, so the
+		 * layout can be built again. */
+		r = srd_apply_create_cleanup(&o, what, sizeof(what));
+		if (r != 0)
+			srd_log(r < 0 ? LOG_ERR : LOG_NOTICE, "%s", what);
+	} else if (m->opts.state_dir) {
 		load_owners(m);
+	}
 	srd_manager_begin_pass(m, "boot", true);
 	return sd_event_loop(m->event);
 }

@@ -18,24 +18,17 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "apply.h"
 #include "clock.h"
 #include "decide.h"
 #include "inventory.h"
+#include "pass.h"
 #include "replace.h"
 #include "policy.h"
 #include "srd-owners.h"
 #include "srd-ratelimit.h"
+#include "srd-status.h"
 
-enum srd_state {
-	SRD_STATE_STARTING,
-	SRD_STATE_SETTLING,
-	SRD_STATE_DECIDING,
-	SRD_STATE_APPLYING,
-	SRD_STATE_SETTLED,
-	SRD_STATE_DEGRADED,
-	_SRD_STATE_MAX,
-};
-const char *srd_state_to_string(enum srd_state s);
 
 
 struct srd_manager_options {
@@ -79,7 +72,8 @@ struct srd_manager {
 	/* The last pass. */
 	struct srd_inventory *inventory;
 	struct srd_decision *decision;
-	struct json_object *last_apply;
+	struct srd_apply_result last_apply; /* what carrying m->decision out did */
+	bool have_last_apply;
 	char *baseline; /* the inventory's fingerprint when the last pass ended */
 	struct srd_owner_record *owners; /* also in the state directory (srd-owners.h) */
 	size_t n_owners;
@@ -91,6 +85,7 @@ struct srd_manager {
 	/* What read requests answer from (srd-manager-read.c). */
 	uint64_t inventory_realtime_usec; /* when m->inventory was read (0: never) */
 	uint64_t inventory_events;	  /* n_events then: later events make it stale */
+	bool inventory_acted_on;	  /* srd wrote to the machine since: stale too */
 	int inventory_error;		  /* the last failed read for a request */
 	uint64_t n_bursts;		  /* passes started: one per burst of events */
 	uint64_t refreshed_burst;	  /* the burst a request last read the machine in */
@@ -116,17 +111,32 @@ int srd_manager_reload(struct srd_manager *m, char *ret_error, size_t size);
 /* Starts a pass now, as the boot pass does. */
 void srd_manager_reevaluate(struct srd_manager *m, const char *why);
 /*
- * Decides on a fresh inventory, without leaving hand-changed ranges alone,
- * and applies (or, dry_run, lists the writes).  -EBUSY during a pass,
- * -ENOKEY without a valid policy.  The result as JSON in *ret.
+ * What a request did: its pass (decided, and carried out unless it was a dry
+ * run, refused, or a replace with nothing to do), and what a replace means.
+ * The pass's inventory and decision stay valid until the manager's next
+ * pass; srd_manager_request_done() frees the rest.
  */
-int srd_manager_apply_now(struct srd_manager *m, const char *policy_override, bool dry_run,
-			  struct json_object **ret);
+struct srd_request {
+	struct srd_pass pass;
+	bool carried_out;
+	bool replace_prepare;
+	bool can_remove;  /* replace prepare: the device may be pulled */
+	char message[512]; /* replace: what it means for the administrator ("" none) */
+};
+void srd_manager_request_done(struct srd_request *q);
+
 /*
- * Decides on the kept inventory (read-only), by the policy or policy_override;
- * the decision as JSON, with when its inventory was read.
+ * Decides on the kept inventory when it still shows the machine (otherwise
+ * on a fresh read), without leaving hand-changed ranges alone, and applies
+ * (or, dry_run, lists the writes in q->pass.writes).  -EBUSY during a pass,
+ * -ENOKEY without a valid policy.
  */
-int srd_manager_plan(struct srd_manager *m, const char *policy_override, struct json_object **ret);
+int srd_manager_apply_now(struct srd_manager *m, const char *policy_override, bool dry_run, struct srd_request *q);
+/*
+ * Decides on the kept inventory (read-only), by the policy or policy_override,
+ * into q->pass, whose inventory is the manager's.
+ */
+int srd_manager_plan(struct srd_manager *m, const char *policy_override, struct srd_request *q);
 
 /*
  * The inventory read requests answer from (srd-manager-read.c): the last one
@@ -146,14 +156,13 @@ struct json_object *srd_manager_inventory_json(const struct srd_manager *m);
 /* Takes inv over as the kept inventory, read now. */
 void srd_manager_keep_inventory(struct srd_manager *m, struct srd_inventory *inv);
 
-/* Takes memdev out of service for a hotplug replace (layout.h); the result as JSON. */
-int srd_manager_replace_prepare(struct srd_manager *m, const char *memdev, struct json_object **ret);
-/* Re-creates the recorded regions whose devices are back (memdev: only its); the result as JSON. */
-int srd_manager_replace_complete(struct srd_manager *m, const char *memdev, struct json_object **ret);
+/* Takes memdev out of service for a hotplug replace (layout.h). */
+int srd_manager_replace_prepare(struct srd_manager *m, const char *memdev, struct srd_request *q);
+/* Re-creates the recorded regions whose devices are back (memdev: only its). */
+int srd_manager_replace_complete(struct srd_manager *m, const char *memdev, struct srd_request *q);
 
-/* The status document (docs/status-json.md), schema version SRD_STATUS_SCHEMA. */
-#define SRD_STATUS_SCHEMA 1
-struct json_object *srd_manager_status_json(const struct srd_manager *m);
+/* The report of the last pass (srd-status.h); srd_report_done() frees it.  -ENOMEM or 0. */
+int srd_manager_report(const struct srd_manager *m, struct srd_report *ret);
 /* Everything at once, for a bug report. */
 struct json_object *srd_manager_snapshot_json(struct srd_manager *m);
 
@@ -167,17 +176,25 @@ void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *
 	__attribute__((format(printf, 3, 4)));
 void srd_manager_begin_pass(struct srd_manager *m, const char *trigger, bool forced);
 void srd_manager_log_decision(struct srd_manager *m, const struct srd_decision *d, const char *why);
-int srd_manager_apply_plan(struct srd_manager *m, const struct srd_decision *d, const struct srd_inventory *inv,
-			   const struct srd_act_options *x, FILE *out, struct json_object **ret);
+int srd_manager_apply_plan(struct srd_manager *m, struct srd_pass *p, const struct srd_act_options *x, FILE *out);
 void srd_manager_verify_later(struct srd_manager *m);
-void srd_manager_carry_out(struct srd_manager *m, struct srd_decision *d, struct srd_inventory *inv,
-			   const char *trigger, const struct srd_act_options *x, struct json_object **ret);
-void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv);
+/*
+ * Carries out p's decision as the current pass: the manager takes p's
+ * inventory and decision over, logs, applies, and waits for the kernel's
+ * events like any pass.  verify_now: also re-reads the machine into p at once
+ * (a request's reply says how it ended).
+ */
+void srd_manager_carry_out(struct srd_manager *m, struct srd_pass *p, const char *trigger,
+			   const struct srd_act_options *x, bool verify_now);
+/* Ends a pass on inventory inv (taken over), checked against the verdict into p. */
+void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv, struct srd_pass *p);
+/* Starts a request's pass on the kept inventory when it still shows the machine, else on a fresh read. */
+int srd_manager_request_inventory(struct srd_manager *m, struct srd_pass *p);
 /* srd-manager-act.c */
 void srd_manager_load_layouts(struct srd_manager *m);
 void srd_manager_record_layouts(struct srd_manager *m, const struct srd_inventory *inv);
 size_t srd_manager_replacing(const struct srd_manager *m, struct srd_range *ret);
-bool srd_manager_replace_arrived(struct srd_manager *m, struct srd_inventory *inv);
+bool srd_manager_replace_arrived(struct srd_manager *m, struct srd_pass *p);
 /* A memdev's remove uevent: replaces waiting for it to be pulled move on. */
 void srd_manager_memdev_removed(struct srd_manager *m, const char *memdev);
 

@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 
+#include "pass.h"
 #include "policy-device.h"
 #include "srd-print.h"
 
@@ -179,4 +180,40 @@ void srd_print_dax_policy(const struct srd_inventory *inv, const struct srd_poli
 	n = srd_device_rules_unmatched(p, inv, &ids);
 	for (int i = 0; i < n; i++)
 		fprintf(f, "  note: [Device] %s matches no dax device\n", p->device_rules[ids[i]].origin.where);
+}
+
+void srd_print_pass(const struct srd_pass *p, bool ok, FILE *f)
+{
+	const struct srd_decision *d = p->decision;
+	const struct srd_inventory *after = p->after ? p->after : p->inventory;
+
+	if (p->apply.interrupted[0])
+		fprintf(f, "note: %s; converging from a fresh inventory\n", p->apply.interrupted);
+	if (d->refused)
+		fprintf(f, "Nothing applied: %s\n", d->refusal);
+	else if (d->n_actions == 0)
+		fprintf(f, "Nothing to do.\n");
+	if (!p->dry_run) {
+		fprintf(f, "\nAfter:\n");
+		for (size_t i = 0; i < after->n_ranges; i++) {
+			char b[SRD_RANGE_FMT_MAX];
+
+			fprintf(f, "  %-37s %-8s %s\n", srd_range_format(&after->ranges[i].range, b, sizeof(b)),
+				srd_owner_to_string(after->ranges[i].owner), after->ranges[i].reason);
+		}
+	}
+	fprintf(f, "%s\n", ok ? (p->dry_run ? "Dry run complete." : "Converged: the machine matches the verdict.")
+			      : "NOT converged.");
+}
+
+void srd_print_unconverged(const struct srd_pass *p, FILE *f)
+{
+	char b[SRD_RANGE_FMT_MAX];
+
+	for (size_t i = 0; i < p->n_unconverged; i++) {
+		const struct srd_unconverged *u = &p->unconverged[i];
+
+		fprintf(f, "srd: %s: wanted %s, owner is %s\n", srd_range_format(&u->range, b, sizeof(b)),
+			srd_owner_to_string(u->wanted), u->gone ? "gone" : srd_owner_to_string(u->owner));
+	}
 }

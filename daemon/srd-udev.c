@@ -7,9 +7,8 @@
  * is by subsystem; platform devices are narrowed to hmem.N here, because the
  * platform bus carries much else.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <limits.h>
+#include <poll.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,6 @@
 #include <libudev.h>
 
 #include "srd-log.h"
-#include "read.h"
 #include "srd-udev.h"
 #include "srd-util.h"
 
@@ -103,152 +101,12 @@ bool srd_udev_queue_empty(struct srd_udev_watch *w)
 	return !w || !w->queue || udev_queue_get_queue_is_empty(w->queue);
 }
 
-#define SYS_CXL "/sys/bus/cxl/devices"
-
-/* SYS_CXL/name has a driver bound. */
-static bool bound(const char *name)
+bool srd_udev_pending(struct srd_udev_watch *w)
 {
-	char dir[PATH_MAX], drv[64];
+	struct pollfd pfd;
 
-	snprintf(dir, sizeof(dir), SYS_CXL "/%s", name);
-	srd_link_basename(dir, "driver", drv, sizeof(drv));
-	return drv[0] != '\0';
-}
-
-/* The region serves its range: bound, and a ram region has its dax device. */
-static bool region_serves(const char *region)
-{
-	char path[PATH_MAX], mode[16];
-	struct dirent *de;
-	DIR *d;
-	bool dax = false;
-
-	if (!bound(region))
+	if (!w || !w->monitor)
 		return false;
-	snprintf(path, sizeof(path), SYS_CXL "/%s/mode", region);
-	if (srd_read_line(path, mode, sizeof(mode)) < 0 || strcmp(mode, "ram") != 0)
-		return true;
-	snprintf(path, sizeof(path), SYS_CXL "/%s/dax_%s", region, region);
-	d = opendir(path);
-	while (d && !dax && (de = readdir(d)))
-		dax = strncmp(de->d_name, "dax", 3) == 0 && strchr(de->d_name, '.');
-	if (d)
-		closedir(d);
-	return dax;
-}
-
-/* One endpoint decoder: its committed HPA range, and whether a region serves it. */
-static bool endpoint_decoder(const char *name, uint64_t *ret_start, uint64_t *ret_size, bool *ret_served)
-{
-	char path[PATH_MAX], buf[64], region[64];
-
-	/* Only endpoint decoders have a DPA. */
-	snprintf(path, sizeof(path), SYS_CXL "/%s/dpa_size", name);
-	if (access(path, F_OK) < 0)
-		return false;
-	snprintf(path, sizeof(path), SYS_CXL "/%s/size", name);
-	if (srd_read_line(path, buf, sizeof(buf)) < 0 || srd_parse_u64(buf, ret_size) < 0 || *ret_size == 0)
-		return false;
-	snprintf(path, sizeof(path), SYS_CXL "/%s/start", name);
-	if (srd_read_line(path, buf, sizeof(buf)) < 0 || srd_parse_u64(buf, ret_start) < 0)
-		return false;
-	snprintf(path, sizeof(path), SYS_CXL "/%s/region", name);
-	*ret_served = srd_read_line(path, region, sizeof(region)) >= 0 && region[0] && region_serves(region);
-	return true;
-}
-
-static unsigned pci_cxl_functions(void)
-{
-	DIR *d = opendir("/sys/bus/pci/devices");
-	struct dirent *de;
-	char path[PATH_MAX], class[32];
-	unsigned n = 0;
-
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/class", de->d_name);
-		if (srd_read_line(path, class, sizeof(class)) >= 0 && strncmp(class, "0x0502", 6) == 0)
-			n++;
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
-void srd_udev_expect_cxl(struct srd_cxl_expect *ret)
-{
-	/* The interleaved decoders of one region all decode its whole range: a
-	 * range is counted once however many devices decode it. */
-	struct { uint64_t start, size; bool served; } seen[256];
-	DIR *d = opendir(SYS_CXL);
-	struct dirent *de;
-	size_t n = 0;
-
-	*ret = (struct srd_cxl_expect){ .pci_functions = pci_cxl_functions() };
-	while (d && (de = readdir(d))) {
-		uint64_t start, size;
-		bool served;
-		size_t k;
-
-		if (strncmp(de->d_name, "mem", 3) == 0)
-			ret->memdevs_bound += bound(de->d_name);
-		if (strncmp(de->d_name, "decoder", 7) != 0 || !endpoint_decoder(de->d_name, &start, &size, &served))
-			continue;
-		for (k = 0; k < n && (seen[k].start != start || seen[k].size != size); k++)
-			;
-		if (k == n && n < ARRAY_SIZE(seen))
-			seen[n++] = (typeof(seen[0])){ start, size, served };
-		else if (k < n)
-			seen[k].served = seen[k].served && served;
-	}
-	if (d)
-		closedir(d);
-	ret->ranges = (unsigned)n;
-	for (size_t k = 0; k < n; k++)
-		ret->ranges_served += seen[k].served;
-}
-
-bool srd_udev_expect_met(const struct srd_cxl_expect *e)
-{
-	return e->pci_functions > 0 && e->memdevs_bound >= e->pci_functions && e->ranges_served == e->ranges;
-}
-
-bool srd_udev_expected_present(unsigned want_memdevs, unsigned want_regions, bool expect_auto, char *why,
-			       size_t size)
-{
-	struct srd_cxl_expect e;
-	unsigned mem, reg;
-
-	if (!want_memdevs && !want_regions && !expect_auto)
-		return false;
-	srd_udev_count_cxl(&mem, &reg);
-	if (mem < want_memdevs || reg < want_regions)
-		return false;
-	if (!expect_auto) {
-		snprintf(why, size, "%u memdevs, %u regions", mem, reg);
-		return true;
-	}
-	srd_udev_expect_cxl(&e);
-	snprintf(why, size, "%u of %u memdevs, %u of %u decoded ranges served", e.memdevs_bound,
-		 e.pci_functions, e.ranges_served, e.ranges);
-	return srd_udev_expect_met(&e);
-}
-
-void srd_udev_count_cxl(unsigned *ret_memdevs, unsigned *ret_regions)
-{
-	DIR *d = opendir("/sys/bus/cxl/devices");
-	struct dirent *de;
-	unsigned mem = 0, reg = 0;
-
-	while (d && (de = readdir(d))) {
-		if (strncmp(de->d_name, "mem", 3) == 0)
-			mem++;
-		else if (strncmp(de->d_name, "region", 6) == 0)
-			reg++;
-	}
-	if (d)
-		closedir(d);
-	*ret_memdevs = mem;
-	*ret_regions = reg;
+	pfd = (struct pollfd){ .fd = udev_monitor_get_fd(w->monitor), .events = POLLIN };
+	return !srd_udev_queue_empty(w) || poll(&pfd, 1, 0) != 0;
 }

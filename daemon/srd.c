@@ -27,6 +27,7 @@
 #include "srd-json.h"
 #include "srd-log.h"
 #include "srd-manager.h"
+#include "pass.h"
 #include "srd-print.h"
 #include "load.h"
 
@@ -198,22 +199,16 @@ static int parse_argv(int argc, char *argv[])
 /* Loads the policy; prints every error.  Returns 0, -EINVAL (errors printed) or -ENOMEM. */
 static int load_policy(struct srd_policy **ret)
 {
-	struct srd_host_facts host;
 	char **errs = NULL;
 	size_t n_errs = 0;
-	int r;
+	int r = srd_config_load(arg_config, NULL, ret, &errs, &n_errs);
 
-	srd_host_facts_read(&host);
-	r = srd_policy_load(arg_config, SRD_VENDOR_CONFDIR, SRD_SYSCONFDIR "/srd", &host, ret, &errs,
-			    &n_errs);
 	for (size_t i = 0; i < n_errs; i++)
 		fprintf(stderr, "%s\n", errs[i]);
 	srd_strv_free(errs, n_errs);
-	if (r < 0) {
+	if (r < 0 && r != -EINVAL)
 		fprintf(stderr, "srd: failed to load the configuration: %s\n", strerror(-r));
-		return r;
-	}
-	return r > 0 ? -EINVAL : 0;
+	return r;
 }
 
 /* Reads the inventory; says why on failure. */
@@ -349,16 +344,18 @@ static bool settle_once(const struct srd_policy *p)
 	struct udev *udev = udev_new();
 	struct udev_queue *q = udev ? udev_queue_new(udev) : NULL;
 	uint64_t start = srd_now_usec(CLOCK_MONOTONIC), deadline = start + p->settle_timeout_usec, stable_since = start;
+	struct srd_inventory *inv = NULL;
 	char *last = NULL;
 	bool timed_out = true;
 
 	for (;;) {
-		_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
 		bool quiet = !q || udev_queue_get_queue_is_empty(q);
 		char *fp = NULL;
 
+		srd_inventory_free(inv);
+		inv = NULL;
 		if (srd_discover(&inv) == 0)
-			fp = srd_json_fingerprint(inv);
+			fp = srd_pass_fingerprint(inv);
 		if (!fp || !last || strcmp(fp, last) != 0)
 			stable_since = srd_now_usec(CLOCK_MONOTONIC);
 		free(last);
@@ -376,18 +373,10 @@ static bool settle_once(const struct srd_policy *p)
 		usleep(200000);
 	}
 	free(last);
+	srd_inventory_free(inv);
 	udev_queue_unref(q);
 	udev_unref(udev);
 	return timed_out;
-}
-
-static void print_unconverged(const struct srd_range_decision *want, enum srd_owner wanted,
-			      const struct srd_sr_range *now, void *userdata)
-{
-	char b[SRD_RANGE_FMT_MAX];
-
-	fprintf(stderr, "srd: %s: wanted %s, owner is %s\n", srd_range_format(&want->range, b, sizeof(b)),
-		srd_owner_to_string(wanted), now ? srd_owner_to_string(now->owner) : "gone");
 }
 
 /*
@@ -418,17 +407,15 @@ static int take_lock(bool wait)
 
 static int run_once(void)
 {
-	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL, *after = NULL;
 	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
-	_cleanup_(srd_decision_freep) struct srd_decision *d = NULL;
-	struct srd_decide_input in = { .policy_override = arg_policy };
-	struct srd_apply_result res = {};
-	struct srd_apply_opts o = {
+	struct srd_pass pass = {};
+	struct srd_pass_input in = { .policy_override = arg_policy };
+	struct srd_pass_options o = {
 		.dry_run = arg_dry_run,
 		.out = arg_json ? NULL : stdout,
 		.state_dir = arg_state_dir,
 	};
-	int r, ra;
+	int r;
 	bool ok;
 
 	r = load_policy(&p);
@@ -448,59 +435,43 @@ static int run_once(void)
 		}
 		/* Held until exit. */
 	}
+	in.policy = p;
 	o.allow_offline = p->allow_offline;
 	in.settle_timed_out = settle_once(p);
 	in.now_usec = srd_now_usec(CLOCK_MONOTONIC);
-	r = discover_and_decide(p, &in, &inv, &d);
-	if (r < 0)
+	/* The pass reads the settled machine afresh: the kernel may still have
+	 * been finishing what a previous run started when settling last read it. */
+	r = srd_pass_decide(&pass, &in);
+	if (r < 0) {
+		fprintf(stderr, "srd: %s\n", pass.error ? pass.error_message : strerror(-r));
+		srd_pass_done(&pass);
 		return r;
+	}
 	if (!arg_json) {
-		srd_print_decision(d, stdout);
+		srd_print_decision(pass.decision, stdout);
 		printf("\n%s:\n", arg_dry_run ? "Dry run, the writes srd would make" : "Applying");
 	}
-	ra = srd_apply(d, inv, &o, &res);
-	if (ra == -ENOMEM) {
-		srd_apply_result_done(&res);
-		return ra;
-	}
-	r = srd_discover(&after);
-	if (r < 0) {
-		srd_apply_result_done(&res);
-		fprintf(stderr, "srd: failed to re-read the inventory: %s\n", strerror(-r));
+	r = srd_pass_apply(&pass, &o);
+	if (r == -ENOMEM) {
+		srd_pass_done(&pass);
 		return r;
 	}
-	if (arg_json) {
-		struct json_object *o_json = srd_json_apply(d, &res, arg_dry_run);
-
-		json_object_object_add(o_json, "decision", srd_json_decision(d, inv));
-		ok = arg_dry_run ? ra == 0 : ra == 0 && srd_decision_converged(d, after, NULL, NULL);
-		json_object_object_add(o_json, "unconverged", srd_json_unconverged(d, after));
-		json_object_object_add(o_json, "converged", json_object_new_boolean(ok));
-		json_object_object_add(o_json, "final", srd_json_inventory(after));
-		print_json(o_json);
-	} else {
-		if (res.interrupted[0])
-			printf("note: %s; converging from a fresh inventory\n", res.interrupted);
-		if (d->refused)
-			printf("Nothing applied: %s\n", d->refusal);
-		else if (d->n_actions == 0)
-			printf("Nothing to do.\n");
-		ok = arg_dry_run ? ra == 0 : ra == 0 && srd_decision_converged(d, after, print_unconverged, NULL);
-		if (!arg_dry_run) {
-			printf("\nAfter:\n");
-			for (size_t i = 0; i < after->n_ranges; i++) {
-				char b[SRD_RANGE_FMT_MAX];
-
-				printf("  %-37s %-8s %s\n", srd_range_format(&after->ranges[i].range, b, sizeof(b)),
-				       srd_owner_to_string(after->ranges[i].owner), after->ranges[i].reason);
-			}
-		}
-		printf("%s\n", ok ? (arg_dry_run ? "Dry run complete." : "Converged: the machine matches the verdict.")
-			       : "NOT converged.");
+	r = srd_pass_verify(&pass);
+	if (r < 0) {
+		fprintf(stderr, "srd: %s\n", pass.error ? pass.error_message : strerror(-r));
+		srd_pass_done(&pass);
+		return r;
 	}
-	srd_apply_result_done(&res);
-	if (ra < 0 && !arg_json)
-		fprintf(stderr, "srd: applying the plan stopped: %s\n", strerror(-ra));
+	ok = pass.apply_error == 0 && (arg_dry_run || pass.converged);
+	if (pass.apply_error == 0 && !arg_dry_run)
+		srd_print_unconverged(&pass, stderr);
+	if (arg_json)
+		print_json(srd_json_once(&pass, ok));
+	else
+		srd_print_pass(&pass, ok, stdout);
+	if (pass.apply_error < 0 && !arg_json)
+		fprintf(stderr, "srd: applying the plan stopped: %s\n", strerror(-pass.apply_error));
+	srd_pass_done(&pass);
 	return ok ? 0 : -EIO;
 }
 

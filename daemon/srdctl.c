@@ -587,15 +587,13 @@ static int verb_policy_check(int argc, char *argv[])
 	} else {
 		srd_host_facts_read(&host);
 	}
-	r = srd_policy_load(file, SRD_VENDOR_CONFDIR, SRD_SYSCONFDIR "/srd", &host, &p, &errs, &n_errs);
+	r = srd_config_load(file, &host, &p, &errs, &n_errs);
 	for (size_t i = 0; i < n_errs; i++)
 		fprintf(stderr, "%s\n", errs[i]);
 	srd_strv_free(errs, n_errs);
-	if (r < 0) {
+	if (r < 0 && r != -EINVAL)
 		fprintf(stderr, "srdctl: cannot read the configuration: %s\n", strerror(-r));
-		return -EIO;
-	}
-	if (r > 0)
+	if (r < 0)
 		return -EIO; /* the errors are printed above */
 	o = srd_json_policy(p);
 	if (arg_json) {

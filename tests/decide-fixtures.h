@@ -106,6 +106,19 @@ static inline void hmem_dev(struct srd_inventory *inv, const char *name, uint64_
 	h->has_range = true;
 }
 
+/* A range CXL serves (region0, its dax device on kmem) and a stranded one 1 GiB above, derived. */
+static inline struct srd_inventory *cxl_and_stranded(void)
+{
+	struct srd_inventory *inv = inventory("6.12.0", W0, 4 * GiB);
+
+	sr(inv, W0, W0 + 256 * MiB - 1);
+	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
+	dax(inv, "dax0.0", SRD_DAX_CXL, "region0", W0, W0 + 256 * MiB - 1, "kmem");
+	sr(inv, W0 + GiB, W0 + GiB + 256 * MiB - 1);
+	CHECK(srd_inventory_derive(inv) == 0);
+	return inv;
+}
+
 /* Decides (mode NULL: by the policy's Mode=, no --policy) and checks verdict, targets ("cxl hmem unchanged" per range) and plan. */
 static inline struct srd_decision *expect(struct srd_inventory *inv, struct srd_policy *pol, const char *mode,
 				   const struct srd_decide_input *in_base, const char *verdict,

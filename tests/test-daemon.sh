@@ -5,7 +5,8 @@
 # devices, a uevent storm, hotplug and hand changes, reload, an invalid
 # configuration, the settle timeout, srdctl plan/apply, the hotplug replace
 # (prepare, a wrong-size device, a replacement, a re-seat, a cut-short
-# prepare, what completion must not bring back), the metrics file beside
+# prepare, srd killed while it re-creates a region, what completion must not
+# bring back), the metrics file beside
 # what others planted, no bus; a restart after a hand change; and srd's own
 # checks on a bus that lets everyone through, and D-Bus activation
 # (tests/daemon/bus.sh).  Root only.
@@ -33,13 +34,17 @@ declare -A platform=(
 	[completion]=nobody-7.2.json
 	[replace]=nobody-7.2.json
 	[interrupted]=nobody-7.2.json
+	[killcreate-size]=nobody-7.2.json
+	[killcreate-target0]=nobody-7.2.json
+	[killcreate-commit]=nobody-7.2.json
 	[openbus]=nobody-7.2.json
 	[activation]=nobody-7.2.json
 )
 # The scenarios about srd's face on the bus have their own script.
 declare -A script=([openbus]=bus.sh [activation]=bus.sh)
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(late expect storm hotplug restart reload invalid timeout apply replace interrupted completion metrics nobus openbus activation)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(late expect storm hotplug restart reload invalid timeout apply replace interrupted
+	killcreate-size killcreate-target0 killcreate-commit completion metrics nobus openbus activation)
 # Each scenario's checks are this test's, named after it.
 for s in "${scenarios[@]}"; do
 	echo "# scenario $s (${platform[$s]})"

@@ -18,6 +18,7 @@
 #include <daxctl/libdaxctl.h>
 
 #include "discover.h"
+#include "discover-internal.h"
 #include "iomem.h"
 #include "read.h"
 

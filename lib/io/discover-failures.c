@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "discover.h"
+#include "discover-internal.h"
 #include "read.h"
 
 #define SYS_PCI_DEVICES "/sys/bus/pci/devices"

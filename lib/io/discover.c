@@ -6,11 +6,13 @@
  * with its file, so the report says exactly what is missing and the decision
  * refuses to act on it.
  */
+#include <dirent.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "acpi.h"
 #include "discover.h"
+#include "discover-internal.h"
 #include "firmware.h"
 #include "iomem.h"
 #include "read.h"
@@ -263,7 +265,8 @@ static int discover_cedt(struct srd_inventory *inv)
 	return 0;
 }
 
-int srd_discover_firmware(struct srd_inventory *inv)
+/* The firmware's view: /proc/iomem, the memory map, the command line, SRAT, HMAT. */
+static int discover_firmware(struct srd_inventory *inv)
 {
 	int r;
 
@@ -298,7 +301,7 @@ int srd_discover(struct srd_inventory **ret)
 
 	r = srd_discover_drivers(inv);
 	if (r >= 0)
-		r = srd_discover_firmware(inv);
+		r = discover_firmware(inv);
 	if (r >= 0)
 		r = srd_discover_cxl(inv);
 	if (r >= 0)
@@ -313,4 +316,22 @@ int srd_discover(struct srd_inventory **ret)
 		return r;
 	*ret = TAKE_PTR(inv);
 	return 0;
+}
+
+void srd_discover_count_cxl(unsigned *ret_memdevs, unsigned *ret_regions)
+{
+	DIR *d = opendir("/sys/bus/cxl/devices");
+	struct dirent *de;
+	unsigned mem = 0, reg = 0;
+
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, "mem", 3) == 0)
+			mem++;
+		else if (strncmp(de->d_name, "region", 6) == 0)
+			reg++;
+	}
+	if (d)
+		closedir(d);
+	*ret_memdevs = mem;
+	*ret_regions = reg;
 }

@@ -28,13 +28,32 @@
  */
 int srd_discover(struct srd_inventory **ret);
 
-/* The parts of srd_discover(), exposed for the tools that need only one. */
-int srd_discover_firmware(struct srd_inventory *inv);
-int srd_discover_cxl(struct srd_inventory *inv);
-int srd_discover_dax(struct srd_inventory *inv);
-int srd_discover_drivers(struct srd_inventory *inv);
-/* Signs of CXL failure (discover-failures.c); runs after the parts above. */
-int srd_discover_failures(struct srd_inventory *inv);
+/* The memdevs and regions the kernel shows now (cheap: one directory read,
+ * for settling, which must not run a whole discovery per event). */
+void srd_discover_count_cxl(unsigned *ret_memdevs, unsigned *ret_regions);
+
+/*
+ * What the machine announces before CXL has finished with it (ExpectAuto=):
+ * a memdev for each CXL memory PCI function, a region for each HPA range the
+ * committed endpoint decoders decode; and how much of it is there.
+ */
+struct srd_cxl_expect {
+	unsigned pci_functions; /* class 0x0502xx: CXL memory devices */
+	unsigned memdevs_bound; /* memdevs cxl_mem drives */
+	unsigned ranges;	/* distinct HPA ranges of committed endpoint decoders */
+	unsigned ranges_served; /* of those, in a bound region with its dax device (ram) */
+};
+void srd_discover_expect_cxl(struct srd_cxl_expect *ret);
+/* All of it is there: at least one device, every one bound, every range served. */
+bool srd_discover_expect_met(const struct srd_cxl_expect *e);
+
+/*
+ * Whether settling may end before its quiet period is out: something is
+ * expected, at least want_memdevs memdevs and want_regions regions are there,
+ * and with expect_auto all the machine announced.  why says what is there.
+ */
+bool srd_discover_expected_present(unsigned want_memdevs, unsigned want_regions, bool expect_auto, char *why,
+			       size_t size);
 
 /* Whether the machine shows a CXL failure now (settle ends on one instead of
  * waiting out its timeout); why gets the first sign's evidence. */

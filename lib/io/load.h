@@ -20,6 +20,16 @@ int srd_policy_load(const char *path, const char *vendor_dir, const char *etc_di
 		    const struct srd_host_facts *host, struct srd_policy **ret, char ***errs,
 		    size_t *n_errs);
 
+/*
+ * srd's configuration as srd, the daemon and srdctl load it: path alone when
+ * set, otherwise the set above in SRD_VENDOR_CONFDIR and SRD_SYSCONFDIR/srd,
+ * for host (NULL: this machine's facts).  Returns 0 (*ret set), -EINVAL with
+ * every error in *ret_errors (each names its file, and the line where there
+ * is one), or -ENOMEM.  The caller frees *ret_errors (srd_strv_free).
+ */
+int srd_config_load(const char *path, const struct srd_host_facts *host, struct srd_policy **ret,
+		    char ***ret_errors, size_t *ret_n_errors);
+
 /* Reads this machine's facts (hostname, DMI, kernel release); missing ones stay "". */
 void srd_host_facts_read(struct srd_host_facts *f);
 

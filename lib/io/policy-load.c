@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "load.h"
 #include "read.h"
 
@@ -127,6 +128,28 @@ int srd_policy_load(const char *path, const char *vendor_dir, const char *etc_di
 	if (bad == 0)
 		*ret = TAKE_PTR(p);
 	return bad;
+}
+
+int srd_config_load(const char *path, const struct srd_host_facts *host, struct srd_policy **ret,
+		    char ***ret_errors, size_t *ret_n_errors)
+{
+	struct srd_host_facts here;
+	int r;
+
+	*ret_errors = NULL;
+	*ret_n_errors = 0;
+	if (!host) {
+		srd_host_facts_read(&here);
+		host = &here;
+	}
+	r = srd_policy_load(path, SRD_VENDOR_CONFDIR, SRD_SYSCONFDIR "/srd", host, ret, ret_errors, ret_n_errors);
+	if (r < 0) {
+		srd_strv_free(*ret_errors, *ret_n_errors);
+		*ret_errors = NULL;
+		*ret_n_errors = 0;
+		return r;
+	}
+	return r > 0 ? -EINVAL : 0;
 }
 
 static void read_fact(const char *path, char *buf, size_t size)

@@ -272,6 +272,9 @@ apply)
 	$SRDCTL apply --policy prefer-cxl --json > $W/apply.json
 	check "apply exits 0" [ $? = 0 ]
 	check "apply converged" python3 -c "import json; d=json.load(open('$W/apply.json')); assert d['converged'] and d['apply']['steps'][0]['result'] == 'done'"
+	# No uevent since the last pass: it decided on the kept inventory and read
+	# the machine once, to check what it did.
+	check "apply read the machine once" python3 -c "import json; d=json.load(open('$W/apply.json')); assert d['discoveries'] == 1, d['discoveries']"
 	# A request right after the apply lands in its verification wait: it is
 	# carried out after it (a third decision), not lost.
 	$SRDCTL reevaluate
@@ -281,6 +284,8 @@ apply)
 	# apply's outcome stays, CXL holding the half region0 decodes.
 	check "CXL's (the half region0 decodes), and strict leaves it" cxl_holds_half
 	check "strict, converged" [ "$(status "s['policy']['mode'], s['converged']")" = "strict True" ]
+	$SRDCTL apply --json > $W/noop.json
+	check "an apply with nothing to do reads nothing" python3 -c "import json; d=json.load(open('$W/noop.json')); assert d['converged'] and not d['decision']['actions'] and d['discoveries'] == 0, d['discoveries']"
 	check "regions verb" bash -c "$SRDCTL regions | grep -q '^region0 '"
 	check "snapshot has status, policy, inventory" python3 -c "
 import json, subprocess
@@ -401,6 +406,60 @@ interrupted)
 	$SRDCTL replace prepare mem0 > $W/again.out
 	check "prepare run again finishes the job" grep -q "mem0 can be removed now" $W/again.out
 	check "region0 is gone" [ ! -e /sys/bus/cxl/devices/region0 ]
+	;;
+killcreate-*)
+	# The kill/fault matrix's create-region cases: srd killed while the kernel
+	# holds one store of a region it re-creates for a replace (the HPA size,
+	# a target, the commit).  The next srd reports the interrupted run, every
+	# range a device served before is served again by a device that exists,
+	# and the recorded layout is re-created on its HPA, by srd or by replace
+	# complete, with no half-built region left beside it.
+	point=${NAME#killcreate-}
+	L=$W/layouts
+	conf $W/srd.conf "[Policy]" "Mode=prefer-cxl" "[Settle]" "QuietSec=300ms"
+	start_srd $W/srd.conf --layout-dir $L
+	check "settles" wait_state settled 30
+	$SRD --inventory --json > $W/before.json
+	layout() { python3 -c "import json; d=json.load(open('$L/layout-0x490000000.json')); print($1)"; }
+	check "prepare" bash -c "$SRDCTL replace prepare mem0 >/dev/null"
+	wait_state settled 30 2 >/dev/null
+	echo "remove mem0" > "$SRD_SIM/control"
+	for _ in $(seq 100); do [ "$(layout "d['replace']")" = removed ] && break; sleep 0.1; done
+	wait_state settled 30 >/dev/null
+	echo "stall */region*/$point 3 1" > "$SRD_SIM/faults"
+	n=$(n_stores)
+	echo "add mem0 serial=0x2002 ram=0x10000000 decoders=none" > "$SRD_SIM/control"
+	# Killed while the store is held: the simulator answers nothing else
+	# meanwhile, so only srd's progress record is watched.
+	for _ in $(seq 100); do grep -Eq '"finished": ?false' $W/state/progress.json 2>/dev/null && grep -q create-region $W/state/progress.json && break; sleep 0.1; done
+	sleep 0.5
+	kill -9 $srd_pid
+	wait $srd_pid 2>/dev/null
+	check "srd was killed in create-region while the kernel held its $point store" \
+		bash -c "tail -n +$((n + 1)) '$SRD_SIM/log' | grep -q create_ram_region && tail -n +$((n + 1)) '$SRD_SIM/log' | tail -1 | grep -q '/$point '"
+	sleep 3
+	echo clear > "$SRD_SIM/faults"
+	start_srd $W/srd.conf --layout-dir $L
+	check "the next srd settles" wait_state settled 30
+	check "it reports the interrupted run" grep -q "a previous run stopped during action" $W/srd.err
+	if [ "$point" = commit ]; then
+		check "it leaves the committed region for the policy" grep -q "was committed before srd stopped" $W/srd.err
+	else
+		check "it takes the half-built region down" grep -q "took down region[0-9]*, which a create-region cut short left" $W/srd.err
+	fi
+	if [ "$(status "s['counts']['replacing']")" != 0 ]; then
+		check "replace complete re-creates the layout" bash -c "$SRDCTL replace complete >/dev/null"
+	fi
+	for _ in $(seq 100); do [ "$(status "s['converged'], s['counts']['replacing']")" = "True 0" ] && break; sleep 0.1; done
+	sleep 1
+	wait_state settled 30 >/dev/null
+	$SRD --inventory --json > $W/after.json
+	check "every range a device served is served by one that exists" python3 "$SRC/tests/daemon/served.py" $W/before.json $W/after.json
+	region=$(ls /sys/bus/cxl/devices | grep '^region' | head -1)
+	check "the recorded layout is back on its HPA" [ "$(cat /sys/bus/cxl/devices/$region/resource 2>/dev/null)" = 0x490000000 ]
+	check "one region, no half-built one beside it" [ "$(ls /sys/bus/cxl/devices | grep -c '^region')" = 1 ]
+	check "the layout is not pending, the new serial recorded" [ "$(layout "d['replace'], d['targets'][0]['serial']")" = "none 0x2002" ]
+	check "converged" [ "$(status "s['converged'], s['counts']['replacing']")" = "True 0" ]
 	;;
 metrics)
 	# The textfile's directory is node_exporter's too: whatever is planted
