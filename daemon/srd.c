@@ -335,8 +335,9 @@ static int run_plan(void)
 /*
  * A one-shot settle, without events: CXL and DAX drivers probe
  * asynchronously, so wait until udev's queue is empty, the inventory has not
- * changed for QuietSec=, and the expected memdevs and regions are present; at
- * most TimeoutSec=.  (The daemon settles on uevents instead.)  Returns true
+ * changed for QuietSec=, and the expected memdevs and regions are present, or
+ * with ExpectAuto= as soon as all the machine announced is there; at most
+ * TimeoutSec=.  (The daemon settles on uevents instead.)  Returns true
  * when it timed out.
  */
 static bool settle_once(const struct srd_policy *p)
@@ -345,7 +346,7 @@ static bool settle_once(const struct srd_policy *p)
 	struct udev_queue *q = udev ? udev_queue_new(udev) : NULL;
 	uint64_t start = srd_now_usec(CLOCK_MONOTONIC), deadline = start + p->settle_timeout_usec, stable_since = start;
 	struct srd_inventory *inv = NULL;
-	char *last = NULL;
+	char *last = NULL, why[128];
 	bool timed_out = true;
 
 	for (;;) {
@@ -360,6 +361,13 @@ static bool settle_once(const struct srd_policy *p)
 			stable_since = srd_now_usec(CLOCK_MONOTONIC);
 		free(last);
 		last = fp;
+		/* ExpectAuto=: everything the machine announced is there. */
+		if (quiet && inv && p->expect_auto &&
+		    srd_discover_expected_present(p->expect_memdevs, p->expect_regions, true, why, sizeof(why))) {
+			fprintf(stderr, "srd: CXL enumeration settled: all expected devices present (%s)\n", why);
+			timed_out = false;
+			break;
+		}
 		if (quiet && inv && srd_now_usec(CLOCK_MONOTONIC) - stable_since >= p->settle_quiet_usec &&
 		    ((inv->n_memdevs >= p->expect_memdevs && inv->n_regions >= p->expect_regions) ||
 		     srd_inventory_enumeration_failure(inv))) {
