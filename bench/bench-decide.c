@@ -29,10 +29,10 @@ static struct srd_inventory *build(size_t n)
 	snprintf(inv->kernel_release, sizeof(inv->kernel_release), "7.2.0");
 	inv->have_iomem = true;
 	snprintf(w->name, sizeof(w->name), "decoder0.0");
-	w->range = (struct srd_range){ base, base + n * step - 1 };
+	w->range = (struct srd_range){base, base + n * step - 1};
 	for (size_t i = 0; i < n; i++) {
 		uint64_t s = base + i * step;
-		struct srd_range sr = { s, s + size - 1 };
+		struct srd_range sr = {s, s + size - 1};
 		struct srd_region *r = srd_inventory_add_region(inv);
 		struct srd_dax_dev *d = srd_inventory_add_dax(inv);
 		struct srd_decoded *dec = srd_inventory_add_decoded(inv);
@@ -41,7 +41,7 @@ static struct srd_inventory *build(size_t n)
 			sr.end += size; /* larger than its region */
 		srd_inventory_add_piece(inv, SRD_SOURCE_MEMMAP, &sr, "bench");
 		snprintf(r->name, sizeof(r->name), "region%zu", i);
-		r->range = (struct srd_range){ s, s + size - 1 };
+		r->range = (struct srd_range){s, s + size - 1};
 		r->has_range = true;
 		r->committed = i % 4 != 3;
 		r->enabled = r->committed;
@@ -52,7 +52,7 @@ static struct srd_inventory *build(size_t n)
 		snprintf(d->name, sizeof(d->name), "dax%zu.0", i);
 		snprintf(d->parent, sizeof(d->parent), "hmem.%zu", i);
 		d->kind = SRD_DAX_HMEM;
-		d->range = (struct srd_range){ s + 2 * size, s + 3 * size - 1 };
+		d->range = (struct srd_range){s + 2 * size, s + 3 * size - 1};
 		d->has_range = true;
 		snprintf(d->driver, sizeof(d->driver), "device_dax");
 	}
@@ -65,7 +65,7 @@ int main(int argc, char *argv[])
 	int rounds = argc > 2 ? atoi(argv[2]) : 5;
 	struct srd_policy *pol = srd_policy_new();
 	struct srd_inventory *inv = build(n);
-	const char *modes[] = { "strict", "per-range", "prefer-cxl", "prefer-hmem", "audit" };
+	const char *modes[] = {"strict", "per-range", "prefer-cxl", "prefer-hmem", "audit"};
 	double t0, best;
 
 	best = 1e9;
@@ -80,7 +80,7 @@ int main(int argc, char *argv[])
 	       inv->n_regions, best, rounds);
 
 	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
-		struct srd_decide_input in = { .policy_override = modes[m] };
+		struct srd_decide_input in = {.policy_override = modes[m]};
 		size_t actions = 0;
 
 		best = 1e9;

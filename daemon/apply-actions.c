@@ -45,8 +45,8 @@ static enum srd_step_result refuse_in_use(struct actx *c, const char *dax)
 /* Calls fn(name) for each dax device below owner, matched whole: its parent
  * directory for hmem.N, the parent's parent (regionN/dax_regionN/daxX.Y) for
  * a region.  Stops at the first nonzero return. */
-int srd_apply_each_dax(struct actx *c, const char *owner, int (*fn)(struct actx *c, const char *dax, void *ud),
-		       void *ud)
+int srd_apply_each_dax(struct actx *c, const char *owner,
+		       int (*fn)(struct actx *c, const char *dax, void *ud), void *ud)
 {
 	int levels = strncmp(owner, "region", 6) == 0 ? 2 : 1;
 	char dir[PATH_MAX];
@@ -87,7 +87,8 @@ static int dax_busy(struct actx *c, const char *dax, void *ud)
 	int k = srd_apply_dax_range(c, dax, &r);
 
 	if (k < 0) {
-		snprintf(b->what, sizeof(b->what), "%s: unreadable resource (%s)", dax, strerror(-k));
+		snprintf(b->what, sizeof(b->what), "%s: unreadable resource (%s)", dax,
+			 strerror(-k));
 		return k;
 	}
 	k = srd_apply_online(c, &r, &online);
@@ -112,27 +113,32 @@ enum srd_step_result srd_apply_refuse_busy(struct actx *c, const char *owner, co
 	if (k == 0)
 		return SRD_STEP_DONE;
 	c->step->error = k < 0 ? k : -EBUSY;
-	return srd_apply_say(c, SRD_STEP_REFUSED, "%s: %s", owner, b.what[0] ? b.what : strerror(-k));
+	return srd_apply_say(c, SRD_STEP_REFUSED, "%s: %s", owner,
+			     b.what[0] ? b.what : strerror(-k));
 }
 
 /* Writes devname to a driver's bind or unbind and checks devdir's driver link. */
-enum srd_step_result srd_apply_driver_op(struct actx *c, const char *bus, const char *drv, bool bind,
-				      const char *devdir, const char *devname)
+enum srd_step_result srd_apply_driver_op(struct actx *c, const char *bus, const char *drv,
+					 bool bind, const char *devdir, const char *devname)
 {
 	char path[PATH_MAX], now[SRD_NAME_MAX];
 	int r;
 
-	srd_apply_path(c, path, sizeof(path), "/sys/bus/%s/drivers/%s/%s", bus, drv, bind ? "bind" : "unbind");
+	srd_apply_path(c, path, sizeof(path), "/sys/bus/%s/drivers/%s/%s", bus, drv,
+		       bind ? "bind" : "unbind");
 	r = srd_apply_write(c, path, devname);
 	if (r < 0)
 		return srd_apply_fail(c, r, path);
 	if (c->o->dry_run)
-		return srd_apply_say(c, SRD_STEP_DONE, "%s %s %s (dry run)", bind ? "bind" : "unbind", devname, drv);
+		return srd_apply_say(c, SRD_STEP_DONE, "%s %s %s (dry run)",
+				     bind ? "bind" : "unbind", devname, drv);
 	srd_apply_driver(devdir, now, sizeof(now));
 	if (bind != srd_streq(now, drv))
-		return srd_apply_say(c, SRD_STEP_FAILED, "%s: %s to %s did not take (driver now '%s')", devname,
+		return srd_apply_say(c, SRD_STEP_FAILED,
+				     "%s: %s to %s did not take (driver now '%s')", devname,
 				     bind ? "bind" : "unbind", drv, now);
-	return srd_apply_say(c, SRD_STEP_DONE, "%s %s %s", devname, bind ? "bound to" : "unbound from", drv);
+	return srd_apply_say(c, SRD_STEP_DONE, "%s %s %s", devname,
+			     bind ? "bound to" : "unbound from", drv);
 }
 
 /* ---- memory blocks ---- */
@@ -152,11 +158,12 @@ static int offline_block(struct actx *c, const char *path, const char *state, vo
 		return 0;
 	r = srd_apply_write_deadline(c, path, "offline");
 	if (r == -ETIME) {
-		snprintf(c->why, sizeof(c->why), "%s: did not go offline within the deadline (pages still in use)",
-			 path);
+		snprintf(c->why, sizeof(c->why),
+			 "%s: did not go offline within the deadline (pages still in use)", path);
 		return r;
 	}
-	if (r == 0 && !c->o->dry_run && (srd_apply_read(path, now, sizeof(now)) < 0 || strcmp(now, "offline") != 0))
+	if (r == 0 && !c->o->dry_run &&
+	    (srd_apply_read(path, now, sizeof(now)) < 0 || strcmp(now, "offline") != 0))
 		r = -EIO; /* the store returned but the block stayed online */
 	if (r < 0) {
 		snprintf(c->why, sizeof(c->why), "%s: %s", path, strerror(-r));
@@ -176,7 +183,8 @@ static int block_movable(struct actx *c, const struct srd_range *r, bool *ret)
 	k = srd_apply_block_bytes(c, &bs);
 	if (k < 0)
 		return k;
-	srd_apply_path(c, path, sizeof(path), SYS_MEMORY "/memory%llu/valid_zones", (unsigned long long)(r->start / bs));
+	srd_apply_path(c, path, sizeof(path), SYS_MEMORY "/memory%llu/valid_zones",
+		       (unsigned long long)(r->start / bs));
 	k = srd_apply_read(path, zones, sizeof(zones));
 	*ret = k < 0 || strncmp(zones, "Movable", 7) == 0;
 	return k == -ENOENT || k == 0 ? 0 : k;
@@ -193,20 +201,24 @@ static enum srd_step_result do_offline(struct actx *c, const struct srd_action *
 	if (k < 0)
 		return srd_apply_fail(c, k, a->target);
 	if (!srd_range_intersects(&r, &a->range))
-		return srd_apply_say(c, SRD_STEP_REFUSED, "%s is now at another HPA: not the device srd decided on",
+		return srd_apply_say(c, SRD_STEP_REFUSED,
+				     "%s is now at another HPA: not the device srd decided on",
 				     a->target);
 	if (srd_apply_online(c, &r, &online) < 0 || block_movable(c, &r, &c->step->was_movable) < 0)
-		return srd_apply_say(c, SRD_STEP_REFUSED, "cannot tell whether %s's memory is online: %s", a->target,
+		return srd_apply_say(c, SRD_STEP_REFUSED,
+				     "cannot tell whether %s's memory is online: %s", a->target,
 				     c->why);
 	if (!online)
 		return srd_apply_say(c, SRD_STEP_ALREADY, "%s: memory already offline", a->target);
 	if (!c->o->allow_offline)
-		return srd_apply_say(c, SRD_STEP_REFUSED, "%s: memory is online and AllowOffline=no", a->target);
+		return srd_apply_say(c, SRD_STEP_REFUSED,
+				     "%s: memory is online and AllowOffline=no", a->target);
 	k = srd_apply_blocks(c, &r, offline_block, &oa);
 	if (k < 0) {
 		/* Put back what this action took offline: all or nothing. */
 		for (size_t i = oa.n_done; i-- > 0;)
-			srd_apply_write(c, oa.done[i], c->step->was_movable ? "online_movable" : "online_kernel");
+			srd_apply_write(c, oa.done[i],
+					c->step->was_movable ? "online_movable" : "online_kernel");
 		free(oa.done);
 		return srd_apply_fail(c, k, c->why);
 	}
@@ -227,7 +239,8 @@ static int online_block(struct actx *c, const char *path, const char *state, voi
 	if (strncmp(state, "online", 6) == 0)
 		return 0;
 	r = srd_apply_write_deadline(c, path, a->value);
-	if (r == 0 && !c->o->dry_run && (srd_apply_read(path, now, sizeof(now)) < 0 || strcmp(now, "online") != 0))
+	if (r == 0 && !c->o->dry_run &&
+	    (srd_apply_read(path, now, sizeof(now)) < 0 || strcmp(now, "online") != 0))
 		r = -EIO;
 	if (r < 0)
 		snprintf(c->why, sizeof(c->why), "%s: %s", path, strerror(-r));
@@ -236,7 +249,7 @@ static int online_block(struct actx *c, const char *path, const char *state, voi
 
 static int online_range(struct actx *c, const struct srd_range *r, bool movable)
 {
-	struct online_arg oa = { .value = movable ? "online_movable" : "online_kernel" };
+	struct online_arg oa = {.value = movable ? "online_movable" : "online_kernel"};
 
 	return srd_apply_blocks(c, r, online_block, &oa);
 }
@@ -302,7 +315,7 @@ static int find_hmem_dax(struct actx *c, const struct srd_range *want, struct hm
 	DIR *d = opendir(srd_apply_path(c, dir, sizeof(dir), SYS_PLATFORM));
 	int r = 0;
 
-	*ret = (struct hmem_dax){ .want = want };
+	*ret = (struct hmem_dax){.want = want};
 	if (!d)
 		return -errno;
 	while (r == 0 && (de = readdir(d))) {
@@ -328,7 +341,8 @@ static enum srd_step_result refuse_any_hmem_busy(struct actx *c)
 		return srd_apply_fail(c, -errno, dir);
 	while (res == SRD_STEP_DONE && (de = readdir(d)))
 		if (strncmp(de->d_name, "hmem.", 5) == 0)
-			res = srd_apply_refuse_busy(c, "re-probing hmem_platform would take it away", de->d_name);
+			res = srd_apply_refuse_busy(
+			    c, "re-probing hmem_platform would take it away", de->d_name);
 	closedir(d);
 	return res;
 }
@@ -346,7 +360,8 @@ static enum srd_step_result reprobe_hmem_platform(struct actx *c)
 		return res;
 	srd_apply_driver(dir, drv, sizeof(drv));
 	if (drv[0]) {
-		res = srd_apply_driver_op(c, "platform", "hmem_platform", false, dir, "hmem_platform.0");
+		res = srd_apply_driver_op(c, "platform", "hmem_platform", false, dir,
+					  "hmem_platform.0");
 		if (res != SRD_STEP_DONE)
 			return res;
 	}
@@ -354,14 +369,16 @@ static enum srd_step_result reprobe_hmem_platform(struct actx *c)
 	if (res == SRD_STEP_FAILED && !c->o->dry_run) {
 		/* Without hmem_platform every hmem device is gone: once more, since
 		 * that bind is also the undo; then say so plainly. */
-		res = srd_apply_driver_op(c, "platform", "hmem_platform", true, dir, "hmem_platform.0");
+		res = srd_apply_driver_op(c, "platform", "hmem_platform", true, dir,
+					  "hmem_platform.0");
 		if (res == SRD_STEP_DONE)
 			c->step->error = 0;
 		else
-			return srd_apply_say(c, SRD_STEP_FAILED,
-					     "hmem_platform.0 did not bind again: every dax_hmem device on the machine is "
-					     "gone until it does (echo hmem_platform.0 > "
-					     "/sys/bus/platform/drivers/hmem_platform/bind)");
+			return srd_apply_say(
+			    c, SRD_STEP_FAILED,
+			    "hmem_platform.0 did not bind again: every dax_hmem device on the machine is "
+			    "gone until it does (echo hmem_platform.0 > "
+			    "/sys/bus/platform/drivers/hmem_platform/bind)");
 	}
 	return res;
 }
@@ -390,16 +407,21 @@ static enum srd_step_result do_claim_hmem(struct actx *c, const struct srd_actio
 		/* No hmem device for it: make dax_hmem walk Soft Reserved again. */
 		res = reprobe_hmem_platform(c);
 		if (res != SRD_STEP_DONE || c->o->dry_run)
-			return res == SRD_STEP_DONE ? srd_apply_say(c, res, "%s (dry run)", a->target) : res;
+			return res == SRD_STEP_DONE
+				   ? srd_apply_say(c, res, "%s (dry run)", a->target)
+				   : res;
 	}
 	if (c->o->dry_run)
 		return srd_apply_say(c, res, "%s (dry run)", a->target);
 	k = find_hmem_dax(c, &a->range, &h);
 	if (k <= 0)
-		return srd_apply_say(c, SRD_STEP_FAILED,
-				     "dax_hmem did not register %s (this kernel defers it, or its dax region failed)", b);
+		return srd_apply_say(
+		    c, SRD_STEP_FAILED,
+		    "dax_hmem did not register %s (this kernel defers it, or its dax region failed)",
+		    b);
 	if (strncmp(a->target, "hmem.", 5) == 0 && !srd_streq(h.hmem, a->target))
-		return srd_apply_say(c, SRD_STEP_FAILED, "%s is served by %s, not by %s: names changed", b, h.hmem,
+		return srd_apply_say(c, SRD_STEP_FAILED,
+				     "%s is served by %s, not by %s: names changed", b, h.hmem,
 				     a->target);
 	/* What this action made dax_hmem take, for its undo (a re-probe's hmem
 	 * device, or the one it bound). */
@@ -407,7 +429,8 @@ static enum srd_step_result do_claim_hmem(struct actx *c, const struct srd_actio
 		snprintf(c->step->undo_target, sizeof(c->step->undo_target), "%s", h.hmem);
 	srd_apply_path(c, dir, sizeof(dir), SYS_DAX "/%s", h.dax);
 	srd_apply_driver(dir, drv, sizeof(drv));
-	if (!drv[0]) { /* no driver (kmem failed before): serve it as devdax; configure-dax follows */
+	if (!drv[0]) { /* no driver (kmem failed before): serve it as devdax; configure-dax follows
+			*/
 		enum srd_step_result bound = dax_bind(c, h.dax, "device_dax");
 		struct srd_step failed;
 
@@ -418,13 +441,15 @@ static enum srd_step_result do_claim_hmem(struct actx *c, const struct srd_actio
 		failed = *c->step;
 		srd_apply_path(c, dir, sizeof(dir), SYS_PLATFORM "/%s", h.hmem);
 		if (srd_apply_driver_op(c, "platform", "hmem", false, dir, h.hmem) == SRD_STEP_DONE)
-			snprintf(failed.message + strlen(failed.message), sizeof(failed.message) - strlen(failed.message),
+			snprintf(failed.message + strlen(failed.message),
+				 sizeof(failed.message) - strlen(failed.message),
 				 "; %s let go again", h.hmem);
 		*c->step = failed;
 		return bound;
 	}
 	if (res == SRD_STEP_ALREADY)
-		return srd_apply_say(c, SRD_STEP_ALREADY, "%s already serves %s through %s", h.hmem, b, h.dax);
+		return srd_apply_say(c, SRD_STEP_ALREADY, "%s already serves %s through %s", h.hmem,
+				     b, h.dax);
 	return srd_apply_say(c, SRD_STEP_DONE, "%s serves %s through %s", h.hmem, b, h.dax);
 }
 
@@ -443,7 +468,8 @@ static enum srd_step_result do_unbind_cxl_acpi(struct actx *c, const struct srd_
 	d = opendir(srd_apply_path(c, devs, sizeof(devs), SYS_CXL));
 	while (d && res == SRD_STEP_DONE && (de = readdir(d)))
 		if (strncmp(de->d_name, "region", 6) == 0)
-			res = srd_apply_refuse_busy(c, "unbinding cxl_acpi would take it away", de->d_name);
+			res = srd_apply_refuse_busy(c, "unbinding cxl_acpi would take it away",
+						    de->d_name);
 	if (d)
 		closedir(d);
 	if (res != SRD_STEP_DONE)
@@ -461,7 +487,8 @@ static int offline_range(struct actx *c, const struct srd_range *r)
 
 	if (k < 0)
 		for (size_t i = oa.n_done; i-- > 0;)
-			srd_apply_write(c, oa.done[i], c->step->was_movable ? "online_movable" : "online_kernel");
+			srd_apply_write(c, oa.done[i],
+					c->step->was_movable ? "online_movable" : "online_kernel");
 	free(oa.done);
 	return k;
 }
@@ -473,25 +500,31 @@ static int offline_range(struct actx *c, const struct srd_range *r)
  * own bind just brought online is taken offline again and onlined in the
  * wanted zone; memory that was online before needs AllowOffline=yes.
  */
-static enum srd_step_result dax_online_as_wanted(struct actx *c, const struct srd_action *a, const char *name,
-						 const struct srd_range *r, bool just_bound, enum srd_step_result res)
+static enum srd_step_result dax_online_as_wanted(struct actx *c, const struct srd_action *a,
+						 const char *name, const struct srd_range *r,
+						 bool just_bound, enum srd_step_result res)
 {
 	bool online, movable = false;
 	int k;
 
 	if (c->o->dry_run && just_bound) {
 		/* The blocks appear with the bind: say what would be stored. */
-		if (a->online != SRD_ONLINE_NONE && online_range(c, r, a->online == SRD_ONLINE_MOVABLE) < 0)
+		if (a->online != SRD_ONLINE_NONE &&
+		    online_range(c, r, a->online == SRD_ONLINE_MOVABLE) < 0)
 			return srd_apply_fail(c, -EIO, c->why);
 		return SRD_STEP_DONE;
 	}
 	if (srd_apply_online(c, r, &online) < 0 || block_movable(c, r, &movable) < 0)
-		return srd_apply_say(c, SRD_STEP_REFUSED, "cannot tell whether %s's memory is online: %s", name, c->why);
-	if (online && (a->online == SRD_ONLINE_NONE || movable != (a->online == SRD_ONLINE_MOVABLE))) {
+		return srd_apply_say(c, SRD_STEP_REFUSED,
+				     "cannot tell whether %s's memory is online: %s", name, c->why);
+	if (online &&
+	    (a->online == SRD_ONLINE_NONE || movable != (a->online == SRD_ONLINE_MOVABLE))) {
 		if (!just_bound && !c->o->allow_offline)
-			return srd_apply_say(c, SRD_STEP_REFUSED, "%s: memory is online %s, %s wants %s, and AllowOffline=no",
-					     name, movable ? "movable" : "normal", a->rule[0] ? a->rule : "the policy",
-					     srd_online_to_string(a->online));
+			return srd_apply_say(
+			    c, SRD_STEP_REFUSED,
+			    "%s: memory is online %s, %s wants %s, and AllowOffline=no", name,
+			    movable ? "movable" : "normal", a->rule[0] ? a->rule : "the policy",
+			    srd_online_to_string(a->online));
 		c->step->was_movable = movable;
 		k = offline_range(c, r);
 		if (k < 0)
@@ -503,8 +536,10 @@ static enum srd_step_result dax_online_as_wanted(struct actx *c, const struct sr
 	k = online_range(c, r, a->online == SRD_ONLINE_MOVABLE);
 	if (k < 0)
 		return srd_apply_fail(c, k, c->why);
-	if (!c->o->dry_run && (block_movable(c, r, &movable) < 0 || movable != (a->online == SRD_ONLINE_MOVABLE)))
-		return srd_apply_say(c, SRD_STEP_FAILED, "%s: memory came online, but not in the %s zone", name,
+	if (!c->o->dry_run &&
+	    (block_movable(c, r, &movable) < 0 || movable != (a->online == SRD_ONLINE_MOVABLE)))
+		return srd_apply_say(c, SRD_STEP_FAILED,
+				     "%s: memory came online, but not in the %s zone", name,
 				     srd_online_to_string(a->online));
 	return online && res == SRD_STEP_ALREADY ? SRD_STEP_ALREADY : SRD_STEP_DONE;
 }
@@ -529,21 +564,25 @@ static enum srd_step_result do_configure_dax(struct actx *c, const struct srd_ac
 	else if ((k = find_hmem_dax(c, &a->range, &h)) > 0)
 		snprintf(name, sizeof(name), "%s", h.dax);
 	else if (c->o->dry_run)
-		return srd_apply_say(c, SRD_STEP_DONE, "the dax device for %s appears once claimed (dry run)", a->target);
+		return srd_apply_say(c, SRD_STEP_DONE,
+				     "the dax device for %s appears once claimed (dry run)",
+				     a->target);
 	else
 		return srd_apply_say(c, SRD_STEP_FAILED, "no dax device serves %s", a->target);
 	k = srd_apply_dax_range(c, name, &r);
 	if (k < 0)
 		return srd_apply_fail(c, k, name);
 	if (!srd_range_intersects(&r, &a->range))
-		return srd_apply_say(c, SRD_STEP_REFUSED, "%s is now at another HPA: not the device srd decided on",
+		return srd_apply_say(c, SRD_STEP_REFUSED,
+				     "%s is now at another HPA: not the device srd decided on",
 				     name);
 	srd_apply_path(c, dir, sizeof(dir), SYS_DAX "/%s", name);
 	srd_apply_driver(dir, drv, sizeof(drv));
 	snprintf(c->step->undo_target, sizeof(c->step->undo_target), "%s", name);
 	snprintf(c->step->prev_driver, sizeof(c->step->prev_driver), "%s", drv);
 	if (srd_apply_online(c, &r, &online) < 0)
-		return srd_apply_say(c, SRD_STEP_REFUSED, "cannot tell whether %s's memory is online: %s", name, c->why);
+		return srd_apply_say(c, SRD_STEP_REFUSED,
+				     "cannot tell whether %s's memory is online: %s", name, c->why);
 	res = srd_apply_dax_check(c, name, a, &differ);
 	if (res != SRD_STEP_DONE)
 		return res;
@@ -557,7 +596,9 @@ static enum srd_step_result do_configure_dax(struct actx *c, const struct srd_ac
 			struct srd_action off = *a;
 
 			if (!c->o->allow_offline)
-				return srd_apply_say(c, SRD_STEP_REFUSED, "%s: memory is online and AllowOffline=no", name);
+				return srd_apply_say(c, SRD_STEP_REFUSED,
+						     "%s: memory is online and AllowOffline=no",
+						     name);
 			snprintf(off.target, sizeof(off.target), "%s", name);
 			res = do_offline(c, &off);
 			if (res != SRD_STEP_DONE)
@@ -577,9 +618,10 @@ static enum srd_step_result do_configure_dax(struct actx *c, const struct srd_ac
 	if (a->dax_mode == SRD_DAX_SYSTEM_RAM) {
 		res = dax_online_as_wanted(c, a, name, &r, rebind, res);
 		if (res == SRD_STEP_ALREADY)
-			return srd_apply_say(c, res, "%s is %s, its memory %s%s", name, want,
-					     a->online == SRD_ONLINE_NONE ? "offline" : "online ",
-					     a->online == SRD_ONLINE_NONE ? "" : srd_online_to_string(a->online));
+			return srd_apply_say(
+			    c, res, "%s is %s, its memory %s%s", name, want,
+			    a->online == SRD_ONLINE_NONE ? "offline" : "online ",
+			    a->online == SRD_ONLINE_NONE ? "" : srd_online_to_string(a->online));
 		if (res != SRD_STEP_DONE)
 			return res;
 	}
@@ -587,7 +629,8 @@ static enum srd_step_result do_configure_dax(struct actx *c, const struct srd_ac
 		return srd_apply_say(c, res, "%s is already %s", name, want);
 	return srd_apply_say(c, SRD_STEP_DONE, "%s is %s%s%s%s", name, want,
 			     a->dax_mode == SRD_DAX_SYSTEM_RAM ? ", online " : "",
-			     a->dax_mode == SRD_DAX_SYSTEM_RAM ? srd_online_to_string(a->online) : "",
+			     a->dax_mode == SRD_DAX_SYSTEM_RAM ? srd_online_to_string(a->online)
+							       : "",
 			     a->rule[0] ? " ([Device] rule)" : "");
 }
 
@@ -643,7 +686,8 @@ static enum srd_step_result undo_configure_dax(struct actx *c, const struct srd_
 	srd_apply_path(c, dir, sizeof(dir), SYS_DAX "/%s", name);
 	srd_apply_driver(dir, drv, sizeof(drv));
 	if (srd_streq(drv, c->step->prev_driver) && !attrs)
-		return srd_apply_say(c, SRD_STEP_ALREADY, "%s is %s again", name, drv[0] ? drv : "unbound");
+		return srd_apply_say(c, SRD_STEP_ALREADY, "%s is %s again", name,
+				     drv[0] ? drv : "unbound");
 	if (drv[0]) {
 		res = refuse_in_use(c, name);
 		if (res == SRD_STEP_DONE)
@@ -651,7 +695,8 @@ static enum srd_step_result undo_configure_dax(struct actx *c, const struct srd_
 		if (res != SRD_STEP_DONE)
 			return res;
 	}
-	if (attrs && (res = srd_apply_dax_restore(c, name)) != SRD_STEP_DONE) /* while unbound, as stored */
+	if (attrs &&
+	    (res = srd_apply_dax_restore(c, name)) != SRD_STEP_DONE) /* while unbound, as stored */
 		return res;
 	if (!c->step->prev_driver[0])
 		return srd_apply_say(c, SRD_STEP_DONE, "%s unbound again", name);
@@ -664,17 +709,19 @@ static const struct {
 	enum srd_step_result (*undo)(struct actx *c, const struct srd_action *a);
 	const char *no_undo;
 } actions[_SRD_ACTION_MAX] = {
-	[SRD_ACTION_OFFLINE_MEMORY] = { do_offline, undo_offline },
-	[SRD_ACTION_RELEASE_HMEM] = { do_release_hmem, undo_release_hmem },
-	[SRD_ACTION_RELEASE_REGION] = { srd_apply_release_region, srd_apply_undo_release_region },
-	[SRD_ACTION_DESTROY_REGION] = { srd_apply_destroy_region, NULL,
-					"a de-committed region is gone; it comes back only from its recorded layout" },
-	[SRD_ACTION_UNBIND_CXL_ACPI] = { do_unbind_cxl_acpi, undo_unbind_cxl_acpi },
-	[SRD_ACTION_ENABLE_REGION] = { srd_apply_enable_region, srd_apply_undo_enable_region },
-	[SRD_ACTION_CREATE_REGION] = { srd_apply_create_region, NULL,
-				       "a re-created region stays; a failure part-way took down what it built" },
-	[SRD_ACTION_CLAIM_HMEM] = { do_claim_hmem, undo_claim_hmem },
-	[SRD_ACTION_CONFIGURE_DAX] = { do_configure_dax, undo_configure_dax },
+    [SRD_ACTION_OFFLINE_MEMORY] = {do_offline, undo_offline},
+    [SRD_ACTION_RELEASE_HMEM] = {do_release_hmem, undo_release_hmem},
+    [SRD_ACTION_RELEASE_REGION] = {srd_apply_release_region, srd_apply_undo_release_region},
+    [SRD_ACTION_DESTROY_REGION] =
+	{srd_apply_destroy_region, NULL,
+	 "a de-committed region is gone; it comes back only from its recorded layout"},
+    [SRD_ACTION_UNBIND_CXL_ACPI] = {do_unbind_cxl_acpi, undo_unbind_cxl_acpi},
+    [SRD_ACTION_ENABLE_REGION] = {srd_apply_enable_region, srd_apply_undo_enable_region},
+    [SRD_ACTION_CREATE_REGION] =
+	{srd_apply_create_region, NULL,
+	 "a re-created region stays; a failure part-way took down what it built"},
+    [SRD_ACTION_CLAIM_HMEM] = {do_claim_hmem, undo_claim_hmem},
+    [SRD_ACTION_CONFIGURE_DAX] = {do_configure_dax, undo_configure_dax},
 };
 
 enum srd_step_result srd_apply_run(struct actx *c, const struct srd_action *a)
@@ -684,11 +731,13 @@ enum srd_step_result srd_apply_run(struct actx *c, const struct srd_action *a)
 	return actions[a->kind].run(c, a);
 }
 
-enum srd_step_result srd_apply_undo(struct actx *c, const struct srd_action *a, const char **ret_no_undo)
+enum srd_step_result srd_apply_undo(struct actx *c, const struct srd_action *a,
+				    const char **ret_no_undo)
 {
 	*ret_no_undo = NULL;
 	if (a->kind >= _SRD_ACTION_MAX || !actions[a->kind].undo) {
-		*ret_no_undo = a->kind < _SRD_ACTION_MAX ? actions[a->kind].no_undo : "unknown action";
+		*ret_no_undo =
+		    a->kind < _SRD_ACTION_MAX ? actions[a->kind].no_undo : "unknown action";
 		return SRD_STEP_SKIPPED;
 	}
 	return actions[a->kind].undo(c, a);

@@ -101,7 +101,8 @@ static bool free_endpoint_decoder(const char *memdev, char *ret, size_t size)
 			uint64_t dpa;
 			long k = decoder_index(dd->d_name);
 
-			if (strncmp(dd->d_name, "decoder", 7) != 0 || k < 0 || (best >= 0 && k > best))
+			if (strncmp(dd->d_name, "decoder", 7) != 0 || k < 0 ||
+			    (best >= 0 && k > best))
 				continue;
 			snprintf(dec, sizeof(dec), "%s/%s", path, dd->d_name);
 			snprintf(region, sizeof(region), "%s/region", dec);
@@ -120,7 +121,8 @@ static bool free_endpoint_decoder(const char *memdev, char *ret, size_t size)
 }
 
 /* Stores value and reads the attribute back: -EIO when it does not read as want. */
-static int write_verified(struct actx *c, const char *dir, const char *attr, const char *value, uint64_t want)
+static int write_verified(struct actx *c, const char *dir, const char *attr, const char *value,
+			  uint64_t want)
 {
 	char path[PATH_MAX];
 	uint64_t now;
@@ -134,8 +136,8 @@ static int write_verified(struct actx *c, const char *dir, const char *attr, con
 }
 
 /* Takes down a half-built region and frees its endpoint decoders' DPA. */
-static void undo_partial(struct actx *c, const char *window, const char *region, char decoders[][SRD_NAME_MAX],
-			 unsigned n)
+static void undo_partial(struct actx *c, const char *window, const char *region,
+			 char decoders[][SRD_NAME_MAX], unsigned n)
 {
 	char path[PATH_MAX];
 
@@ -156,8 +158,8 @@ static void note_path(const char *state_dir, char *buf, size_t size, bool tmp)
 }
 
 /* Notes what is about to be built (written atomically, before the first store). */
-static void note_building(struct actx *c, const char *window, const char *region, char decoders[][SRD_NAME_MAX],
-			  unsigned n)
+static void note_building(struct actx *c, const char *window, const char *region,
+			  char decoders[][SRD_NAME_MAX], unsigned n)
 {
 	struct json_object *j, *a;
 	char path[PATH_MAX], tmp[PATH_MAX];
@@ -201,9 +203,10 @@ static bool note_name(struct json_object *o, const char *prefix, char *ret, size
 
 int srd_apply_create_cleanup(const struct srd_apply_opts *o, char *what, size_t size)
 {
-	char path[PATH_MAX], window[SRD_NAME_MAX], region[SRD_NAME_MAX], decoders[SRD_MAX_WAYS][SRD_NAME_MAX];
+	char path[PATH_MAX], window[SRD_NAME_MAX], region[SRD_NAME_MAX],
+	    decoders[SRD_MAX_WAYS][SRD_NAME_MAX];
 	struct srd_step st = {};
-	struct actx c = { .o = o, .step = &st };
+	struct actx c = {.o = o, .step = &st};
 	struct json_object *j, *w, *r, *a;
 	unsigned n = 0;
 	uint64_t committed = 0, dpa;
@@ -215,14 +218,18 @@ int srd_apply_create_cleanup(const struct srd_apply_opts *o, char *what, size_t 
 	j = json_object_from_file(path);
 	if (!j)
 		return 0;
-	if (!json_object_object_get_ex(j, "window", &w) || !note_name(w, "decoder", window, sizeof(window)) ||
-	    !json_object_object_get_ex(j, "region", &r) || !note_name(r, "region", region, sizeof(region)) ||
-	    !json_object_object_get_ex(j, "decoders", &a) || !json_object_is_type(a, json_type_array)) {
+	if (!json_object_object_get_ex(j, "window", &w) ||
+	    !note_name(w, "decoder", window, sizeof(window)) ||
+	    !json_object_object_get_ex(j, "region", &r) ||
+	    !note_name(r, "region", region, sizeof(region)) ||
+	    !json_object_object_get_ex(j, "decoders", &a) ||
+	    !json_object_is_type(a, json_type_array)) {
 		snprintf(what, size, "%s: not a create-region note, ignored", path);
 		k = -EBADMSG;
 	}
 	for (size_t i = 0; k == 0 && i < json_object_array_length(a) && n < SRD_MAX_WAYS; i++)
-		if (note_name(json_object_array_get_idx(a, i), "decoder", decoders[n], sizeof(decoders[n])))
+		if (note_name(json_object_array_get_idx(a, i), "decoder", decoders[n],
+			      sizeof(decoders[n])))
 			n++;
 	json_object_put(j);
 	if (k < 0) {
@@ -232,7 +239,8 @@ int srd_apply_create_cleanup(const struct srd_apply_opts *o, char *what, size_t 
 	snprintf(path, sizeof(path), SYS_CXL "/%s", region);
 	if (access(path, F_OK) == 0 && read_u64_at(path, "commit", &committed) && committed) {
 		/* The commit went through: a region on the HPA, for the policy to enable. */
-		snprintf(what, size, "%s was committed before srd stopped; left for the policy", region);
+		snprintf(what, size, "%s was committed before srd stopped; left for the policy",
+			 region);
 	} else {
 		if (access(path, F_OK) == 0) {
 			snprintf(path, sizeof(path), SYS_CXL "/%s/commit", region);
@@ -253,8 +261,8 @@ int srd_apply_create_cleanup(const struct srd_apply_opts *o, char *what, size_t 
 			if (srd_apply_write(&c, path, "0") < 0 && k == 0)
 				k = -EIO;
 		}
-		snprintf(what, size, "took down %s, which a create-region cut short left on %s%s", region, window,
-			 k < 0 ? " (not all of it)" : "");
+		snprintf(what, size, "took down %s, which a create-region cut short left on %s%s",
+			 region, window, k < 0 ? " (not all of it)" : "");
 	}
 	note_path(o->state_dir, path, sizeof(path), false);
 	unlink(path);
@@ -272,18 +280,21 @@ enum srd_step_result srd_apply_create_region(struct actx *c, const struct srd_ac
 
 	if (a->layout < 0 || (size_t)a->layout >= c->o->n_layouts) {
 		c->step->error = -EINVAL;
-		return srd_apply_say(c, SRD_STEP_REFUSED, "create-region without a recorded layout");
+		return srd_apply_say(c, SRD_STEP_REFUSED,
+				     "create-region without a recorded layout");
 	}
 	l = &c->o->layouts[a->layout];
 	srd_range_format(&l->range, b, sizeof(b));
 	/* The plan checked these; the names go into paths, so check again here. */
 	if (srd_layout_check(l)) {
 		c->step->error = -EINVAL;
-		return srd_apply_say(c, SRD_STEP_REFUSED, "layout of %s refused: %s", b, srd_layout_check(l));
+		return srd_apply_say(c, SRD_STEP_REFUSED, "layout of %s refused: %s", b,
+				     srd_layout_check(l));
 	}
 	if (!srd_streq(l->mode, "ram")) {
 		c->step->error = -EOPNOTSUPP;
-		return srd_apply_say(c, SRD_STEP_REFUSED, "%s was a %s region: only ram regions are re-created", b,
+		return srd_apply_say(c, SRD_STEP_REFUSED,
+				     "%s was a %s region: only ram regions are re-created", b,
 				     l->mode[0] ? l->mode : "modeless");
 	}
 	per_device = srd_range_size(&l->range) / l->n_targets;
@@ -299,10 +310,11 @@ enum srd_step_result srd_apply_create_region(struct actx *c, const struct srd_ac
 		char memdev[SRD_NAME_MAX];
 
 		if (!memdev_at(&l->targets[t], memdev, sizeof(memdev)))
-			return srd_apply_say(c, SRD_STEP_REFUSED, "no memdev at position %u (%s)", t,
-					     l->targets[t].host);
+			return srd_apply_say(c, SRD_STEP_REFUSED, "no memdev at position %u (%s)",
+					     t, l->targets[t].host);
 		if (!free_endpoint_decoder(memdev, decoders[t], sizeof(decoders[t])))
-			return srd_apply_say(c, SRD_STEP_REFUSED, "%s has no free endpoint decoder", memdev);
+			return srd_apply_say(c, SRD_STEP_REFUSED, "%s has no free endpoint decoder",
+					     memdev);
 	}
 	note_building(c, l->window, region, decoders, l->n_targets);
 	r = srd_apply_write(c, path, region);
@@ -333,10 +345,12 @@ enum srd_step_result srd_apply_create_region(struct actx *c, const struct srd_ac
 	if (r >= 0)
 		r = srd_apply_write(c, path, v);
 	/* The HPA is the kernel's choice: only the recorded one will do. */
-	if (r >= 0 && !c->o->dry_run && (!read_u64_at(dir, "resource", &start) || start != l->range.start)) {
+	if (r >= 0 && !c->o->dry_run &&
+	    (!read_u64_at(dir, "resource", &start) || start != l->range.start)) {
 		undo_partial(c, l->window, region, decoders, n_dec);
 		note_done(c);
-		return srd_apply_say(c, SRD_STEP_FAILED, "the kernel placed %s at 0x%" PRIx64 ", not at %s; taken down",
+		return srd_apply_say(c, SRD_STEP_FAILED,
+				     "the kernel placed %s at 0x%" PRIx64 ", not at %s; taken down",
 				     region, start, b);
 	}
 	for (unsigned t = 0; r >= 0 && t < l->n_targets; t++) {
@@ -356,8 +370,8 @@ enum srd_step_result srd_apply_create_region(struct actx *c, const struct srd_ac
 		undo_partial(c, l->window, region, decoders, n_dec);
 		note_done(c);
 		c->step->error = err;
-		return srd_apply_say(c, SRD_STEP_FAILED, "re-creating %s on %s: %s; taken down", region, b,
-				     strerror(-err));
+		return srd_apply_say(c, SRD_STEP_FAILED, "re-creating %s on %s: %s; taken down",
+				     region, b, strerror(-err));
 	}
 	note_done(c);
 	if (c->o->dry_run)

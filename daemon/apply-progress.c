@@ -30,11 +30,12 @@ void srd_apply_progress(const struct srd_apply_opts *o, const struct srd_decisio
 	json_object_object_add(j, "current", json_object_new_int((int)current));
 	for (size_t i = 0; i < d->n_actions; i++) {
 		struct json_object *x = json_object_new_object();
-		const char *state = i < current		   ? srd_step_result_to_string(res->steps[i].result)
+		const char *state = i < current ? srd_step_result_to_string(res->steps[i].result)
 				    : i == current && !finished ? "running"
-								 : "pending";
+								: "pending";
 
-		json_object_object_add(x, "action", json_object_new_string(srd_action_to_string(d->actions[i].kind)));
+		json_object_object_add(
+		    x, "action", json_object_new_string(srd_action_to_string(d->actions[i].kind)));
 		json_object_object_add(x, "target", json_object_new_string(d->actions[i].target));
 		json_object_object_add(x, "state", json_object_new_string(state));
 		json_object_array_add(a, x);
@@ -59,14 +60,18 @@ bool srd_apply_interrupted(const char *state_dir, char *why, size_t size)
 	if (!j)
 		return false;
 	if (json_object_object_get_ex(j, "finished", &f) && !json_object_get_boolean(f) &&
-	    json_object_object_get_ex(j, "current", &cur) && json_object_object_get_ex(j, "actions", &acts)) {
+	    json_object_object_get_ex(j, "current", &cur) &&
+	    json_object_object_get_ex(j, "actions", &acts)) {
 		int i = json_object_get_int(cur);
 		struct json_object *x = json_object_array_get_idx(acts, (size_t)i), *k, *t;
 
 		interrupted = true;
-		if (x && json_object_object_get_ex(x, "action", &k) && json_object_object_get_ex(x, "target", &t))
-			snprintf(why, size, "a previous run stopped during action %d of %zu (%s %s)", i + 1,
-				 json_object_array_length(acts), json_object_get_string(k), json_object_get_string(t));
+		if (x && json_object_object_get_ex(x, "action", &k) &&
+		    json_object_object_get_ex(x, "target", &t))
+			snprintf(why, size,
+				 "a previous run stopped during action %d of %zu (%s %s)", i + 1,
+				 json_object_array_length(acts), json_object_get_string(k),
+				 json_object_get_string(t));
 		else
 			snprintf(why, size, "a previous run stopped before finishing");
 	}

@@ -18,8 +18,8 @@
 
 /* The region's directory, checked to still be the region srd decided on:
  * its HPA meets the range the action serves.  0, or a step result != DONE. */
-static enum srd_step_result region_identity(struct actx *c, const struct srd_action *a, char *dir, size_t size,
-					    bool *ret_gone)
+static enum srd_step_result region_identity(struct actx *c, const struct srd_action *a, char *dir,
+					    size_t size, bool *ret_gone)
 {
 	char path[PATH_MAX];
 	uint64_t start, len;
@@ -38,7 +38,8 @@ static enum srd_step_result region_identity(struct actx *c, const struct srd_act
 	if (srd_apply_read_u64(path, &len) < 0 || srd_range_from_size(start, len, &r) < 0)
 		return srd_apply_say(c, SRD_STEP_REFUSED, "%s: unreadable", path);
 	if (!srd_range_intersects(&r, &a->range))
-		return srd_apply_say(c, SRD_STEP_REFUSED, "%s is now at another HPA: not the region srd decided on",
+		return srd_apply_say(c, SRD_STEP_REFUSED,
+				     "%s is now at another HPA: not the region srd decided on",
 				     a->target);
 	return SRD_STEP_DONE;
 }
@@ -92,15 +93,16 @@ static enum srd_step_result region_unbind(struct actx *c, const char *dir, const
 	k = srd_apply_mounted_below(c, dir, who, sizeof(who));
 	if (k != 0) {
 		c->step->error = k < 0 ? k : -EBUSY;
-		return srd_apply_say(c, SRD_STEP_REFUSED, "%s: %s", name, k < 0 ? strerror(-k) : who);
+		return srd_apply_say(c, SRD_STEP_REFUSED, "%s: %s", name,
+				     k < 0 ? strerror(-k) : who);
 	}
 	return srd_apply_driver_op(c, "cxl", drv, false, dir, name);
 }
 
 /* Release's and destroy's start: the region srd decided on, unbound from its
  * driver.  DONE or ALREADY go on; *ret_gone when there is no region left. */
-static enum srd_step_result region_let_go(struct actx *c, const struct srd_action *a, char *dir, size_t size,
-					  bool *ret_gone)
+static enum srd_step_result region_let_go(struct actx *c, const struct srd_action *a, char *dir,
+					  size_t size, bool *ret_gone)
 {
 	enum srd_step_result res = region_identity(c, a, dir, size, ret_gone);
 
@@ -121,7 +123,8 @@ enum srd_step_result srd_apply_release_region(struct actx *c, const struct srd_a
 	if ((res != SRD_STEP_DONE && res != SRD_STEP_ALREADY) || gone)
 		return res;
 	if (!c->o->dry_run && (region_committed(dir, &committed) < 0 || !committed))
-		return srd_apply_say(c, SRD_STEP_FAILED, "%s: decoders reset while releasing", a->target);
+		return srd_apply_say(c, SRD_STEP_FAILED, "%s: decoders reset while releasing",
+				     a->target);
 	return srd_apply_say(c, res, "%s released, decoders still committed", a->target);
 }
 
@@ -152,8 +155,8 @@ enum srd_step_result srd_apply_destroy_region(struct actx *c, const struct srd_a
 		r = -EBUSY;
 	if (r < 0)
 		return srd_apply_fail(c, r, path);
-	return srd_apply_say(c, SRD_STEP_DONE, "%s de-committed and deleted; its HPA is free%s", a->target,
-			     c->o->dry_run ? " (dry run)" : "");
+	return srd_apply_say(c, SRD_STEP_DONE, "%s de-committed and deleted; its HPA is free%s",
+			     a->target, c->o->dry_run ? " (dry run)" : "");
 }
 
 enum srd_step_result srd_apply_enable_region(struct actx *c, const struct srd_action *a)
@@ -168,7 +171,8 @@ enum srd_step_result srd_apply_enable_region(struct actx *c, const struct srd_ac
 	if (gone)
 		return srd_apply_say(c, SRD_STEP_FAILED, "%s: no such region", a->target);
 	if (region_committed(dir, &committed) < 0 || !committed)
-		return srd_apply_say(c, SRD_STEP_REFUSED, "%s is not committed: no decoder behind it", a->target);
+		return srd_apply_say(c, SRD_STEP_REFUSED,
+				     "%s is not committed: no decoder behind it", a->target);
 	snprintf(path, sizeof(path), "%s/mode", dir);
 	srd_apply_read(path, mode, sizeof(mode));
 	srd_apply_driver(dir, drv, sizeof(drv));
@@ -191,9 +195,11 @@ enum srd_step_result srd_apply_enable_region(struct actx *c, const struct srd_ac
 	for (int i = 0; srd_streq(mode, "ram") && !region_has_dax(c, a->target) && i < 50; i++)
 		usleep(100000);
 	if (srd_streq(mode, "ram") && !region_has_dax(c, a->target))
-		return srd_apply_say(c, SRD_STEP_FAILED, "%s %s, but dax_cxl created no dax device within 5 s",
+		return srd_apply_say(c, SRD_STEP_FAILED,
+				     "%s %s, but dax_cxl created no dax device within 5 s",
 				     a->target, reprobe ? "re-probed" : "enabled");
-	return srd_apply_say(c, SRD_STEP_DONE, "%s %s", a->target, reprobe ? "re-probed; dax region created" : "enabled");
+	return srd_apply_say(c, SRD_STEP_DONE, "%s %s", a->target,
+			     reprobe ? "re-probed; dax region created" : "enabled");
 }
 
 /* The region whose HPA meets r now, whatever its name: 1 (name in ret), 0, or -errno. */
@@ -236,7 +242,8 @@ enum srd_step_result srd_apply_undo_release_region(struct actx *c, const struct 
 	 * region under the kernel's next name: the region is the one on the HPA. */
 	srd_apply_path(c, dir, sizeof(dir), SYS_CXL "/%s", a->target);
 	if (!srd_apply_exists(dir) && region_at(c, &a->range, now.target, sizeof(now.target)) <= 0)
-		return srd_apply_say(c, SRD_STEP_FAILED, "%s is gone and no region is on its HPA", a->target);
+		return srd_apply_say(c, SRD_STEP_FAILED, "%s is gone and no region is on its HPA",
+				     a->target);
 	return srd_apply_enable_region(c, &now);
 }
 
@@ -247,9 +254,10 @@ enum srd_step_result srd_apply_undo_enable_region(struct actx *c, const struct s
 
 	/* A re-probe's inverse is the region enabled, as it is. */
 	if (c->step->was_enabled)
-		return srd_apply_say(c, SRD_STEP_ALREADY, "%s stays enabled (it was before)", a->target);
+		return srd_apply_say(c, SRD_STEP_ALREADY, "%s stays enabled (it was before)",
+				     a->target);
 	if (region_identity(c, a, dir, sizeof(dir), &gone) != SRD_STEP_DONE || gone)
-		return srd_apply_say(c, SRD_STEP_FAILED, "%s cannot be found to disable", a->target);
+		return srd_apply_say(c, SRD_STEP_FAILED, "%s cannot be found to disable",
+				     a->target);
 	return region_unbind(c, dir, a->target);
 }
-

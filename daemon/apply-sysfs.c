@@ -151,7 +151,8 @@ int srd_apply_block_bytes(struct actx *c, uint64_t *ret)
 	char path[PATH_MAX], buf[64];
 	int r;
 
-	r = srd_read_line(srd_apply_path(c, path, sizeof(path), SYS_MEMORY "/block_size_bytes"), buf, sizeof(buf));
+	r = srd_read_line(srd_apply_path(c, path, sizeof(path), SYS_MEMORY "/block_size_bytes"),
+			  buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	return srd_parse_block_size_bytes(buf, ret) < 0 || *ret == 0 ? -EBADMSG : 0;
@@ -169,7 +170,8 @@ int srd_apply_blocks(struct actx *c, const struct srd_range *r, srd_block_fn fn,
 	for (uint64_t i = r->start / bs; i <= r->end / bs; i++) {
 		char path[PATH_MAX], state[32];
 
-		srd_apply_path(c, path, sizeof(path), SYS_MEMORY "/memory%llu/state", (unsigned long long)i);
+		srd_apply_path(c, path, sizeof(path), SYS_MEMORY "/memory%llu/state",
+			       (unsigned long long)i);
 		k = srd_read_line(path, state, sizeof(state));
 		if (k == -ENOENT)
 			continue; /* a hole: no block there */
@@ -213,9 +215,11 @@ int srd_apply_dax_range(struct actx *c, const char *name, struct srd_range *ret)
 	uint64_t start, size;
 	int r;
 
-	r = srd_apply_read_u64(srd_apply_path(c, path, sizeof(path), SYS_DAX "/%s/resource", name), &start);
+	r = srd_apply_read_u64(srd_apply_path(c, path, sizeof(path), SYS_DAX "/%s/resource", name),
+			       &start);
 	if (r >= 0)
-		r = srd_apply_read_u64(srd_apply_path(c, path, sizeof(path), SYS_DAX "/%s/size", name), &size);
+		r = srd_apply_read_u64(
+		    srd_apply_path(c, path, sizeof(path), SYS_DAX "/%s/size", name), &size);
 	if (r < 0)
 		return r;
 	return srd_range_from_size(start, size, ret) < 0 ? -ERANGE : 0;
@@ -228,7 +232,8 @@ static bool names_node(const char *s, const char *node)
 
 	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
 		n--;
-	return n >= l && strncmp(s + n - l, node, l) == 0 && (n == l || s[n - l - 1] == ' ' || s[n - l - 1] == '\t');
+	return n >= l && strncmp(s + n - l, node, l) == 0 &&
+	       (n == l || s[n - l - 1] == ' ' || s[n - l - 1] == '\t');
 }
 
 /* The node, or what it links to (the simulator's dax nodes are links to its memory files). */
@@ -314,7 +319,8 @@ static bool can_inspect(struct actx *c)
 		if (sscanf(line, "CapEff: %llx", &eff) == 1)
 			break;
 	fclose(f);
-	return (eff & (1ull << 19)) && (eff & (1ull << 2)); /* CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH */
+	return (eff & (1ull << 19)) &&
+	       (eff & (1ull << 2)); /* CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH */
 }
 
 int srd_apply_users(struct actx *c, const char *devname, char *who, size_t size)
@@ -347,15 +353,20 @@ int srd_apply_users(struct actx *c, const char *devname, char *who, size_t size)
 		if (k == -EACCES && can_inspect(c))
 			continue;
 		if (k < 0) {
-			snprintf(who, size, "/proc/%s: %s, so whether it uses %s is unknown%s", de->d_name, strerror(-k),
-				 node, k == -EACCES && !can_inspect(c) ? " (srd lacks CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH)" : "");
+			snprintf(who, size, "/proc/%s: %s, so whether it uses %s is unknown%s",
+				 de->d_name, strerror(-k), node,
+				 k == -EACCES && !can_inspect(c)
+				     ? " (srd lacks CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH)"
+				     : "");
 			r = k;
 			break;
 		}
 		if (!open_fd && !mapped)
 			continue;
-		srd_read_line(srd_apply_path(c, path, sizeof(path), "/proc/%s/comm", de->d_name), comm, sizeof(comm));
-		snprintf(who, size, "pid %s (%s) %s %s", de->d_name, comm, mapped ? "has mapped" : "has open", node);
+		srd_read_line(srd_apply_path(c, path, sizeof(path), "/proc/%s/comm", de->d_name),
+			      comm, sizeof(comm));
+		snprintf(who, size, "pid %s (%s) %s %s", de->d_name, comm,
+			 mapped ? "has mapped" : "has open", node);
 		r = 1;
 	}
 	closedir(d);
@@ -375,7 +386,8 @@ static int find_block(const char *dir, int depth, char *ret, size_t size)
 		char sub[PATH_MAX];
 		struct stat st;
 
-		if (de->d_name[0] == '.' || strcmp(de->d_name, "driver") == 0 || strcmp(de->d_name, "subsystem") == 0)
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "driver") == 0 ||
+		    strcmp(de->d_name, "subsystem") == 0)
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
 		if (lstat(sub, &st) < 0 || !S_ISDIR(st.st_mode))

@@ -16,9 +16,10 @@
 
 #include "apply-internal.h"
 
-static const char *const step_names[] = { "done", "already", "refused", "failed", "skipped" };
+static const char *const step_names[] = {"done", "already", "refused", "failed", "skipped"};
 
-SRD_DEFINE_STRING_TABLE_TO_STRING(srd_step_result, enum srd_step_result, step_names, ARRAY_SIZE(step_names))
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_step_result, enum srd_step_result, step_names,
+				  ARRAY_SIZE(step_names))
 
 enum srd_step_result srd_apply_say(struct actx *c, enum srd_step_result r, const char *fmt, ...)
 {
@@ -37,10 +38,11 @@ enum srd_step_result srd_apply_fail(struct actx *c, int err, const char *what)
 }
 
 /* Undoes one completed action; the step keeps its own result and message. */
-static void undo_action(const struct srd_apply_opts *o, struct srd_step *step, const struct srd_action *a)
+static void undo_action(const struct srd_apply_opts *o, struct srd_step *step,
+			const struct srd_action *a)
 {
 	struct srd_step saved = *step;
-	struct actx c = { .o = o, .step = step };
+	struct actx c = {.o = o, .step = step};
 	const char *no_undo;
 	enum srd_step_result r;
 
@@ -49,7 +51,8 @@ static void undo_action(const struct srd_apply_opts *o, struct srd_step *step, c
 		snprintf(saved.rollback, sizeof(saved.rollback), "not undone: %s", no_undo);
 	else
 		snprintf(saved.rollback, sizeof(saved.rollback), "%s: %s",
-			 r == SRD_STEP_DONE || r == SRD_STEP_ALREADY ? "undone" : "undo FAILED", step->message);
+			 r == SRD_STEP_DONE || r == SRD_STEP_ALREADY ? "undone" : "undo FAILED",
+			 step->message);
 	saved.rolled_back = !no_undo && (r == SRD_STEP_DONE || r == SRD_STEP_ALREADY);
 	*step = saved;
 }
@@ -78,12 +81,13 @@ int srd_apply(const struct srd_decision *d, const struct srd_inventory *inv,
 	ret->n_steps = d->n_actions;
 
 	for (size_t i = 0; i < d->n_actions; i++) {
-		struct actx c = { .o = o, .step = &ret->steps[i] };
+		struct actx c = {.o = o, .step = &ret->steps[i]};
 		const struct srd_action *a = &d->actions[i];
 
 		if (stop) {
 			c.step->result = SRD_STEP_SKIPPED;
-			snprintf(c.step->message, sizeof(c.step->message), "an earlier action did not complete");
+			snprintf(c.step->message, sizeof(c.step->message),
+				 "an earlier action did not complete");
 			continue;
 		}
 		srd_apply_progress(o, d, ret, i, false);
@@ -120,7 +124,8 @@ int srd_apply(const struct srd_decision *d, const struct srd_inventory *inv,
 			if (!ret->steps[i].rolled_back)
 				ret->n_undo_failed++;
 			if (o->out)
-				fprintf(o->out, "rollback %s %s: %s\n", srd_action_to_string(d->actions[i].kind),
+				fprintf(o->out, "rollback %s %s: %s\n",
+					srd_action_to_string(d->actions[i].kind),
 					d->actions[i].target, ret->steps[i].rollback);
 			if (o->on_step)
 				o->on_step(o->userdata, &d->actions[i], &ret->steps[i], true);

@@ -15,11 +15,11 @@
 struct srd_step;
 
 struct srd_apply_opts {
-	bool dry_run;	       /* print the writes, make none */
-	const char *root;      /* prefix of every /sys, /proc and /dev path (NULL: the live machine) */
-	FILE *out;	       /* where the dry run and progress lines go (may be NULL) */
+	bool dry_run; /* print the writes, make none */
+	const char *root; /* prefix of every /sys, /proc and /dev path (NULL: the live machine) */
+	FILE *out; /* where the dry run and progress lines go (may be NULL) */
 	const char *state_dir; /* progress record directory; NULL: none */
-	bool allow_offline;    /* the policy's AllowOffline= */
+	bool allow_offline; /* the policy's AllowOffline= */
 	/*
 	 * Observers (may be NULL): every store with its result (0 or negative
 	 * errno), each action when it ends, and each undo.  The daemon journals
@@ -42,7 +42,7 @@ enum srd_step_result {
 	SRD_STEP_DONE,
 	SRD_STEP_ALREADY, /* the state already matched: nothing written */
 	SRD_STEP_REFUSED, /* an interlock said no; nothing written */
-	SRD_STEP_FAILED,  /* a write failed or did not take */
+	SRD_STEP_FAILED, /* a write failed or did not take */
 	SRD_STEP_SKIPPED, /* an earlier action failed */
 };
 const char *srd_step_result_to_string(enum srd_step_result r);
@@ -51,14 +51,15 @@ struct srd_step {
 	enum srd_step_result result;
 	int error; /* negative errno for FAILED */
 	char message[320];
-	bool rolled_back;	    /* undone after a later action failed */
-	char rollback[160];	    /* what the undo did, or why it could not */
-	bool was_movable;	    /* offline-memory: the zone to return to */
-	bool was_enabled;	    /* enable-region: it was enabled before (a re-probe) */
-	char undo_target[SRD_NAME_MAX]; /* claim-hmem: the hmem.N srd bound; configure-dax: the device */
+	bool rolled_back; /* undone after a later action failed */
+	char rollback[160]; /* what the undo did, or why it could not */
+	bool was_movable; /* offline-memory: the zone to return to */
+	bool was_enabled; /* enable-region: it was enabled before (a re-probe) */
+	char undo_target[SRD_NAME_MAX]; /* claim-hmem: the hmem.N srd bound; configure-dax: the
+					   device */
 	char prev_driver[SRD_NAME_MAX]; /* configure-dax: the driver to return to ("" unbound) */
-	bool set_align, set_memmap;	 /* configure-dax: stored align / memmap_on_memory ... */
-	uint64_t prev_align;		 /* ... and the values to restore on undo */
+	bool set_align, set_memmap; /* configure-dax: stored align / memmap_on_memory ... */
+	uint64_t prev_align; /* ... and the values to restore on undo */
 	bool prev_memmap;
 };
 

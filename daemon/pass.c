@@ -21,7 +21,8 @@ int srd_pass_read(struct srd_pass *p)
 	p->n_discoveries++;
 	if (r < 0) {
 		p->error = r;
-		snprintf(p->error_message, sizeof(p->error_message), "cannot read the machine: %s", strerror(-r));
+		snprintf(p->error_message, sizeof(p->error_message), "cannot read the machine: %s",
+			 strerror(-r));
 		return r;
 	}
 	if (!p->borrowed_inventory)
@@ -65,11 +66,12 @@ int srd_pass_decide(struct srd_pass *p, const struct srd_pass_input *in)
 {
 	_cleanup_free_ struct srd_range *hold = NULL;
 	struct srd_decide_input d = {
-		.now_usec = in->now_usec,
-		.settle_timed_out = in->settle_timed_out,
-		.policy_override = in->policy_override && *in->policy_override ? in->policy_override : NULL,
-		.replacing = in->replacing,
-		.n_replacing = in->n_replacing,
+	    .now_usec = in->now_usec,
+	    .settle_timed_out = in->settle_timed_out,
+	    .policy_override =
+		in->policy_override && *in->policy_override ? in->policy_override : NULL,
+	    .replacing = in->replacing,
+	    .n_replacing = in->n_replacing,
 	};
 	int r;
 
@@ -90,7 +92,8 @@ int srd_pass_decide(struct srd_pass *p, const struct srd_pass_input *in)
 	r = srd_decide(p->inventory, in->policy, &d, &p->decision);
 	if (r < 0) {
 		p->error = r;
-		snprintf(p->error_message, sizeof(p->error_message), "cannot decide: %s", strerror(-r));
+		snprintf(p->error_message, sizeof(p->error_message), "cannot decide: %s",
+			 strerror(-r));
 	}
 	return r;
 }
@@ -99,23 +102,24 @@ int srd_pass_apply(struct srd_pass *p, const struct srd_pass_options *o)
 {
 	const struct srd_decision *d = p->decision;
 	struct srd_apply_opts a = {
-		.dry_run = o->dry_run,
-		.out = o->out,
-		.state_dir = o->state_dir,
-		.allow_offline = o->allow_offline,
-		.layouts = o->layouts,
-		.n_layouts = o->n_layouts,
-		.on_write = o->on_write,
-		.on_wait = o->on_wait,
-		.on_step = o->on_step,
-		.userdata = o->userdata,
+	    .dry_run = o->dry_run,
+	    .out = o->out,
+	    .state_dir = o->state_dir,
+	    .allow_offline = o->allow_offline,
+	    .layouts = o->layouts,
+	    .n_layouts = o->n_layouts,
+	    .on_write = o->on_write,
+	    .on_wait = o->on_wait,
+	    .on_step = o->on_step,
+	    .userdata = o->userdata,
 	};
 
 	p->dry_run = o->dry_run;
 	/* A refused decision writes nothing; srd_apply() would say the same. */
 	if (d->refused) {
 		if (o->state_dir)
-			srd_apply_interrupted(o->state_dir, p->apply.interrupted, sizeof(p->apply.interrupted));
+			srd_apply_interrupted(o->state_dir, p->apply.interrupted,
+					      sizeof(p->apply.interrupted));
 		p->apply_error = d->n_actions ? -EPERM : 0;
 		return p->apply_error;
 	}
@@ -127,17 +131,17 @@ int srd_pass_apply(struct srd_pass *p, const struct srd_pass_options *o)
 	return p->apply_error;
 }
 
-static int add_unconverged(struct srd_pass *p, const struct srd_range_decision *want, enum srd_owner wanted,
-			   const struct srd_sr_range *now)
+static int add_unconverged(struct srd_pass *p, const struct srd_range_decision *want,
+			   enum srd_owner wanted, const struct srd_sr_range *now)
 {
 	if (srd_grow((void **)&p->unconverged, p->n_unconverged, sizeof(*p->unconverged)) < 0)
 		return -ENOMEM;
 	p->unconverged[p->n_unconverged++] = (struct srd_unconverged){
-		.range = want->range,
-		.wanted = wanted,
-		.owner = now ? now->owner : SRD_OWNER_NONE,
-		.gone = !now,
-		.reason = want->reason,
+	    .range = want->range,
+	    .wanted = wanted,
+	    .owner = now ? now->owner : SRD_OWNER_NONE,
+	    .gone = !now,
+	    .reason = want->reason,
 	};
 	return 0;
 }
@@ -158,7 +162,7 @@ static void on_unconverged(const struct srd_range_decision *want, enum srd_owner
 
 int srd_pass_check(struct srd_pass *p, const struct srd_inventory *inv)
 {
-	struct check_ctx c = { .p = p };
+	struct check_ctx c = {.p = p};
 
 	free(p->unconverged);
 	p->unconverged = NULL;
@@ -180,8 +184,8 @@ int srd_pass_verify(struct srd_pass *p)
 	p->n_discoveries++;
 	if (r < 0) {
 		p->error = r;
-		snprintf(p->error_message, sizeof(p->error_message), "cannot re-read the machine after acting: %s",
-			 strerror(-r));
+		snprintf(p->error_message, sizeof(p->error_message),
+			 "cannot re-read the machine after acting: %s", strerror(-r));
 		return r;
 	}
 	srd_inventory_free(p->after);
@@ -189,7 +193,8 @@ int srd_pass_verify(struct srd_pass *p)
 	return srd_pass_check(p, after);
 }
 
-int srd_pass_run(struct srd_pass *p, const struct srd_pass_input *in, const struct srd_pass_options *o)
+int srd_pass_run(struct srd_pass *p, const struct srd_pass_input *in,
+		 const struct srd_pass_options *o)
 {
 	int r = srd_pass_decide(p, in);
 
@@ -201,10 +206,12 @@ int srd_pass_run(struct srd_pass *p, const struct srd_pass_input *in, const stru
 	return srd_pass_verify(p);
 }
 
-bool srd_pass_failure(const struct srd_pass *p, const struct srd_action **ret_a, const struct srd_step **ret_st)
+bool srd_pass_failure(const struct srd_pass *p, const struct srd_action **ret_a,
+		      const struct srd_step **ret_st)
 {
 	for (size_t i = 0; i < p->apply.n_steps; i++)
-		if (p->apply.steps[i].result == SRD_STEP_FAILED || p->apply.steps[i].result == SRD_STEP_REFUSED) {
+		if (p->apply.steps[i].result == SRD_STEP_FAILED ||
+		    p->apply.steps[i].result == SRD_STEP_REFUSED) {
 			*ret_a = &p->decision->actions[i];
 			*ret_st = &p->apply.steps[i];
 			return true;

@@ -23,8 +23,8 @@
 struct srd_pass_input {
 	const struct srd_policy *policy;
 	const char *policy_override; /* --policy NAME (NULL or "": Mode=) */
-	bool settle_timed_out;	     /* the expected devices did not appear in time */
-	uint64_t now_usec;	     /* CLOCK_MONOTONIC, stamped into the decision */
+	bool settle_timed_out; /* the expected devices did not appear in time */
+	uint64_t now_usec; /* CLOCK_MONOTONIC, stamped into the decision */
 	/* The owners the last pass left: ranges whose owner changed since are held. */
 	const struct srd_owner_record *owners;
 	size_t n_owners;
@@ -43,7 +43,8 @@ struct srd_pass_options {
 	size_t n_layouts;
 	void (*on_write)(void *userdata, const char *path, const char *value, int error);
 	void (*on_wait)(void *userdata);
-	void (*on_step)(void *userdata, const struct srd_action *a, const struct srd_step *st, bool undo);
+	void (*on_step)(void *userdata, const struct srd_action *a, const struct srd_step *st,
+			bool undo);
 	void *userdata;
 };
 
@@ -52,8 +53,8 @@ struct srd_unconverged {
 	struct srd_range range;
 	enum srd_owner wanted;
 	enum srd_owner owner; /* meaningless when gone */
-	bool gone;	      /* the range is not in the inventory any more */
-	const char *reason;   /* the decision's reason for the range */
+	bool gone; /* the range is not in the inventory any more */
+	const char *reason; /* the decision's reason for the range */
 };
 
 struct srd_pass {
@@ -64,28 +65,30 @@ struct srd_pass {
 	bool borrowed_inventory, borrowed_decision;
 
 	/* Carrying the plan out. */
-	bool applied;	 /* srd_apply() ran */
+	bool applied; /* srd_apply() ran */
 	bool dry_run;
-	bool wrote;	 /* it may have written (not a dry run, some action not ALREADY) */
+	bool wrote; /* it may have written (not a dry run, some action not ALREADY) */
 	int apply_error; /* srd_apply()'s return; -EPERM for a refused plan with actions */
 	struct srd_apply_result apply;
 	char *writes; /* a dry run's writes, when the caller captured them (owned) */
 
 	/* The check. */
-	struct srd_inventory *after; /* the re-read after writing (owned); NULL when none was needed */
+	struct srd_inventory
+	    *after; /* the re-read after writing (owned); NULL when none was needed */
 	bool checked;
 	bool converged; /* the checked inventory is as the verdict wants */
 	struct srd_unconverged *unconverged;
 	size_t n_unconverged;
 
 	unsigned n_discoveries; /* times this pass read the machine */
-	int error;		/* negative errno: the machine could not be read or the decision made */
+	int error; /* negative errno: the machine could not be read or the decision made */
 	char error_message[256];
 };
 
 /* Reads the machine into p->inventory.  Returns 0 or a negative errno (why in p->error_message). */
 int srd_pass_read(struct srd_pass *p);
-/* Hands the pass an inventory (taken over) that is still valid, and optionally a decision made on it. */
+/* Hands the pass an inventory (taken over) that is still valid, and optionally a decision made on
+ * it. */
 void srd_pass_adopt(struct srd_pass *p, struct srd_inventory *inv, struct srd_decision *d);
 /*
  * Decides on p->inventory (read first when the pass has none), holding the
@@ -105,15 +108,18 @@ int srd_pass_apply(struct srd_pass *p, const struct srd_pass_options *o);
 int srd_pass_verify(struct srd_pass *p);
 /* Compares inv with the verdict into p->converged and p->unconverged. */
 int srd_pass_check(struct srd_pass *p, const struct srd_inventory *inv);
-/* srd_pass_decide(), srd_pass_apply(), srd_pass_verify(); -ENOMEM or the read's or decision's error. */
-int srd_pass_run(struct srd_pass *p, const struct srd_pass_input *in, const struct srd_pass_options *o);
+/* srd_pass_decide(), srd_pass_apply(), srd_pass_verify(); -ENOMEM or the read's or decision's
+ * error. */
+int srd_pass_run(struct srd_pass *p, const struct srd_pass_input *in,
+		 const struct srd_pass_options *o);
 /*
  * What a request reports as converged: a dry run whose plan could run, or a
  * plan carried out (not refused) that left the machine as the verdict wants.
  */
 bool srd_pass_converged(const struct srd_pass *p);
 /* The action that failed or was refused and its step, or false. */
-bool srd_pass_failure(const struct srd_pass *p, const struct srd_action **ret_a, const struct srd_step **ret_st);
+bool srd_pass_failure(const struct srd_pass *p, const struct srd_action **ret_a,
+		      const struct srd_step **ret_st);
 void srd_pass_done(struct srd_pass *p);
 
 /*

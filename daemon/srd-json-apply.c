@@ -15,9 +15,11 @@ struct json_object *srd_json_apply(const struct srd_decision *d, const struct sr
 		const struct srd_step *st = &res->steps[i];
 		struct json_object *x = json_object_new_object();
 
-		json_object_object_add(x, "action", json_object_new_string(srd_action_to_string(d->actions[i].kind)));
+		json_object_object_add(
+		    x, "action", json_object_new_string(srd_action_to_string(d->actions[i].kind)));
 		json_object_object_add(x, "target", json_object_new_string(d->actions[i].target));
-		json_object_object_add(x, "result", json_object_new_string(srd_step_result_to_string(st->result)));
+		json_object_object_add(
+		    x, "result", json_object_new_string(srd_step_result_to_string(st->result)));
 		json_object_object_add(x, "message", json_object_new_string(st->message));
 		json_object_object_add(x, "rolled_back", json_object_new_boolean(st->rolled_back));
 		if (st->rollback[0])
@@ -40,9 +42,13 @@ struct json_object *srd_json_unconverged(const struct srd_pass *p)
 		const struct srd_unconverged *u = &p->unconverged[i];
 		struct json_object *x = json_object_new_object();
 
-		json_object_object_add(x, "range", json_object_new_string(srd_range_format(&u->range, b, sizeof(b))));
-		json_object_object_add(x, "wanted", json_object_new_string(srd_owner_to_string(u->wanted)));
-		json_object_object_add(x, "owner", json_object_new_string(u->gone ? "gone" : srd_owner_to_string(u->owner)));
+		json_object_object_add(
+		    x, "range", json_object_new_string(srd_range_format(&u->range, b, sizeof(b))));
+		json_object_object_add(x, "wanted",
+				       json_object_new_string(srd_owner_to_string(u->wanted)));
+		json_object_object_add(
+		    x, "owner",
+		    json_object_new_string(u->gone ? "gone" : srd_owner_to_string(u->owner)));
 		json_object_array_add(a, x);
 	}
 	return a;

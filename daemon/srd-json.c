@@ -45,8 +45,7 @@ static struct json_object *sources(unsigned mask)
 	return a;
 }
 
-static struct json_object *json_range(const struct srd_sr_range *u,
-				      const struct srd_inventory *inv)
+static struct json_object *json_range(const struct srd_sr_range *u, const struct srd_inventory *inv)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -81,16 +80,17 @@ static struct json_object *json_region(const struct srd_region *r)
 	json_object_object_add(o, "dax_region", json_object_new_boolean(r->has_dax));
 	json_object_object_add(o, "locked", json_object_new_boolean(r->locked));
 	json_object_object_add(o, "interleave_ways", json_object_new_int64(r->ways));
-	json_object_object_add(o, "interleave_granularity", json_object_new_int64((int64_t)r->granularity));
+	json_object_object_add(o, "interleave_granularity",
+			       json_object_new_int64((int64_t)r->granularity));
 	for (unsigned i = 0; i < r->n_targets; i++) {
 		struct json_object *x = json_object_new_object();
 
 		json_object_object_add(x, "position", json_object_new_int(i));
 		json_object_object_add(x, "decoder", json_object_new_string(r->target_decoder[i]));
 		json_object_object_add(x, "memdev", json_object_new_string(r->target_memdev[i]));
-		json_object_object_add(x, "serial", r->target_serial[i] == UINT64_MAX
-							    ? NULL
-							    : srd_json_hex(r->target_serial[i]));
+		json_object_object_add(
+		    x, "serial",
+		    r->target_serial[i] == UINT64_MAX ? NULL : srd_json_hex(r->target_serial[i]));
 		json_object_array_add(t, x);
 	}
 	json_object_object_add(o, "targets", t);
@@ -104,7 +104,8 @@ static struct json_object *json_window(const struct srd_window *w)
 	json_object_object_add(o, "name", json_object_new_string(w->name));
 	srd_json_add_range(o, &w->range);
 	json_object_object_add(o, "interleave_ways", json_object_new_int64(w->ways));
-	json_object_object_add(o, "interleave_granularity", json_object_new_int64((int64_t)w->granularity));
+	json_object_object_add(o, "interleave_granularity",
+			       json_object_new_int64((int64_t)w->granularity));
 	json_object_object_add(o, "cap_ram", json_object_new_boolean(w->cap_ram));
 	json_object_object_add(o, "cap_pmem", json_object_new_boolean(w->cap_pmem));
 	json_object_object_add(o, "cap_type2", json_object_new_boolean(w->cap_type2));
@@ -121,7 +122,8 @@ static struct json_object *json_memdev(const struct srd_memdev *m)
 
 	json_object_object_add(o, "name", json_object_new_string(m->name));
 	json_object_object_add(o, "host", json_object_new_string(m->host));
-	json_object_object_add(o, "serial", m->serial == UINT64_MAX ? NULL : srd_json_hex(m->serial));
+	json_object_object_add(o, "serial",
+			       m->serial == UINT64_MAX ? NULL : srd_json_hex(m->serial));
 	json_object_object_add(o, "ram_size", srd_json_hex(m->ram_bytes));
 	json_object_object_add(o, "pmem_size", srd_json_hex(m->pmem_bytes));
 	snprintf(id, sizeof(id), "%04x:%04x", m->pci_vendor, m->pci_device);
@@ -132,10 +134,11 @@ static struct json_object *json_memdev(const struct srd_memdev *m)
 	return o;
 }
 
-static const char *const dax_kinds[] = { "hmem", "cxl", "other" };
+static const char *const dax_kinds[] = {"hmem", "cxl", "other"};
 
 /* What names the device across reboots (policy-device.h), for scripts and [Device] rules. */
-static struct json_object *json_dax_identity(const struct srd_inventory *inv, const struct srd_dax_dev *d)
+static struct json_object *json_dax_identity(const struct srd_inventory *inv,
+					     const struct srd_dax_dev *d)
 {
 	struct json_object *o = json_object_new_object(), *a = json_object_new_array(), *x;
 	struct srd_dax_identity id;
@@ -151,8 +154,10 @@ static struct json_object *json_dax_identity(const struct srd_inventory *inv, co
 	for (unsigned k = 0; k < id.n_memdevs; k++) {
 		x = json_object_new_object();
 		json_object_object_add(x, "memdev", json_object_new_string(id.memdevs[k]));
-		json_object_object_add(x, "serial", id.serials[k] == UINT64_MAX ? NULL : srd_json_hex(id.serials[k]));
-		json_object_object_add(x, "pci", id.pci[k][0] ? json_object_new_string(id.pci[k]) : NULL);
+		json_object_object_add(
+		    x, "serial", id.serials[k] == UINT64_MAX ? NULL : srd_json_hex(id.serials[k]));
+		json_object_object_add(x, "pci",
+				       id.pci[k][0] ? json_object_new_string(id.pci[k]) : NULL);
 		json_object_array_add(a, x);
 	}
 	json_object_object_add(o, "memdevs", a);
@@ -178,10 +183,12 @@ static struct json_object *json_dax(const struct srd_dax_dev *d, const struct sr
 	json_object_object_add(o, "driver", json_object_new_string(d->driver));
 	json_object_object_add(o, "online", json_object_new_boolean(d->memory_online));
 	json_object_object_add(o, "movable", json_object_new_boolean(d->memory_movable));
-	json_object_object_add(o, "align", d->align_bytes ? json_object_new_int64((int64_t)d->align_bytes) : NULL);
+	json_object_object_add(
+	    o, "align", d->align_bytes ? json_object_new_int64((int64_t)d->align_bytes) : NULL);
 	json_object_object_add(o, "align_writable", json_object_new_boolean(d->align_writable));
-	json_object_object_add(o, "memmap_on_memory",
-			       d->memmap_on_memory < 0 ? NULL : json_object_new_boolean(d->memmap_on_memory));
+	json_object_object_add(
+	    o, "memmap_on_memory",
+	    d->memmap_on_memory < 0 ? NULL : json_object_new_boolean(d->memmap_on_memory));
 	json_object_object_add(o, "identity", json_dax_identity(inv, d));
 	return o;
 }
@@ -247,17 +254,22 @@ struct json_object *srd_json_inventory(const struct srd_inventory *inv)
 	json_object_object_add(k, "lock_honoured", json_object_new_boolean(inv->lock_honoured));
 	json_object_object_add(k, "lock_basis", json_object_new_string(inv->lock_basis));
 	json_object_object_add(k, "cxl_acpi_bound", json_object_new_boolean(inv->cxl_acpi_bound));
-	json_object_object_add(k, "hmem_platform_bound", json_object_new_boolean(inv->hmem_platform_bound));
-	json_object_object_add(k, "region_locked_attr", json_object_new_boolean(inv->region_locked_attr));
-	json_object_object_add(k, "cmdline", inv->cmdline ? json_object_new_string(inv->cmdline) : NULL);
+	json_object_object_add(k, "hmem_platform_bound",
+			       json_object_new_boolean(inv->hmem_platform_bound));
+	json_object_object_add(k, "region_locked_attr",
+			       json_object_new_boolean(inv->region_locked_attr));
+	json_object_object_add(k, "cmdline",
+			       inv->cmdline ? json_object_new_string(inv->cmdline) : NULL);
 	json_object_object_add(o, "kernel", k);
 
 	drv = json_object_new_object();
 	for (int i = 0; i < _SRD_DRIVER_MAX; i++) {
 		struct json_object *d = json_object_new_object();
 
-		json_object_object_add(d, "present", json_object_new_boolean(inv->drivers[i].present));
-		json_object_object_add(d, "bound", json_object_new_int((int)inv->drivers[i].n_bound));
+		json_object_object_add(d, "present",
+				       json_object_new_boolean(inv->drivers[i].present));
+		json_object_object_add(d, "bound",
+				       json_object_new_int((int)inv->drivers[i].n_bound));
 		json_object_object_add(drv, srd_driver_to_string(i), d);
 	}
 	json_object_object_add(o, "drivers", drv);
@@ -276,7 +288,8 @@ struct json_object *srd_json_inventory(const struct srd_inventory *inv)
 	json_object_object_add(o, "complete", json_object_new_boolean(srd_inventory_complete(inv)));
 	json_object_object_add(o, "problems", strv(inv->problems, inv->n_problems));
 	json_object_object_add(o, "notes", strv(inv->notes, inv->n_notes));
-	json_object_object_add(o, "failures", JSON_ARRAY(json_failure, inv->failures, inv->n_failures));
+	json_object_object_add(o, "failures",
+			       JSON_ARRAY(json_failure, inv->failures, inv->n_failures));
 
 	a = json_object_new_array();
 	for (size_t i = 0; i < inv->n_ranges; i++)
@@ -287,8 +300,9 @@ struct json_object *srd_json_inventory(const struct srd_inventory *inv)
 	for (size_t i = 0; i < inv->n_pieces; i++) {
 		p = json_object_new_object();
 		srd_json_add_range(p, &inv->pieces[i].range);
-		json_object_object_add(p, "source",
-				       json_object_new_string(srd_source_to_string(inv->pieces[i].source)));
+		json_object_object_add(
+		    p, "source",
+		    json_object_new_string(srd_source_to_string(inv->pieces[i].source)));
 		json_object_object_add(p, "origin", json_object_new_string(inv->pieces[i].origin));
 		json_object_array_add(a, p);
 	}
@@ -302,13 +316,15 @@ struct json_object *srd_json_inventory(const struct srd_inventory *inv)
 		json_object_array_add(a, json_dax(&inv->dax[i], inv));
 	json_object_object_add(o, "dax_devices", a);
 	json_object_object_add(o, "hmem_devices", JSON_ARRAY(json_hmem, inv->hmem, inv->n_hmem));
-	json_object_object_add(o, "decoded", JSON_ARRAY(json_decoded, inv->decoded, inv->n_decoded));
+	json_object_object_add(o, "decoded",
+			       JSON_ARRAY(json_decoded, inv->decoded, inv->n_decoded));
 
 	a = json_object_new_array();
 	for (size_t i = 0; i < inv->n_srat; i++) {
 		p = json_object_new_object();
 		srd_json_add_range(p, &inv->srat_ranges[i]);
-		json_object_object_add(p, "proximity_domain", json_object_new_int(inv->srat_pxm[i]));
+		json_object_object_add(p, "proximity_domain",
+				       json_object_new_int(inv->srat_pxm[i]));
 		json_object_array_add(a, p);
 	}
 	json_object_object_add(o, "srat", a);
@@ -332,9 +348,11 @@ static struct json_object *json_keys(unsigned mask)
 /* What a configure-dax action sets beyond the mode, and the rule that wants it. */
 static void json_dax_action(struct json_object *x, const struct srd_action *a)
 {
-	json_object_object_add(x, "memmap_on_memory",
-			       a->memmap_on_memory < 0 ? NULL : json_object_new_boolean(a->memmap_on_memory));
-	json_object_object_add(x, "align", a->align_bytes ? json_object_new_int64((int64_t)a->align_bytes) : NULL);
+	json_object_object_add(
+	    x, "memmap_on_memory",
+	    a->memmap_on_memory < 0 ? NULL : json_object_new_boolean(a->memmap_on_memory));
+	json_object_object_add(
+	    x, "align", a->align_bytes ? json_object_new_int64((int64_t)a->align_bytes) : NULL);
 	json_object_object_add(x, "rule", a->rule[0] ? json_object_new_string(a->rule) : NULL);
 }
 
@@ -373,17 +391,23 @@ static struct json_object *json_device_rules(const struct srd_policy *p)
 		if (r->keys & SRD_DEVICE_KEY_NODE)
 			json_object_object_add(m, "node", json_object_new_int(r->node));
 		json_object_object_add(x, "match", m);
-		json_object_object_add(x, "dax_mode", json_object_new_string(srd_dax_mode_to_string(r->mode)));
-		json_object_object_add(x, "online", json_object_new_string(srd_online_to_string(r->online)));
-		json_object_object_add(x, "memmap_on_memory",
-				       r->memmap_on_memory < 0 ? NULL : json_object_new_boolean(r->memmap_on_memory));
-		json_object_object_add(x, "align", r->align_bytes ? json_object_new_int64((int64_t)r->align_bytes) : NULL);
+		json_object_object_add(x, "dax_mode",
+				       json_object_new_string(srd_dax_mode_to_string(r->mode)));
+		json_object_object_add(x, "online",
+				       json_object_new_string(srd_online_to_string(r->online)));
+		json_object_object_add(
+		    x, "memmap_on_memory",
+		    r->memmap_on_memory < 0 ? NULL : json_object_new_boolean(r->memmap_on_memory));
+		json_object_object_add(
+		    x, "align",
+		    r->align_bytes ? json_object_new_int64((int64_t)r->align_bytes) : NULL);
 		json_object_array_add(a, x);
 	}
 	return a;
 }
 
-void srd_json_add_dax_policy(struct json_object *o, const struct srd_inventory *inv, const struct srd_policy *p)
+void srd_json_add_dax_policy(struct json_object *o, const struct srd_inventory *inv,
+			     const struct srd_policy *p)
 {
 	struct json_object *devs = NULL;
 
@@ -394,30 +418,41 @@ void srd_json_add_dax_policy(struct json_object *o, const struct srd_inventory *
 		struct srd_dax_setting s;
 
 		srd_dax_setting_for(p, inv, d, &s);
-		json_object_object_add(x, "rule", s.rule >= 0 ? json_object_new_string(s.origin) : NULL);
+		json_object_object_add(x, "rule",
+				       s.rule >= 0 ? json_object_new_string(s.origin) : NULL);
 		json_object_object_add(x, "matched", json_keys(s.matched));
-		json_object_object_add(x, "source", json_object_new_string(s.rule >= 0 ? "[Device]" :
-							       d->kind == SRD_DAX_CXL ? "[CXL]" :
-							       d->kind == SRD_DAX_HMEM ? "[HMEM]" : "none"));
+		json_object_object_add(x, "source",
+				       json_object_new_string(s.rule >= 0		? "[Device]"
+							      : d->kind == SRD_DAX_CXL	? "[CXL]"
+							      : d->kind == SRD_DAX_HMEM ? "[HMEM]"
+											: "none"));
 		json_object_object_add(x, "origin", json_object_new_string(s.origin));
-		json_object_object_add(x, "dax_mode", json_object_new_string(srd_dax_mode_to_string(s.mode)));
-		json_object_object_add(x, "online", json_object_new_string(srd_online_to_string(s.online)));
-		json_object_object_add(x, "memmap_on_memory",
-				       s.memmap_on_memory < 0 ? NULL : json_object_new_boolean(s.memmap_on_memory));
-		json_object_object_add(x, "align", s.align_bytes ? json_object_new_int64((int64_t)s.align_bytes) : NULL);
+		json_object_object_add(x, "dax_mode",
+				       json_object_new_string(srd_dax_mode_to_string(s.mode)));
+		json_object_object_add(x, "online",
+				       json_object_new_string(srd_online_to_string(s.online)));
+		json_object_object_add(
+		    x, "memmap_on_memory",
+		    s.memmap_on_memory < 0 ? NULL : json_object_new_boolean(s.memmap_on_memory));
+		json_object_object_add(x, "align",
+				       s.align_bytes ? json_object_new_int64((int64_t)s.align_bytes)
+						     : NULL);
 		json_object_object_add(json_object_array_get_idx(devs, i), "policy", x);
 	}
-	json_object_object_add(o, "unmatched_device_rules", srd_json_unmatched_device_rules(inv, p));
+	json_object_object_add(o, "unmatched_device_rules",
+			       srd_json_unmatched_device_rules(inv, p));
 }
 
-struct json_object *srd_json_unmatched_device_rules(const struct srd_inventory *inv, const struct srd_policy *p)
+struct json_object *srd_json_unmatched_device_rules(const struct srd_inventory *inv,
+						    const struct srd_policy *p)
 {
 	struct json_object *a = json_object_new_array();
 	_cleanup_free_ size_t *ids = NULL;
 	int n = inv ? srd_device_rules_unmatched(p, inv, &ids) : 0;
 
 	for (int i = 0; i < n; i++)
-		json_object_array_add(a, json_object_new_string(p->device_rules[ids[i]].origin.where));
+		json_object_array_add(a,
+				      json_object_new_string(p->device_rules[ids[i]].origin.where));
 	return a;
 }
 
@@ -426,14 +461,16 @@ struct json_object *srd_json_decision(const struct srd_decision *d, const struct
 	struct json_object *o = json_object_new_object(), *a;
 
 	json_object_object_add(o, "policy", json_object_new_string(srd_mode_to_string(d->mode)));
-	json_object_object_add(o, "verdict", json_object_new_string(srd_verdict_to_string(d->verdict)));
+	json_object_object_add(o, "verdict",
+			       json_object_new_string(srd_verdict_to_string(d->verdict)));
 	json_object_object_add(o, "fallback", json_object_new_boolean(d->fallback));
 	json_object_object_add(o, "refused", json_object_new_boolean(d->refused));
 	if (d->refused)
 		json_object_object_add(o, "refusal", json_object_new_string(d->refusal));
 	json_object_object_add(o, "summary", json_object_new_string(d->summary));
 	json_object_object_add(o, "complete", json_object_new_boolean(srd_inventory_complete(inv)));
-	json_object_object_add(o, "behaviour", json_object_new_string(srd_behaviour_to_string(inv->behaviour)));
+	json_object_object_add(o, "behaviour",
+			       json_object_new_string(srd_behaviour_to_string(inv->behaviour)));
 
 	a = json_object_new_array();
 	for (size_t i = 0; i < d->n_ranges; i++) {
@@ -442,9 +479,12 @@ struct json_object *srd_json_decision(const struct srd_decision *d, const struct
 
 		srd_json_add_range(x, &r->range);
 		json_object_object_add(x, "sources", sources(r->sources));
-		json_object_object_add(x, "owner", json_object_new_string(srd_owner_to_string(r->owner)));
-		json_object_object_add(x, "decided", json_object_new_string(srd_target_to_string(r->target)));
-		json_object_object_add(x, "excluded", json_object_new_boolean(r->excluded && !r->held));
+		json_object_object_add(x, "owner",
+				       json_object_new_string(srd_owner_to_string(r->owner)));
+		json_object_object_add(x, "decided",
+				       json_object_new_string(srd_target_to_string(r->target)));
+		json_object_object_add(x, "excluded",
+				       json_object_new_boolean(r->excluded && !r->held));
 		json_object_object_add(x, "held", json_object_new_boolean(r->held));
 		json_object_object_add(x, "blocked", json_object_new_boolean(r->blocked));
 		json_object_object_add(x, "via_cxl_acpi", json_object_new_boolean(r->via_cxl_acpi));
@@ -459,12 +499,18 @@ struct json_object *srd_json_decision(const struct srd_decision *d, const struct
 		struct json_object *x = json_object_new_object();
 		char b[SRD_RANGE_FMT_MAX];
 
-		json_object_object_add(x, "action", json_object_new_string(srd_action_to_string(act->kind)));
+		json_object_object_add(x, "action",
+				       json_object_new_string(srd_action_to_string(act->kind)));
 		json_object_object_add(x, "target", json_object_new_string(act->target));
-		json_object_object_add(x, "range", json_object_new_string(srd_range_format(&act->range, b, sizeof(b))));
+		json_object_object_add(
+		    x, "range",
+		    json_object_new_string(srd_range_format(&act->range, b, sizeof(b))));
 		if (act->kind == SRD_ACTION_CONFIGURE_DAX) {
-			json_object_object_add(x, "dax_mode", json_object_new_string(srd_dax_mode_to_string(act->dax_mode)));
-			json_object_object_add(x, "online", json_object_new_string(srd_online_to_string(act->online)));
+			json_object_object_add(
+			    x, "dax_mode",
+			    json_object_new_string(srd_dax_mode_to_string(act->dax_mode)));
+			json_object_object_add(
+			    x, "online", json_object_new_string(srd_online_to_string(act->online)));
 			json_dax_action(x, act);
 		}
 		json_object_object_add(x, "reason", json_object_new_string(act->reason));
@@ -509,8 +555,11 @@ struct json_object *srd_json_policy(const struct srd_policy *p)
 	for (size_t i = 0; i < p->n_exclude_ranges; i++) {
 		struct json_object *x = json_object_new_object();
 
-		json_object_object_add(x, "range", json_object_new_string(srd_range_format(&p->exclude_ranges[i].range, b, sizeof(b))));
-		json_object_object_add(x, "origin", json_object_new_string(p->exclude_ranges[i].origin.where));
+		json_object_object_add(x, "range",
+				       json_object_new_string(srd_range_format(
+					   &p->exclude_ranges[i].range, b, sizeof(b))));
+		json_object_object_add(x, "origin",
+				       json_object_new_string(p->exclude_ranges[i].origin.where));
 		json_object_array_add(ex, x);
 	}
 	for (size_t i = 0; i < p->n_exclude_serials; i++) {
@@ -518,15 +567,18 @@ struct json_object *srd_json_policy(const struct srd_policy *p)
 
 		snprintf(n, sizeof(n), "0x%" PRIx64, p->exclude_serials[i].serial);
 		json_object_object_add(x, "serial", json_object_new_string(n));
-		json_object_object_add(x, "origin", json_object_new_string(p->exclude_serials[i].origin.where));
+		json_object_object_add(x, "origin",
+				       json_object_new_string(p->exclude_serials[i].origin.where));
 		json_object_array_add(ex, x);
 	}
 	for (size_t i = 0; i < p->n_exclude_pci; i++) {
 		struct json_object *x = json_object_new_object();
 
-		snprintf(n, sizeof(n), "%04x:%04x", p->exclude_pci[i].vendor, p->exclude_pci[i].device);
+		snprintf(n, sizeof(n), "%04x:%04x", p->exclude_pci[i].vendor,
+			 p->exclude_pci[i].device);
 		json_object_object_add(x, "pci_device", json_object_new_string(n));
-		json_object_object_add(x, "origin", json_object_new_string(p->exclude_pci[i].origin.where));
+		json_object_object_add(x, "origin",
+				       json_object_new_string(p->exclude_pci[i].origin.where));
 		json_object_array_add(ex, x);
 	}
 	json_object_object_add(o, "exclude", ex);
@@ -546,9 +598,8 @@ struct json_object *srd_json_policy(const struct srd_policy *p)
 
 int srd_json_print(struct json_object *o, FILE *f)
 {
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								  JSON_C_TO_STRING_SPACED |
-								  JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *s = json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
 
 	if (!s)
 		return -ENOMEM;

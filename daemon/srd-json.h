@@ -16,10 +16,13 @@ struct json_object *srd_json_inventory(const struct srd_inventory *inv);
 /* Adds to an inventory document o (srd_json_inventory) each dax device's
  * "policy": the [Device] rule that matched it and by which keys, or the
  * [CXL]/[HMEM] default; and "unmatched_device_rules". */
-void srd_json_add_dax_policy(struct json_object *o, const struct srd_inventory *inv, const struct srd_policy *p);
+void srd_json_add_dax_policy(struct json_object *o, const struct srd_inventory *inv,
+			     const struct srd_policy *p);
 /* The [Device] rules of p that match no dax device of inv: ["FILE:LINE", ...]. */
-struct json_object *srd_json_unmatched_device_rules(const struct srd_inventory *inv, const struct srd_policy *p);
-struct json_object *srd_json_decision(const struct srd_decision *d, const struct srd_inventory *inv);
+struct json_object *srd_json_unmatched_device_rules(const struct srd_inventory *inv,
+						    const struct srd_policy *p);
+struct json_object *srd_json_decision(const struct srd_decision *d,
+				      const struct srd_inventory *inv);
 struct json_object *srd_json_hex(uint64_t v);
 /* {"start","end","size"} of a range. */
 void srd_json_add_range(struct json_object *o, const struct srd_range *r);
@@ -27,7 +30,8 @@ void srd_json_add_range(struct json_object *o, const struct srd_range *r);
 struct json_object *srd_json_apply(const struct srd_decision *d, const struct srd_apply_result *res,
 				   bool dry_run);
 struct srd_pass;
-/* The ranges the pass's check found unlike the verdict: [{"range","wanted","owner"}] (srd-json-apply.c). */
+/* The ranges the pass's check found unlike the verdict: [{"range","wanted","owner"}]
+ * (srd-json-apply.c). */
 struct json_object *srd_json_unconverged(const struct srd_pass *p);
 /* srd --once --json: the steps, "decision", "unconverged", "converged" (ok), "final", and
  * "discoveries", the times the pass read the machine (srd-json-apply.c). */

@@ -29,7 +29,8 @@ struct json_object *srd_layout_to_json(const struct srd_layout *l)
 
 	json_object_object_add(o, "schema_version", json_object_new_int(SRD_LAYOUT_SCHEMA));
 	json_object_object_add(o, "generation", json_object_new_int64(l->generation));
-	json_object_object_add(o, "recorded_usec", json_object_new_int64((int64_t)l->recorded_usec));
+	json_object_object_add(o, "recorded_usec",
+			       json_object_new_int64((int64_t)l->recorded_usec));
 	json_object_object_add(o, "machine_id", json_object_new_string(l->machine_id));
 	json_object_object_add(o, "region", json_object_new_string(l->region));
 	json_object_object_add(o, "window", json_object_new_string(l->window));
@@ -39,7 +40,8 @@ struct json_object *srd_layout_to_json(const struct srd_layout *l)
 	json_object_object_add(o, "granularity", json_object_new_int64((int64_t)l->granularity));
 	json_object_object_add(o, "owner", json_object_new_string(srd_owner_to_string(l->owner)));
 	json_object_object_add(o, "dax_mode", json_object_new_string(l->dax_mode));
-	json_object_object_add(o, "replace", json_object_new_string(srd_replace_state_to_string(l->replace)));
+	json_object_object_add(o, "replace",
+			       json_object_new_string(srd_replace_state_to_string(l->replace)));
 	json_object_object_add(o, "replace_position", json_object_new_int(l->replace_position));
 	for (unsigned i = 0; i < l->n_targets; i++) {
 		struct json_object *x = json_object_new_object();
@@ -86,7 +88,8 @@ static bool get_u64(struct json_object *o, const char *key, uint64_t *ret)
 		*ret = (uint64_t)json_object_get_int64(v);
 		return true;
 	}
-	return json_object_is_type(v, json_type_string) && srd_parse_u64(json_object_get_string(v), ret) == 0;
+	return json_object_is_type(v, json_type_string) &&
+	       srd_parse_u64(json_object_get_string(v), ret) == 0;
 }
 
 #define COPY_STR(dst, o, key)                                                                      \
@@ -116,13 +119,15 @@ static const char *parse(struct json_object *o, struct srd_layout *l)
 		return "a text field is missing or too long";
 	if (!COPY_STR(l->machine_id, o, "machine_id") || !machine_id_valid(l->machine_id))
 		return "no machine_id, or not one (32 hex digits)";
-	if (!get_u64(o, "start", &start) || !get_u64(o, "size", &size) || !get_u64(o, "end", &end) ||
-	    srd_range_from_size(start, size, &l->range) < 0 || l->range.end != end)
+	if (!get_u64(o, "start", &start) || !get_u64(o, "size", &size) ||
+	    !get_u64(o, "end", &end) || srd_range_from_size(start, size, &l->range) < 0 ||
+	    l->range.end != end)
 		return "start, size and end do not make one range";
 	if (!get_u64(o, "generation", &v) || v > UINT32_MAX)
 		return "bad generation";
 	l->generation = (unsigned)v;
-	if (!get_u64(o, "recorded_usec", &l->recorded_usec) || !get_u64(o, "granularity", &l->granularity))
+	if (!get_u64(o, "recorded_usec", &l->recorded_usec) ||
+	    !get_u64(o, "granularity", &l->granularity))
 		return "bad recorded_usec or granularity";
 	if (!get_u64(o, "ways", &v) || v == 0 || v > SRD_MAX_WAYS)
 		return "bad ways";
@@ -138,15 +143,17 @@ static const char *parse(struct json_object *o, struct srd_layout *l)
 	if (!get_u64(o, "replace_position", &v) || v >= SRD_MAX_WAYS)
 		return "bad replace_position";
 	l->replace_position = (unsigned)v;
-	if (!json_object_object_get_ex(o, "targets", &t) || !json_object_is_type(t, json_type_array) ||
-	    json_object_array_length(t) != l->ways)
+	if (!json_object_object_get_ex(o, "targets", &t) ||
+	    !json_object_is_type(t, json_type_array) || json_object_array_length(t) != l->ways)
 		return "targets do not match ways";
 	l->n_targets = l->ways;
 	for (unsigned i = 0; i < l->n_targets; i++) {
 		struct json_object *x = json_object_array_get_idx(t, i);
 
-		if (!COPY_STR(l->targets[i].memdev, x, "memdev") || !COPY_STR(l->targets[i].host, x, "host") ||
-		    !get_u64(x, "serial", &l->targets[i].serial) || !get_u64(x, "position", &v) || v != i)
+		if (!COPY_STR(l->targets[i].memdev, x, "memdev") ||
+		    !COPY_STR(l->targets[i].host, x, "host") ||
+		    !get_u64(x, "serial", &l->targets[i].serial) || !get_u64(x, "position", &v) ||
+		    v != i)
 			return "a target is incomplete";
 	}
 	/* Its names end up in sysfs paths: only the kernel's own will do. */
@@ -158,8 +165,8 @@ static const char *parse(struct json_object *o, struct srd_layout *l)
  * SRD_LAYOUT_MAX_BYTES whose name is its own key.  Returns NULL or why not,
  * formatted into buf.
  */
-static const char *load_one(int dfd, const char *name, const char *machine_id, struct srd_layout *l, char *buf,
-			    size_t size)
+static const char *load_one(int dfd, const char *name, const char *machine_id, struct srd_layout *l,
+			    char *buf, size_t size)
 {
 	_cleanup_free_ char *text = NULL;
 	struct srd_error err = {};
@@ -210,8 +217,8 @@ static const char *load_one(int dfd, const char *name, const char *machine_id, s
 	if (!machine_id[0])
 		return "this machine's ID is unknown, so the record cannot be told to be its own";
 	if (!srd_streq(l->machine_id, machine_id)) {
-		snprintf(buf, size, "recorded on another machine (machine ID %s, this is %s)", l->machine_id,
-			 machine_id);
+		snprintf(buf, size, "recorded on another machine (machine ID %s, this is %s)",
+			 l->machine_id, machine_id);
 		return buf;
 	}
 	/* A record copied under another name would be re-created at its own start,
@@ -273,8 +280,8 @@ int srd_layout_parse(const char *buf, size_t len, const char *origin, struct srd
 	return 0;
 }
 
-int srd_layout_store_load(const char *dir, const char *machine_id, struct srd_layout **ret, size_t *ret_n,
-			  char **ret_errors)
+int srd_layout_store_load(const char *dir, const char *machine_id, struct srd_layout **ret,
+			  size_t *ret_n, char **ret_errors)
 {
 	struct srd_layout *v = NULL;
 	size_t n = 0, elen = 0;
@@ -295,7 +302,8 @@ int srd_layout_store_load(const char *dir, const char *machine_id, struct srd_la
 		const char *why;
 		size_t len = strlen(de->d_name);
 
-		if (strncmp(de->d_name, "layout-", 7) != 0 || len < 12 || strcmp(de->d_name + len - 5, ".json") != 0)
+		if (strncmp(de->d_name, "layout-", 7) != 0 || len < 12 ||
+		    strcmp(de->d_name + len - 5, ".json") != 0)
 			continue;
 		if (srd_grow((void **)&v, n, sizeof(*v)) < 0) {
 			r = -ENOMEM;

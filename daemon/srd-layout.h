@@ -25,9 +25,10 @@ int srd_layout_parse(const char *buf, size_t len, const char *origin, struct srd
  * schema version, is skipped and named in *ret_errors ("FILE: problem", one
  * per line; the caller frees it).  A missing directory is no layouts.
  */
-int srd_layout_store_load(const char *dir, const char *machine_id, struct srd_layout **ret, size_t *ret_n,
-			  char **ret_errors);
-/* Reads a machine ID (32 lower-case hex digits, as in /etc/machine-id) from path: 0, -EBADMSG or -errno. */
+int srd_layout_store_load(const char *dir, const char *machine_id, struct srd_layout **ret,
+			  size_t *ret_n, char **ret_errors);
+/* Reads a machine ID (32 lower-case hex digits, as in /etc/machine-id) from path: 0, -EBADMSG or
+ * -errno. */
 int srd_layout_read_machine_id(const char *path, char *ret, size_t size);
 /* Writes l atomically; creates dir.  0 or a negative errno. */
 int srd_layout_store_save(const char *dir, const struct srd_layout *l);

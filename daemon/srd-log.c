@@ -62,15 +62,15 @@ static void emit(struct srd_log_entry *e, const char *fmt, va_list ap)
 	memcpy(message, "MESSAGE=", 8);
 	vsnprintf(message + 8, sizeof(message) - 8, fmt, ap);
 	snprintf(prio, sizeof(prio), "PRIORITY=%d", e->priority);
-	iov[n++] = (struct iovec){ message, strlen(message) };
-	iov[n++] = (struct iovec){ prio, strlen(prio) };
-	iov[n++] = (struct iovec){ (char *)"SYSLOG_IDENTIFIER=srd", strlen("SYSLOG_IDENTIFIER=srd") };
+	iov[n++] = (struct iovec){message, strlen(message)};
+	iov[n++] = (struct iovec){prio, strlen(prio)};
+	iov[n++] = (struct iovec){(char *)"SYSLOG_IDENTIFIER=srd", strlen("SYSLOG_IDENTIFIER=srd")};
 	if (e->message_id) {
 		snprintf(id, sizeof(id), "MESSAGE_ID=%s", e->message_id);
-		iov[n++] = (struct iovec){ id, strlen(id) };
+		iov[n++] = (struct iovec){id, strlen(id)};
 	}
 	for (unsigned i = 0; i < e->n_fields; i++)
-		iov[n++] = (struct iovec){ e->fields[i], strlen(e->fields[i]) };
+		iov[n++] = (struct iovec){e->fields[i], strlen(e->fields[i])};
 	/* Fails quietly without journald; stderr then carries the message. */
 	if (sd_journal_sendv(iov, (int)n) < 0 || !stderr_is_journal())
 		fprintf(stderr, "srd: %s\n", message + 8);
@@ -87,7 +87,7 @@ void srd_log_emit(struct srd_log_entry *e, const char *fmt, ...)
 
 void srd_log(int priority, const char *fmt, ...)
 {
-	struct srd_log_entry e = { .priority = priority };
+	struct srd_log_entry e = {.priority = priority};
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -97,7 +97,7 @@ void srd_log(int priority, const char *fmt, ...)
 
 int srd_log_errno(int priority, int error, const char *fmt, ...)
 {
-	struct srd_log_entry e = { .priority = priority };
+	struct srd_log_entry e = {.priority = priority};
 	char buf[768];
 	va_list ap;
 

@@ -49,7 +49,8 @@ static int reply_json(sd_bus_message *msg, struct json_object *o)
 	if (!all)
 		srd_redact_json(o);
 	json_object_object_add(o, "addresses_hidden", json_object_new_boolean(!all));
-	r = sd_bus_reply_method_return(msg, "s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	r = sd_bus_reply_method_return(msg, "s",
+				       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 	return r;
 }
@@ -69,7 +70,8 @@ static int check_root(sd_bus_message *msg, sd_bus_error *error)
 	int r = sender_euid(msg, &uid);
 
 	if (r < 0)
-		return sd_bus_error_set_errnof(error, r, "Cannot tell who is calling: %s", strerror(-r));
+		return sd_bus_error_set_errnof(error, r, "Cannot tell who is calling: %s",
+					       strerror(-r));
 	if (uid != 0)
 		return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED,
 					"Only root may make srd act or reload");
@@ -81,16 +83,19 @@ static int manager_error(sd_bus_error *error, int r, const struct srd_manager *m
 {
 	switch (r) {
 	case -ENOKEY:
-		return sd_bus_error_setf(error, SRD_ERROR_POLICY_INVALID, "The configuration is invalid: %s",
-					 m->policy_error);
+		return sd_bus_error_setf(error, SRD_ERROR_POLICY_INVALID,
+					 "The configuration is invalid: %s", m->policy_error);
 	case -EBUSY:
-		return sd_bus_error_setf(error, SRD_ERROR_BUSY, "A pass is under way (%s: %s); try again",
+		return sd_bus_error_setf(error, SRD_ERROR_BUSY,
+					 "A pass is under way (%s: %s); try again",
 					 srd_state_to_string(m->state), m->reason);
 	case -EINVAL:
-		return sd_bus_error_set(error, SRD_ERROR_BAD_POLICY_NAME,
-					"Unknown policy (strict, per-range, prefer-cxl, prefer-hmem, audit)");
+		return sd_bus_error_set(
+		    error, SRD_ERROR_BAD_POLICY_NAME,
+		    "Unknown policy (strict, per-range, prefer-cxl, prefer-hmem, audit)");
 	case -ENODATA:
-		return sd_bus_error_set(error, SRD_ERROR_DISCOVERY, "srd has not read the machine yet");
+		return sd_bus_error_set(error, SRD_ERROR_DISCOVERY,
+					"srd has not read the machine yet");
 	default:
 		return sd_bus_error_setf(error, SRD_ERROR_DISCOVERY, "Cannot read the machine: %s",
 					 strerror(-r));
@@ -131,11 +136,13 @@ static int method_refresh_inventory(sd_bus_message *msg, void *userdata, sd_bus_
 	int r = sender_euid(msg, &uid);
 
 	if (r < 0)
-		return sd_bus_error_set_errnof(error, r, "Cannot tell who is calling: %s", strerror(-r));
+		return sd_bus_error_set_errnof(error, r, "Cannot tell who is calling: %s",
+					       strerror(-r));
 	r = srd_manager_refresh_inventory(userdata, uid != 0, uid, &wait_usec);
 	if (r == -EAGAIN)
 		return sd_bus_error_setf(error, SRD_ERROR_RATE_LIMITED,
-					 "Too many refreshes for UID %u; the next one in %" PRIu64 " ms "
+					 "Too many refreshes for UID %u; the next one in %" PRIu64
+					 " ms "
 					 "(GetInventory answers from the last read)",
 					 (unsigned)uid, (wait_usec + 999) / 1000);
 	if (r < 0)
@@ -145,7 +152,8 @@ static int method_refresh_inventory(sd_bus_message *msg, void *userdata, sd_bus_
 
 /* ---- what a request did, as JSON (docs/dbus.md) ---- */
 
-/* A decision carried out: "decision", "unconverged" (when it was checked), "converged", "apply", "discoveries". */
+/* A decision carried out: "decision", "unconverged" (when it was checked), "converged", "apply",
+ * "discoveries". */
 static struct json_object *request_json(const struct srd_request *q)
 {
 	const struct srd_pass *p = &q->pass;
@@ -219,8 +227,10 @@ static int method_get_plan(sd_bus_message *msg, void *userdata, sd_bus_error *er
 		return manager_error(error, r, m);
 	}
 	o = srd_json_decision(q.pass.decision, q.pass.inventory);
-	json_object_object_add(o, "inventory_read_usec", json_object_new_int64((int64_t)m->inventory_realtime_usec));
-	json_object_object_add(o, "inventory_stale", json_object_new_boolean(srd_manager_inventory_stale(m)));
+	json_object_object_add(o, "inventory_read_usec",
+			       json_object_new_int64((int64_t)m->inventory_realtime_usec));
+	json_object_object_add(o, "inventory_stale",
+			       json_object_new_boolean(srd_manager_inventory_stale(m)));
 	srd_manager_request_done(&q);
 	return reply_json(msg, o);
 }
@@ -270,8 +280,9 @@ static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 		return r;
 	r = srd_manager_reload(userdata, why, sizeof(why));
 	if (r < 0)
-		return sd_bus_error_setf(error, SRD_ERROR_POLICY_INVALID,
-					 "The new configuration is invalid, the running policy stays: %s", why);
+		return sd_bus_error_setf(
+		    error, SRD_ERROR_POLICY_INVALID,
+		    "The new configuration is invalid, the running policy stays: %s", why);
 	return sd_bus_reply_method_return(msg, NULL);
 }
 
@@ -322,21 +333,28 @@ static int append_property(sd_bus_message *reply, const char *property, const st
 		return sd_bus_message_append(reply, "s", SRD_VERSION);
 	if (strcmp(property, "State") == 0)
 		return sd_bus_message_append(reply, "s", srd_state_to_string(rep->state));
-	/* Free text may name addresses: hidden as in the replies (and sent as invalidations only). */
+	/* Free text may name addresses: hidden as in the replies (and sent as invalidations only).
+	 */
 	if (strcmp(property, "StateReason") == 0)
-		return sd_bus_message_append(reply, "s", all ? rep->reason : srd_redact_text(rep->reason, b, sizeof(b)));
+		return sd_bus_message_append(
+		    reply, "s", all ? rep->reason : srd_redact_text(rep->reason, b, sizeof(b)));
 	if (strcmp(property, "Verdict") == 0)
-		return sd_bus_message_append(reply, "s", rep->have_decision ? srd_verdict_to_string(rep->verdict) : "");
+		return sd_bus_message_append(
+		    reply, "s", rep->have_decision ? srd_verdict_to_string(rep->verdict) : "");
 	if (strcmp(property, "Summary") == 0)
-		return sd_bus_message_append(reply, "s", !rep->have_decision ? "" : all ? rep->summary
-							   : srd_redact_text(rep->summary, b, sizeof(b)));
+		return sd_bus_message_append(reply, "s",
+					     !rep->have_decision ? ""
+					     : all		 ? rep->summary
+						   : srd_redact_text(rep->summary, b, sizeof(b)));
 	if (strcmp(property, "Converged") == 0)
 		return sd_bus_message_append(reply, "b", rep->have_decision && rep->converged);
 	if (strcmp(property, "Policy") == 0)
-		return sd_bus_message_append(reply, "s", rep->have_policy ? srd_mode_to_string(rep->mode) : "");
+		return sd_bus_message_append(reply, "s",
+					     rep->have_policy ? srd_mode_to_string(rep->mode) : "");
 	if (strcmp(property, "PolicyError") == 0)
-		return sd_bus_message_append(reply, "s", all ? rep->policy_error
-							   : srd_redact_text(rep->policy_error, b, sizeof(b)));
+		return sd_bus_message_append(
+		    reply, "s",
+		    all ? rep->policy_error : srd_redact_text(rep->policy_error, b, sizeof(b)));
 	if (strcmp(property, "PolicyFiles") == 0)
 		return append_policy_files(reply, m->policy);
 	if (strcmp(property, "LastDecisionTimestamp") == 0)
@@ -358,7 +376,8 @@ static int append_property(sd_bus_message *reply, const char *property, const st
 		return sd_bus_message_append(reply, "u", (uint32_t)t->ranges[SRD_OWNER_CONFLICT]);
 	if (strcmp(property, "StrandedBytes") == 0)
 		return sd_bus_message_append(reply, "t", t->stranded_bytes);
-	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", property);
+	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s",
+				 property);
 }
 
 static int property_get(sd_bus *bus, const char *path, const char *interface, const char *property,
@@ -368,8 +387,8 @@ static int property_get(sd_bus *bus, const char *path, const char *interface, co
 	int r = srd_manager_report(userdata, &rep);
 
 	if (r >= 0)
-		r = append_property(reply, property, userdata, &rep, sees_addresses(sd_bus_get_current_message(bus)),
-				    error);
+		r = append_property(reply, property, userdata, &rep,
+				    sees_addresses(sd_bus_get_current_message(bus)), error);
 	srd_report_done(&rep);
 	return r;
 }
@@ -380,55 +399,58 @@ static int property_get(sd_bus *bus, const char *path, const char *interface, co
 #define INVALIDATES SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION
 
 static const sd_bus_vtable manager_vtable[] = {
-	SD_BUS_VTABLE_START(0),
-	PROP("Version", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	PROP("State", "s", CHANGES),
-	PROP("StateReason", "s", INVALIDATES),
-	PROP("Verdict", "s", CHANGES),
-	PROP("Summary", "s", INVALIDATES),
-	PROP("Converged", "b", CHANGES),
-	PROP("Policy", "s", CHANGES),
-	PROP("PolicyError", "s", INVALIDATES),
-	PROP("PolicyFiles", "as", CHANGES),
-	PROP("LastDecisionTimestamp", "t", CHANGES),
-	PROP("NRanges", "u", CHANGES),
-	PROP("NRangesCXL", "u", CHANGES),
-	PROP("NRangesHMEM", "u", CHANGES),
-	PROP("NRangesStranded", "u", CHANGES),
-	PROP("NRangesConflict", "u", CHANGES),
-	PROP("StrandedBytes", "t", CHANGES),
-	PROP("NDecisions", "t", CHANGES),
-	PROP("NErrors", "t", CHANGES),
-	SD_BUS_METHOD_WITH_ARGS("GetStatus", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", status_json),
-				method_get_status, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("GetInventory", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", inventory_json),
-				method_get_inventory, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("RefreshInventory", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", inventory_json),
-				method_refresh_inventory, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("GetPlan", SD_BUS_ARGS("s", policy), SD_BUS_RESULT("s", decision_json),
-				method_get_plan, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("Snapshot", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", snapshot_json),
-				method_snapshot, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("Apply", SD_BUS_ARGS("s", policy, "b", dry_run),
-				SD_BUS_RESULT("s", result_json), method_apply, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("ReplacePrepare", SD_BUS_ARGS("s", memdev), SD_BUS_RESULT("s", result_json),
-				method_replace, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("ReplaceComplete", SD_BUS_ARGS("s", memdev), SD_BUS_RESULT("s", result_json),
-				method_replace, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD("Reevaluate", NULL, NULL, method_reevaluate, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD("Reload", NULL, NULL, method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_VTABLE_END,
+    SD_BUS_VTABLE_START(0),
+    PROP("Version", "s", SD_BUS_VTABLE_PROPERTY_CONST),
+    PROP("State", "s", CHANGES),
+    PROP("StateReason", "s", INVALIDATES),
+    PROP("Verdict", "s", CHANGES),
+    PROP("Summary", "s", INVALIDATES),
+    PROP("Converged", "b", CHANGES),
+    PROP("Policy", "s", CHANGES),
+    PROP("PolicyError", "s", INVALIDATES),
+    PROP("PolicyFiles", "as", CHANGES),
+    PROP("LastDecisionTimestamp", "t", CHANGES),
+    PROP("NRanges", "u", CHANGES),
+    PROP("NRangesCXL", "u", CHANGES),
+    PROP("NRangesHMEM", "u", CHANGES),
+    PROP("NRangesStranded", "u", CHANGES),
+    PROP("NRangesConflict", "u", CHANGES),
+    PROP("StrandedBytes", "t", CHANGES),
+    PROP("NDecisions", "t", CHANGES),
+    PROP("NErrors", "t", CHANGES),
+    SD_BUS_METHOD_WITH_ARGS("GetStatus", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", status_json),
+			    method_get_status, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_ARGS("GetInventory", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", inventory_json),
+			    method_get_inventory, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_ARGS("RefreshInventory", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", inventory_json),
+			    method_refresh_inventory, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_ARGS("GetPlan", SD_BUS_ARGS("s", policy), SD_BUS_RESULT("s", decision_json),
+			    method_get_plan, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_ARGS("Snapshot", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", snapshot_json),
+			    method_snapshot, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_ARGS("Apply", SD_BUS_ARGS("s", policy, "b", dry_run),
+			    SD_BUS_RESULT("s", result_json), method_apply,
+			    SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_ARGS("ReplacePrepare", SD_BUS_ARGS("s", memdev),
+			    SD_BUS_RESULT("s", result_json), method_replace,
+			    SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_ARGS("ReplaceComplete", SD_BUS_ARGS("s", memdev),
+			    SD_BUS_RESULT("s", result_json), method_replace,
+			    SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("Reevaluate", NULL, NULL, method_reevaluate, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("Reload", NULL, NULL, method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_VTABLE_END,
 };
 
 void srd_manager_bus_emit_changed(struct srd_manager *m)
 {
 	if (!m->bus)
 		return;
-	sd_bus_emit_properties_changed(m->bus, SRD_BUS_PATH, SRD_BUS_INTERFACE, "State", "StateReason", "Verdict",
-				       "Summary", "Converged", "Policy", "PolicyError", "PolicyFiles",
-				       "LastDecisionTimestamp", "NRanges", "NRangesCXL", "NRangesHMEM",
-				       "NRangesStranded", "NRangesConflict", "StrandedBytes", "NDecisions",
-				       "NErrors", NULL);
+	sd_bus_emit_properties_changed(
+	    m->bus, SRD_BUS_PATH, SRD_BUS_INTERFACE, "State", "StateReason", "Verdict", "Summary",
+	    "Converged", "Policy", "PolicyError", "PolicyFiles", "LastDecisionTimestamp", "NRanges",
+	    "NRangesCXL", "NRangesHMEM", "NRangesStranded", "NRangesConflict", "StrandedBytes",
+	    "NDecisions", "NErrors", NULL);
 }
 
 static int on_bus_retry(sd_event_source *s, uint64_t usec, void *userdata)
@@ -446,8 +468,8 @@ static void schedule_retry(struct srd_manager *m)
 		if (r >= 0)
 			r = sd_event_source_set_enabled(m->bus_retry_timer, SD_EVENT_ONESHOT);
 	} else {
-		r = sd_event_add_time_relative(m->event, &m->bus_retry_timer, CLOCK_MONOTONIC, BUS_RETRY_USEC,
-					       0, on_bus_retry, m);
+		r = sd_event_add_time_relative(m->event, &m->bus_retry_timer, CLOCK_MONOTONIC,
+					       BUS_RETRY_USEC, 0, on_bus_retry, m);
 	}
 	if (r < 0)
 		srd_log_errno(LOG_WARNING, r, "cannot schedule a D-Bus reconnect, ignoring");
@@ -470,17 +492,19 @@ int srd_manager_bus_connect(struct srd_manager *m)
 
 	r = sd_bus_open_system(&bus);
 	if (r >= 0)
-		r = sd_bus_add_object_vtable(bus, NULL, SRD_BUS_PATH, SRD_BUS_INTERFACE, manager_vtable, m);
+		r = sd_bus_add_object_vtable(bus, NULL, SRD_BUS_PATH, SRD_BUS_INTERFACE,
+					     manager_vtable, m);
 	if (r >= 0)
 		r = sd_bus_match_signal_async(bus, NULL, "org.freedesktop.DBus.Local", NULL,
-					      "org.freedesktop.DBus.Local", "Disconnected", on_disconnect,
-					      NULL, m);
+					      "org.freedesktop.DBus.Local", "Disconnected",
+					      on_disconnect, NULL, m);
 	if (r >= 0)
 		r = sd_bus_request_name(bus, SRD_BUS_NAME, 0);
 	if (r >= 0)
 		r = sd_bus_attach_event(bus, m->event, SD_EVENT_PRIORITY_NORMAL);
 	if (r < 0) {
-		srd_log_errno(LOG_WARNING, r, "cannot offer %s on the system bus (retrying in 5s)", SRD_BUS_NAME);
+		srd_log_errno(LOG_WARNING, r, "cannot offer %s on the system bus (retrying in 5s)",
+			      SRD_BUS_NAME);
 		schedule_retry(m);
 		return r;
 	}

@@ -83,9 +83,11 @@ int srd_manager_inventory(struct srd_manager *m, const struct srd_inventory **re
 	return 0;
 }
 
-int srd_manager_refresh_inventory(struct srd_manager *m, bool limited, uint32_t uid, uint64_t *ret_wait_usec)
+int srd_manager_refresh_inventory(struct srd_manager *m, bool limited, uint32_t uid,
+				  uint64_t *ret_wait_usec)
 {
-	if (limited && !srd_ratelimit_take(&m->refresh_limit, uid, srd_now_usec(CLOCK_MONOTONIC), ret_wait_usec))
+	if (limited && !srd_ratelimit_take(&m->refresh_limit, uid, srd_now_usec(CLOCK_MONOTONIC),
+					   ret_wait_usec))
 		return -EAGAIN;
 	return read_machine(m);
 }
@@ -94,7 +96,8 @@ struct json_object *srd_manager_inventory_json(const struct srd_manager *m)
 {
 	struct json_object *o = srd_json_inventory(m->inventory);
 
-	json_object_object_add(o, "read_usec", json_object_new_int64((int64_t)m->inventory_realtime_usec));
+	json_object_object_add(o, "read_usec",
+			       json_object_new_int64((int64_t)m->inventory_realtime_usec));
 	json_object_object_add(o, "stale", json_object_new_boolean(srd_manager_inventory_stale(m)));
 	if (m->policy)
 		srd_json_add_dax_policy(o, m->inventory, m->policy);
@@ -105,9 +108,9 @@ int srd_manager_plan(struct srd_manager *m, const char *policy_override, struct 
 {
 	const struct srd_inventory *inv = NULL;
 	struct srd_pass_input in = {
-		.policy = m->policy,
-		.policy_override = policy_override,
-		.now_usec = srd_now_usec(CLOCK_MONOTONIC),
+	    .policy = m->policy,
+	    .policy_override = policy_override,
+	    .now_usec = srd_now_usec(CLOCK_MONOTONIC),
 	};
 	int r;
 
@@ -130,22 +133,22 @@ int srd_manager_report(const struct srd_manager *m, struct srd_report *ret)
 	for (size_t k = 0; k < m->n_layouts; k++)
 		replacing += m->layouts[k].replace != SRD_REPLACE_NONE;
 	*ret = (struct srd_report){
-		.state = m->state,
-		.reason = m->reason,
-		.busy = m->in_pass || m->pending_request,
-		.have_decision = m->decision != NULL,
-		.verdict = m->decision ? m->decision->verdict : 0,
-		.summary = m->decision ? m->decision->summary : "",
-		.converged = m->decision && m->converged,
-		.decided_realtime_usec = m->decided_realtime_usec,
-		.inventory_read_usec = m->inventory_realtime_usec,
-		.inventory_stale = srd_manager_inventory_stale(m),
-		.have_policy = m->policy != NULL,
-		.mode = m->policy ? m->policy->mode : 0,
-		.policy_error = m->policy_error,
-		.n_events = m->n_events,
-		.n_decisions = m->n_decisions,
-		.n_errors = m->n_errors,
+	    .state = m->state,
+	    .reason = m->reason,
+	    .busy = m->in_pass || m->pending_request,
+	    .have_decision = m->decision != NULL,
+	    .verdict = m->decision ? m->decision->verdict : 0,
+	    .summary = m->decision ? m->decision->summary : "",
+	    .converged = m->decision && m->converged,
+	    .decided_realtime_usec = m->decided_realtime_usec,
+	    .inventory_read_usec = m->inventory_realtime_usec,
+	    .inventory_stale = srd_manager_inventory_stale(m),
+	    .have_policy = m->policy != NULL,
+	    .mode = m->policy ? m->policy->mode : 0,
+	    .policy_error = m->policy_error,
+	    .n_events = m->n_events,
+	    .n_decisions = m->n_decisions,
+	    .n_errors = m->n_errors,
 	};
 	r = srd_report_fill(ret, m->inventory, m->decision, m->policy, replacing);
 	if (r < 0)
@@ -171,8 +174,8 @@ static struct json_object *status_json(const struct srd_manager *m)
  * and the firmware's version.  `srdctl snapshot --anonymize` drops it all. */
 static struct json_object *host_json(void)
 {
-	static const char *const dmi[] = { "sys_vendor", "product_name", "board_name",
-					   "bios_vendor", "bios_version", "bios_date" };
+	static const char *const dmi[] = {"sys_vendor",	 "product_name", "board_name",
+					  "bios_vendor", "bios_version", "bios_date"};
 	struct json_object *o = json_object_new_object(), *d = json_object_new_object();
 	char buf[256] = "", path[64];
 
@@ -193,7 +196,8 @@ struct json_object *srd_manager_snapshot_json(struct srd_manager *m)
 	struct json_object *o = json_object_new_object(), *layouts;
 	const struct srd_inventory *now = NULL;
 	char release[128] = "";
-	/* The kept inventory (srd-manager-read.c), first: the status then tells of the same read. */
+	/* The kept inventory (srd-manager-read.c), first: the status then tells of the same read.
+	 */
 	int r = srd_manager_inventory(m, &now);
 
 	json_object_object_add(o, "status", status_json(m));
@@ -203,7 +207,8 @@ struct json_object *srd_manager_snapshot_json(struct srd_manager *m)
 	if (m->decision && m->inventory)
 		json_object_object_add(o, "decision", srd_json_decision(m->decision, m->inventory));
 	if (m->have_last_apply && m->decision)
-		json_object_object_add(o, "last_apply", srd_json_apply(m->decision, &m->last_apply, false));
+		json_object_object_add(o, "last_apply",
+				       srd_json_apply(m->decision, &m->last_apply, false));
 	layouts = json_object_new_array();
 	for (size_t k = 0; k < m->n_layouts; k++)
 		json_object_array_add(layouts, srd_layout_to_json(&m->layouts[k]));
@@ -217,4 +222,3 @@ struct json_object *srd_manager_snapshot_json(struct srd_manager *m)
 	json_object_object_add(o, "kernel_release", json_object_new_string(release));
 	return o;
 }
-

@@ -32,7 +32,6 @@
 #define QUEUE_RECHECK_USEC (100 * 1000ull)
 #define BUS_RETRY_USEC (5 * USEC_PER_SEC)
 
-
 void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
 {
 	bool changed = m->state != s;
@@ -48,7 +47,8 @@ void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *
 	if (!changed)
 		return;
 	/* Every user can read STATUS= (systemctl status): no addresses in it. */
-	sd_notifyf(false, "STATUS=%s: %s", srd_state_to_string(s), srd_redact_text(reason, shown, sizeof(shown)));
+	sd_notifyf(false, "STATUS=%s: %s", srd_state_to_string(s),
+		   srd_redact_text(reason, shown, sizeof(shown)));
 	srd_log(LOG_DEBUG, "state %s: %s", srd_state_to_string(s), reason);
 	srd_manager_bus_emit_changed(m);
 }
@@ -75,12 +75,13 @@ static int load_policy(struct srd_manager *m, struct srd_policy **ret)
 		size_t l = strlen(m->policy_error);
 
 		srd_log(LOG_ERR, "%s", errs[i]);
-		snprintf(m->policy_error + l, sizeof(m->policy_error) - l, "%s%s", l ? "; " : "", errs[i]);
+		snprintf(m->policy_error + l, sizeof(m->policy_error) - l, "%s%s", l ? "; " : "",
+			 errs[i]);
 	}
 	srd_strv_free(errs, n_errs);
 	if (r < 0 && r != -EINVAL)
-		snprintf(m->policy_error, sizeof(m->policy_error), "cannot read the configuration: %s",
-			 strerror(-r));
+		snprintf(m->policy_error, sizeof(m->policy_error),
+			 "cannot read the configuration: %s", strerror(-r));
 	return r;
 }
 
@@ -120,7 +121,7 @@ static bool expected_present(struct srd_manager *m, char *why, size_t size)
 {
 	return m->policy && !m->verifying &&
 	       srd_discover_expected_present(m->policy->expect_memdevs, m->policy->expect_regions,
-					 m->policy->expect_auto, why, size);
+					     m->policy->expect_auto, why, size);
 }
 
 void srd_manager_begin_pass(struct srd_manager *m, const char *trigger, bool forced)
@@ -148,11 +149,14 @@ void srd_manager_begin_pass(struct srd_manager *m, const char *trigger, bool for
 	m->rest_state = m->state;
 	memcpy(m->rest_reason, m->reason, sizeof(m->reason));
 	snprintf(m->trigger, sizeof(m->trigger), "%s", trigger);
-	srd_manager_set_state(m, SRD_STATE_SETTLING, "waiting for CXL enumeration to settle (%s)", trigger);
+	srd_manager_set_state(m, SRD_STATE_SETTLING, "waiting for CXL enumeration to settle (%s)",
+			      trigger);
 	/* What it would wait for may be there already (srd started after coldplug). */
-	arm(m, &m->quiet_timer, m->policy && !expected_present(m, why, sizeof(why)) ? m->policy->settle_quiet_usec : 0,
+	arm(m, &m->quiet_timer,
+	    m->policy && !expected_present(m, why, sizeof(why)) ? m->policy->settle_quiet_usec : 0,
 	    on_quiet);
-	arm(m, &m->deadline_timer, m->policy ? m->policy->settle_timeout_usec : USEC_PER_SEC, on_deadline);
+	arm(m, &m->deadline_timer, m->policy ? m->policy->settle_timeout_usec : USEC_PER_SEC,
+	    on_deadline);
 }
 
 static void write_metrics(struct srd_manager *m)
@@ -196,7 +200,7 @@ static void record_owners(struct srd_manager *m, const struct srd_inventory *inv
 		return;
 	}
 	for (size_t i = 0; i < inv->n_ranges; i++)
-		o[i] = (struct srd_owner_record){ inv->ranges[i].range, inv->ranges[i].owner };
+		o[i] = (struct srd_owner_record){inv->ranges[i].range, inv->ranges[i].owner};
 	free(m->owners);
 	m->owners = o;
 	m->n_owners = inv->n_ranges;
@@ -204,7 +208,8 @@ static void record_owners(struct srd_manager *m, const struct srd_inventory *inv
 		int r = srd_owners_save(m->opts.state_dir, m->boot_id, o, inv->n_ranges);
 
 		if (r < 0)
-			srd_log_errno(LOG_WARNING, r, "cannot record the ranges' owners in %s, ignoring",
+			srd_log_errno(LOG_WARNING, r,
+				      "cannot record the ranges' owners in %s, ignoring",
 				      m->opts.state_dir);
 	}
 }
@@ -225,14 +230,15 @@ static void load_owners(struct srd_manager *m)
 		srd_log_errno(LOG_WARNING, r, "ignoring the owner record in %s", m->opts.state_dir);
 		return;
 	}
-	srd_log(LOG_INFO, "srd ran earlier in this boot: ranges whose owner changed since are left alone%s",
+	srd_log(LOG_INFO,
+		"srd ran earlier in this boot: ranges whose owner changed since are left alone%s",
 		m->policy && m->policy->reassert ? " (but Reassert=yes)" : "");
 }
 
 void srd_manager_log_decision(struct srd_manager *m, const struct srd_decision *d, const char *why)
 {
 	const char *policy = srd_mode_to_string(d->mode);
-	struct srd_log_entry e = { .priority = LOG_NOTICE, .message_id = SRD_MESSAGE_DECISION };
+	struct srd_log_entry e = {.priority = LOG_NOTICE, .message_id = SRD_MESSAGE_DECISION};
 	char b[SRD_RANGE_FMT_MAX];
 
 	srd_log_field(&e, "SRD_POLICY", "%s", policy);
@@ -245,8 +251,8 @@ void srd_manager_log_decision(struct srd_manager *m, const struct srd_decision *
 	for (size_t i = 0; i < d->n_ranges; i++) {
 		const struct srd_range_decision *r = &d->ranges[i];
 		struct srd_log_entry x = {
-			.priority = r->held || r->blocked ? LOG_WARNING : LOG_INFO,
-			.message_id = r->held ? SRD_MESSAGE_HELD : SRD_MESSAGE_RANGE,
+		    .priority = r->held || r->blocked ? LOG_WARNING : LOG_INFO,
+		    .message_id = r->held ? SRD_MESSAGE_HELD : SRD_MESSAGE_RANGE,
 		};
 
 		srd_range_format(&r->range, b, sizeof(b));
@@ -259,120 +265,23 @@ void srd_manager_log_decision(struct srd_manager *m, const struct srd_decision *
 			     srd_target_to_string(r->target), r->reason);
 	}
 	if (d->refused) {
-		struct srd_log_entry x = { .priority = LOG_ERR, .message_id = SRD_MESSAGE_REFUSED };
+		struct srd_log_entry x = {.priority = LOG_ERR, .message_id = SRD_MESSAGE_REFUSED};
 
 		srd_log_field(&x, "SRD_POLICY", "%s", policy);
 		srd_log_field(&x, "SRD_REASON", "%s", d->refusal);
-		srd_log_emit(&x, "Refusing to act: %s. If this machine's firmware or kernel is not "
-				 "at fault, report it with the output of 'srdctl snapshot' (see srd(8), "
-				 "REPORTING PROBLEMS).", d->refusal);
+		srd_log_emit(
+		    &x,
+		    "Refusing to act: %s. If this machine's firmware or kernel is not "
+		    "at fault, report it with the output of 'srdctl snapshot' (see srd(8), "
+		    "REPORTING PROBLEMS).",
+		    d->refusal);
 	}
-}
-
-/* A store that may block is running: the plan is alive. */
-static void on_wait(void *userdata)
-{
-	sd_notify(false, "WATCHDOG=1");
-}
-
-static void on_write(void *userdata, const char *path, const char *value, int error)
-{
-	struct srd_log_entry e = { .priority = error ? LOG_ERR : LOG_INFO };
-
-	sd_notify(false, "WATCHDOG=1");
-	srd_log_field(&e, "SRD_PATH", "%s", path);
-	srd_log_field(&e, "SRD_VALUE", "%s", value);
-	if (error)
-		srd_log_field(&e, "SRD_ERRNO", "%d", -error);
-	srd_log_emit(&e, "write %s %s%s%s", path, value, error ? ": " : "", error ? strerror(-error) : "");
-}
-
-static void on_step(void *userdata, const struct srd_action *a, const struct srd_step *st, bool undo)
-{
-	struct srd_manager *m = userdata;
-	struct srd_log_entry e = {
-		.priority = undo || st->result == SRD_STEP_FAILED || st->result == SRD_STEP_REFUSED
-				    ? LOG_WARNING : LOG_NOTICE,
-		.message_id = SRD_MESSAGE_ACTION,
-	};
-	char b[SRD_RANGE_FMT_MAX], shown[sizeof(a->target) * 2];
-
-	sd_notify(false, "WATCHDOG=1");
-	srd_range_format(&a->range, b, sizeof(b));
-	srd_log_field(&e, "SRD_ACTION", "%s%s", undo ? "undo-" : "", srd_action_to_string(a->kind));
-	srd_log_field(&e, "SRD_TARGET", "%s", a->target);
-	if (strncmp(a->target, "region", 6) == 0)
-		srd_log_field(&e, "SRD_REGION", "%s", a->target);
-	srd_log_field(&e, "SRD_RANGE", "%s", b);
-	srd_log_field(&e, "SRD_RESULT", "%s", undo ? "undone" : srd_step_result_to_string(st->result));
-	srd_log_field(&e, "SRD_REASON", "%s", a->reason);
-	srd_log_field(&e, "SRD_POLICY", "%s", m->decision ? srd_mode_to_string(m->decision->mode) : "");
-	if (a->kind == SRD_ACTION_CONFIGURE_DAX && a->rule[0]) /* the [Device] section, FILE:LINE */
-		srd_log_field(&e, "SRD_RULE", "%s", a->rule);
-	if (undo)
-		srd_log_emit(&e, "Undid %s %s: %s", srd_action_to_string(a->kind), a->target, st->rollback);
-	else
-		srd_log_emit(&e, "%s %s: %s: %s", srd_action_to_string(a->kind), a->target,
-			     srd_step_result_to_string(st->result), st->message);
-	sd_notifyf(false, "STATUS=applying: %s %s", srd_action_to_string(a->kind),
-		   srd_redact_text(a->target, shown, sizeof(shown)));
-}
-
-/* Runs p's plan; sets apply_failed and the reason when it fails. */
-int srd_manager_apply_plan(struct srd_manager *m, struct srd_pass *p, const struct srd_act_options *x, FILE *out)
-{
-	const struct srd_decision *d = p->decision;
-	bool dry_run = x && x->dry_run;
-	struct srd_pass_options o = {
-		.dry_run = dry_run,
-		.out = out,
-		.state_dir = m->opts.state_dir,
-		.allow_offline = (x && x->allow_offline) || (m->policy && m->policy->allow_offline),
-		.layouts = m->layouts,
-		.n_layouts = m->n_layouts,
-		.on_write = dry_run ? NULL : on_write,
-		.on_step = dry_run ? NULL : on_step,
-		.on_wait = on_wait,
-		.userdata = m,
-	};
-	const struct srd_step *st = NULL;
-	const struct srd_action *a = NULL;
-	int r;
-
-	if (!dry_run)
-		srd_manager_set_state(m, SRD_STATE_APPLYING, "carrying out %zu action%s", d->n_actions,
-			  d->n_actions == 1 ? "" : "s");
-	r = srd_pass_apply(p, &o);
-	if (r != -ENOMEM && p->apply.interrupted[0])
-		srd_log(LOG_WARNING, "%s; converging from a fresh inventory", p->apply.interrupted);
-	if (r < 0 && !dry_run) {
-		struct srd_log_entry e = { .priority = LOG_ERR, .message_id = SRD_MESSAGE_APPLY_FAILED };
-
-		srd_pass_failure(p, &a, &st);
-		m->apply_failed = true;
-		m->n_errors++;
-		if (p->apply.n_undo_failed)
-			srd_manager_set_state(m, SRD_STATE_DEGRADED,
-					      "%s %s failed: %s; %zu of what srd had done could not be undone (see the steps)",
-					      a ? srd_action_to_string(a->kind) : "the plan", a ? a->target : "",
-					      st ? st->message : strerror(-r), p->apply.n_undo_failed);
-		else
-			srd_manager_set_state(m, SRD_STATE_DEGRADED, "%s %s failed: %s; what srd had done is undone",
-					      a ? srd_action_to_string(a->kind) : "the plan", a ? a->target : "",
-					      st ? st->message : strerror(-r));
-		srd_log_field(&e, "SRD_ACTION", "%s", a ? srd_action_to_string(a->kind) : "");
-		srd_log_field(&e, "SRD_TARGET", "%s", a ? a->target : "");
-		srd_log_field(&e, "SRD_REASON", "%s", st ? st->message : strerror(-r));
-		srd_log_field(&e, "SRD_POLICY", "%s", srd_mode_to_string(d->mode));
-		srd_log_emit(&e, "Carrying out the plan failed: %s", m->reason);
-	}
-	return r;
 }
 
 /* The kernel has finished what srd started: re-read and compare with the verdict. */
 static void verify(struct srd_manager *m)
 {
-	struct srd_pass v = { .decision = m->decision, .borrowed_decision = true, .wrote = true };
+	struct srd_pass v = {.decision = m->decision, .borrowed_decision = true, .wrote = true};
 	int r = srd_pass_verify(&v);
 
 	if (r < 0 && !v.after) {
@@ -387,7 +296,7 @@ static void verify(struct srd_manager *m)
 
 static void log_unconverged(const struct srd_unconverged *u, char *ret, size_t size)
 {
-	struct srd_log_entry e = { .priority = LOG_ERR, .message_id = SRD_MESSAGE_UNCONVERGED };
+	struct srd_log_entry e = {.priority = LOG_ERR, .message_id = SRD_MESSAGE_UNCONVERGED};
 	const char *owner = u->gone ? "gone" : srd_owner_to_string(u->owner);
 	char b[SRD_RANGE_FMT_MAX];
 
@@ -396,7 +305,8 @@ static void log_unconverged(const struct srd_unconverged *u, char *ret, size_t s
 	srd_log_field(&e, "SRD_TARGET", "%s", srd_owner_to_string(u->wanted));
 	srd_log_field(&e, "SRD_OWNER", "%s", owner);
 	srd_log_field(&e, "SRD_REASON", "%s", u->reason);
-	srd_log_emit(&e, "%s: wanted %s, the owner is %s", b, srd_owner_to_string(u->wanted), owner);
+	srd_log_emit(&e, "%s: wanted %s, the owner is %s", b, srd_owner_to_string(u->wanted),
+		     owner);
 	snprintf(ret, size, "%s wanted %s, owner %s", b, srd_owner_to_string(u->wanted), owner);
 }
 
@@ -404,7 +314,7 @@ static void log_unconverged(const struct srd_unconverged *u, char *ret, size_t s
 void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv, struct srd_pass *p)
 {
 	char last[256] = "";
-	struct srd_log_entry e = { .priority = LOG_INFO, .message_id = SRD_MESSAGE_SETTLED };
+	struct srd_log_entry e = {.priority = LOG_INFO, .message_id = SRD_MESSAGE_SETTLED};
 
 	srd_manager_keep_inventory(m, inv);
 	free(m->baseline);
@@ -420,10 +330,12 @@ void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv, struct
 	if (m->apply_failed)
 		; /* the reason says what failed */
 	else if (m->decision->refused)
-		srd_manager_set_state(m, SRD_STATE_DEGRADED, "refusing to act: %s", m->decision->refusal);
+		srd_manager_set_state(m, SRD_STATE_DEGRADED, "refusing to act: %s",
+				      m->decision->refusal);
 	else if (!m->converged) {
 		m->n_errors++;
-		srd_manager_set_state(m, SRD_STATE_DEGRADED, "the machine does not match the verdict: %s", last);
+		srd_manager_set_state(m, SRD_STATE_DEGRADED,
+				      "the machine does not match the verdict: %s", last);
 	} else
 		srd_manager_set_state(m, SRD_STATE_SETTLED, "%s", m->decision->summary);
 	srd_log_field(&e, "SRD_VERDICT", "%s", srd_verdict_to_string(m->decision->verdict));
@@ -450,10 +362,10 @@ static void run_pass(struct srd_manager *m)
 	_cleanup_free_ struct srd_range *replacing = NULL;
 	struct srd_pass p = {};
 	struct srd_pass_input in = {
-		.policy = m->policy,
-		.settle_timed_out = m->settle_timed_out,
-		.owners = m->owners,
-		.n_owners = m->n_owners,
+	    .policy = m->policy,
+	    .settle_timed_out = m->settle_timed_out,
+	    .owners = m->owners,
+	    .n_owners = m->n_owners,
 	};
 	char *fp;
 	int r;
@@ -467,8 +379,10 @@ static void run_pass(struct srd_manager *m)
 	}
 	if (!m->policy) {
 		srd_manager_keep_inventory(m, TAKE_PTR(p.inventory));
-		srd_manager_set_state(m, SRD_STATE_DEGRADED, "the configuration is invalid, nothing is done until "
-			  "it is fixed and reloaded: %s", m->policy_error);
+		srd_manager_set_state(m, SRD_STATE_DEGRADED,
+				      "the configuration is invalid, nothing is done until "
+				      "it is fixed and reloaded: %s",
+				      m->policy_error);
 		end_pass(m);
 		return;
 	}
@@ -488,7 +402,8 @@ static void run_pass(struct srd_manager *m)
 		return;
 	}
 	free(fp);
-	srd_manager_set_state(m, SRD_STATE_DECIDING, "deciding by policy %s", srd_mode_to_string(m->policy->mode));
+	srd_manager_set_state(m, SRD_STATE_DECIDING, "deciding by policy %s",
+			      srd_mode_to_string(m->policy->mode));
 	replacing = calloc(m->n_layouts ? m->n_layouts : 1, sizeof(*replacing));
 	if (!replacing) {
 		srd_pass_done(&p);
@@ -507,10 +422,12 @@ static void run_pass(struct srd_manager *m)
 		return;
 	}
 	if (m->settle_timed_out) {
-		struct srd_log_entry e = { .priority = LOG_WARNING, .message_id = SRD_MESSAGE_SETTLE_TIMEOUT };
+		struct srd_log_entry e = {.priority = LOG_WARNING,
+					  .message_id = SRD_MESSAGE_SETTLE_TIMEOUT};
 
 		srd_log_field(&e, "SRD_POLICY", "%s", srd_mode_to_string(p.decision->mode));
-		srd_log_field(&e, "SRD_REASON", "fallback %s", srd_fallback_to_string(m->policy->fallback));
+		srd_log_field(&e, "SRD_REASON", "fallback %s",
+			      srd_fallback_to_string(m->policy->fallback));
 		srd_log_emit(&e, "CXL enumeration did not settle within %llus; Fallback=%s decides",
 			     (unsigned long long)(m->policy->settle_timeout_usec / USEC_PER_SEC),
 			     srd_fallback_to_string(m->policy->fallback));
@@ -528,7 +445,8 @@ void srd_manager_verify_later(struct srd_manager *m)
 	m->in_pass = true;
 	m->verifying = true;
 	if (!m->apply_failed)
-		srd_manager_set_state(m, SRD_STATE_APPLYING, "waiting for the kernel to finish what srd started");
+		srd_manager_set_state(m, SRD_STATE_APPLYING,
+				      "waiting for the kernel to finish what srd started");
 	arm(m, &m->quiet_timer, quiet, on_quiet);
 	arm(m, &m->deadline_timer, timeout, on_deadline);
 }
@@ -554,7 +472,8 @@ static int on_quiet(sd_event_source *s, uint64_t usec, void *userdata)
 		return 0;
 	}
 	if (expected_present(m, why, sizeof(why))) {
-		srd_log(LOG_INFO, "CXL enumeration settled: all expected devices present (%s)", why);
+		srd_log(LOG_INFO, "CXL enumeration settled: all expected devices present (%s)",
+			why);
 		end_settle(m);
 		return 0;
 	}
@@ -563,13 +482,15 @@ static int on_quiet(sd_event_source *s, uint64_t usec, void *userdata)
 		/* A failure the quiet machine shows is certain: the devices it waits
 		 * for will not come, and the decision falls back on it now. */
 		if (srd_discover_cxl_failed(why, sizeof(why))) {
-			srd_log(LOG_WARNING, "CXL failed, not waiting for %u memdevs and %u regions: %s",
+			srd_log(LOG_WARNING,
+				"CXL failed, not waiting for %u memdevs and %u regions: %s",
 				m->policy->expect_memdevs, m->policy->expect_regions, why);
 			end_settle(m);
 			return 0;
 		}
-		srd_manager_set_state(m, SRD_STATE_SETTLING, "waiting for %u memdevs and %u regions (have %u and %u)",
-			  m->policy->expect_memdevs, m->policy->expect_regions, mem, reg);
+		srd_manager_set_state(
+		    m, SRD_STATE_SETTLING, "waiting for %u memdevs and %u regions (have %u and %u)",
+		    m->policy->expect_memdevs, m->policy->expect_regions, mem, reg);
 		return 0; /* the next event or the deadline */
 	}
 	if (!m->verifying)
@@ -600,20 +521,23 @@ static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-static void on_uevent(void *userdata, const char *action, const char *subsystem, const char *sysname)
+static void on_uevent(void *userdata, const char *action, const char *subsystem,
+		      const char *sysname)
 {
 	struct srd_manager *m = userdata;
 	char why[256];
 
 	m->n_events++;
 	srd_log(LOG_DEBUG, "uevent %s %s %s", action, subsystem, sysname);
-	if (strcmp(action, "remove") == 0 && strcmp(subsystem, "cxl") == 0 && strncmp(sysname, "mem", 3) == 0)
+	if (strcmp(action, "remove") == 0 && strcmp(subsystem, "cxl") == 0 &&
+	    strncmp(sysname, "mem", 3) == 0)
 		srd_manager_memdev_removed(m, sysname);
 	snprintf(why, sizeof(why), "%s %s %s", action, subsystem, sysname);
 	srd_manager_begin_pass(m, why, false);
 	/* Looked at once the events queued now are read (on_io drains them
 	 * first); a change event brings no device ExpectAuto= would count. */
-	if (m->in_pass && !m->verifying && m->policy && (strcmp(action, "change") != 0 || !m->policy->expect_auto))
+	if (m->in_pass && !m->verifying && m->policy &&
+	    (strcmp(action, "change") != 0 || !m->policy->expect_auto))
 		arm(m, &m->expect_timer, 0, on_expect);
 }
 
@@ -627,24 +551,26 @@ void srd_manager_reevaluate(struct srd_manager *m, const char *why)
 int srd_manager_reload(struct srd_manager *m, char *ret_error, size_t size)
 {
 	struct srd_policy *p = NULL;
-	struct srd_log_entry e = { .priority = LOG_NOTICE, .message_id = SRD_MESSAGE_RELOADED };
+	struct srd_log_entry e = {.priority = LOG_NOTICE, .message_id = SRD_MESSAGE_RELOADED};
 	int r;
 
 	sd_notifyf(false, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading the configuration",
 		   (unsigned long long)srd_now_usec(CLOCK_MONOTONIC));
 	r = load_policy(m, &p);
 	if (r < 0) {
-		struct srd_log_entry x = { .priority = LOG_ERR, .message_id = SRD_MESSAGE_RELOAD_FAILED };
+		struct srd_log_entry x = {.priority = LOG_ERR,
+					  .message_id = SRD_MESSAGE_RELOAD_FAILED};
 
 		srd_policy_free(p);
 		srd_log_field(&x, "SRD_REASON", "%s", m->policy_error);
-		srd_log_field(&x, "SRD_POLICY", "%s", m->policy ? srd_mode_to_string(m->policy->mode) : "");
+		srd_log_field(&x, "SRD_POLICY", "%s",
+			      m->policy ? srd_mode_to_string(m->policy->mode) : "");
 		srd_log_emit(&x, "The new configuration is invalid; %s: %s",
 			     m->policy ? "keeping the running policy" : "still without a policy",
 			     m->policy_error);
 		snprintf(ret_error, size, "%s", m->policy_error);
-		sd_notifyf(false, "READY=1\nSTATUS=%s: %s (reload failed: %s)", srd_state_to_string(m->state),
-			   m->reason, ret_error);
+		sd_notifyf(false, "READY=1\nSTATUS=%s: %s (reload failed: %s)",
+			   srd_state_to_string(m->state), m->reason, ret_error);
 		write_metrics(m);
 		srd_manager_bus_emit_changed(m);
 		return -EINVAL;
@@ -652,8 +578,8 @@ int srd_manager_reload(struct srd_manager *m, char *ret_error, size_t size)
 	srd_policy_free(m->policy);
 	m->policy = p;
 	srd_log_field(&e, "SRD_POLICY", "%s", srd_mode_to_string(p->mode));
-	srd_log_emit(&e, "Configuration reloaded: policy %s from %zu file%s", srd_mode_to_string(p->mode),
-		     p->n_files, p->n_files == 1 ? "" : "s");
+	srd_log_emit(&e, "Configuration reloaded: policy %s from %zu file%s",
+		     srd_mode_to_string(p->mode), p->n_files, p->n_files == 1 ? "" : "s");
 	sd_notify(false, "READY=1");
 	srd_manager_begin_pass(m, "configuration reloaded", true);
 	return 0;
@@ -752,15 +678,18 @@ struct srd_manager *srd_manager_free(struct srd_manager *m)
 
 int srd_manager_run(struct srd_manager *m)
 {
-	struct srd_log_entry e = { .priority = LOG_INFO, .message_id = SRD_MESSAGE_STARTED };
+	struct srd_log_entry e = {.priority = LOG_INFO, .message_id = SRD_MESSAGE_STARTED};
 
-	srd_log_field(&e, "SRD_POLICY", "%s", m->policy ? srd_mode_to_string(m->policy->mode) : "invalid");
+	srd_log_field(&e, "SRD_POLICY", "%s",
+		      m->policy ? srd_mode_to_string(m->policy->mode) : "invalid");
 	char why[256];
 
 	srd_log_emit(&e, "srd %s started, policy %s", SRD_VERSION,
 		     m->policy ? srd_mode_to_string(m->policy->mode) : "invalid");
 	if (m->opts.state_dir && srd_apply_interrupted(m->opts.state_dir, why, sizeof(why))) {
-		struct srd_apply_opts o = { .state_dir = m->opts.state_dir, .on_write = on_write, .userdata = m };
+		struct srd_apply_opts o = {.state_dir = m->opts.state_dir,
+					   .on_write = srd_manager_log_write,
+					   .userdata = m};
 		char what[512];
 		int r;
 

@@ -29,10 +29,8 @@
 #include "srd-ratelimit.h"
 #include "srd-status.h"
 
-
-
 struct srd_manager_options {
-	const char *config;    /* --config FILE: only this file (NULL: vendor, /etc, drop-ins) */
+	const char *config; /* --config FILE: only this file (NULL: vendor, /etc, drop-ins) */
 	const char *state_dir; /* progress record directory */
 	const char *layout_dir; /* recorded region layouts */
 	const char *machine_id_file; /* this machine's ID (/etc/machine-id), which layouts carry */
@@ -53,7 +51,7 @@ struct srd_manager {
 	struct srd_manager_options opts;
 
 	struct srd_policy *policy; /* NULL while the configuration is invalid */
-	char policy_error[768];	   /* why the last load failed ("" when it did not) */
+	char policy_error[768]; /* why the last load failed ("" when it did not) */
 
 	enum srd_state state;
 	char reason[768];
@@ -61,7 +59,7 @@ struct srd_manager {
 
 	/* The pass under way. */
 	bool in_pass;
-	bool forced;	/* decide even when nothing changed (boot, reload, re-evaluate) */
+	bool forced; /* decide even when nothing changed (boot, reload, re-evaluate) */
 	bool verifying; /* the plan ran; waiting for the kernel's events to stop */
 	bool settle_timed_out;
 	bool apply_failed;
@@ -84,11 +82,11 @@ struct srd_manager {
 
 	/* What read requests answer from (srd-manager-read.c). */
 	uint64_t inventory_realtime_usec; /* when m->inventory was read (0: never) */
-	uint64_t inventory_events;	  /* n_events then: later events make it stale */
-	bool inventory_acted_on;	  /* srd wrote to the machine since: stale too */
-	int inventory_error;		  /* the last failed read for a request */
-	uint64_t n_bursts;		  /* passes started: one per burst of events */
-	uint64_t refreshed_burst;	  /* the burst a request last read the machine in */
+	uint64_t inventory_events; /* n_events then: later events make it stale */
+	bool inventory_acted_on; /* srd wrote to the machine since: stale too */
+	int inventory_error; /* the last failed read for a request */
+	uint64_t n_bursts; /* passes started: one per burst of events */
+	uint64_t refreshed_burst; /* the burst a request last read the machine in */
 	struct srd_ratelimit refresh_limit; /* RefreshInventory, per UID */
 
 	/* Recorded region layouts (srd-manager-act.c, srd-layout.c). */
@@ -106,7 +104,8 @@ SRD_DEFINE_CLEANUP(struct srd_manager *, srd_manager_free)
 /* Starts the boot pass and runs the loop until SIGTERM; returns 0 or a negative errno. */
 int srd_manager_run(struct srd_manager *m);
 
-/* Re-reads the configuration; on errors keeps the old policy and returns -EINVAL (why in *ret_error). */
+/* Re-reads the configuration; on errors keeps the old policy and returns -EINVAL (why in
+ * *ret_error). */
 int srd_manager_reload(struct srd_manager *m, char *ret_error, size_t size);
 /* Starts a pass now, as the boot pass does. */
 void srd_manager_reevaluate(struct srd_manager *m, const char *why);
@@ -120,7 +119,7 @@ struct srd_request {
 	struct srd_pass pass;
 	bool carried_out;
 	bool replace_prepare;
-	bool can_remove;  /* replace prepare: the device may be pulled */
+	bool can_remove; /* replace prepare: the device may be pulled */
 	char message[512]; /* replace: what it means for the administrator ("" none) */
 };
 void srd_manager_request_done(struct srd_request *q);
@@ -131,7 +130,8 @@ void srd_manager_request_done(struct srd_request *q);
  * (or, dry_run, lists the writes in q->pass.writes).  -EBUSY during a pass,
  * -ENOKEY without a valid policy.
  */
-int srd_manager_apply_now(struct srd_manager *m, const char *policy_override, bool dry_run, struct srd_request *q);
+int srd_manager_apply_now(struct srd_manager *m, const char *policy_override, bool dry_run,
+			  struct srd_request *q);
 /*
  * Decides on the kept inventory (read-only), by the policy or policy_override,
  * into q->pass, whose inventory is the manager's.
@@ -150,7 +150,8 @@ bool srd_manager_inventory_stale(const struct srd_manager *m);
  * Reads the machine now.  limited: take a token from uid's bucket first;
  * -EAGAIN when it is empty, with the wait in *ret_wait_usec.
  */
-int srd_manager_refresh_inventory(struct srd_manager *m, bool limited, uint32_t uid, uint64_t *ret_wait_usec);
+int srd_manager_refresh_inventory(struct srd_manager *m, bool limited, uint32_t uid,
+				  uint64_t *ret_wait_usec);
 /* The kept inventory as JSON, with "read_usec" and "stale".  Only with m->inventory set. */
 struct json_object *srd_manager_inventory_json(const struct srd_manager *m);
 /* Takes inv over as the kept inventory, read now. */
@@ -173,10 +174,14 @@ struct srd_act_options {
 	bool allow_offline; /* the administrator asked for this (replace prepare) */
 };
 void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void srd_manager_begin_pass(struct srd_manager *m, const char *trigger, bool forced);
 void srd_manager_log_decision(struct srd_manager *m, const struct srd_decision *d, const char *why);
-int srd_manager_apply_plan(struct srd_manager *m, struct srd_pass *p, const struct srd_act_options *x, FILE *out);
+/* The executor's on_write: journals one store with its path, value and errno, and feeds the
+ * watchdog. */
+void srd_manager_log_write(void *userdata, const char *path, const char *value, int error);
+int srd_manager_apply_plan(struct srd_manager *m, struct srd_pass *p,
+			   const struct srd_act_options *x, FILE *out);
 void srd_manager_verify_later(struct srd_manager *m);
 /*
  * Carries out p's decision as the current pass: the manager takes p's
@@ -188,7 +193,8 @@ void srd_manager_carry_out(struct srd_manager *m, struct srd_pass *p, const char
 			   const struct srd_act_options *x, bool verify_now);
 /* Ends a pass on inventory inv (taken over), checked against the verdict into p. */
 void srd_manager_finish(struct srd_manager *m, struct srd_inventory *inv, struct srd_pass *p);
-/* Starts a request's pass on the kept inventory when it still shows the machine, else on a fresh read. */
+/* Starts a request's pass on the kept inventory when it still shows the machine, else on a fresh
+ * read. */
 int srd_manager_request_inventory(struct srd_manager *m, struct srd_pass *p);
 /* srd-manager-act.c */
 void srd_manager_load_layouts(struct srd_manager *m);

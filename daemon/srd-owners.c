@@ -26,7 +26,8 @@ static struct json_object *hex(uint64_t v)
 	return json_object_new_string(b);
 }
 
-int srd_owners_save(const char *dir, const char *boot_id, const struct srd_owner_record *o, size_t n)
+int srd_owners_save(const char *dir, const char *boot_id, const struct srd_owner_record *o,
+		    size_t n)
 {
 	struct json_object *j = json_object_new_object(), *a = json_object_new_array();
 	char path[PATH_MAX], tmp[PATH_MAX];
@@ -45,7 +46,8 @@ int srd_owners_save(const char *dir, const char *boot_id, const struct srd_owner
 
 		json_object_object_add(x, "start", hex(o[i].range.start));
 		json_object_object_add(x, "end", hex(o[i].range.end));
-		json_object_object_add(x, "owner", json_object_new_string(srd_owner_to_string(o[i].owner)));
+		json_object_object_add(x, "owner",
+				       json_object_new_string(srd_owner_to_string(o[i].owner)));
 		json_object_array_add(a, x);
 	}
 	json_object_object_add(j, "ranges", a);
@@ -75,15 +77,18 @@ static int parse_u64(struct json_object *x, const char *key, uint64_t *ret)
 	return errno || end == s || *end ? -EBADMSG : 0;
 }
 
-static int parse(struct json_object *j, const char *boot_id, struct srd_owner_record **ret, size_t *ret_n)
+static int parse(struct json_object *j, const char *boot_id, struct srd_owner_record **ret,
+		 size_t *ret_n)
 {
 	struct json_object *v, *a;
 	struct srd_owner_record *o;
 	size_t n;
 
-	if (!json_object_object_get_ex(j, "schema_version", &v) || json_object_get_int(v) != SRD_OWNERS_SCHEMA)
+	if (!json_object_object_get_ex(j, "schema_version", &v) ||
+	    json_object_get_int(v) != SRD_OWNERS_SCHEMA)
 		return -EBADMSG;
-	if (!json_object_object_get_ex(j, "boot_id", &v) || !json_object_is_type(v, json_type_string))
+	if (!json_object_object_get_ex(j, "boot_id", &v) ||
+	    !json_object_is_type(v, json_type_string))
 		return -EBADMSG;
 	if (strcmp(json_object_get_string(v), boot_id) != 0)
 		return -ESTALE;
@@ -111,7 +116,8 @@ static int parse(struct json_object *j, const char *boot_id, struct srd_owner_re
 	return 0;
 }
 
-int srd_owners_load(const char *dir, const char *boot_id, struct srd_owner_record **ret, size_t *ret_n)
+int srd_owners_load(const char *dir, const char *boot_id, struct srd_owner_record **ret,
+		    size_t *ret_n)
 {
 	char path[PATH_MAX];
 	struct json_object *j;

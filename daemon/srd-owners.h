@@ -23,9 +23,11 @@ struct srd_owner_record {
 #define SRD_OWNERS_SCHEMA 1
 
 /* Writes the record to DIR/owners.json atomically, with this boot's boot_id. */
-int srd_owners_save(const char *dir, const char *boot_id, const struct srd_owner_record *o, size_t n);
+int srd_owners_save(const char *dir, const char *boot_id, const struct srd_owner_record *o,
+		    size_t n);
 /*
  * Reads DIR/owners.json into a new array.  -ENOENT when there is none,
  * -ESTALE when it is from another boot, -EBADMSG when it cannot be trusted.
  */
-int srd_owners_load(const char *dir, const char *boot_id, struct srd_owner_record **ret, size_t *ret_n);
+int srd_owners_load(const char *dir, const char *boot_id, struct srd_owner_record **ret,
+		    size_t *ret_n);

@@ -26,10 +26,11 @@ void srd_print_inventory(const struct srd_inventory *inv, FILE *f)
 	for (size_t i = 0; i < inv->n_ranges; i++) {
 		const struct srd_sr_range *u = &inv->ranges[i];
 
-		fprintf(f, "  %-37s %10s  %-8s [%s]%s\n", srd_range_format(&u->range, b1, sizeof(b1)),
-			srd_format_bytes(srd_range_size(&u->range), b2, sizeof(b2)),
-			srd_owner_to_string(u->owner), srd_sources_format(u->sources, b3, sizeof(b3)),
-			u->window >= 0 ? "" : " outside CXL windows");
+		fprintf(
+		    f, "  %-37s %10s  %-8s [%s]%s\n", srd_range_format(&u->range, b1, sizeof(b1)),
+		    srd_format_bytes(srd_range_size(&u->range), b2, sizeof(b2)),
+		    srd_owner_to_string(u->owner), srd_sources_format(u->sources, b3, sizeof(b3)),
+		    u->window >= 0 ? "" : " outside CXL windows");
 		fprintf(f, "      %s\n", u->reason);
 		if (u->disagree)
 			fprintf(f, "      sources disagree: %s\n", u->disagreement);
@@ -66,16 +67,19 @@ void srd_print_inventory(const struct srd_inventory *inv, FILE *f)
 		fprintf(f, "  %-8s serial 0x%-10" PRIx64 " ram %10s  %s %04x:%04x%s\n", m->name,
 			m->serial, srd_format_bytes(m->ram_bytes, b2, sizeof(b2)), m->host,
 			m->pci_vendor, m->pci_device,
-			!m->enabled ? " (no driver)" : !m->has_endpoint ? " (no endpoint)" : "");
+			!m->enabled	   ? " (no driver)"
+			: !m->has_endpoint ? " (no endpoint)"
+					   : "");
 	}
 	fprintf(f, "\nDAX devices: %zu\n", inv->n_dax);
 	for (size_t i = 0; i < inv->n_dax; i++) {
 		const struct srd_dax_dev *d = &inv->dax[i];
 
-		fprintf(f, "  %-8s %-12s %-37s node %d %s%s\n", d->name, d->parent,
-			d->has_range ? srd_range_format(&d->range, b1, sizeof(b1)) : "(no resource)",
-			d->target_node, d->driver[0] ? d->driver : "unbound",
-			d->memory_online ? (d->memory_movable ? " online movable" : " online") : "");
+		fprintf(
+		    f, "  %-8s %-12s %-37s node %d %s%s\n", d->name, d->parent,
+		    d->has_range ? srd_range_format(&d->range, b1, sizeof(b1)) : "(no resource)",
+		    d->target_node, d->driver[0] ? d->driver : "unbound",
+		    d->memory_online ? (d->memory_movable ? " online movable" : " online") : "");
 	}
 	if (inv->n_hmem) {
 		fprintf(f, "\nhmem devices: %zu\n", inv->n_hmem);
@@ -84,10 +88,11 @@ void srd_print_inventory(const struct srd_inventory *inv, FILE *f)
 				inv->hmem[i].driver[0] ? inv->hmem[i].driver : "unbound");
 	}
 	if (inv->n_failures) {
-		fprintf(f, "\nCXL FAILED: %zu sign%s; the policy's Fallback= decides\n", inv->n_failures,
-			inv->n_failures == 1 ? "" : "s");
+		fprintf(f, "\nCXL FAILED: %zu sign%s; the policy's Fallback= decides\n",
+			inv->n_failures, inv->n_failures == 1 ? "" : "s");
 		for (size_t i = 0; i < inv->n_failures; i++)
-			fprintf(f, "  %-18s %-12s %s\n", srd_failure_to_string(inv->failures[i].kind),
+			fprintf(f, "  %-18s %-12s %s\n",
+				srd_failure_to_string(inv->failures[i].kind),
 				inv->failures[i].device, inv->failures[i].evidence);
 	}
 	fprintf(f, "\nTear-down and locks: %s\n", inv->lock_basis);
@@ -110,9 +115,13 @@ void srd_print_decision(const struct srd_decision *d, FILE *f)
 	for (size_t i = 0; i < d->n_ranges; i++) {
 		const struct srd_range_decision *r = &d->ranges[i];
 
-		fprintf(f, "  %-37s now %-8s -> %-9s%s\n", srd_range_format(&r->range, b, sizeof(b)),
-			srd_owner_to_string(r->owner), srd_target_to_string(r->target),
-			r->blocked ? " BLOCKED" : r->held ? " held" : r->excluded ? " excluded" : "");
+		fprintf(f, "  %-37s now %-8s -> %-9s%s\n",
+			srd_range_format(&r->range, b, sizeof(b)), srd_owner_to_string(r->owner),
+			srd_target_to_string(r->target),
+			r->blocked    ? " BLOCKED"
+			: r->held     ? " held"
+			: r->excluded ? " excluded"
+				      : "");
 		fprintf(f, "      %s\n", r->reason);
 	}
 	for (size_t i = 0; i < d->n_innocent; i++)
@@ -124,8 +133,8 @@ void srd_print_decision(const struct srd_decision *d, FILE *f)
 	for (size_t i = 0; i < d->n_actions; i++) {
 		const struct srd_action *a = &d->actions[i];
 
-		fprintf(f, "  %zu. %-16s %-24s %s\n", i + 1, srd_action_to_string(a->kind), a->target,
-			a->reason);
+		fprintf(f, "  %zu. %-16s %-24s %s\n", i + 1, srd_action_to_string(a->kind),
+			a->target, a->reason);
 	}
 }
 
@@ -151,9 +160,11 @@ void srd_print_dax_policy(const struct srd_inventory *inv, const struct srd_poli
 		srd_dax_setting_for(p, inv, d, &s);
 		fprintf(f, "  %-8s", d->name);
 		if (id.has_region_range)
-			fprintf(f, " %s %s", id.region, srd_range_format(&id.region_range, b, sizeof(b)));
+			fprintf(f, " %s %s", id.region,
+				srd_range_format(&id.region_range, b, sizeof(b)));
 		if (id.has_hmem_range)
-			fprintf(f, " %s %s", d->parent, srd_range_format(&id.hmem_range, b, sizeof(b)));
+			fprintf(f, " %s %s", d->parent,
+				srd_range_format(&id.hmem_range, b, sizeof(b)));
 		for (unsigned k = 0; k < id.n_memdevs; k++) {
 			fprintf(f, " %s", id.memdevs[k]);
 			if (id.serials[k] != UINT64_MAX)
@@ -167,7 +178,10 @@ void srd_print_dax_policy(const struct srd_inventory *inv, const struct srd_poli
 				srd_device_keys_format(s.matched, keys, sizeof(keys)));
 		else
 			fprintf(f, "           default %s (%s): ",
-				d->kind == SRD_DAX_CXL ? "[CXL]" : d->kind == SRD_DAX_HMEM ? "[HMEM]" : "(none)", s.origin);
+				d->kind == SRD_DAX_CXL	  ? "[CXL]"
+				: d->kind == SRD_DAX_HMEM ? "[HMEM]"
+							  : "(none)",
+				s.origin);
 		fprintf(f, "%s", srd_dax_mode_to_string(s.mode));
 		if (s.mode == SRD_DAX_SYSTEM_RAM)
 			fprintf(f, " online %s", srd_online_to_string(s.online));
@@ -179,7 +193,8 @@ void srd_print_dax_policy(const struct srd_inventory *inv, const struct srd_poli
 	}
 	n = srd_device_rules_unmatched(p, inv, &ids);
 	for (int i = 0; i < n; i++)
-		fprintf(f, "  note: [Device] %s matches no dax device\n", p->device_rules[ids[i]].origin.where);
+		fprintf(f, "  note: [Device] %s matches no dax device\n",
+			p->device_rules[ids[i]].origin.where);
 }
 
 void srd_print_pass(const struct srd_pass *p, bool ok, FILE *f)
@@ -198,12 +213,16 @@ void srd_print_pass(const struct srd_pass *p, bool ok, FILE *f)
 		for (size_t i = 0; i < after->n_ranges; i++) {
 			char b[SRD_RANGE_FMT_MAX];
 
-			fprintf(f, "  %-37s %-8s %s\n", srd_range_format(&after->ranges[i].range, b, sizeof(b)),
-				srd_owner_to_string(after->ranges[i].owner), after->ranges[i].reason);
+			fprintf(f, "  %-37s %-8s %s\n",
+				srd_range_format(&after->ranges[i].range, b, sizeof(b)),
+				srd_owner_to_string(after->ranges[i].owner),
+				after->ranges[i].reason);
 		}
 	}
-	fprintf(f, "%s\n", ok ? (p->dry_run ? "Dry run complete." : "Converged: the machine matches the verdict.")
-			      : "NOT converged.");
+	fprintf(
+	    f, "%s\n",
+	    ok ? (p->dry_run ? "Dry run complete." : "Converged: the machine matches the verdict.")
+	       : "NOT converged.");
 }
 
 void srd_print_unconverged(const struct srd_pass *p, FILE *f)
@@ -213,7 +232,8 @@ void srd_print_unconverged(const struct srd_pass *p, FILE *f)
 	for (size_t i = 0; i < p->n_unconverged; i++) {
 		const struct srd_unconverged *u = &p->unconverged[i];
 
-		fprintf(f, "srd: %s: wanted %s, owner is %s\n", srd_range_format(&u->range, b, sizeof(b)),
-			srd_owner_to_string(u->wanted), u->gone ? "gone" : srd_owner_to_string(u->owner));
+		fprintf(f, "srd: %s: wanted %s, owner is %s\n",
+			srd_range_format(&u->range, b, sizeof(b)), srd_owner_to_string(u->wanted),
+			u->gone ? "gone" : srd_owner_to_string(u->owner));
 	}
 }

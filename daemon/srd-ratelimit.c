@@ -9,10 +9,12 @@
 
 void srd_ratelimit_init(struct srd_ratelimit *rl, uint64_t interval_usec, unsigned burst)
 {
-	*rl = (struct srd_ratelimit){ .interval_usec = interval_usec ? interval_usec : 1, .burst = burst };
+	*rl = (struct srd_ratelimit){.interval_usec = interval_usec ? interval_usec : 1,
+				     .burst = burst};
 }
 
-static struct srd_ratelimit_bucket *bucket(struct srd_ratelimit *rl, uint32_t key, uint64_t now_usec)
+static struct srd_ratelimit_bucket *bucket(struct srd_ratelimit *rl, uint32_t key,
+					   uint64_t now_usec)
 {
 	struct srd_ratelimit_bucket *b = NULL;
 
@@ -27,11 +29,13 @@ static struct srd_ratelimit_bucket *bucket(struct srd_ratelimit *rl, uint32_t ke
 			if (rl->buckets[i].used_usec < b->used_usec)
 				b = &rl->buckets[i];
 	}
-	*b = (struct srd_ratelimit_bucket){ .key = key, .tokens = rl->burst, .refilled_usec = now_usec };
+	*b = (struct srd_ratelimit_bucket){
+	    .key = key, .tokens = rl->burst, .refilled_usec = now_usec};
 	return b;
 }
 
-bool srd_ratelimit_take(struct srd_ratelimit *rl, uint32_t key, uint64_t now_usec, uint64_t *ret_wait_usec)
+bool srd_ratelimit_take(struct srd_ratelimit *rl, uint32_t key, uint64_t now_usec,
+			uint64_t *ret_wait_usec)
 {
 	struct srd_ratelimit_bucket *b = bucket(rl, key, now_usec);
 	uint64_t n;

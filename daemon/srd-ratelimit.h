@@ -16,7 +16,7 @@ struct srd_ratelimit_bucket {
 	uint32_t key;
 	unsigned tokens;
 	uint64_t refilled_usec; /* when the last token was added (or the bucket was made) */
-	uint64_t used_usec;	/* the last take, to evict the least recently used bucket */
+	uint64_t used_usec; /* the last take, to evict the least recently used bucket */
 };
 
 struct srd_ratelimit {
@@ -33,4 +33,5 @@ void srd_ratelimit_init(struct srd_ratelimit *rl, uint64_t interval_usec, unsign
  * token in *ret_wait_usec (if not NULL).  When every bucket is in use, the
  * least recently used one is given to key.
  */
-bool srd_ratelimit_take(struct srd_ratelimit *rl, uint32_t key, uint64_t now_usec, uint64_t *ret_wait_usec);
+bool srd_ratelimit_take(struct srd_ratelimit *rl, uint32_t key, uint64_t now_usec,
+			uint64_t *ret_wait_usec);

@@ -12,7 +12,8 @@
 
 #include "srd-redact.h"
 
-static const char *const hidden_keys[] = { "start", "end", "range", "serial", "evidence", "resource" };
+static const char *const hidden_keys[] = {"start",  "end",	"range",
+					  "serial", "evidence", "resource"};
 
 static bool is_hidden_key(const char *k)
 {
@@ -76,7 +77,8 @@ char *srd_redact_text(const char *s, char *buf, size_t size)
 
 static void redact(struct json_object *o, bool sizes);
 
-static void redact_member(struct json_object *parent, const char *key, struct json_object *v, bool sizes)
+static void redact_member(struct json_object *parent, const char *key, struct json_object *v,
+			  bool sizes)
 {
 	const char *s;
 	char *buf;
@@ -113,8 +115,10 @@ static void redact(struct json_object *o, bool sizes)
 				size_t l = strlen(s) * 3 + sizeof(SRD_REDACTED);
 				char *buf = malloc(l);
 
-				json_object_array_put_idx(o, i, json_object_new_string(buf ? srd_redact_text(s, buf, l)
-											  : SRD_REDACTED));
+				json_object_array_put_idx(
+				    o, i,
+				    json_object_new_string(buf ? srd_redact_text(s, buf, l)
+							       : SRD_REDACTED));
 				free(buf);
 			} else {
 				redact(v, false);
@@ -128,7 +132,8 @@ static void redact(struct json_object *o, bool sizes)
 	for (;;) {
 		const char *drop = NULL;
 
-		json_object_object_foreach(o, k, v) {
+		json_object_object_foreach(o, k, v)
+		{
 			(void)v;
 			if (is_hidden_key(k)) {
 				drop = k;
@@ -139,8 +144,7 @@ static void redact(struct json_object *o, bool sizes)
 			break;
 		json_object_object_del(o, drop);
 	}
-	json_object_object_foreach(o, key, v)
-		redact_member(o, key, v, sizes);
+	json_object_object_foreach(o, key, v) redact_member(o, key, v, sizes);
 }
 
 void srd_redact_json(struct json_object *o)

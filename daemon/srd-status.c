@@ -17,7 +17,7 @@
 #include "srd-status.h"
 
 static const char *const state_names[_SRD_STATE_MAX] = {
-	"starting", "settling", "deciding", "applying", "settled", "degraded",
+    "starting", "settling", "deciding", "applying", "settled", "degraded",
 };
 
 SRD_DEFINE_STRING_TABLE_TO_STRING(srd_state, enum srd_state, state_names, _SRD_STATE_MAX)
@@ -48,22 +48,26 @@ static int fill_nodes(struct srd_report *r, const struct srd_inventory *inv)
 		bool seen = false;
 
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = inv->dax[j].target_node == d->target_node && inv->dax[j].kind == d->kind;
+			seen = inv->dax[j].target_node == d->target_node &&
+			       inv->dax[j].kind == d->kind;
 		if (seen)
 			continue;
 		for (size_t j = i; j < inv->n_dax; j++)
-			if (inv->dax[j].target_node == d->target_node && inv->dax[j].kind == d->kind &&
-			    inv->dax[j].has_range)
+			if (inv->dax[j].target_node == d->target_node &&
+			    inv->dax[j].kind == d->kind && inv->dax[j].has_range)
 				bytes += srd_range_size(&inv->dax[j].range);
 		if (srd_grow((void **)&r->nodes, r->n_nodes, sizeof(*r->nodes)) < 0)
 			return -ENOMEM;
-		r->nodes[r->n_nodes++] = (struct srd_report_node){ d->target_node, dax_owner(d->kind), bytes };
+		r->nodes[r->n_nodes++] =
+		    (struct srd_report_node){d->target_node, dax_owner(d->kind), bytes};
 	}
 	return 0;
 }
 
-/* The [Device] sections that match no dax device: reported, not an error (hardware not yet present). */
-static int fill_unmatched(struct srd_report *r, const struct srd_inventory *inv, const struct srd_policy *p)
+/* The [Device] sections that match no dax device: reported, not an error (hardware not yet
+ * present). */
+static int fill_unmatched(struct srd_report *r, const struct srd_inventory *inv,
+			  const struct srd_policy *p)
 {
 	_cleanup_free_ size_t *ids = NULL;
 	int n = srd_device_rules_unmatched(p, inv, &ids);
@@ -78,13 +82,13 @@ static int fill_unmatched(struct srd_report *r, const struct srd_inventory *inv,
 	return 0;
 }
 
-int srd_report_fill(struct srd_report *r, const struct srd_inventory *inv, const struct srd_decision *d,
-		    const struct srd_policy *p, size_t replacing)
+int srd_report_fill(struct srd_report *r, const struct srd_inventory *inv,
+		    const struct srd_decision *d, const struct srd_policy *p, size_t replacing)
 {
 	struct srd_tally *t = &r->tally;
 	int e;
 
-	*t = (struct srd_tally){ .replacing = replacing };
+	*t = (struct srd_tally){.replacing = replacing};
 	for (size_t i = 0; d && i < d->n_ranges; i++) {
 		t->held += d->ranges[i].held;
 		t->blocked += d->ranges[i].blocked;
@@ -103,20 +107,22 @@ int srd_report_fill(struct srd_report *r, const struct srd_inventory *inv, const
 
 		t->ranges[u->owner]++;
 		t->bytes[u->owner] += size;
-		t->stranded_bytes += u->owner == SRD_OWNER_NONE ? size : served < size ? size - served : 0;
+		t->stranded_bytes += u->owner == SRD_OWNER_NONE ? size
+				     : served < size		? size - served
+								: 0;
 		for (size_t k = 0; d && k < d->n_ranges && !rd; k++)
 			if (srd_range_equal(&d->ranges[k].range, &u->range))
 				rd = &d->ranges[k];
 		*x = (struct srd_report_range){
-			.range = u->range,
-			.owner = u->owner,
-			.owner_reason = u->reason,
-			.decided = rd != NULL,
-			.target = rd ? rd->target : SRD_TARGET_UNCHANGED,
-			.reason = rd ? rd->reason : "",
-			.held = rd && rd->held,
-			.blocked = rd && rd->blocked,
-			.excluded = rd && rd->excluded && !rd->held,
+		    .range = u->range,
+		    .owner = u->owner,
+		    .owner_reason = u->reason,
+		    .decided = rd != NULL,
+		    .target = rd ? rd->target : SRD_TARGET_UNCHANGED,
+		    .reason = rd ? rd->reason : "",
+		    .held = rd && rd->held,
+		    .blocked = rd && rd->blocked,
+		    .excluded = rd && rd->excluded && !rd->held,
 		};
 	}
 	e = fill_nodes(r, inv);
@@ -134,9 +140,12 @@ static struct json_object *ranges_json(const struct srd_report *r)
 		struct json_object *x = json_object_new_object();
 
 		srd_json_add_range(x, &u->range);
-		json_object_object_add(x, "owner", json_object_new_string(srd_owner_to_string(u->owner)));
+		json_object_object_add(x, "owner",
+				       json_object_new_string(srd_owner_to_string(u->owner)));
 		json_object_object_add(x, "owner_reason", json_object_new_string(u->owner_reason));
-		json_object_object_add(x, "target", json_object_new_string(u->decided ? srd_target_to_string(u->target) : ""));
+		json_object_object_add(
+		    x, "target",
+		    json_object_new_string(u->decided ? srd_target_to_string(u->target) : ""));
 		json_object_object_add(x, "reason", json_object_new_string(u->reason));
 		json_object_object_add(x, "held", json_object_new_boolean(u->held));
 		json_object_object_add(x, "blocked", json_object_new_boolean(u->blocked));
@@ -159,15 +168,21 @@ struct json_object *srd_status_json(const struct srd_report *r)
 	 * (the state stays degraded), or a request queued behind it. */
 	json_object_object_add(o, "busy", json_object_new_boolean(r->busy));
 	json_object_object_add(o, "reason", json_object_new_string(r->reason));
-	json_object_object_add(o, "verdict",
-			       json_object_new_string(r->have_decision ? srd_verdict_to_string(r->verdict) : ""));
-	json_object_object_add(o, "summary", json_object_new_string(r->have_decision ? r->summary : ""));
-	json_object_object_add(o, "converged", json_object_new_boolean(r->have_decision && r->converged));
-	json_object_object_add(o, "last_decision_usec", json_object_new_int64((int64_t)r->decided_realtime_usec));
-	json_object_object_add(o, "inventory_read_usec", json_object_new_int64((int64_t)r->inventory_read_usec));
+	json_object_object_add(
+	    o, "verdict",
+	    json_object_new_string(r->have_decision ? srd_verdict_to_string(r->verdict) : ""));
+	json_object_object_add(o, "summary",
+			       json_object_new_string(r->have_decision ? r->summary : ""));
+	json_object_object_add(o, "converged",
+			       json_object_new_boolean(r->have_decision && r->converged));
+	json_object_object_add(o, "last_decision_usec",
+			       json_object_new_int64((int64_t)r->decided_realtime_usec));
+	json_object_object_add(o, "inventory_read_usec",
+			       json_object_new_int64((int64_t)r->inventory_read_usec));
 	json_object_object_add(o, "inventory_stale", json_object_new_boolean(r->inventory_stale));
 	json_object_object_add(pol, "valid", json_object_new_boolean(r->have_policy));
-	json_object_object_add(pol, "mode", json_object_new_string(r->have_policy ? srd_mode_to_string(r->mode) : ""));
+	json_object_object_add(
+	    pol, "mode", json_object_new_string(r->have_policy ? srd_mode_to_string(r->mode) : ""));
 	json_object_object_add(pol, "error", json_object_new_string(r->policy_error));
 	if (r->have_policy) {
 		struct json_object *a = json_object_new_array();
@@ -178,7 +193,8 @@ struct json_object *srd_status_json(const struct srd_report *r)
 	}
 	json_object_object_add(o, "policy", pol);
 	for (int k = 0; k < _SRD_OWNER_MAX; k++) {
-		json_object_object_add(counts, srd_owner_to_string(k), json_object_new_int64((int64_t)t->ranges[k]));
+		json_object_object_add(counts, srd_owner_to_string(k),
+				       json_object_new_int64((int64_t)t->ranges[k]));
 		json_object_object_add(bytes, srd_owner_to_string(k), srd_json_hex(t->bytes[k]));
 	}
 	json_object_object_add(bytes, "stranded", srd_json_hex(t->stranded_bytes));
@@ -207,11 +223,14 @@ int srd_status_metrics(const struct srd_report *r, FILE *f)
 
 	metric(f, "srd_build_info", "gauge", "srd's version (always 1).");
 	fprintf(f, "srd_build_info{version=\"%s\"} 1\n", SRD_VERSION);
-	metric(f, "srd_policy_info", "gauge", "The policy mode in force (always 1; \"invalid\" without one).");
-	fprintf(f, "srd_policy_info{mode=\"%s\"} 1\n", r->have_policy ? srd_mode_to_string(r->mode) : "invalid");
+	metric(f, "srd_policy_info", "gauge",
+	       "The policy mode in force (always 1; \"invalid\" without one).");
+	fprintf(f, "srd_policy_info{mode=\"%s\"} 1\n",
+		r->have_policy ? srd_mode_to_string(r->mode) : "invalid");
 	metric(f, "srd_state", "gauge", "The daemon's state (1 for the current one).");
 	for (int s = 0; s < _SRD_STATE_MAX; s++)
-		fprintf(f, "srd_state{state=\"%s\"} %d\n", srd_state_to_string(s), r->state == (enum srd_state)s);
+		fprintf(f, "srd_state{state=\"%s\"} %d\n", srd_state_to_string(s),
+			r->state == (enum srd_state)s);
 	metric(f, "srd_verdict", "gauge", "The last decision's verdict (1 for the current one).");
 	for (int v = 0; v < _SRD_VERDICT_MAX; v++)
 		fprintf(f, "srd_verdict{verdict=\"%s\"} %d\n", srd_verdict_to_string(v),
@@ -225,24 +244,28 @@ int srd_status_metrics(const struct srd_report *r, FILE *f)
 		fprintf(f, "srd_ranges{owner=\"%s\"} %zu\n", srd_owner_to_string(k), t->ranges[k]);
 	metric(f, "srd_range_bytes", "gauge", "Bytes of Soft Reserved memory by owner.");
 	for (int k = 0; k < _SRD_OWNER_MAX; k++)
-		fprintf(f, "srd_range_bytes{owner=\"%s\"} %" PRIu64 "\n", srd_owner_to_string(k), t->bytes[k]);
-	metric(f, "srd_stranded_bytes", "gauge",
-	       "Bytes of Soft Reserved memory nobody serves, the rest of half-owned ranges included.");
+		fprintf(f, "srd_range_bytes{owner=\"%s\"} %" PRIu64 "\n", srd_owner_to_string(k),
+			t->bytes[k]);
+	metric(
+	    f, "srd_stranded_bytes", "gauge",
+	    "Bytes of Soft Reserved memory nobody serves, the rest of half-owned ranges included.");
 	fprintf(f, "srd_stranded_bytes %" PRIu64 "\n", t->stranded_bytes);
 	metric(f, "srd_node_bytes", "gauge", "Bytes of dax devices by target NUMA node and owner.");
 	for (size_t i = 0; i < r->n_nodes; i++)
-		fprintf(f, "srd_node_bytes{node=\"%d\",owner=\"%s\"} %" PRIu64 "\n", r->nodes[i].node,
-			r->nodes[i].owner, r->nodes[i].bytes);
+		fprintf(f, "srd_node_bytes{node=\"%d\",owner=\"%s\"} %" PRIu64 "\n",
+			r->nodes[i].node, r->nodes[i].owner, r->nodes[i].bytes);
 	metric(f, "srd_held_ranges", "gauge", "Ranges left alone because they changed by hand.");
 	fprintf(f, "srd_held_ranges %zu\n", t->held);
 	metric(f, "srd_blocked_ranges", "gauge", "Ranges whose wanted owner an interlock refused.");
 	fprintf(f, "srd_blocked_ranges %zu\n", t->blocked);
-	metric(f, "srd_last_decision_timestamp_seconds", "gauge", "When srd last decided (Unix time).");
+	metric(f, "srd_last_decision_timestamp_seconds", "gauge",
+	       "When srd last decided (Unix time).");
 	fprintf(f, "srd_last_decision_timestamp_seconds %" PRIu64 ".%06" PRIu64 "\n",
 		r->decided_realtime_usec / 1000000, r->decided_realtime_usec % 1000000);
 	metric(f, "srd_decisions_total", "counter", "Decisions since the daemon started.");
 	fprintf(f, "srd_decisions_total %" PRIu64 "\n", r->n_decisions);
-	metric(f, "srd_errors_total", "counter", "Failed applies, unconverged passes, unreadable machines.");
+	metric(f, "srd_errors_total", "counter",
+	       "Failed applies, unconverged passes, unreadable machines.");
 	fprintf(f, "srd_errors_total %" PRIu64 "\n", r->n_errors);
 	metric(f, "srd_uevents_total", "counter", "Relevant uevents seen.");
 	fprintf(f, "srd_uevents_total %" PRIu64 "\n", r->n_events);

@@ -93,8 +93,8 @@ void srd_report_done(struct srd_report *r);
  * [Device] sections of p (may be NULL) that match nothing in inv; replacing
  * is the caller's count.
  */
-int srd_report_fill(struct srd_report *r, const struct srd_inventory *inv, const struct srd_decision *d,
-		    const struct srd_policy *p, size_t replacing);
+int srd_report_fill(struct srd_report *r, const struct srd_inventory *inv,
+		    const struct srd_decision *d, const struct srd_policy *p, size_t replacing);
 
 /* The status document. */
 struct json_object *srd_status_json(const struct srd_report *r);

@@ -28,7 +28,7 @@ struct srd_udev_watch {
 	void *userdata;
 };
 
-static const char *const subsystems[] = { "cxl", "dax", "memory", "platform" };
+static const char *const subsystems[] = {"cxl", "dax", "memory", "platform"};
 
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
@@ -47,7 +47,8 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	return 0;
 }
 
-int srd_udev_watch_new(sd_event *e, srd_udev_event_fn fn, void *userdata, struct srd_udev_watch **ret)
+int srd_udev_watch_new(sd_event *e, srd_udev_event_fn fn, void *userdata,
+		       struct srd_udev_watch **ret)
 {
 	struct srd_udev_watch *w = calloc(1, sizeof(*w));
 	const char *source;
@@ -67,11 +68,13 @@ int srd_udev_watch_new(sd_event *e, srd_udev_event_fn fn, void *userdata, struct
 	if (w->monitor) {
 		r = 0;
 		for (size_t i = 0; i < ARRAY_SIZE(subsystems) && r >= 0; i++)
-			r = udev_monitor_filter_add_match_subsystem_devtype(w->monitor, subsystems[i], NULL);
+			r = udev_monitor_filter_add_match_subsystem_devtype(w->monitor,
+									    subsystems[i], NULL);
 		if (r >= 0)
 			r = udev_monitor_enable_receiving(w->monitor);
 		if (r >= 0)
-			r = sd_event_add_io(e, &w->source, udev_monitor_get_fd(w->monitor), EPOLLIN, on_io, w);
+			r = sd_event_add_io(e, &w->source, udev_monitor_get_fd(w->monitor), EPOLLIN,
+					    on_io, w);
 	} else if (w->udev) {
 		r = errno ? -errno : -EIO;
 	}
@@ -107,6 +110,6 @@ bool srd_udev_pending(struct srd_udev_watch *w)
 
 	if (!w || !w->monitor)
 		return false;
-	pfd = (struct pollfd){ .fd = udev_monitor_get_fd(w->monitor), .events = POLLIN };
+	pfd = (struct pollfd){.fd = udev_monitor_get_fd(w->monitor), .events = POLLIN};
 	return !srd_udev_queue_empty(w) || poll(&pfd, 1, 0) != 0;
 }

@@ -17,7 +17,8 @@ typedef void (*srd_udev_event_fn)(void *userdata, const char *action, const char
 				  const char *sysname);
 
 /* Starts watching; returns 0 or a negative errno. */
-int srd_udev_watch_new(sd_event *e, srd_udev_event_fn fn, void *userdata, struct srd_udev_watch **ret);
+int srd_udev_watch_new(sd_event *e, srd_udev_event_fn fn, void *userdata,
+		       struct srd_udev_watch **ret);
 struct srd_udev_watch *srd_udev_watch_free(struct srd_udev_watch *w);
 
 /* udev has no events queued (true when that cannot be told). */

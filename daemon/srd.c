@@ -106,22 +106,21 @@ static int parse_argv(int argc, char *argv[])
 		ARG_MACHINE_ID_FILE,
 	};
 	static const struct option options[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, ARG_VERSION },
-		{ "inventory", no_argument, NULL, ARG_INVENTORY },
-		{ "plan", no_argument, NULL, ARG_PLAN },
-		{ "check-config", no_argument, NULL, ARG_CHECK_CONFIG },
-		{ "json", no_argument, NULL, ARG_JSON },
-		{ "config", required_argument, NULL, ARG_CONFIG },
-		{ "policy", required_argument, NULL, ARG_POLICY },
-		{ "once", no_argument, NULL, ARG_ONCE },
-		{ "dry-run", no_argument, NULL, ARG_DRY_RUN },
-		{ "state-dir", required_argument, NULL, ARG_STATE_DIR },
-		{ "debug", no_argument, NULL, ARG_DEBUG },
-		{ "layout-dir", required_argument, NULL, ARG_LAYOUT_DIR },
-		{ "machine-id-file", required_argument, NULL, ARG_MACHINE_ID_FILE },
-		{}
-	};
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, ARG_VERSION},
+	    {"inventory", no_argument, NULL, ARG_INVENTORY},
+	    {"plan", no_argument, NULL, ARG_PLAN},
+	    {"check-config", no_argument, NULL, ARG_CHECK_CONFIG},
+	    {"json", no_argument, NULL, ARG_JSON},
+	    {"config", required_argument, NULL, ARG_CONFIG},
+	    {"policy", required_argument, NULL, ARG_POLICY},
+	    {"once", no_argument, NULL, ARG_ONCE},
+	    {"dry-run", no_argument, NULL, ARG_DRY_RUN},
+	    {"state-dir", required_argument, NULL, ARG_STATE_DIR},
+	    {"debug", no_argument, NULL, ARG_DEBUG},
+	    {"layout-dir", required_argument, NULL, ARG_LAYOUT_DIR},
+	    {"machine-id-file", required_argument, NULL, ARG_MACHINE_ID_FILE},
+	    {}};
 	int c, r = 0;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
@@ -167,8 +166,10 @@ static int parse_argv(int argc, char *argv[])
 			break;
 		case ARG_POLICY:
 			if (srd_mode_from_string(optarg) < 0) {
-				fprintf(stderr, "srd: --policy %s: expected strict, per-range, prefer-cxl, "
-						"prefer-hmem or audit\n", optarg);
+				fprintf(stderr,
+					"srd: --policy %s: expected strict, per-range, prefer-cxl, "
+					"prefer-hmem or audit\n",
+					optarg);
 				return -EINVAL;
 			}
 			arg_policy = optarg;
@@ -186,7 +187,9 @@ static int parse_argv(int argc, char *argv[])
 	if (arg_job == JOB_NONE)
 		arg_job = JOB_DAEMON;
 	if (arg_job == JOB_DAEMON && (arg_json || arg_policy)) {
-		fprintf(stderr, "srd: --json and --policy go with a job; the daemon follows the configuration\n");
+		fprintf(
+		    stderr,
+		    "srd: --json and --policy go with a job; the daemon follows the configuration\n");
 		return -EINVAL;
 	}
 	if (arg_dry_run && arg_job != JOB_ONCE) {
@@ -247,7 +250,8 @@ static void note_unmatched_rules(const struct srd_policy *p)
 		return;
 	n = srd_device_rules_unmatched(p, inv, &ids);
 	for (int i = 0; i < n; i++)
-		printf("note: [Device] %s matches no dax device on this machine\n", p->device_rules[ids[i]].origin.where);
+		printf("note: [Device] %s matches no dax device on this machine\n",
+		       p->device_rules[ids[i]].origin.where);
 }
 
 static int run_check_config(void)
@@ -317,7 +321,7 @@ static int run_plan(void)
 	_cleanup_(srd_inventory_freep) struct srd_inventory *inv = NULL;
 	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
 	_cleanup_(srd_decision_freep) struct srd_decision *d = NULL;
-	struct srd_decide_input in = { .policy_override = arg_policy };
+	struct srd_decide_input in = {.policy_override = arg_policy};
 	int r;
 
 	r = load_policy(&p);
@@ -344,7 +348,8 @@ static bool settle_once(const struct srd_policy *p)
 {
 	struct udev *udev = udev_new();
 	struct udev_queue *q = udev ? udev_queue_new(udev) : NULL;
-	uint64_t start = srd_now_usec(CLOCK_MONOTONIC), deadline = start + p->settle_timeout_usec, stable_since = start;
+	uint64_t start = srd_now_usec(CLOCK_MONOTONIC), deadline = start + p->settle_timeout_usec,
+		 stable_since = start;
 	struct srd_inventory *inv = NULL;
 	char *last = NULL, why[128];
 	bool timed_out = true;
@@ -363,12 +368,16 @@ static bool settle_once(const struct srd_policy *p)
 		last = fp;
 		/* ExpectAuto=: everything the machine announced is there. */
 		if (quiet && inv && p->expect_auto &&
-		    srd_discover_expected_present(p->expect_memdevs, p->expect_regions, true, why, sizeof(why))) {
-			fprintf(stderr, "srd: CXL enumeration settled: all expected devices present (%s)\n", why);
+		    srd_discover_expected_present(p->expect_memdevs, p->expect_regions, true, why,
+						  sizeof(why))) {
+			fprintf(stderr,
+				"srd: CXL enumeration settled: all expected devices present (%s)\n",
+				why);
 			timed_out = false;
 			break;
 		}
-		if (quiet && inv && srd_now_usec(CLOCK_MONOTONIC) - stable_since >= p->settle_quiet_usec &&
+		if (quiet && inv &&
+		    srd_now_usec(CLOCK_MONOTONIC) - stable_since >= p->settle_quiet_usec &&
 		    ((inv->n_memdevs >= p->expect_memdevs && inv->n_regions >= p->expect_regions) ||
 		     srd_inventory_enumeration_failure(inv))) {
 			/* Counts met, or a CXL failure the quiet machine shows: waiting
@@ -417,11 +426,11 @@ static int run_once(void)
 {
 	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
 	struct srd_pass pass = {};
-	struct srd_pass_input in = { .policy_override = arg_policy };
+	struct srd_pass_input in = {.policy_override = arg_policy};
 	struct srd_pass_options o = {
-		.dry_run = arg_dry_run,
-		.out = arg_json ? NULL : stdout,
-		.state_dir = arg_state_dir,
+	    .dry_run = arg_dry_run,
+	    .out = arg_json ? NULL : stdout,
+	    .state_dir = arg_state_dir,
 	};
 	int r;
 	bool ok;
@@ -433,12 +442,16 @@ static int run_once(void)
 		int lock = take_lock(false);
 
 		if (lock == -EWOULDBLOCK) {
-			fprintf(stderr, "srd: another srd is acting on this machine (the daemon, or srd --once: %s/srd.lock); "
-					"use srdctl apply while the daemon runs\n", arg_state_dir);
+			fprintf(
+			    stderr,
+			    "srd: another srd is acting on this machine (the daemon, or srd --once: %s/srd.lock); "
+			    "use srdctl apply while the daemon runs\n",
+			    arg_state_dir);
 			return -EBUSY;
 		}
 		if (lock < 0) {
-			fprintf(stderr, "srd: cannot lock %s/srd.lock: %s\n", arg_state_dir, strerror(-lock));
+			fprintf(stderr, "srd: cannot lock %s/srd.lock: %s\n", arg_state_dir,
+				strerror(-lock));
 			return lock;
 		}
 		/* Held until exit. */
@@ -478,7 +491,8 @@ static int run_once(void)
 	else
 		srd_print_pass(&pass, ok, stdout);
 	if (pass.apply_error < 0 && !arg_json)
-		fprintf(stderr, "srd: applying the plan stopped: %s\n", strerror(-pass.apply_error));
+		fprintf(stderr, "srd: applying the plan stopped: %s\n",
+			strerror(-pass.apply_error));
 	srd_pass_done(&pass);
 	return ok ? 0 : -EIO;
 }
@@ -487,10 +501,10 @@ static int run_daemon(void)
 {
 	_cleanup_(srd_manager_freep) struct srd_manager *m = NULL;
 	struct srd_manager_options o = {
-		.config = arg_config,
-		.state_dir = arg_state_dir,
-		.layout_dir = arg_layout_dir,
-		.machine_id_file = arg_machine_id_file,
+	    .config = arg_config,
+	    .state_dir = arg_state_dir,
+	    .layout_dir = arg_layout_dir,
+	    .machine_id_file = arg_machine_id_file,
 	};
 	int r;
 

@@ -66,7 +66,8 @@ static const char *arg_host_facts;
 
 static int bus_failure(const sd_bus_error *e, int r, const char *what)
 {
-	if (sd_bus_error_has_names(e, SD_BUS_ERROR_ACCESS_DENIED, "org.freedesktop.DBus.Error.AccessDenied")) {
+	if (sd_bus_error_has_names(e, SD_BUS_ERROR_ACCESS_DENIED,
+				   "org.freedesktop.DBus.Error.AccessDenied")) {
 		fprintf(stderr, "srdctl: %s: access denied (%s)\n", what,
 			e->message ? e->message : "only root may do this");
 		return -EACCES;
@@ -74,11 +75,14 @@ static int bus_failure(const sd_bus_error *e, int r, const char *what)
 	/* A request that outlives the call's timeout is not a daemon that is gone:
 	 * srd may still be carrying it out. */
 	if (sd_bus_error_has_name(e, SD_BUS_ERROR_NO_REPLY) || r == -ETIMEDOUT) {
-		fprintf(stderr, "srdctl: %s: srd did not answer in time; it may still be at it (srdctl status)\n",
-			what);
+		fprintf(
+		    stderr,
+		    "srdctl: %s: srd did not answer in time; it may still be at it (srdctl status)\n",
+		    what);
 		return -ETIMEDOUT;
 	}
-	if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER) ||
+	if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN,
+				   SD_BUS_ERROR_NAME_HAS_NO_OWNER) ||
 	    r == -ENOENT || r == -ECONNREFUSED) {
 		fprintf(stderr, "srdctl: srd is not running (is srd.service started?)\n");
 		return -ENOTCONN;
@@ -106,7 +110,8 @@ static bool acting(const char *method)
 }
 
 /* Calls a method that returns one JSON string; parses it into *ret. */
-static int call_json(const char *method, const char *what, struct json_object **ret, const char *types, ...)
+static int call_json(const char *method, const char *what, struct json_object **ret,
+		     const char *types, ...)
 {
 	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
@@ -118,7 +123,8 @@ static int call_json(const char *method, const char *what, struct json_object **
 	r = open_bus(&bus);
 	if (r)
 		return r;
-	r = sd_bus_message_new_method_call(bus, &m, SRD_BUS_NAME, SRD_BUS_PATH, SRD_BUS_INTERFACE, method);
+	r = sd_bus_message_new_method_call(bus, &m, SRD_BUS_NAME, SRD_BUS_PATH, SRD_BUS_INTERFACE,
+					   method);
 	if (r >= 0 && types) {
 		va_start(ap, types);
 		r = sd_bus_message_appendv(m, types, ap);
@@ -127,7 +133,8 @@ static int call_json(const char *method, const char *what, struct json_object **
 	/* Acting can take minutes (memory going offline, a region re-created);
 	 * reads answer at once. */
 	if (r >= 0)
-		r = sd_bus_call(bus, m, acting(method) ? ACT_TIMEOUT_USEC : 0 /* default */, &e, &reply);
+		r = sd_bus_call(bus, m, acting(method) ? ACT_TIMEOUT_USEC : 0 /* default */, &e,
+				&reply);
 	if (r < 0) {
 		r = bus_failure(&e, r, what);
 		sd_bus_error_free(&e);
@@ -150,7 +157,8 @@ static void call_quiet(const char *method)
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 
 	if (sd_bus_open_system(&bus) >= 0)
-		(void)sd_bus_call_method(bus, SRD_BUS_NAME, SRD_BUS_PATH, SRD_BUS_INTERFACE, method, &e, NULL, NULL);
+		(void)sd_bus_call_method(bus, SRD_BUS_NAME, SRD_BUS_PATH, SRD_BUS_INTERFACE, method,
+					 &e, NULL, NULL);
 	sd_bus_error_free(&e);
 }
 
@@ -162,7 +170,7 @@ static const char *bytes_of(struct json_object *o, const char *key, char *buf, s
 	return srd_format_bytes(v, buf, size);
 }
 
-static int print_json_doc(struct json_object *o)
+int srdctl_print_json_doc(struct json_object *o)
 {
 	int r = srd_json_print(o, stdout);
 
@@ -204,8 +212,9 @@ static void print_ranges(struct json_object *status)
 		char range[64];
 
 		range_of(x, i, range, sizeof(range));
-		printf("%-37s %9s %-9s %-9s %s%s\n", range, bytes_of(x, "size", b, sizeof(b)), str(x, "owner"),
-		       str(x, "target"), get(x, "held") && json_object_get_boolean(get(x, "held")) ? "[held] " : "",
+		printf("%-37s %9s %-9s %-9s %s%s\n", range, bytes_of(x, "size", b, sizeof(b)),
+		       str(x, "owner"), str(x, "target"),
+		       get(x, "held") && json_object_get_boolean(get(x, "held")) ? "[held] " : "",
 		       str(x, "reason"));
 	}
 }
@@ -221,7 +230,7 @@ static int verb_status(int argc _unused_, char *argv[] _unused_)
 	if (r)
 		return r;
 	if (arg_json)
-		return print_json_doc(s);
+		return srdctl_print_json_doc(s);
 	c = get(s, "counts");
 	pol = get(s, "policy");
 	usec = num(s, "last_decision_usec");
@@ -237,12 +246,15 @@ static int verb_status(int argc _unused_, char *argv[] _unused_)
 	       json_object_get_boolean(get(s, "converged")) ? " (the machine matches it)" : "");
 	printf("   Policy: %s%s%s\n", *str(pol, "mode") ? str(pol, "mode") : "(invalid)",
 	       *str(pol, "error") ? "; configuration error: " : "", str(pol, "error"));
-	printf("  Decided: %s (%" PRId64 " decision%s, %" PRId64 " error%s)\n", when, num(c, "decisions"),
-	       num(c, "decisions") == 1 ? "" : "s", num(c, "errors"), num(c, "errors") == 1 ? "" : "s");
-	printf("   Ranges: cxl %" PRId64 ", hmem %" PRId64 ", stranded %" PRId64 ", conflict %" PRId64
-	       " (%" PRId64 " blocked by interlocks, %" PRId64 " held)\n",
-	       num(c, "cxl"), num(c, "hmem"), num(c, "none"), num(c, "conflict"), num(c, "blocked"), num(c, "held"));
-	printf(" Stranded: %s (served by nobody)\n\n", bytes_of(get(s, "bytes"), "stranded", b, sizeof(b)));
+	printf("  Decided: %s (%" PRId64 " decision%s, %" PRId64 " error%s)\n", when,
+	       num(c, "decisions"), num(c, "decisions") == 1 ? "" : "s", num(c, "errors"),
+	       num(c, "errors") == 1 ? "" : "s");
+	printf("   Ranges: cxl %" PRId64 ", hmem %" PRId64 ", stranded %" PRId64
+	       ", conflict %" PRId64 " (%" PRId64 " blocked by interlocks, %" PRId64 " held)\n",
+	       num(c, "cxl"), num(c, "hmem"), num(c, "none"), num(c, "conflict"), num(c, "blocked"),
+	       num(c, "held"));
+	printf(" Stranded: %s (served by nobody)\n\n",
+	       bytes_of(get(s, "bytes"), "stranded", b, sizeof(b)));
 	print_ranges(s);
 	say_hidden(s);
 	r = strcmp(str(s, "state"), "degraded") == 0 ? -EIO : 0;
@@ -261,7 +273,7 @@ static int verb_ranges(int argc _unused_, char *argv[] _unused_)
 		struct json_object *a = json_object_get(get(s, "ranges"));
 
 		json_object_put(s);
-		return print_json_doc(a);
+		return srdctl_print_json_doc(a);
 	}
 	print_ranges(s);
 	json_object_put(s);
@@ -281,14 +293,14 @@ static int verb_regions(int argc _unused_, char *argv[] _unused_)
 	if (arg_json) {
 		a = json_object_get(a);
 		json_object_put(inv);
-		return print_json_doc(a ? a : json_object_new_array());
+		return srdctl_print_json_doc(a ? a : json_object_new_array());
 	}
 	n = a ? json_object_array_length(a) : 0;
 	if (n == 0)
 		printf("No CXL regions.\n");
 	else
-		printf("%-10s %-37s %9s %-5s %-10s %-8s %s\n", "REGION", "RANGE", "SIZE", "MODE", "COMMITTED",
-		       "ENABLED", "TARGETS");
+		printf("%-10s %-37s %9s %-5s %-10s %-8s %s\n", "REGION", "RANGE", "SIZE", "MODE",
+		       "COMMITTED", "ENABLED", "TARGETS");
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *x = json_object_array_get_idx(a, i), *t = get(x, "targets");
 		char range[64], targets[256] = "";
@@ -296,14 +308,16 @@ static int verb_regions(int argc _unused_, char *argv[] _unused_)
 		if (*str(x, "start"))
 			snprintf(range, sizeof(range), "%s-%s", str(x, "start"), str(x, "end"));
 		else
-			snprintf(range, sizeof(range), "%s", get(x, "size") ? "(hidden)" : "(no HPA)");
+			snprintf(range, sizeof(range), "%s",
+				 get(x, "size") ? "(hidden)" : "(no HPA)");
 		for (size_t k = 0; t && k < json_object_array_length(t); k++) {
 			struct json_object *v = json_object_array_get_idx(t, k);
-			const char *name = json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-										      : str(v, "memdev");
+			const char *name = json_object_is_type(v, json_type_string)
+					       ? json_object_get_string(v)
+					       : str(v, "memdev");
 
-			snprintf(targets + strlen(targets), sizeof(targets) - strlen(targets), "%s%s",
-				 k ? "," : "", name);
+			snprintf(targets + strlen(targets), sizeof(targets) - strlen(targets),
+				 "%s%s", k ? "," : "", name);
 		}
 		printf("%-10s %-37s %9s %-5s %-10s %-8s %s\n", str(x, "name"), range,
 		       bytes_of(x, "size", b, sizeof(b)), str(x, "mode"),
@@ -322,7 +336,7 @@ static int verb_dax(int argc _unused_, char *argv[] _unused_)
 	if (r)
 		return r;
 	if (arg_json)
-		return print_json_doc(srdctl_dax_devices(inv));
+		return srdctl_print_json_doc(srdctl_dax_devices(inv));
 	srdctl_print_dax(inv);
 	json_object_put(inv);
 	return 0;
@@ -339,7 +353,8 @@ static void print_plan(struct json_object *d)
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *x = json_object_array_get_idx(a, i);
 
-		printf("  %zu. %s %s: %s\n", i + 1, str(x, "action"), str(x, "target"), str(x, "reason"));
+		printf("  %zu. %s %s: %s\n", i + 1, str(x, "action"), str(x, "target"),
+		       str(x, "reason"));
 	}
 	if (n == 0)
 		printf("Nothing to do.\n");
@@ -353,7 +368,7 @@ static int verb_plan(int argc _unused_, char *argv[] _unused_)
 	if (r)
 		return r;
 	if (arg_json)
-		return print_json_doc(d);
+		return srdctl_print_json_doc(d);
 	print_plan(d);
 	json_object_put(d);
 	return 0;
@@ -365,8 +380,9 @@ static void print_steps(struct json_object *steps)
 	for (size_t i = 0; steps && i < json_object_array_length(steps); i++) {
 		struct json_object *x = json_object_array_get_idx(steps, i);
 
-		printf("%s %s: %s: %s%s%s\n", str(x, "action"), str(x, "target"), str(x, "result"), str(x, "message"),
-		       *str(x, "rollback") ? "; undone: " : "", str(x, "rollback"));
+		printf("%s %s: %s: %s%s%s\n", str(x, "action"), str(x, "target"), str(x, "result"),
+		       str(x, "message"), *str(x, "rollback") ? "; undone: " : "",
+		       str(x, "rollback"));
 	}
 }
 
@@ -380,7 +396,7 @@ static int verb_apply(int argc _unused_, char *argv[] _unused_)
 		return r;
 	ok = json_object_get_boolean(get(o, "converged"));
 	if (arg_json) {
-		print_json_doc(o);
+		srdctl_print_json_doc(o);
 		return ok ? 0 : -EIO;
 	}
 	print_plan(get(o, "decision"));
@@ -389,7 +405,8 @@ static int verb_apply(int argc _unused_, char *argv[] _unused_)
 	} else {
 		print_steps(get(get(o, "apply"), "steps"));
 	}
-	printf("%s\n", ok ? (arg_dry_run ? "Dry run complete." : "Converged: the machine matches the verdict.")
+	printf("%s\n", ok ? (arg_dry_run ? "Dry run complete."
+					 : "Converged: the machine matches the verdict.")
 			  : "NOT converged: see 'srdctl status' and 'journalctl -u srd'.");
 	json_object_put(o);
 	return ok ? 0 : -EIO;
@@ -407,12 +424,14 @@ static int verb_replace(int argc, char *argv[])
 		fprintf(stderr, "srdctl: replace prepare MEMDEV | replace complete [MEMDEV]\n");
 		return -EINVAL;
 	}
-	r = call_json(prepare ? "ReplacePrepare" : "ReplaceComplete", "replace", &o, "s", memdev ? memdev : "");
+	r = call_json(prepare ? "ReplacePrepare" : "ReplaceComplete", "replace", &o, "s",
+		      memdev ? memdev : "");
 	if (r)
 		return r;
-	ok = json_object_get_boolean(get(o, "converged")) && !json_object_get_boolean(get(o, "refused"));
+	ok = json_object_get_boolean(get(o, "converged")) &&
+	     !json_object_get_boolean(get(o, "refused"));
 	if (arg_json) {
-		print_json_doc(o);
+		srdctl_print_json_doc(o);
 		return ok ? 0 : -EIO;
 	}
 	if (json_object_get_boolean(get(o, "refused")))
@@ -437,7 +456,8 @@ static int verb_simple(const char *method, const char *what, const char *done)
 
 static int verb_reevaluate(int argc _unused_, char *argv[] _unused_)
 {
-	return verb_simple("Reevaluate", "reevaluate", "Re-evaluation started; see 'srdctl status'.");
+	return verb_simple("Reevaluate", "reevaluate",
+			   "Re-evaluation started; see 'srdctl status'.");
 }
 
 static int verb_reload(int argc _unused_, char *argv[] _unused_)
@@ -471,7 +491,8 @@ static struct json_object *cmdline_anonymized(const char *cmdline)
  */
 static void snapshot_anonymize(struct json_object *o)
 {
-	struct json_object *kernel = get(get(o, "inventory"), "kernel"), *layouts = get(o, "layouts");
+	struct json_object *kernel = get(get(o, "inventory"), "kernel"),
+			   *layouts = get(o, "layouts");
 	const char *cmdline = str(kernel, "cmdline");
 
 	json_object_object_del(o, "host");
@@ -480,6 +501,11 @@ static void snapshot_anonymize(struct json_object *o)
 	for (size_t i = 0; layouts && i < json_object_array_length(layouts); i++)
 		json_object_object_del(json_object_array_get_idx(layouts, i), "machine_id");
 	json_object_object_add(o, "anonymized", json_object_new_boolean(true));
+}
+
+static int verb_policy_check(int argc, char *argv[])
+{
+	return srdctl_policy_check(argc > 0 ? argv[0] : NULL, arg_host_facts, arg_json);
 }
 
 static int verb_snapshot(int argc _unused_, char *argv[] _unused_)
@@ -496,143 +522,7 @@ static int verb_snapshot(int argc _unused_, char *argv[] _unused_)
 		return r;
 	if (arg_anonymize)
 		snapshot_anonymize(o);
-	return print_json_doc(o);
-}
-
-/* ---- policy-check, offline ---- */
-
-/* Sets one KEY=VALUE fact; where names the file and line (or the option) in errors. */
-static int set_fact(struct srd_host_facts *h, const char *kv, const char *where)
-{
-	static const struct {
-		const char *key;
-		size_t off, size;
-	} keys[] = {
-		{ "hostname", offsetof(struct srd_host_facts, hostname), sizeof(h->hostname) },
-		{ "dmi-product-name", offsetof(struct srd_host_facts, dmi_product_name), sizeof(h->dmi_product_name) },
-		{ "dmi-product-serial", offsetof(struct srd_host_facts, dmi_product_serial), sizeof(h->dmi_product_serial) },
-		{ "kernel-release", offsetof(struct srd_host_facts, kernel_release), sizeof(h->kernel_release) },
-	};
-	const char *eq = strchr(kv, '=');
-
-	for (size_t i = 0; eq && i < ARRAY_SIZE(keys); i++)
-		if (strlen(keys[i].key) == (size_t)(eq - kv) && strncmp(kv, keys[i].key, eq - kv) == 0) {
-			snprintf((char *)h + keys[i].off, keys[i].size, "%s", eq + 1);
-			return 0;
-		}
-	fprintf(stderr, "srdctl: %s: '%s': expected hostname=, dmi-product-name=, "
-			"dmi-product-serial= or kernel-release=\n", where, kv);
-	return -EINVAL;
-}
-
-/* --host-facts K=V[,K=V...], or a file of K=V lines; facts not given are empty. */
-static int parse_host_facts(const char *spec, struct srd_host_facts *h)
-{
-	_cleanup_free_ char *buf = NULL;
-	char *rest, *tok, where[PATH_MAX + 32];
-	bool file = !strchr(spec, '=');
-	unsigned line = 0;
-	size_t len;
-
-	*h = (struct srd_host_facts){};
-	if (file) {
-		int r = srd_read_file(spec, 1 << 20, &buf, &len);
-
-		if (r < 0) {
-			fprintf(stderr, "srdctl: --host-facts %s: %s\n", spec, strerror(-r));
-			return r;
-		}
-	} else {
-		buf = strdup(spec);
-		if (!buf)
-			return -ENOMEM;
-	}
-	rest = buf;
-	while ((tok = strsep(&rest, file ? "\n" : ","))) {
-		line++;
-		while (*tok == ' ' || *tok == '\t')
-			tok++;
-		if (!*tok || *tok == '#')
-			continue;
-		if (file)
-			snprintf(where, sizeof(where), "%s:%u", spec, line);
-		else
-			snprintf(where, sizeof(where), "--host-facts");
-		if (set_fact(h, tok, where) < 0)
-			return -EINVAL;
-	}
-	return 0;
-}
-
-static void print_setting(struct json_object *pol, const char *key, const char *label)
-{
-	struct json_object *x = get(pol, key);
-
-	printf("  %-14s %-12s %s\n", label, str(x, "value"), str(x, "origin"));
-}
-
-static int verb_policy_check(int argc, char *argv[])
-{
-	const char *file = argc > 0 ? argv[0] : NULL;
-	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
-	struct srd_host_facts host;
-	struct json_object *o;
-	char **errs = NULL;
-	size_t n_errs = 0;
-	int r;
-
-	if (arg_host_facts) {
-		if (parse_host_facts(arg_host_facts, &host) < 0)
-			return -EINVAL;
-	} else {
-		srd_host_facts_read(&host);
-	}
-	r = srd_config_load(file, &host, &p, &errs, &n_errs);
-	for (size_t i = 0; i < n_errs; i++)
-		fprintf(stderr, "%s\n", errs[i]);
-	srd_strv_free(errs, n_errs);
-	if (r < 0 && r != -EINVAL)
-		fprintf(stderr, "srdctl: cannot read the configuration: %s\n", strerror(-r));
-	if (r < 0)
-		return -EIO; /* the errors are printed above */
-	o = srd_json_policy(p);
-	if (arg_json) {
-		struct json_object *h = json_object_new_object();
-
-		json_object_object_add(h, "hostname", json_object_new_string(host.hostname));
-		json_object_object_add(h, "dmi_product_name", json_object_new_string(host.dmi_product_name));
-		json_object_object_add(h, "dmi_product_serial", json_object_new_string(host.dmi_product_serial));
-		json_object_object_add(h, "kernel_release", json_object_new_string(host.kernel_release));
-		json_object_object_add(o, "host", h);
-		return print_json_doc(o);
-	}
-	printf("Host: hostname=%s dmi-product-name=%s dmi-product-serial=%s kernel-release=%s\n",
-	       host.hostname, host.dmi_product_name, host.dmi_product_serial, host.kernel_release);
-	printf("Files: ");
-	for (size_t i = 0; i < p->n_files; i++)
-		printf("%s%s", i ? ", " : "", p->files[i]);
-	printf("%s\nEffective policy:\n", p->n_files ? "" : "(none: the defaults)");
-	print_setting(o, "mode", "Mode=");
-	print_setting(o, "fallback", "Fallback=");
-	print_setting(o, "teardown", "Teardown=");
-	printf("  %-14s %s\n", "AllowOffline=", p->allow_offline ? "yes" : "no");
-	printf("  %-14s %s\n", "Reassert=", p->reassert ? "yes" : "no");
-	print_setting(o, "quiet", "QuietSec=");
-	print_setting(o, "timeout", "TimeoutSec=");
-	printf("  %-14s %u memdevs, %u regions\n", "Expect", p->expect_memdevs, p->expect_regions);
-	printf("  %-14s %zu range%s, %zu serial%s, %zu PCI device%s\n", "Exclude", p->n_exclude_ranges,
-	       p->n_exclude_ranges == 1 ? "" : "s", p->n_exclude_serials, p->n_exclude_serials == 1 ? "" : "s",
-	       p->n_exclude_pci, p->n_exclude_pci == 1 ? "" : "s");
-	printf("  %-14s %s, online %s\n", "[CXL]", srd_dax_mode_to_string(p->dax_cxl.mode),
-	       srd_online_to_string(p->dax_cxl.online));
-	printf("  %-14s %s, online %s\n", "[HMEM]", srd_dax_mode_to_string(p->dax_hmem.mode),
-	       srd_online_to_string(p->dax_hmem.online));
-	for (size_t i = 0; i < p->n_device_rules; i++)
-		printf("  %-14s %s: %s\n", "[Device]", p->device_rules[i].origin.where,
-		       srd_dax_mode_to_string(p->device_rules[i].mode));
-	printf("  %-14s %s\n", "MetricsFile=", p->metrics_file[0] ? p->metrics_file : "(none)");
-	json_object_put(o);
-	return 0;
+	return srdctl_print_json_doc(o);
 }
 
 static void help(void)
@@ -683,22 +573,23 @@ struct verb {
 	const char *name;
 	int min_args, max_args; /* the verb's own arguments */
 	unsigned options;
-	const char *usage;      /* what to say when the arguments do not fit */
+	const char *usage; /* what to say when the arguments do not fit */
 	int (*run)(int argc, char *argv[]);
 };
 
 static const struct verb verbs[] = {
-	{ "status", 0, 0, 0, NULL, verb_status },
-	{ "ranges", 0, 0, 0, NULL, verb_ranges },
-	{ "regions", 0, 0, 0, NULL, verb_regions },
-	{ "dax", 0, 0, 0, NULL, verb_dax },
-	{ "plan", 0, 0, VERB_POLICY, NULL, verb_plan },
-	{ "apply", 0, 0, VERB_POLICY | VERB_DRY_RUN, NULL, verb_apply },
-	{ "reevaluate", 0, 0, 0, NULL, verb_reevaluate },
-	{ "reload", 0, 0, 0, NULL, verb_reload },
-	{ "snapshot", 0, 0, VERB_ANONYMIZE, NULL, verb_snapshot },
-	{ "replace", 1, 2, 0, "replace prepare MEMDEV | replace complete [MEMDEV]", verb_replace },
-	{ "policy-check", 0, 1, VERB_HOST_FACTS, "policy-check takes at most one FILE", verb_policy_check },
+    {"status", 0, 0, 0, NULL, verb_status},
+    {"ranges", 0, 0, 0, NULL, verb_ranges},
+    {"regions", 0, 0, 0, NULL, verb_regions},
+    {"dax", 0, 0, 0, NULL, verb_dax},
+    {"plan", 0, 0, VERB_POLICY, NULL, verb_plan},
+    {"apply", 0, 0, VERB_POLICY | VERB_DRY_RUN, NULL, verb_apply},
+    {"reevaluate", 0, 0, 0, NULL, verb_reevaluate},
+    {"reload", 0, 0, 0, NULL, verb_reload},
+    {"snapshot", 0, 0, VERB_ANONYMIZE, NULL, verb_snapshot},
+    {"replace", 1, 2, 0, "replace prepare MEMDEV | replace complete [MEMDEV]", verb_replace},
+    {"policy-check", 0, 1, VERB_HOST_FACTS, "policy-check takes at most one FILE",
+     verb_policy_check},
 };
 
 static int dispatch(int argc, char *argv[], unsigned given)
@@ -734,17 +625,23 @@ static int dispatch(int argc, char *argv[], unsigned given)
 
 static int parse_argv(int argc, char *argv[], unsigned *ret_given)
 {
-	enum { ARG_VERSION = 0x100, ARG_JSON, ARG_POLICY, ARG_DRY_RUN, ARG_HOST_FACTS, ARG_ANONYMIZE };
-	static const struct option options[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, ARG_VERSION },
-		{ "json", no_argument, NULL, ARG_JSON },
-		{ "policy", required_argument, NULL, ARG_POLICY },
-		{ "dry-run", no_argument, NULL, ARG_DRY_RUN },
-		{ "host-facts", required_argument, NULL, ARG_HOST_FACTS },
-		{ "anonymize", no_argument, NULL, ARG_ANONYMIZE },
-		{}
+	enum {
+		ARG_VERSION = 0x100,
+		ARG_JSON,
+		ARG_POLICY,
+		ARG_DRY_RUN,
+		ARG_HOST_FACTS,
+		ARG_ANONYMIZE
 	};
+	static const struct option options[] = {
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, ARG_VERSION},
+	    {"json", no_argument, NULL, ARG_JSON},
+	    {"policy", required_argument, NULL, ARG_POLICY},
+	    {"dry-run", no_argument, NULL, ARG_DRY_RUN},
+	    {"host-facts", required_argument, NULL, ARG_HOST_FACTS},
+	    {"anonymize", no_argument, NULL, ARG_ANONYMIZE},
+	    {}};
 	int c;
 
 	*ret_given = 0;
@@ -761,8 +658,11 @@ static int parse_argv(int argc, char *argv[], unsigned *ret_given)
 			break;
 		case ARG_POLICY:
 			if (srd_mode_from_string(optarg) < 0) {
-				fprintf(stderr, "srdctl: --policy %s: expected strict, per-range, prefer-cxl, "
-						"prefer-hmem or audit\n", optarg);
+				fprintf(
+				    stderr,
+				    "srdctl: --policy %s: expected strict, per-range, prefer-cxl, "
+				    "prefer-hmem or audit\n",
+				    optarg);
 				return -EINVAL;
 			}
 			arg_policy = optarg;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <json-c/json.h>
 
 /* The string member key of o, "" when absent or not a string. */
@@ -37,3 +38,9 @@ static inline struct json_object *get(struct json_object *o, const char *key)
 void srdctl_print_dax(struct json_object *inv);
 /* srdctl dax --json: the document's dax_devices array (drops inv). */
 struct json_object *srdctl_dax_devices(struct json_object *inv);
+
+/* Prints a JSON document and drops it; 0 or -EIO. */
+int srdctl_print_json_doc(struct json_object *o);
+/* srdctl policy-check [FILE] (srdctl-policy.c): 0, -EINVAL for bad host
+ * facts, -EIO when the configuration does not load (errors printed). */
+int srdctl_policy_check(const char *file, const char *host_facts, bool json);

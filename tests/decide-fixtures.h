@@ -10,7 +10,7 @@
 #include "decide.h"
 #include "test-util.h"
 
-#define R(a, b) ((struct srd_range){ (a), (b) })
+#define R(a, b) ((struct srd_range){(a), (b)})
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
 #define W0 0x490000000ull
@@ -39,8 +39,8 @@ static inline void sr(struct srd_inventory *inv, uint64_t s, uint64_t e)
 	CHECK(srd_inventory_add_piece(inv, SRD_SOURCE_MEMMAP, &r, "t") == 0);
 }
 
-static inline struct srd_region *region(struct srd_inventory *inv, const char *name, uint64_t s, uint64_t e,
-				 bool committed, bool enabled, uint64_t serial)
+static inline struct srd_region *region(struct srd_inventory *inv, const char *name, uint64_t s,
+					uint64_t e, bool committed, bool enabled, uint64_t serial)
 {
 	struct srd_region *r = srd_inventory_add_region(inv);
 	struct srd_decoded *d;
@@ -56,7 +56,8 @@ static inline struct srd_region *region(struct srd_inventory *inv, const char *n
 	r->n_targets = 1;
 	r->target_serial[0] = serial;
 	snprintf(r->target_memdev[0], SRD_NAME_MAX, "mem%llu", (unsigned long long)serial);
-	snprintf(r->target_decoder[0], SRD_NAME_MAX, "decoder%llu.0", (unsigned long long)serial + 10);
+	snprintf(r->target_decoder[0], SRD_NAME_MAX, "decoder%llu.0",
+		 (unsigned long long)serial + 10);
 	if (committed) {
 		d = srd_inventory_add_decoded(inv);
 		d->range = r->range;
@@ -71,8 +72,9 @@ static inline void decoded(struct srd_inventory *inv, uint64_t s, uint64_t e)
 	srd_inventory_add_decoded(inv)->range = R(s, e);
 }
 
-static inline struct srd_dax_dev *dax(struct srd_inventory *inv, const char *name, enum srd_dax_kind kind,
-			       const char *parent, uint64_t s, uint64_t e, const char *driver)
+static inline struct srd_dax_dev *dax(struct srd_inventory *inv, const char *name,
+				      enum srd_dax_kind kind, const char *parent, uint64_t s,
+				      uint64_t e, const char *driver)
 {
 	struct srd_dax_dev *d = srd_inventory_add_dax(inv);
 
@@ -96,7 +98,8 @@ static inline struct srd_dax_dev *dax(struct srd_inventory *inv, const char *nam
 
 /* An hmem device registered for [s, e] without a dax device serving it (its
  * driver unbound, or its dax device failed): the way a range goes to dax_hmem. */
-static inline void hmem_dev(struct srd_inventory *inv, const char *name, uint64_t s, uint64_t e, bool bound)
+static inline void hmem_dev(struct srd_inventory *inv, const char *name, uint64_t s, uint64_t e,
+			    bool bound)
 {
 	struct srd_hmem *h = srd_inventory_add_hmem(inv);
 
@@ -119,10 +122,12 @@ static inline struct srd_inventory *cxl_and_stranded(void)
 	return inv;
 }
 
-/* Decides (mode NULL: by the policy's Mode=, no --policy) and checks verdict, targets ("cxl hmem unchanged" per range) and plan. */
-static inline struct srd_decision *expect(struct srd_inventory *inv, struct srd_policy *pol, const char *mode,
-				   const struct srd_decide_input *in_base, const char *verdict,
-				   const char *targets, const char *plan)
+/* Decides (mode NULL: by the policy's Mode=, no --policy) and checks verdict, targets ("cxl hmem
+ * unchanged" per range) and plan. */
+static inline struct srd_decision *expect(struct srd_inventory *inv, struct srd_policy *pol,
+					  const char *mode, const struct srd_decide_input *in_base,
+					  const char *verdict, const char *targets,
+					  const char *plan)
 {
 	struct srd_decide_input in = in_base ? *in_base : (struct srd_decide_input){};
 	struct srd_decision *d = NULL;
@@ -135,13 +140,16 @@ static inline struct srd_decision *expect(struct srd_inventory *inv, struct srd_
 		snprintf(got_t + strlen(got_t), sizeof(got_t) - strlen(got_t), "%s%s", i ? " " : "",
 			 srd_target_to_string(d->ranges[i].target));
 	for (size_t i = 0; i < d->n_actions; i++)
-		snprintf(got_p + strlen(got_p), sizeof(got_p) - strlen(got_p), "%s%s %s", i ? "; " : "",
-			 srd_action_to_string(d->actions[i].kind), d->actions[i].target);
-	if (strcmp(srd_verdict_to_string(d->verdict), verdict) != 0 || strcmp(got_t, targets) != 0 ||
-	    strcmp(got_p, plan) != 0) {
-		fprintf(stderr, "policy %s:\n  verdict %s (want %s)\n  targets '%s' (want '%s')\n"
-				"  plan '%s'\n  want '%s'\n",
-			mode, srd_verdict_to_string(d->verdict), verdict, got_t, targets, got_p, plan);
+		snprintf(got_p + strlen(got_p), sizeof(got_p) - strlen(got_p), "%s%s %s",
+			 i ? "; " : "", srd_action_to_string(d->actions[i].kind),
+			 d->actions[i].target);
+	if (strcmp(srd_verdict_to_string(d->verdict), verdict) != 0 ||
+	    strcmp(got_t, targets) != 0 || strcmp(got_p, plan) != 0) {
+		fprintf(stderr,
+			"policy %s:\n  verdict %s (want %s)\n  targets '%s' (want '%s')\n"
+			"  plan '%s'\n  want '%s'\n",
+			mode, srd_verdict_to_string(d->verdict), verdict, got_t, targets, got_p,
+			plan);
 		for (size_t i = 0; i < d->n_ranges; i++)
 			fprintf(stderr, "  range %zu: %s\n", i, d->ranges[i].reason);
 		abort();

@@ -67,11 +67,13 @@ static void check_word(struct tally *t, uint64_t off, uint64_t want, uint64_t go
 static int report(const char *what, uint64_t bytes, const struct tally *t, const char *extra)
 {
 	if (!t->wrong) {
-		printf("memcheck %s: ok, %" PRIu64 " bytes written and read back%s\n", what, bytes, extra);
+		printf("memcheck %s: ok, %" PRIu64 " bytes written and read back%s\n", what, bytes,
+		       extra);
 		return 0;
 	}
-	printf("memcheck %s: FAIL, %" PRIu64 " of %" PRIu64 " words read back wrong; first at offset 0x%" PRIx64
-	       ": wrote 0x%016" PRIx64 ", read 0x%016" PRIx64 "%s\n",
+	printf("memcheck %s: FAIL, %" PRIu64 " of %" PRIu64
+	       " words read back wrong; first at offset 0x%" PRIx64 ": wrote 0x%016" PRIx64
+	       ", read 0x%016" PRIx64 "%s\n",
 	       what, t->wrong, t->words, t->first_off, t->first_want, t->first_got, extra);
 	return 1;
 }
@@ -82,7 +84,8 @@ static void fill(volatile uint64_t *p, uint64_t bytes, uint64_t seed, uint64_t b
 		p[i] = pattern(seed, base + i * 8);
 }
 
-static void verify(const volatile uint64_t *p, uint64_t bytes, uint64_t seed, uint64_t base, struct tally *t)
+static void verify(const volatile uint64_t *p, uint64_t bytes, uint64_t seed, uint64_t base,
+		   struct tally *t)
 {
 	for (uint64_t i = 0; i < bytes / 8; i++)
 		check_word(t, base + i * 8, pattern(seed, base + i * 8), p[i]);
@@ -100,7 +103,8 @@ static int check_mmap(const char *dev, uint64_t bytes, uint64_t seed)
 	}
 	m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (m == MAP_FAILED) {
-		printf("memcheck %s: cannot map %" PRIu64 " bytes: %s\n", dev, bytes, strerror(errno));
+		printf("memcheck %s: cannot map %" PRIu64 " bytes: %s\n", dev, bytes,
+		       strerror(errno));
 		close(fd);
 		return 2;
 	}
@@ -144,8 +148,9 @@ static int check_rw(const char *dev, uint64_t bytes, uint64_t seed)
 				k = pread(fd, buf, n, (off_t)off);
 			}
 			if (k != (ssize_t)n) {
-				printf("memcheck %s: %s at offset 0x%" PRIx64 " returned %zd: %s\n", dev,
-				       pass ? "pread" : "pwrite", off, k, k < 0 ? strerror(errno) : "short");
+				printf("memcheck %s: %s at offset 0x%" PRIx64 " returned %zd: %s\n",
+				       dev, pass ? "pread" : "pwrite", off, k,
+				       k < 0 ? strerror(errno) : "short");
 				close(fd);
 				return 2;
 			}
@@ -175,10 +180,12 @@ static int check_node(int node, uint64_t bytes, uint64_t seed)
 	mask[node / (8 * sizeof(long))] = 1ul << (node % (8 * sizeof(long)));
 	m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED) {
-		printf("memcheck %s: cannot map %" PRIu64 " bytes: %s\n", what, bytes, strerror(errno));
+		printf("memcheck %s: cannot map %" PRIu64 " bytes: %s\n", what, bytes,
+		       strerror(errno));
 		return 2;
 	}
-	if (syscall(SYS_mbind, m, bytes, MPOL_BIND_, mask, sizeof(mask) * 8, MPOL_MF_STRICT_ | MPOL_MF_MOVE_) < 0) {
+	if (syscall(SYS_mbind, m, bytes, MPOL_BIND_, mask, sizeof(mask) * 8,
+		    MPOL_MF_STRICT_ | MPOL_MF_MOVE_) < 0) {
 		printf("memcheck %s: mbind: %s\n", what, strerror(errno));
 		return 2;
 	}
@@ -209,10 +216,12 @@ static int check_node(int node, uint64_t bytes, uint64_t seed)
 	verify(m, bytes, seed, 0, &t);
 	munmap(m, bytes);
 	if (elsewhere)
-		snprintf(extra, sizeof(extra), ", %" PRIu64 " pages, %" PRIu64 " not on node %d (first on %d)",
-			 n_pages, elsewhere, node, where);
+		snprintf(extra, sizeof(extra),
+			 ", %" PRIu64 " pages, %" PRIu64 " not on node %d (first on %d)", n_pages,
+			 elsewhere, node, where);
 	else
-		snprintf(extra, sizeof(extra), ", %" PRIu64 " pages, all on node %d", n_pages, node);
+		snprintf(extra, sizeof(extra), ", %" PRIu64 " pages, all on node %d", n_pages,
+			 node);
 	if (elsewhere && !t.wrong) {
 		printf("memcheck %s: FAIL, pages landed elsewhere%s\n", what, extra);
 		return 1;
@@ -262,9 +271,11 @@ int main(int argc, char **argv)
 			rw = true;
 		else if (strcmp(argv[i], "--io=mmap") == 0)
 			rw = false;
-		else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc && parse_u64(argv[i + 1], &seed) == 0)
+		else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc &&
+			 parse_u64(argv[i + 1], &seed) == 0)
 			i++;
-		else if (strcmp(argv[i], "--node") == 0 && i + 1 < argc && parse_u64(argv[i + 1], &node) == 0)
+		else if (strcmp(argv[i], "--node") == 0 && i + 1 < argc &&
+			 parse_u64(argv[i + 1], &node) == 0)
 			i++;
 		else
 			return usage();

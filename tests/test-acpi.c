@@ -269,7 +269,7 @@ TEST(test_overlap_pairs)
 {
 	const uint64_t g = 256ull << 20;
 	/* 0 holds 2 inside it; 1 is elsewhere; 3 touches 1 without overlapping. */
-	uint64_t base[] = { 0, 16 * g, 2 * g, 17 * g }, size[] = { 8 * g, g, g, g };
+	uint64_t base[] = {0, 16 * g, 2 * g, 17 * g}, size[] = {8 * g, g, g, g};
 	struct srd_cedt *c = NULL;
 	struct srd_error err = {};
 	size_t len;

@@ -80,7 +80,8 @@ static void hmem(unsigned n, uint64_t start, const char *state)
 	snprintf(target, sizeof(target), "%s/sys/bus/platform/drivers/hmem", root);
 	link_to(rel, target);
 	for (uint64_t b = start / (128 * MiB); b < (start + 256 * MiB) / (128 * MiB); b++) {
-		snprintf(rel, sizeof(rel), "/sys/devices/system/memory/memory%llu/state", (unsigned long long)b);
+		snprintf(rel, sizeof(rel), "/sys/devices/system/memory/memory%llu/state",
+			 (unsigned long long)b);
 		put(rel, state);
 	}
 }
@@ -107,7 +108,7 @@ static struct srd_decision *plan1(enum srd_action_kind kind, const char *target,
 	d->n_actions = 1;
 	d->actions[0].kind = kind;
 	snprintf(d->actions[0].target, sizeof(d->actions[0].target), "%s", target);
-	d->actions[0].range = (struct srd_range){ start, start + 256 * MiB - 1 };
+	d->actions[0].range = (struct srd_range){start, start + 256 * MiB - 1};
 	d->actions[0].layout = -1;
 	return d;
 }
@@ -116,14 +117,15 @@ static struct srd_decision *plan1(enum srd_action_kind kind, const char *target,
 static void run1(struct srd_decision *d, bool dry_run, FILE *out, struct srd_step *ret)
 {
 	struct srd_inventory *inv = srd_inventory_new();
-	struct srd_apply_opts o = { .root = root, .dry_run = dry_run, .out = out, .allow_offline = true };
+	struct srd_apply_opts o = {
+	    .root = root, .dry_run = dry_run, .out = out, .allow_offline = true};
 	struct srd_apply_result res;
 
 	srd_apply(d, inv, &o, &res);
 	CHECK(res.n_steps == 1);
 	*ret = res.steps[0];
-	fprintf(stderr, "  %s %s: %s: %s\n", srd_action_to_string(d->actions[0].kind), d->actions[0].target,
-		srd_step_result_to_string(ret->result), ret->message);
+	fprintf(stderr, "  %s %s: %s: %s\n", srd_action_to_string(d->actions[0].kind),
+		d->actions[0].target, srd_step_result_to_string(ret->result), ret->message);
 	srd_apply_result_done(&res);
 	srd_inventory_free(inv);
 }
@@ -213,7 +215,8 @@ TEST(test_identity)
 	hmem(1, W0 + 256 * MiB, "offline\n");
 	d = plan1(SRD_ACTION_RELEASE_HMEM, "hmem.1", W0 + 256 * MiB);
 	run1(d, false, NULL, &st);
-	CHECK(st.result == SRD_STEP_FAILED); /* the static tree's driver link stays: the unbind did not take */
+	CHECK(st.result ==
+	      SRD_STEP_FAILED); /* the static tree's driver link stays: the unbind did not take */
 	CHECK_CONTAINS(st.message, "did not take");
 	free(d->actions);
 	free(d);
@@ -238,7 +241,8 @@ TEST(test_dry_run_writes)
 	put("/sys/devices/platform/ACPI0017:00/root0/decoder0.0/region0/size", "0x10000000\n");
 	put("/sys/devices/platform/ACPI0017:00/root0/decoder0.0/region0/commit", "1\n");
 	put("/sys/devices/platform/ACPI0017:00/root0/decoder0.0/region0/mode", "ram\n");
-	snprintf(target, sizeof(target), "%s/sys/devices/platform/ACPI0017:00/root0/decoder0.0/region0", root);
+	snprintf(target, sizeof(target),
+		 "%s/sys/devices/platform/ACPI0017:00/root0/decoder0.0/region0", root);
 	link_to("/sys/bus/cxl/devices/region0", target);
 	snprintf(target, sizeof(target), "%s/sys/bus/cxl/drivers/cxl_region", root);
 	link_to("/sys/devices/platform/ACPI0017:00/root0/decoder0.0/region0/driver", target);
@@ -247,11 +251,12 @@ TEST(test_dry_run_writes)
 	fclose(out);
 	CHECK(st.result == SRD_STEP_DONE);
 	/* Each store libcxl would have made, as srd makes it, in order. */
-	snprintf(want, sizeof(want),
-		 "write %s/sys/bus/cxl/drivers/cxl_region/unbind region0\n"
-		 "write %s/sys/bus/cxl/devices/region0/commit 0\n"
-		 "write %s/sys/devices/platform/ACPI0017:00/root0/decoder0.0/delete_region region0\n",
-		 root, root, root);
+	snprintf(
+	    want, sizeof(want),
+	    "write %s/sys/bus/cxl/drivers/cxl_region/unbind region0\n"
+	    "write %s/sys/bus/cxl/devices/region0/commit 0\n"
+	    "write %s/sys/devices/platform/ACPI0017:00/root0/decoder0.0/delete_region region0\n",
+	    root, root, root);
 	CHECK_STREQ(buf, want);
 	rm("");
 	free(d->actions);
@@ -292,11 +297,12 @@ TEST(test_configure_dax_attributes)
 	CHECK(st.result == SRD_STEP_DONE);
 	/* Exactly these stores, in this order (paths below the test root). */
 	{
-		const char *want[] = { "/sys/bus/dax/drivers/device_dax/unbind dax0.0",
-				       "/sys/bus/dax/devices/dax0.0/memmap_on_memory 1",
-				       "/sys/bus/dax/drivers/kmem/new_id dax0.0", "/sys/bus/dax/drivers/kmem/bind dax0.0",
-				       "/sys/devices/system/memory/memory146/state online_movable",
-				       "/sys/devices/system/memory/memory147/state online_movable" };
+		const char *want[] = {"/sys/bus/dax/drivers/device_dax/unbind dax0.0",
+				      "/sys/bus/dax/devices/dax0.0/memmap_on_memory 1",
+				      "/sys/bus/dax/drivers/kmem/new_id dax0.0",
+				      "/sys/bus/dax/drivers/kmem/bind dax0.0",
+				      "/sys/devices/system/memory/memory146/state online_movable",
+				      "/sys/devices/system/memory/memory147/state online_movable"};
 		char *line = buf;
 
 		for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
@@ -319,7 +325,8 @@ TEST(test_configure_dax_attributes)
 	run1(d, true, out, &st);
 	fclose(out);
 	CHECK(st.result == SRD_STEP_REFUSED);
-	CHECK_CONTAINS(st.message, "/etc/srd/srd.conf:7 sets MemmapOnMemory=, and this kernel has no");
+	CHECK_CONTAINS(st.message,
+		       "/etc/srd/srd.conf:7 sets MemmapOnMemory=, and this kernel has no");
 	CHECK(len == 0);
 	free(buf);
 
@@ -332,9 +339,11 @@ TEST(test_configure_dax_attributes)
 	run1(d, true, out, &st);
 	fclose(out);
 	CHECK(st.result == SRD_STEP_DONE);
-	snprintf(path, sizeof(path), "write %s/sys/bus/dax/drivers/device_dax/unbind dax0.0\nwrite %s/sys/bus/dax/devices/dax0.0/align 4096\n"
-		 "write %s/sys/bus/dax/drivers/device_dax/new_id dax0.0\nwrite %s/sys/bus/dax/drivers/device_dax/bind dax0.0\n",
-		 root, root, root, root);
+	snprintf(
+	    path, sizeof(path),
+	    "write %s/sys/bus/dax/drivers/device_dax/unbind dax0.0\nwrite %s/sys/bus/dax/devices/dax0.0/align 4096\n"
+	    "write %s/sys/bus/dax/drivers/device_dax/new_id dax0.0\nwrite %s/sys/bus/dax/drivers/device_dax/bind dax0.0\n",
+	    root, root, root, root);
 	CHECK_STREQ(buf, path);
 	free(buf);
 	/* A static dax region's align is read-only. */
@@ -357,9 +366,10 @@ TEST(test_configure_dax_attributes)
 TEST(test_store_deadline)
 {
 	unsigned waits = 0;
-	struct srd_apply_opts o = { .block_deadline_usec = 300000, .on_wait = count_wait, .userdata = &waits };
+	struct srd_apply_opts o = {
+	    .block_deadline_usec = 300000, .on_wait = count_wait, .userdata = &waits};
 	struct srd_step st = {};
-	struct actx c = { .o = &o, .step = &st };
+	struct actx c = {.o = &o, .step = &st};
 	char fifo[PATH_MAX];
 
 	machine();

@@ -7,7 +7,6 @@
  */
 #include "decide-fixtures.h"
 
-
 /* The reviewers' example (000_...): SR1 0x085000-0x284fff, SR2, SR3 vs R1 shorter than SR1. */
 TEST(test_worked_example)
 {
@@ -45,9 +44,10 @@ TEST(test_worked_example)
 	EXPECT(inv, pol, "prefer-cxl", NULL, "cxl", "cxl cxl cxl", "");
 
 	/* The strict reason names the range that failed the global check. */
-	struct srd_decision *d = expect(inv, pol, "strict", NULL, "hmem", "hmem hmem hmem",
-					"release-region region1; release-region region2; release-region region3; "
-					"claim-hmem hmem.0; claim-hmem hmem.1; claim-hmem hmem.2");
+	struct srd_decision *d =
+	    expect(inv, pol, "strict", NULL, "hmem", "hmem hmem hmem",
+		   "release-region region1; release-region region2; release-region region3; "
+		   "claim-hmem hmem.0; claim-hmem hmem.1; claim-hmem hmem.2");
 	CHECK_CONTAINS(d->ranges[2].reason, "0x85000-0x284fff is not inside committed regions");
 	srd_decision_free(d);
 	srd_inventory_free(inv);
@@ -77,7 +77,8 @@ TEST(test_no_soft_reserved)
 	 * and the region keeps its dax device under every policy. */
 	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
 	dax(inv, "dax0.0", SRD_DAX_CXL, "region0", W0, W0 + 256 * MiB - 1, "device_dax");
-	for (const char *m = "strict\0per-range\0prefer-cxl\0prefer-hmem\0audit\0"; *m; m += strlen(m) + 1) {
+	for (const char *m = "strict\0per-range\0prefer-cxl\0prefer-hmem\0audit\0"; *m;
+	     m += strlen(m) + 1) {
 		struct srd_decision *d = expect(inv, pol, m, NULL, "none", "", "");
 
 		CHECK(d->n_innocent == 1);
@@ -118,7 +119,8 @@ TEST(test_outside_windows_and_spanning)
 	sr(inv, W0 + 128 * MiB, W0 + 256 * MiB - 1);
 	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
 	EXPECT(inv, pol, "strict", NULL, "mixed", "hmem cxl", "claim-hmem 0x100000000-0x10fffffff");
-	EXPECT(inv, pol, "prefer-cxl", NULL, "mixed", "hmem cxl", "claim-hmem 0x100000000-0x10fffffff");
+	EXPECT(inv, pol, "prefer-cxl", NULL, "mixed", "hmem cxl",
+	       "claim-hmem 0x100000000-0x10fffffff");
 	srd_inventory_free(inv);
 	srd_policy_free(pol);
 }
@@ -154,12 +156,14 @@ TEST(test_excluded_accelerator)
 	decoded(inv, W0 + 256 * MiB, W0 + 512 * MiB - 1);
 	hmem_dev(inv, "hmem.0", W0, W0 + 512 * MiB - 1, false);
 	region(inv, "region1", W0 + GiB, W0 + GiB + 256 * MiB - 1, true, true, 0x77);
-	CHECK(srd_policy_parse(pol, "[Exclude]\nSerial=0x77\n", 21, "x.conf", NULL, &errs, &n) == 0);
+	CHECK(srd_policy_parse(pol, "[Exclude]\nSerial=0x77\n", 21, "x.conf", NULL, &errs, &n) ==
+	      0);
 	EXPECT(inv, pol, "strict", NULL, "hmem", "hmem unchanged",
 	       "release-region region0; claim-hmem hmem.0");
 	/* Excluding by range works the same way. */
 	pol->n_exclude_serials = 0;
-	CHECK(srd_policy_parse(pol, "[Exclude]\nRange=0x4d0000000+256M\n", 32, "x.conf", NULL, &errs, &n) == 0);
+	CHECK(srd_policy_parse(pol, "[Exclude]\nRange=0x4d0000000+256M\n", 32, "x.conf", NULL,
+			       &errs, &n) == 0);
 	struct srd_decision *d = expect(inv, pol, "prefer-hmem", NULL, "hmem", "hmem unchanged",
 					"release-region region0; claim-hmem hmem.0");
 	CHECK(d->ranges[1].excluded);
@@ -179,7 +183,8 @@ TEST(test_stranded_6_12)
 	inv->iomem_lists_soft_reserved = true;
 	inv->hmem_platform_bound = true;
 	sr(inv, W0, W0 + 256 * MiB - 1);
-	CHECK(srd_inventory_add_piece(inv, SRD_SOURCE_IOMEM, &R(W0, W0 + 256 * MiB - 1), "iomem") == 0);
+	CHECK(srd_inventory_add_piece(inv, SRD_SOURCE_IOMEM, &R(W0, W0 + 256 * MiB - 1), "iomem") ==
+	      0);
 	struct srd_decision *d = expect(inv, pol, "strict", NULL, "none", "unchanged", "");
 
 	CHECK(d->ranges[0].blocked);
@@ -221,7 +226,8 @@ TEST(test_nobody_gets_it_7_2)
 
 	/* Firmware decoded all of it: strict resolves the conflict to dax_hmem. */
 	decoded(inv, W0 + 256 * MiB, W0 + 512 * MiB - 1);
-	EXPECT(inv, pol, "strict", NULL, "hmem", "hmem", "release-region region0; claim-hmem hmem.0");
+	EXPECT(inv, pol, "strict", NULL, "hmem", "hmem",
+	       "release-region region0; claim-hmem hmem.0");
 	srd_inventory_free(inv);
 	srd_policy_free(pol);
 }
@@ -230,7 +236,7 @@ TEST(test_fallback)
 {
 	struct srd_policy *pol = srd_policy_new();
 	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
-	struct srd_decide_input timeout = { .settle_timed_out = true, .now_usec = 42 };
+	struct srd_decide_input timeout = {.settle_timed_out = true, .now_usec = 42};
 
 	sr(inv, W0, W0 + 256 * MiB - 1);
 	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1);
@@ -244,13 +250,15 @@ TEST(test_fallback)
 	CHECK_CONTAINS(d->ranges[0].reason, "enumeration timed out");
 	srd_decision_free(d);
 	/* A CXL failure the machine shows: the same fallback, with its evidence. */
-	CHECK(srd_inventory_failure(inv, SRD_FAILURE_MEMDEV_NO_DRIVER, "mem1", "mem1: not bound to cxl_mem") == 0);
-	d = expect(inv, pol, NULL, NULL, "hmem", "hmem", "release-region region0; claim-hmem hmem.0");
+	CHECK(srd_inventory_failure(inv, SRD_FAILURE_MEMDEV_NO_DRIVER, "mem1",
+				    "mem1: not bound to cxl_mem") == 0);
+	d = expect(inv, pol, NULL, NULL, "hmem", "hmem",
+		   "release-region region0; claim-hmem hmem.0");
 	CHECK(d->fallback);
 	CHECK_CONTAINS(d->ranges[0].reason, "CXL failed: mem1: not bound to cxl_mem");
 	srd_decision_free(d);
 	/* The administrator's --policy decides instead of the fallback. */
-	struct srd_decide_input override = { .policy_override = "strict" };
+	struct srd_decide_input override = {.policy_override = "strict"};
 	d = expect(inv, pol, "strict", &override, "cxl", "cxl", "");
 	CHECK(!d->fallback);
 	srd_decision_free(d);
@@ -264,7 +272,8 @@ TEST(test_fallback)
 	inv = inventory("7.2.0", W0, 4 * GiB);
 	sr(inv, W0, W0 + 256 * MiB - 1);
 	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, false, 1);
-	CHECK(srd_inventory_failure(inv, SRD_FAILURE_REGION_PROBE, "region0", "region0: not bound") == 0);
+	CHECK(srd_inventory_failure(inv, SRD_FAILURE_REGION_PROBE, "region0",
+				    "region0: not bound") == 0);
 	d = expect(inv, pol, NULL, NULL, "cxl", "cxl", "enable-region region0");
 	CHECK(!d->fallback);
 	srd_decision_free(d);
@@ -294,7 +303,8 @@ TEST(test_refusals)
 	sr(inv, W0, W0 + 512 * MiB - 1);
 	decoded(inv, W0, W0 + 512 * MiB - 1);
 	hmem_dev(inv, "hmem.0", W0, W0 + 512 * MiB - 1, false);
-	CHECK(srd_inventory_add_piece(inv, SRD_SOURCE_IOMEM, &R(W0, W0 + 256 * MiB - 1), "iomem") == 0);
+	CHECK(srd_inventory_add_piece(inv, SRD_SOURCE_IOMEM, &R(W0, W0 + 256 * MiB - 1), "iomem") ==
+	      0);
 	d = expect(inv, pol, "strict", NULL, "hmem", "hmem", "");
 	CHECK(d->refused);
 	CHECK_CONTAINS(d->refusal, "sources disagree");
@@ -331,7 +341,8 @@ TEST(test_online_memory_and_dax_policy)
 	dax(inv, "dax0.0", SRD_DAX_CXL, "region0", W0, W0 + 256 * MiB - 1, "device_dax");
 	pol->dax_cxl.mode = SRD_DAX_SYSTEM_RAM;
 	d = expect(inv, pol, "strict", NULL, "cxl", "cxl", "configure-dax dax0.0");
-	CHECK(d->actions[0].dax_mode == SRD_DAX_SYSTEM_RAM && d->actions[0].online == SRD_ONLINE_MOVABLE);
+	CHECK(d->actions[0].dax_mode == SRD_DAX_SYSTEM_RAM &&
+	      d->actions[0].online == SRD_ONLINE_MOVABLE);
 	srd_decision_free(d);
 	/* Already as wanted: nothing to do. */
 	inv->dax[0].memory_online = inv->dax[0].memory_movable = true;
@@ -346,23 +357,26 @@ TEST(test_online_memory_and_dax_policy)
 static bool same_decision(const struct srd_decision *a, const struct srd_decision *b)
 {
 	if (a->mode != b->mode || a->verdict != b->verdict || a->fallback != b->fallback ||
-	    a->refused != b->refused || a->decided_usec != b->decided_usec || strcmp(a->refusal, b->refusal) ||
-	    strcmp(a->summary, b->summary) || a->n_ranges != b->n_ranges || a->n_actions != b->n_actions ||
+	    a->refused != b->refused || a->decided_usec != b->decided_usec ||
+	    strcmp(a->refusal, b->refusal) || strcmp(a->summary, b->summary) ||
+	    a->n_ranges != b->n_ranges || a->n_actions != b->n_actions ||
 	    a->n_innocent != b->n_innocent)
 		return false;
 	for (size_t i = 0; i < a->n_ranges; i++) {
 		const struct srd_range_decision *x = &a->ranges[i], *y = &b->ranges[i];
 
-		if (!srd_range_equal(&x->range, &y->range) || x->owner != y->owner || x->target != y->target ||
-		    x->sources != y->sources || x->excluded != y->excluded || x->blocked != y->blocked ||
-		    x->held != y->held || x->via_cxl_acpi != y->via_cxl_acpi || strcmp(x->reason, y->reason))
+		if (!srd_range_equal(&x->range, &y->range) || x->owner != y->owner ||
+		    x->target != y->target || x->sources != y->sources ||
+		    x->excluded != y->excluded || x->blocked != y->blocked || x->held != y->held ||
+		    x->via_cxl_acpi != y->via_cxl_acpi || strcmp(x->reason, y->reason))
 			return false;
 	}
 	for (size_t i = 0; i < a->n_actions; i++) {
 		const struct srd_action *x = &a->actions[i], *y = &b->actions[i];
 
-		if (x->kind != y->kind || strcmp(x->target, y->target) || !srd_range_equal(&x->range, &y->range) ||
-		    x->dax_mode != y->dax_mode || x->online != y->online || x->layout != y->layout ||
+		if (x->kind != y->kind || strcmp(x->target, y->target) ||
+		    !srd_range_equal(&x->range, &y->range) || x->dax_mode != y->dax_mode ||
+		    x->online != y->online || x->layout != y->layout ||
 		    strcmp(x->reason, y->reason))
 			return false;
 	}
@@ -379,7 +393,7 @@ TEST(test_determinism_and_override)
 {
 	struct srd_policy *pol = srd_policy_new();
 	struct srd_inventory *inv = inventory("7.2.0", W0, 4 * GiB);
-	struct srd_decide_input in = { .now_usec = 1234 };
+	struct srd_decide_input in = {.now_usec = 1234};
 	struct srd_decision *a = NULL, *b = NULL, *o = NULL;
 
 	/* Range A: region0 decodes half of it, dax_hmem registered all of it;
@@ -424,7 +438,8 @@ TEST(test_determinism_and_override)
 	in.policy_override = "lenient";
 	CHECK(srd_decide(inv, pol, &in, &o) == -EINVAL);
 	CHECK(o == NULL);
-	for (const char *m = "strict\0per-range\0prefer-cxl\0prefer-hmem\0audit\0"; *m; m += strlen(m) + 1)
+	for (const char *m = "strict\0per-range\0prefer-cxl\0prefer-hmem\0audit\0"; *m;
+	     m += strlen(m) + 1)
 		CHECK(srd_mode_from_string(m) >= 0);
 	CHECK(srd_verdict_to_string(_SRD_VERDICT_MAX) == NULL);
 	srd_decision_free(a);
@@ -438,7 +453,7 @@ TEST(test_held_ranges)
 	struct srd_policy *pol = srd_policy_new();
 	struct srd_inventory *inv = inventory("6.12.0", W0, 4 * GiB);
 	struct srd_range held = R(W0, W0 + 256 * MiB - 1);
-	struct srd_decide_input in = { .hold = &held, .n_hold = 1 };
+	struct srd_decide_input in = {.hold = &held, .n_hold = 1};
 	struct srd_decision *d;
 
 	/* dax_hmem holds two ranges over disabled committed regions; an
@@ -449,31 +464,36 @@ TEST(test_held_ranges)
 	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, false, 1);
 	region(inv, "region1", W0 + GiB, W0 + GiB + 256 * MiB - 1, true, false, 2);
 	dax(inv, "dax0.0", SRD_DAX_HMEM, "hmem.0", W0, W0 + 256 * MiB - 1, "device_dax");
-	dax(inv, "dax1.0", SRD_DAX_HMEM, "hmem.1", W0 + GiB, W0 + GiB + 256 * MiB - 1, "device_dax");
+	dax(inv, "dax1.0", SRD_DAX_HMEM, "hmem.1", W0 + GiB, W0 + GiB + 256 * MiB - 1,
+	    "device_dax");
 	d = expect(inv, pol, "prefer-cxl", &in, "cxl", "unchanged cxl",
 		   "release-hmem hmem.1; enable-region region1");
 	CHECK(d->ranges[0].held && !d->ranges[1].held);
 	CHECK_CONTAINS(d->ranges[0].reason, "Reassert=no");
 	srd_decision_free(d);
 	/* strict counts only the ranges it may move: the held one does not decide. */
-	EXPECT(inv, pol, "strict", &in, "cxl", "unchanged cxl", "release-hmem hmem.1; enable-region region1");
+	EXPECT(inv, pol, "strict", &in, "cxl", "unchanged cxl",
+	       "release-hmem hmem.1; enable-region region1");
 	pol->reassert = true;
-	EXPECT(inv, pol, "prefer-cxl", &in, "cxl", "cxl cxl",
-	       "release-hmem hmem.0; release-hmem hmem.1; enable-region region0; enable-region region1");
+	EXPECT(
+	    inv, pol, "prefer-cxl", &in, "cxl", "cxl cxl",
+	    "release-hmem hmem.0; release-hmem hmem.1; enable-region region0; enable-region region1");
 	/* An owner that changed to what the policy wants anyway (the kernel's
 	 * hmem probe finishing after srd's first pass) is not held. */
 	pol->reassert = false;
 	dax(inv, "dax2.0", SRD_DAX_HMEM, "hmem.2", 0x100000000, 0x10fffffff, "device_dax");
 	struct srd_range outside = R(0x100000000, 0x10fffffff);
-	struct srd_decide_input in2 = { .hold = &outside, .n_hold = 1 };
-	d = expect(inv, pol, "prefer-cxl", &in2, "mixed", "hmem cxl cxl",
-		   "release-hmem hmem.0; release-hmem hmem.1; enable-region region0; enable-region region1");
+	struct srd_decide_input in2 = {.hold = &outside, .n_hold = 1};
+	d = expect(
+	    inv, pol, "prefer-cxl", &in2, "mixed", "hmem cxl cxl",
+	    "release-hmem hmem.0; release-hmem hmem.1; enable-region region0; enable-region region1");
 	CHECK(!d->ranges[0].held);
 	srd_decision_free(d);
 	pol->reassert = true;
 	/* A replace in progress holds even with Reassert=yes. */
-	in = (struct srd_decide_input){ .replacing = &held, .n_replacing = 1 };
-	d = expect(inv, pol, "prefer-cxl", &in, "mixed", "hmem unchanged cxl", "release-hmem hmem.1; enable-region region1");
+	in = (struct srd_decide_input){.replacing = &held, .n_replacing = 1};
+	d = expect(inv, pol, "prefer-cxl", &in, "mixed", "hmem unchanged cxl",
+		   "release-hmem hmem.1; enable-region region1");
 	CHECK_CONTAINS(d->ranges[1].reason, "hotplug replace");
 	srd_decision_free(d);
 	srd_inventory_free(inv);
@@ -539,7 +559,8 @@ static struct srd_inventory *after_pass(void)
 	return inv;
 }
 
-static bool converged(const struct srd_decision *d, struct srd_inventory *after, struct unconverged *u)
+static bool converged(const struct srd_decision *d, struct srd_inventory *after,
+		      struct unconverged *u)
 {
 	*u = (struct unconverged){};
 	CHECK(srd_inventory_derive(after) == 0);
@@ -567,11 +588,13 @@ TEST(test_converged)
 	region(inv, "region0", W0, W0 + 256 * MiB - 1, true, true, 1)->has_dax = false;
 	decoded(inv, W0 + 256 * MiB, W0 + 512 * MiB - 1);
 	dax(inv, "dax0.0", SRD_DAX_HMEM, "hmem.0", W0, W0 + 512 * MiB - 1, "");
-	want_cxl = expect(inv, pol, "prefer-cxl", NULL, "cxl", "cxl", "release-hmem hmem.0; enable-region region0");
-	want_hmem = expect(inv, pol, "strict", NULL, "hmem", "hmem", "release-region region0; claim-hmem hmem.0");
+	want_cxl = expect(inv, pol, "prefer-cxl", NULL, "cxl", "cxl",
+			  "release-hmem hmem.0; enable-region region0");
+	want_hmem = expect(inv, pol, "strict", NULL, "hmem", "hmem",
+			   "release-region region0; claim-hmem hmem.0");
 	audit = expect(inv, pol, "audit", NULL, "hmem", "hmem", "");
 	pol->fallback = SRD_FALLBACK_KEEP;
-	struct srd_decide_input timeout = { .settle_timed_out = true };
+	struct srd_decide_input timeout = {.settle_timed_out = true};
 	keep = expect(inv, pol, "strict", &timeout, "none", "unchanged", "");
 	/* The machine as it was decided on: nothing carried out yet. */
 	CHECK(inv->ranges[0].owner == SRD_OWNER_CONFLICT);

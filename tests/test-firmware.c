@@ -9,7 +9,8 @@ TEST(test_memmap_entry)
 	struct srd_memmap_entry e;
 	struct srd_error err = {};
 
-	CHECK(srd_memmap_parse_entry("0x490000000", "0x49fffffff", "Soft Reserved", "m/7", &e, &err) == 0);
+	CHECK(srd_memmap_parse_entry("0x490000000", "0x49fffffff", "Soft Reserved", "m/7", &e,
+				     &err) == 0);
 	CHECK_EQ_U64(e.range.start, 0x490000000);
 	CHECK_EQ_U64(e.range.end, 0x49fffffff);
 	CHECK_STREQ(e.type, "Soft Reserved");
@@ -19,7 +20,8 @@ TEST(test_memmap_entry)
 	CHECK_CONTAINS(err.msg, "m/1/start: not a number");
 	CHECK(srd_memmap_parse_entry("0x0", "-1", "System RAM", "m/1", &e, &err) == -EINVAL);
 	CHECK_CONTAINS(err.msg, "m/1/end");
-	CHECK(srd_memmap_parse_entry("0x0", "0x10000000000000000", "x", "m/1", &e, &err) == -EINVAL);
+	CHECK(srd_memmap_parse_entry("0x0", "0x10000000000000000", "x", "m/1", &e, &err) ==
+	      -EINVAL);
 	CHECK(srd_memmap_parse_entry("0x0", "0x1", "", "m/2", &e, &err) == -EINVAL);
 	CHECK_CONTAINS(err.msg, "m/2/type");
 	CHECK(srd_memmap_parse_entry("0x0", "0x1", "a\tb", "m/2", &e, &err) == -EINVAL);
@@ -75,7 +77,8 @@ TEST(test_cmdline)
 	struct srd_cmdline_sr *v = NULL;
 
 	/* The testbed's injection: add over CXL window 0. */
-	CHECK(parse("BOOT_IMAGE=/vmlinuz root=/dev/vda memmap=256M%0x490000000+0xefffffff quiet\n", &v) == 1);
+	CHECK(parse("BOOT_IMAGE=/vmlinuz root=/dev/vda memmap=256M%0x490000000+0xefffffff quiet\n",
+		    &v) == 1);
 	CHECK_EQ_U64(v[0].range.start, 0x490000000);
 	CHECK_EQ_U64(v[0].range.end, 0x49fffffff);
 	CHECK(v[0].kind == SRD_CMDLINE_ADD);
@@ -117,7 +120,8 @@ TEST(test_cmdline)
 	expect_error("memmap=1E%0+0xefffffff memmap=16E%0+0xefffffff", "bad size");
 	expect_error("memmap=1G%4G-+0xefffffff", "bad old type");
 	expect_error("\"memmap=1G%4G+0xefffffff", "unterminated quote");
-	expect_error("memmap=09%4G+0xefffffff", "bad size"); /* octal, as simple_strtoull reads it */
+	expect_error("memmap=09%4G+0xefffffff",
+		     "bad size"); /* octal, as simple_strtoull reads it */
 }
 
 /* Words after a standalone "--" are init's arguments: the kernel's parse_args()
@@ -129,7 +133,8 @@ TEST(test_cmdline_init_args)
 
 	CHECK(parse("root=/dev/vda -- memmap=256M%0x490000000+0xefffffff", &v) == 0);
 	free(v);
-	CHECK(parse("memmap=256M%0x490000000+0xefffffff quiet -- single memmap=1G%4G+0xefffffff\n", &v) == 1);
+	CHECK(parse("memmap=256M%0x490000000+0xefffffff quiet -- single memmap=1G%4G+0xefffffff\n",
+		    &v) == 1);
 	CHECK_EQ_U64(v[0].range.start, 0x490000000);
 	free(v);
 	CHECK(parse("quiet -- memmap= memmap=zz", &v) == 0);

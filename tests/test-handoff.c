@@ -15,7 +15,7 @@
 TEST(test_teardown_table)
 {
 	struct srd_inventory *inv = inventory("6.12.0", W0, 4 * GiB);
-	struct srd_region g = { .committed = true };
+	struct srd_region g = {.committed = true};
 
 	/* Release keeps decoders; everything else resets them unless locked on a
 	 * kernel that honours the lock. */
@@ -25,7 +25,8 @@ TEST(test_teardown_table)
 			g.locked = locked;
 			CHECK(srd_teardown_keeps_decode(inv, &g, SRD_TEARDOWN_OP_RELEASE));
 			for (int op = SRD_TEARDOWN_OP_DESTROY; op < _SRD_TEARDOWN_OP_MAX; op++)
-				CHECK(srd_teardown_keeps_decode(inv, &g, op) == (locked && honoured));
+				CHECK(srd_teardown_keeps_decode(inv, &g, op) ==
+				      (locked && honoured));
 		}
 	CHECK(!srd_teardown_keeps_decode(inv, &g, _SRD_TEARDOWN_OP_MAX));
 	CHECK_STREQ(srd_teardown_op_to_string(SRD_TEARDOWN_OP_UNBIND_CXL_ACPI), "unbind-cxl-acpi");
@@ -65,11 +66,14 @@ TEST(test_driver_failure)
 	struct srd_inventory *inv = inventory("6.12.0", W0, 4 * GiB);
 	struct srd_decision *d;
 
-	CHECK(srd_inventory_add_piece(inv, SRD_SOURCE_CMDLINE, &R(W0, W0 + 256 * MiB - 1), "cmdline") == 0);
-	CHECK(srd_inventory_failure(inv, SRD_FAILURE_MEMDEV_NO_DRIVER, "mem0", "mem0: not bound to cxl_mem") == 0);
+	CHECK(srd_inventory_add_piece(inv, SRD_SOURCE_CMDLINE, &R(W0, W0 + 256 * MiB - 1),
+				      "cmdline") == 0);
+	CHECK(srd_inventory_failure(inv, SRD_FAILURE_MEMDEV_NO_DRIVER, "mem0",
+				    "mem0: not bound to cxl_mem") == 0);
 	d = expect(inv, pol, NULL, NULL, "none", "unchanged", "");
 	CHECK(d->fallback && d->ranges[0].blocked);
-	CHECK_CONTAINS(d->ranges[0].reason, "its HDM decoders cannot be read (mem0: memdev-no-driver)");
+	CHECK_CONTAINS(d->ranges[0].reason,
+		       "its HDM decoders cannot be read (mem0: memdev-no-driver)");
 	CHECK_CONTAINS(d->ranges[0].reason, "TrustCommandLine=yes");
 	srd_decision_free(d);
 
@@ -79,7 +83,8 @@ TEST(test_driver_failure)
 	srd_decision_free(d);
 	/* Configure the dax device dax_hmem will create, per [HMEM]. */
 	pol->dax_hmem.mode = SRD_DAX_DEVDAX;
-	EXPECT(inv, pol, NULL, NULL, "hmem", "hmem", UNBIND_AND_CLAIM "; configure-dax 0x490000000-0x49fffffff");
+	EXPECT(inv, pol, NULL, NULL, "hmem", "hmem",
+	       UNBIND_AND_CLAIM "; configure-dax 0x490000000-0x49fffffff");
 	pol->dax_hmem.mode = SRD_DAX_KEEP;
 
 	/* The firmware's own memory map entry needs no trust setting. */
@@ -117,7 +122,8 @@ TEST(test_region_over_the_range)
 	g = region(inv, "region0", SR0, true, true, 1);
 	decoded(inv, W0 + 256 * MiB, W0 + 512 * MiB - 1); /* the rest: decoders with no region */
 	d = expect(inv, pol, NULL, NULL, "none", "unchanged", "");
-	CHECK_CONTAINS(d->ranges[0].reason, "resets the HDM decoders of region0 over it (its decoders are not locked");
+	CHECK_CONTAINS(d->ranges[0].reason,
+		       "resets the HDM decoders of region0 over it (its decoders are not locked");
 	srd_decision_free(d);
 	g->locked = true;
 	d = expect(inv, pol, NULL, NULL, "none", "unchanged", "");
@@ -127,8 +133,9 @@ TEST(test_region_over_the_range)
 	/* 7.x keeps a region it marks locked (regionZ/locked): release it, unbind, claim. */
 	snprintf(inv->kernel_release, sizeof(inv->kernel_release), "7.2.13");
 	inv->region_locked_attr = true;
-	EXPECT(inv, pol, NULL, NULL, "hmem", "hmem",
-	       "release-region region0; unbind-cxl-acpi ACPI0017:00; claim-hmem 0x490000000-0x4afffffff");
+	EXPECT(
+	    inv, pol, NULL, NULL, "hmem", "hmem",
+	    "release-region region0; unbind-cxl-acpi ACPI0017:00; claim-hmem 0x490000000-0x4afffffff");
 	/* Its memory online: offline first, only with AllowOffline=yes. */
 	dax(inv, "dax0.0", SRD_DAX_CXL, "region0", SR0, "kmem")->memory_online = true;
 	d = expect(inv, pol, NULL, NULL, "none", "unchanged", "");
@@ -156,7 +163,8 @@ TEST(test_innocent_beside_failure)
 	sr(inv, W0 + 256 * MiB, W0 + 512 * MiB - 1);
 	decoded(inv, W0 + 256 * MiB, W0 + 512 * MiB - 1);
 	g = region(inv, "region0", SR0, true, true, 1);
-	CHECK(srd_inventory_failure(inv, SRD_FAILURE_MEMDEV_NO_DRIVER, "mem1", "mem1: probe failed") == 0);
+	CHECK(srd_inventory_failure(inv, SRD_FAILURE_MEMDEV_NO_DRIVER, "mem1",
+				    "mem1: probe failed") == 0);
 	for (int locked = 0; locked <= 1; locked++) {
 		g->locked = locked;
 		d = expect(inv, pol, NULL, NULL, "none", "unchanged", "");
@@ -185,9 +193,10 @@ TEST(test_cxl_kept_elsewhere)
 	CHECK_CONTAINS(d->ranges[0].reason, "takes away region1 (a region over memory CXL keeps");
 	srd_decision_free(d);
 	/* Strict gives dax_hmem both, and the locked region survives: all go. */
-	EXPECT(inv, pol, "strict", NULL, "hmem", "hmem hmem",
-	       "release-region region1; unbind-cxl-acpi ACPI0017:00; claim-hmem 0x490000000-0x49fffffff; "
-	       "claim-hmem 0x4d0000000-0x4dfffffff");
+	EXPECT(
+	    inv, pol, "strict", NULL, "hmem", "hmem hmem",
+	    "release-region region1; unbind-cxl-acpi ACPI0017:00; claim-hmem 0x490000000-0x49fffffff; "
+	    "claim-hmem 0x4d0000000-0x4dfffffff");
 	srd_inventory_free(inv);
 	srd_policy_free(pol);
 }
@@ -207,7 +216,8 @@ TEST(test_fixed_point)
 	 * AllowOffline=no: it stays with CXL, so cxl_acpi must stay too. */
 	sr(inv, W0 + GiB, W0 + GiB + 512 * MiB - 1);
 	region(inv, "region1", W0 + GiB, W0 + GiB + 512 * MiB - 1, true, true, 1)->locked = true;
-	dax(inv, "dax1.0", SRD_DAX_CXL, "region1", W0 + GiB, W0 + GiB + 512 * MiB - 1, "kmem")->memory_online = true;
+	dax(inv, "dax1.0", SRD_DAX_CXL, "region1", W0 + GiB, W0 + GiB + 512 * MiB - 1, "kmem")
+	    ->memory_online = true;
 	d = expect(inv, pol, "strict", NULL, "none", "unchanged unchanged", "");
 	CHECK_CONTAINS(d->ranges[1].reason, "AllowOffline=no");
 	CHECK_CONTAINS(d->ranges[0].reason, "region1");

@@ -3,7 +3,7 @@
 #include "inventory.h"
 #include "test-util.h"
 
-#define R(a, b) ((struct srd_range){ (a), (b) })
+#define R(a, b) ((struct srd_range){(a), (b)})
 #define GiB (1ull << 30)
 #define MiB (1ull << 20)
 #define W0 0x490000000ull

@@ -22,9 +22,7 @@ static struct srd_iomem *parse_file(const char *rel)
 
 static const struct srd_iomem_node *find(const struct srd_iomem *iomem, const char *name, int nth)
 {
-	srd_iomem_foreach(iomem, n)
-		if (srd_streq(n->name, name) && nth-- == 0)
-			return n;
+	srd_iomem_foreach(iomem, n) if (srd_streq(n->name, name) && nth-- == 0) return n;
 	return NULL;
 }
 
@@ -105,11 +103,13 @@ TEST(test_malformed)
 	expect_error("00000000-0000ffff : \n", ":1: empty name");
 	expect_error("00000000-0000ffff :  \n", ":1: empty name");
 	expect_error("00000000-0000ffff :\n", ":1: missing ' : '");
-	expect_error("00000000-0000ffff : A\n  00000000-00000fff : B\n      00000000-000000ff : C\n",
-		     ":3: nesting skips a level");
+	expect_error(
+	    "00000000-0000ffff : A\n  00000000-00000fff : B\n      00000000-000000ff : C\n",
+	    ":3: nesting skips a level");
 	expect_error("  00000000-0000ffff : A\n", ":1: first entry is indented");
 	expect_error("00000000-0000ffff : A\n   00000000-00000fff : B\n", ":2: odd indentation");
-	expect_error("00000000-0000ffff : A\n  00000000-0001ffff : B\n", ":2: entry lies outside its parent");
+	expect_error("00000000-0000ffff : A\n  00000000-0001ffff : B\n",
+		     ":2: entry lies outside its parent");
 	expect_error("00000000-0000ffff : A\n00008000-0001ffff : B\n", ":2: overlaps or precedes");
 	expect_error("00010000-0001ffff : A\n00000000-00000fff : B\n", ":2: overlaps or precedes");
 	expect_error("00000000-0000ffff : A\n\t00000000-00000fff : B\n", ":2: tab in indentation");
@@ -188,23 +188,28 @@ TEST(test_large)
 	for (uint64_t i = 0; i < TOP; i++) {
 		uint64_t a = i << 16;
 
-		len += (size_t)snprintf(buf + len, size - len, "%" PRIx64 "-%" PRIx64 " : r%" PRIu64 "\n", a,
-					a + 0xffff, i);
+		len +=
+		    (size_t)snprintf(buf + len, size - len,
+				     "%" PRIx64 "-%" PRIx64 " : r%" PRIu64 "\n", a, a + 0xffff, i);
 		lines++;
 		if (i % 6 == 0) {
-			len += (size_t)snprintf(buf + len, size - len, "  %" PRIx64 "-%" PRIx64 " : c\n", a, a + 0xff);
-			len += (size_t)snprintf(buf + len, size - len, "  %" PRIx64 "-%" PRIx64 " : c\n", a + 0x100,
+			len += (size_t)snprintf(buf + len, size - len,
+						"  %" PRIx64 "-%" PRIx64 " : c\n", a, a + 0xff);
+			len += (size_t)snprintf(buf + len, size - len,
+						"  %" PRIx64 "-%" PRIx64 " : c\n", a + 0x100,
 						a + 0x1ff);
 			lines += 2;
 		}
 	}
-	len += (size_t)snprintf(buf + len, size - len, "%" PRIx64 "-%" PRIx64 " : parent\n", (uint64_t)TOP << 16,
+	len += (size_t)snprintf(buf + len, size - len, "%" PRIx64 "-%" PRIx64 " : parent\n",
+				(uint64_t)TOP << 16,
 				((uint64_t)TOP << 16) + ((uint64_t)NESTED << 8) - 1);
 	lines++;
 	for (uint64_t i = 0; i < NESTED; i++) {
 		uint64_t a = ((uint64_t)TOP << 16) + (i << 8);
 
-		len += (size_t)snprintf(buf + len, size - len, "  %" PRIx64 "-%" PRIx64 " : n\n", a, a + 0xff);
+		len += (size_t)snprintf(buf + len, size - len, "  %" PRIx64 "-%" PRIx64 " : n\n", a,
+					a + 0xff);
 		lines++;
 	}
 	CHECK(len < size && len <= SRD_IOMEM_MAX_BYTES);
@@ -214,9 +219,11 @@ TEST(test_large)
 	}
 	CHECK(iomem->n_nodes == lines);
 	/* The walk is in file order: line numbers rise by one, each node inside its parent. */
-	srd_iomem_foreach(iomem, n) {
+	srd_iomem_foreach(iomem, n)
+	{
 		CHECK(n->line == ++nodes);
-		CHECK(n->parent == &iomem->root || srd_range_contains(&n->parent->range, &n->range));
+		CHECK(n->parent == &iomem->root ||
+		      srd_range_contains(&n->parent->range, &n->range));
 		CHECK(!n->next || n->next->range.start > n->range.end);
 		prev = n->range.start;
 	}
@@ -224,7 +231,8 @@ TEST(test_large)
 	CHECK_EQ_U64(prev, ((uint64_t)TOP << 16) + ((uint64_t)(NESTED - 1) << 8));
 	srd_iomem_free(iomem);
 
-	/* The same listing with one more sibling that overlaps the last: refused, naming both lines. */
+	/* The same listing with one more sibling that overlaps the last: refused, naming both
+	 * lines. */
 	len += (size_t)snprintf(buf + len, size - len, "  %" PRIx64 "-%" PRIx64 " : late\n",
 				((uint64_t)TOP << 16) + ((uint64_t)(NESTED - 1) << 8) + 0x80,
 				((uint64_t)TOP << 16) + ((uint64_t)(NESTED - 1) << 8) + 0xff);
@@ -232,7 +240,8 @@ TEST(test_large)
 	{
 		char want[128];
 
-		snprintf(want, sizeof(want), "big:%u: overlaps or precedes its sibling (line %u)", lines + 1, lines);
+		snprintf(want, sizeof(want), "big:%u: overlaps or precedes its sibling (line %u)",
+			 lines + 1, lines);
 		CHECK_CONTAINS(err.msg, want);
 	}
 	free(buf);

@@ -31,7 +31,7 @@ static struct json_object *at(struct json_object *a, size_t i)
 TEST(test_hex_and_range)
 {
 	struct json_object *o = json_object_new_object(), *h = srd_json_hex(0x490000000);
-	struct srd_range r = { 0x490000000, 0x49fffffff };
+	struct srd_range r = {0x490000000, 0x49fffffff};
 
 	CHECK_STREQ(json_object_get_string(h), "0x490000000");
 	srd_json_add_range(o, &r);
@@ -106,9 +106,11 @@ static struct srd_decision *two_actions(void)
 	d->actions = calloc(2, sizeof(*d->actions));
 	CHECK(d->actions);
 	d->n_actions = 2;
-	d->actions[0] = (struct srd_action){ .kind = SRD_ACTION_RELEASE_REGION, .range = { W0, W0 + 256 * MiB - 1 } };
+	d->actions[0] = (struct srd_action){.kind = SRD_ACTION_RELEASE_REGION,
+					    .range = {W0, W0 + 256 * MiB - 1}};
 	snprintf(d->actions[0].target, sizeof(d->actions[0].target), "region0");
-	d->actions[1] = (struct srd_action){ .kind = SRD_ACTION_CLAIM_HMEM, .range = { W0, W0 + 256 * MiB - 1 } };
+	d->actions[1] =
+	    (struct srd_action){.kind = SRD_ACTION_CLAIM_HMEM, .range = {W0, W0 + 256 * MiB - 1}};
 	snprintf(d->actions[1].target, sizeof(d->actions[1].target), "hmem.0");
 	return d;
 }
@@ -117,10 +119,10 @@ TEST(test_apply)
 {
 	struct srd_decision *d = two_actions();
 	struct srd_step steps[2] = {
-		{ .result = SRD_STEP_DONE, .rolled_back = true },
-		{ .result = SRD_STEP_FAILED, .error = -EIO },
+	    {.result = SRD_STEP_DONE, .rolled_back = true},
+	    {.result = SRD_STEP_FAILED, .error = -EIO},
 	};
-	struct srd_apply_result res = { .steps = steps, .n_steps = 2, .n_done = 1, .n_failed = 1 };
+	struct srd_apply_result res = {.steps = steps, .n_steps = 2, .n_done = 1, .n_failed = 1};
 	struct json_object *o, *x;
 
 	snprintf(steps[0].message, sizeof(steps[0].message), "unbound");
@@ -153,14 +155,15 @@ TEST(test_once)
 {
 	struct srd_policy *pol = srd_policy_new();
 	struct srd_inventory *inv = cxl_and_stranded();
-	struct srd_unconverged u = { .range = { W0, W0 + 256 * MiB - 1 }, .wanted = SRD_OWNER_HMEM, .gone = true };
+	struct srd_unconverged u = {
+	    .range = {W0, W0 + 256 * MiB - 1}, .wanted = SRD_OWNER_HMEM, .gone = true};
 	struct srd_pass p = {
-		.inventory = inv,
-		.decision = expect(inv, pol, "per-range", NULL, "cxl", "cxl unchanged", ""),
-		.checked = true,
-		.unconverged = &u,
-		.n_unconverged = 1,
-		.n_discoveries = 2,
+	    .inventory = inv,
+	    .decision = expect(inv, pol, "per-range", NULL, "cxl", "cxl unchanged", ""),
+	    .checked = true,
+	    .unconverged = &u,
+	    .n_unconverged = 1,
+	    .n_discoveries = 2,
 	};
 	struct json_object *o = srd_json_once(&p, false), *x;
 

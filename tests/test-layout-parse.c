@@ -13,15 +13,15 @@
 static struct srd_layout sample(void)
 {
 	struct srd_layout l = {
-		.range = { 0x490000000, 0x4afffffff },
-		.ways = 2,
-		.granularity = 4096,
-		.n_targets = 2,
-		.owner = SRD_OWNER_CXL,
-		.replace = SRD_REPLACE_PREPARED,
-		.replace_position = 1,
-		.generation = 3,
-		.recorded_usec = 1700000000000000,
+	    .range = {0x490000000, 0x4afffffff},
+	    .ways = 2,
+	    .granularity = 4096,
+	    .n_targets = 2,
+	    .owner = SRD_OWNER_CXL,
+	    .replace = SRD_REPLACE_PREPARED,
+	    .replace_position = 1,
+	    .generation = 3,
+	    .recorded_usec = 1700000000000000,
 	};
 
 	snprintf(l.region, sizeof(l.region), "region0");
@@ -122,8 +122,8 @@ TEST(test_refused)
 /* The records under fixtures/layout (also the fuzzer's seeds) are as srd writes them. */
 TEST(test_fixtures)
 {
-	static const char *const names[] = { "layout/layout-0x490000000.json",
-					     "layout/layout-0x1000000000.json" };
+	static const char *const names[] = {"layout/layout-0x490000000.json",
+					    "layout/layout-0x1000000000.json"};
 	struct srd_layout want = sample();
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {

@@ -22,20 +22,20 @@ static char dir[] = "/tmp/test-layout.XXXXXX";
 static struct srd_layout good(void)
 {
 	struct srd_layout l = {
-		.region = "region0",
-		.window = "decoder0.0",
-		.range = { 0x490000000ull, 0x49fffffffull },
-		.mode = "ram",
-		.ways = 1,
-		.granularity = 4096,
-		.n_targets = 1,
-		.targets = { { .memdev = "mem0", .host = "0000:0d:00.0", .serial = 0x1001 } },
-		.owner = SRD_OWNER_CXL,
-		.dax_mode = "system-ram",
-		.replace = SRD_REPLACE_PREPARED,
-		.generation = 3,
-		.recorded_usec = 1234,
-		.machine_id = MID,
+	    .region = "region0",
+	    .window = "decoder0.0",
+	    .range = {0x490000000ull, 0x49fffffffull},
+	    .mode = "ram",
+	    .ways = 1,
+	    .granularity = 4096,
+	    .n_targets = 1,
+	    .targets = {{.memdev = "mem0", .host = "0000:0d:00.0", .serial = 0x1001}},
+	    .owner = SRD_OWNER_CXL,
+	    .dax_mode = "system-ram",
+	    .replace = SRD_REPLACE_PREPARED,
+	    .generation = 3,
+	    .recorded_usec = 1234,
+	    .machine_id = MID,
 	};
 	return l;
 }
@@ -55,11 +55,13 @@ static void plant(const struct srd_layout *l, const char *key, const char *value
 	char path[4200];
 
 	if (key && srd_streq(key, "targets.memdev"))
-		json_object_object_add(json_object_array_get_idx(json_object_object_get(o, "targets"), 0),
-				       "memdev", json_object_new_string(value));
+		json_object_object_add(
+		    json_object_array_get_idx(json_object_object_get(o, "targets"), 0), "memdev",
+		    json_object_new_string(value));
 	else if (key && srd_streq(key, "targets.host"))
-		json_object_object_add(json_object_array_get_idx(json_object_object_get(o, "targets"), 0),
-				       "host", json_object_new_string(value));
+		json_object_object_add(
+		    json_object_array_get_idx(json_object_object_get(o, "targets"), 0), "host",
+		    json_object_new_string(value));
 	else if (key && !value)
 		json_object_object_del(o, key);
 	else if (key)
@@ -122,14 +124,16 @@ static void check_refused(const char *key, const char *value, const char *why)
 
 TEST(test_names_are_the_kernels)
 {
-	static const char *const bad_windows[] = { "../../../../etc", "decoder0.0/../x", "decoder0",
-						   "decoder.0",	      "decoderX.Y",	 "decoder0.0 ",
-						   "decoder00.0x",    "",		 "region0" };
-	static const char *const bad_regions[] = { "region", "region0/..", "../region0", "regionX", "mem0" };
-	static const char *const bad_memdevs[] = { "mem", "mem0/../../x", "memX", "region0", " mem0" };
-	static const char *const bad_hosts[] = { "../0000:0d:00.0", "0000:0d:00", "0000:0d:00.8", "0000:0D:00.0/x",
-						 "0000:0g:00.0" };
-	static const char *const bad_modes[] = { "../ram", "RAM", "ram " };
+	static const char *const bad_windows[] = {
+	    "../../../../etc", "decoder0.0/../x", "decoder0", "decoder.0", "decoderX.Y",
+	    "decoder0.0 ",     "decoder00.0x",	  "",	      "region0"};
+	static const char *const bad_regions[] = {"region", "region0/..", "../region0", "regionX",
+						  "mem0"};
+	static const char *const bad_memdevs[] = {"mem", "mem0/../../x", "memX", "region0",
+						  " mem0"};
+	static const char *const bad_hosts[] = {"../0000:0d:00.0", "0000:0d:00", "0000:0d:00.8",
+						"0000:0D:00.0/x", "0000:0g:00.0"};
+	static const char *const bad_modes[] = {"../ram", "RAM", "ram "};
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad_windows); i++)
 		check_refused("window", bad_windows[i], "window");
@@ -229,7 +233,8 @@ TEST(test_machine_identity)
 	/* A restored backup or a cloned image: another machine's record. */
 	CHECK_EQ_U64(load_on(OTHER_MID, &errors, NULL), 0);
 	CHECK_CONTAINS(errors, "/layout-0x490000000.json: ");
-	CHECK_CONTAINS(errors, "recorded on another machine (machine ID " MID ", this is " OTHER_MID ")");
+	CHECK_CONTAINS(errors,
+		       "recorded on another machine (machine ID " MID ", this is " OTHER_MID ")");
 	free(errors);
 	/* This machine's ID unknown: no record can be told to be its own. */
 	CHECK_EQ_U64(load_on("", &errors, NULL), 0);

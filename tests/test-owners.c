@@ -23,8 +23,8 @@ static void write_file(const char *text)
 TEST(test_round_trip)
 {
 	const struct srd_owner_record in[] = {
-		{ { 0x490000000, 0x4afffffff }, SRD_OWNER_CONFLICT },
-		{ { 0x4b0000000, 0x4bfffffff }, SRD_OWNER_HMEM },
+	    {{0x490000000, 0x4afffffff}, SRD_OWNER_CONFLICT},
+	    {{0x4b0000000, 0x4bfffffff}, SRD_OWNER_HMEM},
 	};
 	struct srd_owner_record *out = NULL;
 	size_t n = 0;

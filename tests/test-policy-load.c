@@ -10,7 +10,7 @@
 #include "policy.h"
 #include "test-util.h"
 
-static const struct srd_host_facts host = { .hostname = "db-17" };
+static const struct srd_host_facts host = {.hostname = "db-17"};
 
 /* A temporary file holding text; its name in path (a "/tmp/srd-test-conf-XXXXXX" buffer). */
 static void temp_conf(char *path, const char *text)

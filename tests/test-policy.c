@@ -13,10 +13,10 @@
 #include "load.h"
 
 static const struct srd_host_facts host = {
-	.hostname = "db-17",
-	.dmi_product_name = "PowerEdge R760",
-	.dmi_product_serial = "ABC123",
-	.kernel_release = "6.12.43+deb12-amd64",
+    .hostname = "db-17",
+    .dmi_product_name = "PowerEdge R760",
+    .dmi_product_serial = "ABC123",
+    .kernel_release = "6.12.43+deb12-amd64",
 };
 
 static struct srd_policy *load(const char *path, char ***errs, size_t *n)
@@ -67,7 +67,8 @@ TEST(test_full)
 	CHECK_EQ_U64(p->exclude_ranges[1].range.start, 0x2000000000);
 	CHECK_EQ_U64(p->exclude_ranges[1].range.end, 0x200fffffff);
 	CHECK(p->n_exclude_serials == 1 && p->exclude_serials[0].serial == 0xdeadbeef);
-	CHECK(p->n_exclude_pci == 1 && p->exclude_pci[0].vendor == 0x1e98 && p->exclude_pci[0].device == 1);
+	CHECK(p->n_exclude_pci == 1 && p->exclude_pci[0].vendor == 0x1e98 &&
+	      p->exclude_pci[0].device == 1);
 	CHECK(p->dax_cxl.mode == SRD_DAX_SYSTEM_RAM && p->dax_cxl.online == SRD_ONLINE_NORMAL);
 	CHECK(p->dax_hmem.mode == SRD_DAX_DEVDAX);
 	CHECK(p->n_files == 1);
@@ -94,11 +95,16 @@ TEST(test_match)
 
 	/* A non-matching scope is checked but not applied; a later [Match] with
 	 * no keys returns to the unconditional scope. */
-	parse_text(p, "[Match]\nHostname=web-*\n[Policy]\nMode=audit\n[Match]\n[Policy]\nTeardown=destroy\n", 0, &host);
+	parse_text(
+	    p,
+	    "[Match]\nHostname=web-*\n[Policy]\nMode=audit\n[Match]\n[Policy]\nTeardown=destroy\n",
+	    0, &host);
 	CHECK(p->mode == SRD_MODE_STRICT);
 	CHECK(p->teardown == SRD_TEARDOWN_DESTROY);
 
-	parse_text(p, "[Match]\nKernelRelease=<7.1\nDMIProductSerial=ABC*\n[Policy]\nMode=per-range\n", 0, &host);
+	parse_text(p,
+		   "[Match]\nKernelRelease=<7.1\nDMIProductSerial=ABC*\n[Policy]\nMode=per-range\n",
+		   0, &host);
 	CHECK(p->mode == SRD_MODE_PER_RANGE);
 	snprintf(other.kernel_release, sizeof(other.kernel_release), "7.2.0-1-amd64");
 	parse_text(p, "[Match]\nKernelRelease=<7.1\n[Policy]\nMode=audit\n", 0, &other);
@@ -147,8 +153,11 @@ TEST(test_numbers)
 	char **errs = NULL;
 	size_t n = 0;
 
-	parse_text(p, "[Exclude]\nSerial=123\nSerial=0x123\nSerial=0\nRange=0x1000000+16M\nRange=0-4095\n"
-		      "Range=4096+0x1000\n[Settle]\nExpectMemdevs=0\nExpectRegions=10\n", 0, &host);
+	parse_text(
+	    p,
+	    "[Exclude]\nSerial=123\nSerial=0x123\nSerial=0\nRange=0x1000000+16M\nRange=0-4095\n"
+	    "Range=4096+0x1000\n[Settle]\nExpectMemdevs=0\nExpectRegions=10\n",
+	    0, &host);
 	CHECK(p->n_exclude_serials == 3);
 	CHECK_EQ_U64(p->exclude_serials[0].serial, 123);
 	CHECK_EQ_U64(p->exclude_serials[1].serial, 0x123);
@@ -226,7 +235,8 @@ TEST(test_malformed_fixtures)
 		n = 0;
 		r = srd_policy_load(path, "/nonexistent", "/nonexistent", &host, &p, &errs, &n);
 		if (r < 1 || n < 1 || !strstr(errs[0], want)) {
-			fprintf(stderr, "%s: expected an error containing \"%s\", got %d error(s)%s%s\n",
+			fprintf(stderr,
+				"%s: expected an error containing \"%s\", got %d error(s)%s%s\n",
 				de->d_name, want, r, n ? ": " : "", n ? errs[0] : "");
 			abort();
 		}

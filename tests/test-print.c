@@ -51,7 +51,9 @@ TEST(test_inventory)
 	CHECK(srd_inventory_problem(inv, "/proc/iomem: unreadable") == 0);
 	srd_print_inventory(inv, open_out(&o));
 	t = close_out(&o);
-	CHECK_CONTAINS(t, "\nINCOMPLETE: 1 problem(s); srd will not act on this inventory\n  /proc/iomem: unreadable\n");
+	CHECK_CONTAINS(
+	    t,
+	    "\nINCOMPLETE: 1 problem(s); srd will not act on this inventory\n  /proc/iomem: unreadable\n");
 	free(t);
 	srd_inventory_free(inv);
 }
@@ -87,13 +89,13 @@ TEST(test_pass)
 {
 	struct srd_policy *pol = srd_policy_new();
 	struct srd_inventory *inv = cxl_and_stranded();
-	struct srd_unconverged u = { .range = { W0, W0 + 256 * MiB - 1 }, .wanted = SRD_OWNER_HMEM,
-				     .owner = SRD_OWNER_CXL };
+	struct srd_unconverged u = {
+	    .range = {W0, W0 + 256 * MiB - 1}, .wanted = SRD_OWNER_HMEM, .owner = SRD_OWNER_CXL};
 	struct srd_pass p = {
-		.inventory = inv,
-		.decision = expect(inv, pol, "per-range", NULL, "cxl", "cxl unchanged", ""),
-		.checked = true,
-		.converged = true,
+	    .inventory = inv,
+	    .decision = expect(inv, pol, "per-range", NULL, "cxl", "cxl unchanged", ""),
+	    .checked = true,
+	    .converged = true,
 	};
 	struct out o;
 	char *t;
@@ -106,11 +108,13 @@ TEST(test_pass)
 	free(t);
 
 	/* A previous run cut short, a dry run: no "After:", the dry run's verdict. */
-	snprintf(p.apply.interrupted, sizeof(p.apply.interrupted), "a previous run stopped during action 2");
+	snprintf(p.apply.interrupted, sizeof(p.apply.interrupted),
+		 "a previous run stopped during action 2");
 	p.dry_run = true;
 	srd_print_pass(&p, true, open_out(&o));
 	t = close_out(&o);
-	CHECK_STARTS(t, "note: a previous run stopped during action 2; converging from a fresh inventory\n");
+	CHECK_STARTS(
+	    t, "note: a previous run stopped during action 2; converging from a fresh inventory\n");
 	CHECK(!strstr(t, "After:"));
 	CHECK_CONTAINS(t, "Dry run complete.\n");
 	free(t);

@@ -3,7 +3,7 @@
 #include "range.h"
 #include "test-util.h"
 
-#define R(a, b) ((struct srd_range){ (a), (b) })
+#define R(a, b) ((struct srd_range){(a), (b)})
 
 TEST(test_from_size)
 {
@@ -41,7 +41,8 @@ TEST(test_contains_intersects)
 	CHECK(srd_range_intersects(&R(10, 20), &R(20, 30)));
 	CHECK(!srd_range_intersects(&R(10, 19), &R(20, 30)));
 	CHECK(srd_range_intersects(&R(UINT64_MAX, UINT64_MAX), &R(0, UINT64_MAX)));
-	CHECK(!srd_range_intersects(&R(UINT64_MAX - 1, UINT64_MAX - 1), &R(UINT64_MAX, UINT64_MAX)));
+	CHECK(
+	    !srd_range_intersects(&R(UINT64_MAX - 1, UINT64_MAX - 1), &R(UINT64_MAX, UINT64_MAX)));
 
 	struct srd_range x;
 
@@ -53,8 +54,13 @@ TEST(test_contains_intersects)
 
 TEST(test_normalize)
 {
-	struct srd_range v[] = { R(30, 40), R(0, 9), R(10, 19), R(35, 50), R(60, 70),
-				 R(UINT64_MAX - 1, UINT64_MAX), R(UINT64_MAX, UINT64_MAX) };
+	struct srd_range v[] = {R(30, 40),
+				R(0, 9),
+				R(10, 19),
+				R(35, 50),
+				R(60, 70),
+				R(UINT64_MAX - 1, UINT64_MAX),
+				R(UINT64_MAX, UINT64_MAX)};
 	size_t n = srd_ranges_normalize(v, 7);
 
 	CHECK(n == 4);
@@ -76,8 +82,8 @@ TEST(test_coverage)
 
 	/* The worked example of the reviewers: R1 is shorter than SR1. */
 	struct srd_range sr1 = R(0x085000, 0x284fff);
-	struct srd_range regions[] = { R(0x085000, 0x274fff), R(0x285000, 0x484fff),
-				       R(0x485000, 0x684fff) };
+	struct srd_range regions[] = {R(0x085000, 0x274fff), R(0x285000, 0x484fff),
+				      R(0x485000, 0x684fff)};
 
 	CHECK(srd_range_coverage(&sr1, regions, 3, &cov, &gaps, &ngaps) == 0);
 	CHECK_EQ_U64(cov, 0x1f0000);
@@ -91,7 +97,7 @@ TEST(test_coverage)
 	CHECK(srd_range_covered(&R(0x285000, 0x684fff), regions, 3));
 
 	/* Gaps at both ends and in the middle, unsorted and overlapping input. */
-	struct srd_range set[] = { R(50, 60), R(20, 30), R(25, 35), R(5, 5) };
+	struct srd_range set[] = {R(50, 60), R(20, 30), R(25, 35), R(5, 5)};
 
 	CHECK(srd_range_coverage(&R(0, 100), set, 4, &cov, &gaps, &ngaps) == 0);
 	CHECK_EQ_U64(cov, 1 + 16 + 11);
@@ -112,7 +118,7 @@ TEST(test_coverage)
 	free(gaps);
 
 	/* The top of the address space. */
-	struct srd_range top[] = { R(UINT64_MAX - 10, UINT64_MAX) };
+	struct srd_range top[] = {R(UINT64_MAX - 10, UINT64_MAX)};
 
 	CHECK(srd_range_covered(&R(UINT64_MAX - 5, UINT64_MAX), top, 1));
 	CHECK(!srd_range_covered(&R(UINT64_MAX - 11, UINT64_MAX), top, 1));
@@ -122,14 +128,14 @@ TEST(test_coverage)
 	free(gaps);
 
 	/* Whole space covered by one range. */
-	struct srd_range all[] = { R(0, UINT64_MAX) };
+	struct srd_range all[] = {R(0, UINT64_MAX)};
 
 	CHECK(srd_range_coverage(&R(0, UINT64_MAX), all, 1, &cov, &gaps, &ngaps) == 0);
 	CHECK(ngaps == 0 && gaps == NULL);
 	CHECK_EQ_U64(cov, UINT64_MAX);
 
 	/* Invalid (reversed) ranges in the set are ignored, not trusted. */
-	struct srd_range bad[] = { R(10, 5) };
+	struct srd_range bad[] = {R(10, 5)};
 
 	CHECK(!srd_range_covered(&R(5, 10), bad, 1));
 }
@@ -144,9 +150,14 @@ TEST(test_index)
 {
 	/* Nested, overlapping, touching and invalid entries; the long one first
 	 * makes the running maximum matter. */
-	struct srd_range v[] = { R(0, 1000), R(10, 20), R(15, 30), R(31, 40), R(500, 400),
-				 R(2000, 2100), R(UINT64_MAX - 5, UINT64_MAX) };
-	bool valid[] = { true, true, true, true, true, false, true };
+	struct srd_range v[] = {R(0, 1000),
+				R(10, 20),
+				R(15, 30),
+				R(31, 40),
+				R(500, 400),
+				R(2000, 2100),
+				R(UINT64_MAX - 5, UINT64_MAX)};
+	bool valid[] = {true, true, true, true, true, false, true};
 	struct srd_range_index idx;
 	size_t n = 0, *ids = NULL, cap = 0;
 
@@ -175,7 +186,8 @@ TEST(test_format)
 {
 	char buf[SRD_RANGE_FMT_MAX];
 
-	CHECK_STREQ(srd_range_format(&R(0, UINT64_MAX), buf, sizeof(buf)), "0x0-0xffffffffffffffff");
+	CHECK_STREQ(srd_range_format(&R(0, UINT64_MAX), buf, sizeof(buf)),
+		    "0x0-0xffffffffffffffff");
 }
 
 int main(void)

@@ -102,7 +102,8 @@ TEST(test_link_basename)
 
 int main(void)
 {
-	static const char *const names[] = { "small", "big", "empty", "attr", "nul", "long", "driver" };
+	static const char *const names[] = {"small", "big",  "empty", "attr",
+					    "nul",   "long", "driver"};
 
 	CHECK(mkdtemp(dir));
 	RUN(test_read_file);

@@ -14,11 +14,15 @@ static const char *text(const char *s)
 
 TEST(test_text)
 {
-	CHECK_STREQ(text("dax_hmem is to own 0x490000000-0x4afffffff"), "dax_hmem is to own [hidden]-[hidden]");
-	CHECK_STREQ(text("490000000-4afffffff : Soft Reserved"), "[hidden]-[hidden] : Soft Reserved");
-	CHECK_STREQ(text("mem0 replaces serial 0x1001 with 0x2002"), "mem0 replaces serial [hidden] with [hidden]");
+	CHECK_STREQ(text("dax_hmem is to own 0x490000000-0x4afffffff"),
+		    "dax_hmem is to own [hidden]-[hidden]");
+	CHECK_STREQ(text("490000000-4afffffff : Soft Reserved"),
+		    "[hidden]-[hidden] : Soft Reserved");
+	CHECK_STREQ(text("mem0 replaces serial 0x1001 with 0x2002"),
+		    "mem0 replaces serial [hidden] with [hidden]");
 	/* Names, versions, PCI ids and sizes in words stay. */
-	CHECK_STREQ(text("region0 on decoder0.0 (8086:0d93), 256 MiB"), "region0 on decoder0.0 (8086:0d93), 256 MiB");
+	CHECK_STREQ(text("region0 on decoder0.0 (8086:0d93), 256 MiB"),
+		    "region0 on decoder0.0 (8086:0d93), 256 MiB");
 	CHECK_STREQ(text("kernel 6.12.0-deadbee"), "kernel 6.12.0-deadbee");
 	CHECK_STREQ(text("0x"), "0x");
 	CHECK_STREQ(text(""), "");
@@ -35,16 +39,16 @@ TEST(test_truncation)
 TEST(test_json)
 {
 	struct json_object *o = json_tokener_parse(
-		"{\"ranges\": [{\"start\": \"0x490000000\", \"end\": \"0x4afffffff\", \"size\": \"0x20000000\","
-		" \"owner\": \"conflict\", \"reason\": \"only 0x10000000 of 0x490000000-0x4afffffff is decoded\","
-		" \"cxl_bytes\": \"0x10000000\"}],"
-		" \"memdevs\": [{\"name\": \"mem0\", \"serial\": \"0x1001\", \"ram_size\": \"0x10000000\"}],"
-		" \"evidence\": [{\"start\": \"0x1\", \"origin\": \"/proc/iomem:12\"}],"
-		" \"failures\": [{\"kind\": \"probe-failed\", \"evidence\": \"cxl region0: [mem 0x490000000]\"}],"
-		" \"actions\": [{\"action\": \"configure-dax\", \"target\": \"0x490000000-0x4afffffff\","
-		" \"range\": \"0x490000000-0x4afffffff\"}],"
-		" \"bytes\": {\"cxl\": \"0x0\", \"stranded\": \"0x20000000\"},"
-		" \"notes\": [\"window at 0x390000000\"], \"verdict\": \"hmem\", \"n\": 3}");
+	    "{\"ranges\": [{\"start\": \"0x490000000\", \"end\": \"0x4afffffff\", \"size\": \"0x20000000\","
+	    " \"owner\": \"conflict\", \"reason\": \"only 0x10000000 of 0x490000000-0x4afffffff is decoded\","
+	    " \"cxl_bytes\": \"0x10000000\"}],"
+	    " \"memdevs\": [{\"name\": \"mem0\", \"serial\": \"0x1001\", \"ram_size\": \"0x10000000\"}],"
+	    " \"evidence\": [{\"start\": \"0x1\", \"origin\": \"/proc/iomem:12\"}],"
+	    " \"failures\": [{\"kind\": \"probe-failed\", \"evidence\": \"cxl region0: [mem 0x490000000]\"}],"
+	    " \"actions\": [{\"action\": \"configure-dax\", \"target\": \"0x490000000-0x4afffffff\","
+	    " \"range\": \"0x490000000-0x4afffffff\"}],"
+	    " \"bytes\": {\"cxl\": \"0x0\", \"stranded\": \"0x20000000\"},"
+	    " \"notes\": [\"window at 0x390000000\"], \"verdict\": \"hmem\", \"n\": 3}");
 	struct json_object *r, *v;
 
 	CHECK(o);
@@ -66,10 +70,12 @@ TEST(test_json)
 	CHECK_STREQ(json_object_get_string(json_object_object_get(r, "kind")), "probe-failed");
 	r = json_object_array_get_idx(json_object_object_get(o, "actions"), 0);
 	CHECK(!json_object_object_get_ex(r, "range", NULL));
-	CHECK_STREQ(json_object_get_string(json_object_object_get(r, "target")), "[hidden]-[hidden]");
+	CHECK_STREQ(json_object_get_string(json_object_object_get(r, "target")),
+		    "[hidden]-[hidden]");
 	v = json_object_object_get(o, "bytes");
 	CHECK_STREQ(json_object_get_string(json_object_object_get(v, "stranded")), "0x20000000");
-	CHECK_STREQ(json_object_get_string(json_object_array_get_idx(json_object_object_get(o, "notes"), 0)),
+	CHECK_STREQ(json_object_get_string(
+			json_object_array_get_idx(json_object_object_get(o, "notes"), 0)),
 		    "window at [hidden]");
 	CHECK_STREQ(json_object_get_string(json_object_object_get(o, "verdict")), "hmem");
 	CHECK(json_object_get_int(json_object_object_get(o, "n")) == 3);

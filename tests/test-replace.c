@@ -10,7 +10,7 @@
 
 #define MiB (1ull << 20)
 #define W0 0x490000000ull
-#define R0 ((struct srd_range){ W0, W0 + 256 * MiB - 1 })
+#define R0 ((struct srd_range){W0, W0 + 256 * MiB - 1})
 
 static struct srd_inventory *base(uint64_t serial, uint64_t ram, bool with_region)
 {
@@ -21,7 +21,7 @@ static struct srd_inventory *base(uint64_t serial, uint64_t ram, bool with_regio
 	snprintf(inv->kernel_release, sizeof(inv->kernel_release), "6.12.0");
 	inv->have_iomem = true;
 	snprintf(w->name, sizeof(w->name), "decoder0.0");
-	w->range = (struct srd_range){ W0, W0 + (4096 * MiB) - 1 };
+	w->range = (struct srd_range){W0, W0 + (4096 * MiB) - 1};
 	snprintf(m->name, sizeof(m->name), "mem0");
 	snprintf(m->host, sizeof(m->host), "0000:0d:00.0");
 	m->serial = serial;
@@ -247,10 +247,10 @@ TEST(test_complete_only_pending)
 TEST(test_complete_excluded)
 {
 	struct srd_layout l = recorded();
-	struct srd_exclusion_range xr = { .range = { W0 + 128 * MiB, W0 + 129 * MiB - 1 } };
-	struct srd_exclusion_serial xs = { .serial = 0x1001 };
-	struct srd_exclusion_serial xs2 = { .serial = 0x2002 };
-	struct srd_exclusion_pci xp = { .vendor = 0x8086, .device = 0x0d93 };
+	struct srd_exclusion_range xr = {.range = {W0 + 128 * MiB, W0 + 129 * MiB - 1}};
+	struct srd_exclusion_serial xs = {.serial = 0x1001};
+	struct srd_exclusion_serial xs2 = {.serial = 0x2002};
+	struct srd_exclusion_pci xp = {.vendor = 0x8086, .device = 0x0d93};
 	struct srd_policy p = {};
 	struct srd_decision *d = NULL;
 	struct srd_inventory *inv = base(0x1001, 256 * MiB, false);

@@ -14,51 +14,61 @@
 #include "srd-status.h"
 
 static struct srd_report_range ranges[] = {
-	{ .range = { 0x490000000, 0x49fffffff }, .owner = SRD_OWNER_CXL, .owner_reason = "region0 serves it",
-	  .decided = true, .target = SRD_TARGET_CXL, .reason = "contained in region0" },
-	{ .range = { 0x4a0000000, 0x4afffffff }, .owner = SRD_OWNER_NONE, .owner_reason = "nobody",
-	  .decided = false, .reason = "", .held = false, .blocked = true },
+    {.range = {0x490000000, 0x49fffffff},
+     .owner = SRD_OWNER_CXL,
+     .owner_reason = "region0 serves it",
+     .decided = true,
+     .target = SRD_TARGET_CXL,
+     .reason = "contained in region0"},
+    {.range = {0x4a0000000, 0x4afffffff},
+     .owner = SRD_OWNER_NONE,
+     .owner_reason = "nobody",
+     .decided = false,
+     .reason = "",
+     .held = false,
+     .blocked = true},
 };
 
-static const char *unmatched[] = { "/etc/srd/srd.conf.d/gpu.conf:4" };
+static const char *unmatched[] = {"/etc/srd/srd.conf.d/gpu.conf:4"};
 
 static struct srd_report_node nodes[] = {
-	{ .node = 1, .owner = "cxl", .bytes = 256 << 20 },
-	{ .node = 2, .owner = "hmem", .bytes = 0 },
+    {.node = 1, .owner = "cxl", .bytes = 256 << 20},
+    {.node = 2, .owner = "hmem", .bytes = 0},
 };
 
 /* A settled daemon with a decision: one range CXL's, one stranded. */
 static struct srd_report literal(void)
 {
 	return (struct srd_report){
-		.state = SRD_STATE_SETTLED,
-		.reason = "CXL owns 1 range",
-		.have_decision = true,
-		.verdict = SRD_VERDICT_CXL,
-		.summary = "CXL owns 1 range",
-		.converged = true,
-		.decided_realtime_usec = 1700000000123456,
-		.inventory_read_usec = 1700000000000001,
-		.have_policy = true,
-		.mode = SRD_MODE_PREFER_CXL,
-		.policy_error = "",
-		.unmatched_rules = unmatched,
-		.n_unmatched_rules = 1,
-		.have_inventory = true,
-		.tally = {
-			.ranges = { [SRD_OWNER_CXL] = 1, [SRD_OWNER_NONE] = 1 },
-			.bytes = { [SRD_OWNER_CXL] = 256 << 20, [SRD_OWNER_NONE] = 256 << 20 },
-			.blocked = 1,
-			.replacing = 2,
-			.stranded_bytes = 256 << 20,
+	    .state = SRD_STATE_SETTLED,
+	    .reason = "CXL owns 1 range",
+	    .have_decision = true,
+	    .verdict = SRD_VERDICT_CXL,
+	    .summary = "CXL owns 1 range",
+	    .converged = true,
+	    .decided_realtime_usec = 1700000000123456,
+	    .inventory_read_usec = 1700000000000001,
+	    .have_policy = true,
+	    .mode = SRD_MODE_PREFER_CXL,
+	    .policy_error = "",
+	    .unmatched_rules = unmatched,
+	    .n_unmatched_rules = 1,
+	    .have_inventory = true,
+	    .tally =
+		{
+		    .ranges = {[SRD_OWNER_CXL] = 1, [SRD_OWNER_NONE] = 1},
+		    .bytes = {[SRD_OWNER_CXL] = 256 << 20, [SRD_OWNER_NONE] = 256 << 20},
+		    .blocked = 1,
+		    .replacing = 2,
+		    .stranded_bytes = 256 << 20,
 		},
-		.n_events = 7,
-		.n_decisions = 3,
-		.n_errors = 1,
-		.ranges = ranges,
-		.n_ranges = ARRAY_SIZE(ranges),
-		.nodes = nodes,
-		.n_nodes = ARRAY_SIZE(nodes),
+	    .n_events = 7,
+	    .n_decisions = 3,
+	    .n_errors = 1,
+	    .ranges = ranges,
+	    .n_ranges = ARRAY_SIZE(ranges),
+	    .nodes = nodes,
+	    .n_nodes = ARRAY_SIZE(nodes),
 	};
 }
 
@@ -104,11 +114,15 @@ TEST(test_status_json)
 	CHECK_STREQ(str(o, "policy.mode"), "prefer-cxl");
 	CHECK_STREQ(str(o, "policy.error"), "");
 	CHECK(json_object_array_length(get(o, "policy.unmatched_device_rules")) == 1);
-	CHECK_STREQ(json_object_get_string(json_object_array_get_idx(get(o, "policy.unmatched_device_rules"), 0)),
+	CHECK_STREQ(json_object_get_string(
+			json_object_array_get_idx(get(o, "policy.unmatched_device_rules"), 0)),
 		    "/etc/srd/srd.conf.d/gpu.conf:4");
-	CHECK(num(o, "counts.cxl") == 1 && num(o, "counts.none") == 1 && num(o, "counts.hmem") == 0);
-	CHECK(num(o, "counts.blocked") == 1 && num(o, "counts.held") == 0 && num(o, "counts.replacing") == 2);
-	CHECK(num(o, "counts.events") == 7 && num(o, "counts.decisions") == 3 && num(o, "counts.errors") == 1);
+	CHECK(num(o, "counts.cxl") == 1 && num(o, "counts.none") == 1 &&
+	      num(o, "counts.hmem") == 0);
+	CHECK(num(o, "counts.blocked") == 1 && num(o, "counts.held") == 0 &&
+	      num(o, "counts.replacing") == 2);
+	CHECK(num(o, "counts.events") == 7 && num(o, "counts.decisions") == 3 &&
+	      num(o, "counts.errors") == 1);
 	CHECK_STREQ(str(o, "bytes.cxl"), "0x10000000");
 	CHECK_STREQ(str(o, "bytes.stranded"), "0x10000000");
 	a = get(o, "ranges");
@@ -130,11 +144,11 @@ TEST(test_status_json)
 TEST(test_status_json_without_decision_or_policy)
 {
 	struct srd_report r = {
-		.state = SRD_STATE_DEGRADED,
-		.reason = "the configuration is invalid",
-		.busy = true,
-		.converged = true, /* without a decision, never shown as converged */
-		.policy_error = "/etc/srd/srd.conf:3: unknown key",
+	    .state = SRD_STATE_DEGRADED,
+	    .reason = "the configuration is invalid",
+	    .busy = true,
+	    .converged = true, /* without a decision, never shown as converged */
+	    .policy_error = "/etc/srd/srd.conf:3: unknown key",
 	};
 	struct json_object *o = srd_status_json(&r);
 
@@ -205,7 +219,8 @@ TEST(test_metrics)
 
 TEST(test_metrics_invalid_policy)
 {
-	struct srd_report r = { .state = SRD_STATE_DEGRADED, .reason = "", .policy_error = "x.conf:1: bad" };
+	struct srd_report r = {
+	    .state = SRD_STATE_DEGRADED, .reason = "", .policy_error = "x.conf:1: bad"};
 	char *text = metrics_of(&r);
 
 	check_line(text, "srd_policy_info{mode=\"invalid\"} 1");
@@ -247,7 +262,7 @@ TEST(test_fill)
 {
 	struct srd_policy *pol = srd_policy_new();
 	struct srd_inventory *inv = inventory("6.12.0", W0, 4 * GiB);
-	struct srd_report r = { .reason = "", .policy_error = "" };
+	struct srd_report r = {.reason = "", .policy_error = ""};
 	struct srd_decision *d;
 
 	/* One range CXL serves, one nobody does (no decoder behind it). */

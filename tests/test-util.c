@@ -37,7 +37,8 @@ TEST(test_parse_u64)
 	CHECK(u64("08", &v) == -EDOM);
 
 	static const char *const junk[] = {
-		"", " 1", "1 ", "-1", "+1", "0x", "0x ", "0xg", "1k", "0b1", "x1", "1.0", "0x-1", "\n1", "١",
+	    "",	  " 1",	 "1 ", "-1",  "+1",   "0x",  "0x ", "0xg",
+	    "1k", "0b1", "x1", "1.0", "0x-1", "\n1", "١",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(junk); i++) {
@@ -83,18 +84,18 @@ TEST(test_parse_block_size_bytes)
 }
 
 enum colour { RED, GREEN, BLUE, _COLOUR_MAX };
-static const char *const colour_names[_COLOUR_MAX] = { [RED] = "red", [BLUE] = "blue" };
+static const char *const colour_names[_COLOUR_MAX] = {[RED] = "red", [BLUE] = "blue"};
 static const char *colour_to_string(enum colour c);
 static int colour_from_string(const char *s);
 static SRD_DEFINE_STRING_TABLE(colour, enum colour, colour_names, _COLOUR_MAX)
 
-TEST(test_string_table)
+    TEST(test_string_table)
 {
 	CHECK_STREQ(colour_to_string(RED), "red");
 	CHECK_STREQ(colour_to_string(BLUE), "blue");
 	CHECK(colour_to_string(GREEN) == NULL); /* a hole in the table */
 	CHECK(colour_to_string(_COLOUR_MAX) == NULL);
-	CHECK(colour_to_string((enum colour)-1) == NULL);
+	CHECK(colour_to_string((enum colour) - 1) == NULL);
 	CHECK(colour_from_string("blue") == BLUE);
 	CHECK(colour_from_string("red") == RED);
 	CHECK(colour_from_string("green") == -EINVAL);

@@ -40,9 +40,9 @@ static int check_header(const uint8_t *buf, size_t len, const char *sig, const c
 	if (tlen < SRD_ACPI_HEADER_SIZE || tlen > SRD_ACPI_MAX_TABLE)
 		return srd_error_set(err, -EINVAL, "%s: implausible table length %u", origin, tlen);
 	if (tlen > len)
-		return srd_error_set(err, -EINVAL,
-				     "%s: table length %u is past the %zu bytes available (truncated)",
-				     origin, tlen, len);
+		return srd_error_set(
+		    err, -EINVAL, "%s: table length %u is past the %zu bytes available (truncated)",
+		    origin, tlen, len);
 	for (size_t i = 0; i < tlen; i++)
 		sum = (uint8_t)(sum + buf[i]);
 	if (sum != 0)
@@ -54,15 +54,24 @@ static int check_header(const uint8_t *buf, size_t len, const char *sig, const c
 unsigned srd_cfmws_decode_ways(unsigned eniw)
 {
 	switch (eniw) {
-	case 0: return 1;
-	case 1: return 2;
-	case 2: return 4;
-	case 3: return 8;
-	case 4: return 16;
-	case 8: return 3;
-	case 9: return 6;
-	case 10: return 12;
-	default: return 0;
+	case 0:
+		return 1;
+	case 1:
+		return 2;
+	case 2:
+		return 4;
+	case 3:
+		return 8;
+	case 4:
+		return 16;
+	case 8:
+		return 3;
+	case 9:
+		return 6;
+	case 10:
+		return 12;
+	default:
+		return 0;
 	}
 }
 
@@ -98,9 +107,9 @@ static int parse_cfmws(const uint8_t *s, uint16_t sl, const char *origin, size_t
 	w->qtg_id = get16(s + 34);
 	ways = srd_cfmws_decode_ways(w->eniw);
 	if (!ways)
-		return srd_error_set(err, -EINVAL,
-				     "%s: CFMWS at offset %zu: reserved interleave ways encoding %u",
-				     origin, off, w->eniw);
+		return srd_error_set(
+		    err, -EINVAL, "%s: CFMWS at offset %zu: reserved interleave ways encoding %u",
+		    origin, off, w->eniw);
 	if (!w->granularity)
 		return srd_error_set(err, -EINVAL,
 				     "%s: CFMWS at offset %zu: reserved granularity encoding %u",
@@ -115,17 +124,17 @@ static int parse_cfmws(const uint8_t *s, uint16_t sl, const char *origin, size_t
 				     "%s: CFMWS at offset %zu: %u targets do not fit length %u",
 				     origin, off, ways, sl);
 	if (srd_range_from_size(base, size, &w->range) < 0)
-		return srd_error_set(err, -EINVAL,
-				     "%s: CFMWS at offset %zu: empty or overflowing window 0x%llx+0x%llx",
-				     origin, off, (unsigned long long)base,
-				     (unsigned long long)size);
+		return srd_error_set(
+		    err, -EINVAL,
+		    "%s: CFMWS at offset %zu: empty or overflowing window 0x%llx+0x%llx", origin,
+		    off, (unsigned long long)base, (unsigned long long)size);
 	/* Windows are 256 MiB aligned and a multiple of 256 MiB per way. */
 	if ((base & ((256ull << 20) - 1)) || size % ((256ull << 20) * ways))
-		return srd_error_set(err, -EINVAL,
-				     "%s: CFMWS at offset %zu: window 0x%llx+0x%llx is not 256 MiB x %u "
-				     "ways aligned",
-				     origin, off, (unsigned long long)base, (unsigned long long)size,
-				     ways);
+		return srd_error_set(
+		    err, -EINVAL,
+		    "%s: CFMWS at offset %zu: window 0x%llx+0x%llx is not 256 MiB x %u "
+		    "ways aligned",
+		    origin, off, (unsigned long long)base, (unsigned long long)size, ways);
 	w->ways = ways;
 	for (unsigned i = 0; i < ways; i++)
 		w->targets[i] = get32(s + 36 + 4 * i);
@@ -164,7 +173,7 @@ static int check_overlaps(const struct srd_cedt *cedt, const char *origin, struc
 	if (!v)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		v[i] = (struct window_ref){ .range = cedt->cfmws[i].range, .index = i };
+		v[i] = (struct window_ref){.range = cedt->cfmws[i].range, .index = i};
 	qsort(v, n, sizeof(*v), window_ref_cmp);
 	for (size_t k = 1; k < n; k++) {
 		if (v[k].range.start <= v[reach].range.end) {
@@ -198,29 +207,33 @@ int srd_cedt_parse(const uint8_t *buf, size_t len, const char *origin, struct sr
 		uint16_t sl;
 
 		if (tlen - off < 4)
-			return srd_error_set(err, -EINVAL, "%s: sub-table header at offset %zu is cut off",
+			return srd_error_set(err, -EINVAL,
+					     "%s: sub-table header at offset %zu is cut off",
 					     origin, off);
 		sl = get16(s + 2);
 		if (sl < 4 || sl > tlen - off)
-			return srd_error_set(err, -EINVAL,
-					     "%s: sub-table at offset %zu has length %u past the table end",
-					     origin, off, sl);
+			return srd_error_set(
+			    err, -EINVAL,
+			    "%s: sub-table at offset %zu has length %u past the table end", origin,
+			    off, sl);
 		switch (s[0]) {
 		case 0: /* CHBS */
 			if (sl < 32)
-				return srd_error_set(err, -EINVAL, "%s: CHBS at offset %zu: length %u < 32",
+				return srd_error_set(err, -EINVAL,
+						     "%s: CHBS at offset %zu: length %u < 32",
 						     origin, off, sl);
 			if (srd_grow((void **)&cedt->chbs, cedt->n_chbs, sizeof(*cedt->chbs)) < 0)
 				return -ENOMEM;
 			cedt->chbs[cedt->n_chbs++] = (struct srd_cedt_chbs){
-				.uid = get32(s + 4),
-				.cxl_version = get32(s + 8),
-				.base = get64(s + 16),
-				.length = get64(s + 24),
+			    .uid = get32(s + 4),
+			    .cxl_version = get32(s + 8),
+			    .base = get64(s + 16),
+			    .length = get64(s + 24),
 			};
 			break;
 		case 1: /* CFMWS */
-			if (srd_grow((void **)&cedt->cfmws, cedt->n_cfmws, sizeof(*cedt->cfmws)) < 0)
+			if (srd_grow((void **)&cedt->cfmws, cedt->n_cfmws, sizeof(*cedt->cfmws)) <
+			    0)
 				return -ENOMEM;
 			memset(&cedt->cfmws[cedt->n_cfmws], 0, sizeof(*cedt->cfmws));
 			r = parse_cfmws(s, sl, origin, off, &cedt->cfmws[cedt->n_cfmws], err);
@@ -271,33 +284,38 @@ int srd_srat_parse(const uint8_t *buf, size_t len, const char *origin, struct sr
 		uint8_t sl;
 
 		if (tlen - off < 2)
-			return srd_error_set(err, -EINVAL, "%s: sub-table header at offset %zu is cut off",
+			return srd_error_set(err, -EINVAL,
+					     "%s: sub-table header at offset %zu is cut off",
 					     origin, off);
 		sl = s[1];
 		if (sl < 2 || sl > tlen - off)
-			return srd_error_set(err, -EINVAL,
-					     "%s: sub-table at offset %zu has length %u past the table end",
-					     origin, off, sl);
+			return srd_error_set(
+			    err, -EINVAL,
+			    "%s: sub-table at offset %zu has length %u past the table end", origin,
+			    off, sl);
 		if (s[0] == 1) {
 			struct srd_srat_mem m;
 			uint64_t base, size;
 
 			if (sl != 40)
-				return srd_error_set(err, -EINVAL,
-						     "%s: memory affinity at offset %zu: length %u != 40",
-						     origin, off, sl);
+				return srd_error_set(
+				    err, -EINVAL,
+				    "%s: memory affinity at offset %zu: length %u != 40", origin,
+				    off, sl);
 			base = get64(s + 8);
 			size = get64(s + 16);
 			m.proximity_domain = get32(s + 2);
 			m.flags = get32(s + 28);
 			if (size != 0) {
 				if (srd_range_from_size(base, size, &m.range) < 0)
-					return srd_error_set(err, -EINVAL,
-							     "%s: memory affinity at offset %zu: range "
-							     "0x%llx+0x%llx overflows",
-							     origin, off, (unsigned long long)base,
-							     (unsigned long long)size);
-				if (srd_grow((void **)&srat->mem, srat->n_mem, sizeof(*srat->mem)) < 0)
+					return srd_error_set(
+					    err, -EINVAL,
+					    "%s: memory affinity at offset %zu: range "
+					    "0x%llx+0x%llx overflows",
+					    origin, off, (unsigned long long)base,
+					    (unsigned long long)size);
+				if (srd_grow((void **)&srat->mem, srat->n_mem, sizeof(*srat->mem)) <
+				    0)
 					return -ENOMEM;
 				srat->mem[srat->n_mem++] = m;
 			}

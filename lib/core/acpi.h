@@ -34,10 +34,10 @@ enum {
 
 struct srd_cedt_cfmws {
 	struct srd_range range;
-	unsigned ways;		   /* decoded from ENIW */
-	unsigned eniw;		   /* raw encoding */
-	unsigned arithmetic;	   /* 0 modulo, 1 XOR */
-	uint64_t granularity;	   /* bytes, decoded from HBIG */
+	unsigned ways; /* decoded from ENIW */
+	unsigned eniw; /* raw encoding */
+	unsigned arithmetic; /* 0 modulo, 1 XOR */
+	uint64_t granularity; /* bytes, decoded from HBIG */
 	uint16_t restrictions;
 	uint16_t qtg_id;
 	uint32_t targets[SRD_CFMWS_MAX_TARGETS]; /* host bridge UIDs */

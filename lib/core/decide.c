@@ -22,8 +22,8 @@
 #include "plan.h"
 #include "handoff.h"
 
-static const char *const verdict_names[_SRD_VERDICT_MAX] = { "cxl", "hmem", "mixed", "none" };
-static const char *const target_names[_SRD_TARGET_MAX] = { "cxl", "hmem", "unchanged" };
+static const char *const verdict_names[_SRD_VERDICT_MAX] = {"cxl", "hmem", "mixed", "none"};
+static const char *const target_names[_SRD_TARGET_MAX] = {"cxl", "hmem", "unchanged"};
 
 SRD_DEFINE_STRING_TABLE_TO_STRING(srd_verdict, enum srd_verdict, verdict_names, _SRD_VERDICT_MAX)
 
@@ -44,8 +44,8 @@ struct decide_ctx {
 	const struct srd_policy *pol;
 	struct srd_decision *d;
 	struct srd_range_index regions; /* ids: inv->regions */
-	struct srd_range_index units;	/* ids: inv->ranges */
-	struct srd_range_index dax;	/* ids: inv->dax */
+	struct srd_range_index units; /* ids: inv->ranges */
+	struct srd_range_index dax; /* ids: inv->dax */
 	const struct srd_dax_dev *online_hit;
 	bool *region_excluded;
 	bool *region_touches_sr;
@@ -102,7 +102,8 @@ static int mark_excluded_regions(struct decide_ctx *c)
 			    serial_excluded(c->pol, r->target_serial[t]))
 				c->region_excluded[i] = true;
 			snprintf(key.name, sizeof(key.name), "%s", r->target_memdev[t]);
-			m = bsearch(&kp, by_name, inv->n_memdevs, sizeof(*by_name), memdev_name_cmp);
+			m = bsearch(&kp, by_name, inv->n_memdevs, sizeof(*by_name),
+				    memdev_name_cmp);
 			if (m && pci_excluded(c->pol, *m))
 				c->region_excluded[i] = true;
 		}
@@ -113,9 +114,11 @@ static int mark_excluded_regions(struct decide_ctx *c)
 static int build_indexes(struct decide_ctx *c)
 {
 	const struct srd_inventory *inv = c->inv;
-	_cleanup_free_ struct srd_range *rr = malloc(sizeof(*rr) * (inv->n_regions ? inv->n_regions : 1));
+	_cleanup_free_ struct srd_range *rr =
+	    malloc(sizeof(*rr) * (inv->n_regions ? inv->n_regions : 1));
 	_cleanup_free_ bool *valid = calloc(inv->n_regions ? inv->n_regions : 1, sizeof(bool));
-	_cleanup_free_ struct srd_range *ur = malloc(sizeof(*ur) * (inv->n_ranges ? inv->n_ranges : 1));
+	_cleanup_free_ struct srd_range *ur =
+	    malloc(sizeof(*ur) * (inv->n_ranges ? inv->n_ranges : 1));
 	int r;
 
 	if (!rr || !valid || !ur)
@@ -130,7 +133,8 @@ static int build_indexes(struct decide_ctx *c)
 	if (r >= 0)
 		r = srd_range_index_build(&c->units, ur, NULL, inv->n_ranges);
 	if (r >= 0) {
-		_cleanup_free_ struct srd_range *dr = malloc(sizeof(*dr) * (inv->n_dax ? inv->n_dax : 1));
+		_cleanup_free_ struct srd_range *dr =
+		    malloc(sizeof(*dr) * (inv->n_dax ? inv->n_dax : 1));
 		_cleanup_free_ bool *dv = malloc(sizeof(*dv) * (inv->n_dax ? inv->n_dax : 1));
 
 		if (!dr || !dv)
@@ -167,7 +171,8 @@ static int mark_innocent(struct decide_ctx *c)
 			srd_range_index_query(&c->units, &inv->regions[i].range, note_touch,
 					      &c->region_touches_sr[i]);
 		if (!c->region_touches_sr[i])
-			snprintf(d->innocent[d->n_innocent++], SRD_NAME_MAX, "%s", inv->regions[i].name);
+			snprintf(d->innocent[d->n_innocent++], SRD_NAME_MAX, "%s",
+				 inv->regions[i].name);
 	}
 	return 0;
 }
@@ -194,7 +199,7 @@ static bool collect_region(size_t id, const struct srd_range *r, void *userdata)
 /* Bytes of u inside committed regions; *excluded set when an excluded region overlaps u. */
 static uint64_t committed_cover(struct decide_ctx *c, const struct srd_range *u, bool *excluded)
 {
-	struct collect_arg a = { .c = c, .committed_only = true };
+	struct collect_arg a = {.c = c, .committed_only = true};
 	uint64_t cov = 0;
 
 	c->n_scratch = 0;
@@ -253,7 +258,8 @@ static void check_safety(struct decide_ctx *c, size_t i, uint64_t committed)
 
 	if (rd->target == SRD_TARGET_UNCHANGED)
 		return;
-	if (rd->target == SRD_TARGET_HMEM && u->owner != SRD_OWNER_HMEM && !inv->drivers[SRD_DRIVER_DAX_HMEM].present) {
+	if (rd->target == SRD_TARGET_HMEM && u->owner != SRD_OWNER_HMEM &&
+	    !inv->drivers[SRD_DRIVER_DAX_HMEM].present) {
 		rd->blocked = true;
 		rd->target = SRD_TARGET_UNCHANGED;
 		snprintf(rd->reason, sizeof(rd->reason),
@@ -270,20 +276,22 @@ static void check_safety(struct decide_ctx *c, size_t i, uint64_t committed)
 		if (!srd_handoff_via_cxl_acpi(inv, c->pol, c->d, i, why, sizeof(why))) {
 			rd->blocked = true;
 			rd->target = SRD_TARGET_UNCHANGED;
-			snprintf(rd->reason, sizeof(rd->reason), "%s (%s)", why, srd_mode_to_string(c->d->mode));
+			snprintf(rd->reason, sizeof(rd->reason), "%s (%s)", why,
+				 srd_mode_to_string(c->d->mode));
 			return;
 		}
 		rd->via_cxl_acpi = inv->cxl_acpi_bound;
 	} else if (rd->target == SRD_TARGET_HMEM && u->window >= 0 && u->owner != SRD_OWNER_HMEM &&
-	    u->decoded_bytes < size && committed < size) {
+		   u->decoded_bytes < size && committed < size) {
 		rd->blocked = true;
 		rd->target = SRD_TARGET_UNCHANGED;
-		snprintf(rd->reason, sizeof(rd->reason),
-			 "dax_hmem cannot be given it: only %s of %s is decoded by committed HDM "
-			 "decoders, and onlining the rest would fault (%s)",
-			 srd_format_bytes(u->decoded_bytes > committed ? u->decoded_bytes : committed, b1,
-					  sizeof(b1)),
-			 srd_format_bytes(size, b2, sizeof(b2)), srd_mode_to_string(c->d->mode));
+		snprintf(
+		    rd->reason, sizeof(rd->reason),
+		    "dax_hmem cannot be given it: only %s of %s is decoded by committed HDM "
+		    "decoders, and onlining the rest would fault (%s)",
+		    srd_format_bytes(u->decoded_bytes > committed ? u->decoded_bytes : committed,
+				     b1, sizeof(b1)),
+		    srd_format_bytes(size, b2, sizeof(b2)), srd_mode_to_string(c->d->mode));
 		return;
 	}
 	/* A hand-off away from the owner that has the memory online needs it offline. */
@@ -314,14 +322,15 @@ static void recheck_cxl_acpi_handoffs(struct decide_ctx *c)
 			struct srd_range_decision *rd = &c->d->ranges[i];
 			char why[sizeof(rd->reason)];
 
-			if (rd->target != SRD_TARGET_HMEM || u->window < 0 || u->owner == SRD_OWNER_HMEM ||
-			    hmem_device_for(inv, &u->range) ||
+			if (rd->target != SRD_TARGET_HMEM || u->window < 0 ||
+			    u->owner == SRD_OWNER_HMEM || hmem_device_for(inv, &u->range) ||
 			    srd_handoff_via_cxl_acpi(inv, c->pol, c->d, i, why, sizeof(why)))
 				continue;
 			rd->blocked = true;
 			rd->via_cxl_acpi = false;
 			rd->target = SRD_TARGET_UNCHANGED;
-			snprintf(rd->reason, sizeof(rd->reason), "%s (%s)", why, srd_mode_to_string(c->d->mode));
+			snprintf(rd->reason, sizeof(rd->reason), "%s (%s)", why,
+				 srd_mode_to_string(c->d->mode));
 			changed = true;
 		}
 	}
@@ -347,7 +356,7 @@ static enum srd_verdict verdict_of(const struct srd_decision *d)
 }
 
 static void set_target(struct srd_range_decision *rd, enum srd_target t, const char *fmt, ...)
-	_printf_(3, 4);
+    _printf_(3, 4);
 static void set_target(struct srd_range_decision *rd, enum srd_target t, const char *fmt, ...)
 {
 	va_list ap;
@@ -361,12 +370,13 @@ static void set_target(struct srd_range_decision *rd, enum srd_target t, const c
 struct group {
 	const uint64_t *committed; /* per range: bytes inside committed regions */
 	ssize_t first_uncontained; /* strict: the first range not inside them, -1 when none */
-	size_t n_considered;	   /* ranges in windows the policy decides */
+	size_t n_considered; /* ranges in windows the policy decides */
 	bool fallback, failed;
 };
 
 /* The policy's target for range i inside a window, given the group's facts. */
-static int policy_target(struct decide_ctx *c, size_t i, const struct group *g, struct srd_range_decision *rd)
+static int policy_target(struct decide_ctx *c, size_t i, const struct group *g,
+			 struct srd_range_decision *rd)
 {
 	const struct srd_inventory *inv = c->inv;
 	const struct srd_policy *pol = c->pol;
@@ -380,12 +390,14 @@ static int policy_target(struct decide_ctx *c, size_t i, const struct group *g, 
 	if (g->fallback) {
 		d->fallback = true;
 		if (g->failed)
-			snprintf(cause, sizeof(cause), "CXL failed: %s", srd_inventory_enumeration_failure(inv)->evidence);
+			snprintf(cause, sizeof(cause), "CXL failed: %s",
+				 srd_inventory_enumeration_failure(inv)->evidence);
 		else
 			snprintf(cause, sizeof(cause), "CXL did not settle: enumeration timed out");
 		if (pol->fallback == SRD_FALLBACK_HMEM)
-			set_target(rd, SRD_TARGET_HMEM, "%s; falling back to dax_hmem (Fallback=hmem, %s)",
-				   cause, pol->fallback_origin.where);
+			set_target(rd, SRD_TARGET_HMEM,
+				   "%s; falling back to dax_hmem (Fallback=hmem, %s)", cause,
+				   pol->fallback_origin.where);
 		else
 			set_target(rd, SRD_TARGET_UNCHANGED,
 				   "%s; leaving the kernel's outcome (Fallback=keep, %s)", cause,
@@ -401,11 +413,12 @@ static int policy_target(struct decide_ctx *c, size_t i, const struct group *g, 
 				   "committed regions, so CXL owns all %zu",
 				   n_considered);
 		else
-			set_target(rd, SRD_TARGET_HMEM,
-				   "strict: %s is not inside committed regions, so dax_hmem owns all %zu "
-				   "ranges in CXL windows",
-				   srd_range_format(&inv->ranges[first_uncontained].range, b, sizeof(b)),
-				   n_considered);
+			set_target(
+			    rd, SRD_TARGET_HMEM,
+			    "strict: %s is not inside committed regions, so dax_hmem owns all %zu "
+			    "ranges in CXL windows",
+			    srd_range_format(&inv->ranges[first_uncontained].range, b, sizeof(b)),
+			    n_considered);
 		break;
 	case SRD_MODE_PER_RANGE:
 		if (contained)
@@ -416,11 +429,13 @@ static int policy_target(struct decide_ctx *c, size_t i, const struct group *g, 
 	case SRD_MODE_PREFER_CXL:
 		if (committed[i])
 			set_target(rd, SRD_TARGET_CXL, "prefer-cxl%s",
-				   contained ? "" : ": CXL serves what its committed regions decode");
+				   contained ? ""
+					     : ": CXL serves what its committed regions decode");
 		else
-			set_target(rd, SRD_TARGET_UNCHANGED,
-				   "prefer-cxl: no committed region covers it and no recorded layout "
-				   "exists to create one");
+			set_target(
+			    rd, SRD_TARGET_UNCHANGED,
+			    "prefer-cxl: no committed region covers it and no recorded layout "
+			    "exists to create one");
 		break;
 	case SRD_MODE_PREFER_HMEM:
 		set_target(rd, SRD_TARGET_HMEM, "prefer-hmem");
@@ -436,7 +451,8 @@ static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *i
 	const struct srd_inventory *inv = c->inv;
 	const struct srd_policy *pol = c->pol;
 	struct srd_decision *d = c->d;
-	_cleanup_free_ uint64_t *committed = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(uint64_t));
+	_cleanup_free_ uint64_t *committed =
+	    calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(uint64_t));
 	_cleanup_free_ bool *by_hand = calloc(inv->n_ranges ? inv->n_ranges : 1, sizeof(bool));
 	ssize_t first_uncontained = -1;
 	size_t n_considered = 0;
@@ -458,28 +474,33 @@ static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *i
 		if (ex || ex_region) {
 			rd->excluded = true;
 			if (ex)
-				set_target(rd, SRD_TARGET_UNCHANGED, "excluded by Range= (%s)", ex->origin.where);
+				set_target(rd, SRD_TARGET_UNCHANGED, "excluded by Range= (%s)",
+					   ex->origin.where);
 			else
-				set_target(rd, SRD_TARGET_UNCHANGED,
-					   "excluded: a region over it has a device excluded by Serial= or "
-					   "PCIDevice=");
+				set_target(
+				    rd, SRD_TARGET_UNCHANGED,
+				    "excluded: a region over it has a device excluded by Serial= or "
+				    "PCIDevice=");
 			continue;
 		}
 		for (size_t k = 0; in && k < in->n_replacing; k++)
 			replacing = replacing || srd_range_intersects(&in->replacing[k], &u->range);
 		if (replacing) {
 			rd->excluded = rd->held = true;
-			set_target(rd, SRD_TARGET_UNCHANGED,
-				   "a hotplug replace of a device under it is in progress (srdctl replace)");
+			set_target(
+			    rd, SRD_TARGET_UNCHANGED,
+			    "a hotplug replace of a device under it is in progress (srdctl replace)");
 			continue;
 		}
 		for (size_t k = 0; in && !pol->reassert && k < in->n_hold; k++)
 			held = held || srd_range_intersects(&in->hold[k], &u->range);
 		if (held) {
 			rd->excluded = rd->held = by_hand[i] = true;
-			set_target(rd, SRD_TARGET_UNCHANGED,
-				   "its owner changed since srd's last pass (now %s): left as it is "
-				   "(Reassert=no)", srd_owner_to_string(u->owner));
+			set_target(
+			    rd, SRD_TARGET_UNCHANGED,
+			    "its owner changed since srd's last pass (now %s): left as it is "
+			    "(Reassert=no)",
+			    srd_owner_to_string(u->owner));
 			continue;
 		}
 		if (u->window < 0) {
@@ -491,7 +512,7 @@ static int decide_targets(struct decide_ctx *c, const struct srd_decide_input *i
 			first_uncontained = (ssize_t)i;
 	}
 
-	struct group g = { committed, first_uncontained, n_considered, fallback, failed };
+	struct group g = {committed, first_uncontained, n_considered, fallback, failed};
 
 	for (size_t i = 0; i < inv->n_ranges; i++) {
 		int r;
@@ -534,8 +555,9 @@ static void check_refusal(const struct srd_inventory *inv, struct srd_decision *
 
 	if (!srd_inventory_complete(inv)) {
 		d->refused = true;
-		snprintf(d->refusal, sizeof(d->refusal), "inventory incomplete (%zu problem%s; first: %s)",
-			 inv->n_problems, inv->n_problems == 1 ? "" : "s", inv->problems[0]);
+		snprintf(d->refusal, sizeof(d->refusal),
+			 "inventory incomplete (%zu problem%s; first: %s)", inv->n_problems,
+			 inv->n_problems == 1 ? "" : "s", inv->problems[0]);
 		return;
 	}
 	for (size_t i = 0; i < inv->n_ranges; i++)
@@ -552,7 +574,7 @@ int srd_decide(const struct srd_inventory *inv, const struct srd_policy *pol,
 	       const struct srd_decide_input *in, struct srd_decision **ret)
 {
 	_cleanup_(srd_decision_freep) struct srd_decision *d = calloc(1, sizeof(*d));
-	struct decide_ctx c = { .inv = inv, .pol = pol, .d = d };
+	struct decide_ctx c = {.inv = inv, .pol = pol, .d = d};
 	size_t n_blocked = 0;
 	int r;
 
@@ -595,14 +617,16 @@ int srd_decide(const struct srd_inventory *inv, const struct srd_policy *pol,
 
 	for (size_t i = 0; i < d->n_ranges; i++)
 		n_blocked += d->ranges[i].blocked;
-	snprintf(d->summary, sizeof(d->summary), "%s: verdict %s for %zu range%s, %zu action%s%s%s%s",
-		 srd_mode_to_string(d->mode), srd_verdict_to_string(d->verdict), d->n_ranges,
-		 d->n_ranges == 1 ? "" : "s", d->n_actions, d->n_actions == 1 ? "" : "s",
+	snprintf(d->summary, sizeof(d->summary),
+		 "%s: verdict %s for %zu range%s, %zu action%s%s%s%s", srd_mode_to_string(d->mode),
+		 srd_verdict_to_string(d->verdict), d->n_ranges, d->n_ranges == 1 ? "" : "s",
+		 d->n_actions, d->n_actions == 1 ? "" : "s",
 		 d->mode == SRD_MODE_AUDIT ? " (audit: nothing is done)" : "",
 		 d->refused ? "; refusing to act: " : "", d->refused ? d->refusal : "");
 	if (n_blocked && strlen(d->summary) + 40 < sizeof(d->summary))
 		snprintf(d->summary + strlen(d->summary), sizeof(d->summary) - strlen(d->summary),
-			 "; %zu range%s blocked by interlocks", n_blocked, n_blocked == 1 ? "" : "s");
+			 "; %zu range%s blocked by interlocks", n_blocked,
+			 n_blocked == 1 ? "" : "s");
 	*ret = TAKE_PTR(d);
 	return 0;
 }

@@ -30,15 +30,15 @@ const char *srd_target_to_string(enum srd_target t);
 
 /* Abstract actions, in the order a plan runs them (see plan.c). */
 enum srd_action_kind {
-	SRD_ACTION_OFFLINE_MEMORY,  /* daxX.Y: take its memory offline */
-	SRD_ACTION_RELEASE_HMEM,    /* hmem.N: dax_hmem lets go */
-	SRD_ACTION_RELEASE_REGION,  /* regionN: CXL lets go, decoders stay committed */
-	SRD_ACTION_DESTROY_REGION,  /* regionN: de-commit and delete, the HPA returns */
+	SRD_ACTION_OFFLINE_MEMORY, /* daxX.Y: take its memory offline */
+	SRD_ACTION_RELEASE_HMEM, /* hmem.N: dax_hmem lets go */
+	SRD_ACTION_RELEASE_REGION, /* regionN: CXL lets go, decoders stay committed */
+	SRD_ACTION_DESTROY_REGION, /* regionN: de-commit and delete, the HPA returns */
 	SRD_ACTION_UNBIND_CXL_ACPI, /* ACPI0017:00: the whole CXL topology goes */
-	SRD_ACTION_ENABLE_REGION,   /* regionN: bind the region driver (again) */
-	SRD_ACTION_CREATE_REGION,   /* 0xSTART-0xEND: from a recorded layout */
-	SRD_ACTION_CLAIM_HMEM,	    /* hmem.N or 0xSTART-0xEND: dax_hmem registers it */
-	SRD_ACTION_CONFIGURE_DAX,   /* daxX.Y: devdax or system-ram, online zone */
+	SRD_ACTION_ENABLE_REGION, /* regionN: bind the region driver (again) */
+	SRD_ACTION_CREATE_REGION, /* 0xSTART-0xEND: from a recorded layout */
+	SRD_ACTION_CLAIM_HMEM, /* hmem.N or 0xSTART-0xEND: dax_hmem registers it */
+	SRD_ACTION_CONFIGURE_DAX, /* daxX.Y: devdax or system-ram, online zone */
 	_SRD_ACTION_MAX,
 };
 const char *srd_action_to_string(enum srd_action_kind k);
@@ -51,11 +51,11 @@ struct srd_action {
 	char target[SRD_NAME_MAX];
 	struct srd_range range; /* the Soft Reserved range it serves */
 	enum srd_dax_mode dax_mode; /* configure-dax */
-	enum srd_online online;	    /* configure-dax */
-	int memmap_on_memory;	    /* configure-dax: 0, 1, or -1 to leave it */
-	uint64_t align_bytes;	    /* configure-dax: 0 to leave it */
-	char rule[160];		    /* configure-dax: the [Device] rule's FILE:LINE, "" for the default */
-	int layout;		    /* create-region: index of the recorded layout */
+	enum srd_online online; /* configure-dax */
+	int memmap_on_memory; /* configure-dax: 0, 1, or -1 to leave it */
+	uint64_t align_bytes; /* configure-dax: 0 to leave it */
+	char rule[160]; /* configure-dax: the [Device] rule's FILE:LINE, "" for the default */
+	int layout; /* create-region: index of the recorded layout */
 	char reason[320];
 };
 
@@ -66,15 +66,15 @@ struct srd_range_decision {
 	unsigned sources;
 	bool excluded;
 	bool blocked; /* the policy's owner cannot be given safely; left unchanged */
-	bool held;    /* its owner changed by hand since srd's last pass: left alone */
+	bool held; /* its owner changed by hand since srd's last pass: left alone */
 	bool via_cxl_acpi; /* dax_hmem gets it once cxl_acpi is unbound (handoff.c) */
 	char reason[512];
 };
 
 /* What the caller observed while waiting for CXL to settle. */
 struct srd_decide_input {
-	uint64_t now_usec;	/* stamped into the decision, never read from a clock here */
-	bool settle_timed_out;	/* expected devices did not appear in time */
+	uint64_t now_usec; /* stamped into the decision, never read from a clock here */
+	bool settle_timed_out; /* expected devices did not appear in time */
 	/* --policy NAME: replaces Mode= (NULL: none).  The administrator deciding
 	 * now also overrides the fallback a CXL failure (inventory.h) calls for. */
 	const char *policy_override;
@@ -93,8 +93,8 @@ struct srd_decide_input {
 struct srd_decision {
 	enum srd_mode mode;
 	enum srd_verdict verdict;
-	bool fallback;	/* the policy's fallback decided instead of Mode= */
-	bool refused;	/* nothing may be done: see refusal */
+	bool fallback; /* the policy's fallback decided instead of Mode= */
+	bool refused; /* nothing may be done: see refusal */
 	char refusal[512];
 	char summary[512];
 	uint64_t decided_usec;
@@ -131,4 +131,3 @@ bool srd_decision_converged(const struct srd_decision *d, const struct srd_inven
 			    void (*fn)(const struct srd_range_decision *want, enum srd_owner wanted,
 				       const struct srd_sr_range *now, void *userdata),
 			    void *userdata);
-

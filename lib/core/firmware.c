@@ -16,8 +16,8 @@
 
 #include "firmware.h"
 
-int srd_memmap_parse_entry(const char *start, const char *end, const char *type,
-			   const char *origin, struct srd_memmap_entry *ret, struct srd_error *err)
+int srd_memmap_parse_entry(const char *start, const char *end, const char *type, const char *origin,
+			   struct srd_memmap_entry *ret, struct srd_error *err)
 {
 	size_t tl;
 
@@ -102,8 +102,9 @@ static int parse_type(const char *s, uint64_t *ret)
 	if (!isxdigit((unsigned char)*p))
 		return -EINVAL;
 	for (; isxdigit((unsigned char)*p); p++) {
-		unsigned d = isdigit((unsigned char)*p) ? (unsigned)(*p - '0')
-							 : (unsigned)(tolower((unsigned char)*p) - 'a' + 10);
+		unsigned d = isdigit((unsigned char)*p)
+				 ? (unsigned)(*p - '0')
+				 : (unsigned)(tolower((unsigned char)*p) - 'a' + 10);
 
 		if (d >= base)
 			break;
@@ -175,8 +176,8 @@ static int parse_memmap_one(const char *item, const char *origin, struct srd_cmd
 		return srd_error_set(err, -EINVAL, "%s: memmap=%s: zero size", origin, item);
 
 	struct srd_cmdline_sr sr = {
-		.kind = from ? SRD_CMDLINE_CONVERT : SRD_CMDLINE_ADD,
-		.old_type = (uint32_t)from,
+	    .kind = from ? SRD_CMDLINE_CONVERT : SRD_CMDLINE_ADD,
+	    .old_type = (uint32_t)from,
 	};
 	if (srd_range_from_size(start, size, &sr.range) < 0)
 		return srd_error_set(err, -ERANGE, "%s: memmap=%s: range past the top of memory",
@@ -234,8 +235,8 @@ static char *next_arg(char *args, char **ret_param, char **ret_val, bool *ret_op
 	return args;
 }
 
-int srd_cmdline_parse(const char *buf, size_t len, const char *origin,
-		      struct srd_cmdline_sr **ret, size_t *ret_n, struct srd_error *err)
+int srd_cmdline_parse(const char *buf, size_t len, const char *origin, struct srd_cmdline_sr **ret,
+		      size_t *ret_n, struct srd_error *err)
 {
 	_cleanup_free_ struct srd_cmdline_sr *v = NULL;
 	_cleanup_free_ char *copy = NULL;

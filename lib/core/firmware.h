@@ -23,11 +23,11 @@ struct srd_memmap_entry {
  * Parses one firmware memmap entry from the three attribute texts.  origin
  * names the entry directory in errors.
  */
-int srd_memmap_parse_entry(const char *start, const char *end, const char *type,
-			   const char *origin, struct srd_memmap_entry *ret, struct srd_error *err);
+int srd_memmap_parse_entry(const char *start, const char *end, const char *type, const char *origin,
+			   struct srd_memmap_entry *ret, struct srd_error *err);
 
 enum srd_cmdline_kind {
-	SRD_CMDLINE_ADD,     /* memmap=SIZE%ADDR+0xefffffff */
+	SRD_CMDLINE_ADD, /* memmap=SIZE%ADDR+0xefffffff */
 	SRD_CMDLINE_CONVERT, /* memmap=SIZE%ADDR-OLD+0xefffffff */
 };
 
@@ -46,5 +46,5 @@ struct srd_cmdline_sr {
  * limit) and other types are skipped.  A malformed memmap= option is an error: silently ignoring an
  * administrator's Soft Reserved injection would misreport the machine.
  */
-int srd_cmdline_parse(const char *buf, size_t len, const char *origin,
-		      struct srd_cmdline_sr **ret, size_t *ret_n, struct srd_error *err);
+int srd_cmdline_parse(const char *buf, size_t len, const char *origin, struct srd_cmdline_sr **ret,
+		      size_t *ret_n, struct srd_error *err);

@@ -23,12 +23,12 @@
 static const struct {
 	const char *name;
 	bool keeps_unlocked; /* a region's decoders stay committed after it */
-	bool keeps_locked;   /* ... when locked, on a kernel that honours the lock */
+	bool keeps_locked; /* ... when locked, on a kernel that honours the lock */
 } teardown_ops[_SRD_TEARDOWN_OP_MAX] = {
-	[SRD_TEARDOWN_OP_RELEASE] = { "release", true, true },
-	[SRD_TEARDOWN_OP_DESTROY] = { "destroy", false, true },
-	[SRD_TEARDOWN_OP_UNBIND_CXL_ACPI] = { "unbind-cxl-acpi", false, true },
-	[SRD_TEARDOWN_OP_UNBIND_MEMDEV] = { "unbind-memdev", false, true },
+    [SRD_TEARDOWN_OP_RELEASE] = {"release", true, true},
+    [SRD_TEARDOWN_OP_DESTROY] = {"destroy", false, true},
+    [SRD_TEARDOWN_OP_UNBIND_CXL_ACPI] = {"unbind-cxl-acpi", false, true},
+    [SRD_TEARDOWN_OP_UNBIND_MEMDEV] = {"unbind-memdev", false, true},
 };
 
 const char *srd_teardown_op_to_string(enum srd_teardown_op op)
@@ -68,9 +68,11 @@ static bool decoders_hidden(const struct srd_inventory *inv, const struct srd_fa
 /* Bytes of u that keep decoding once cxl_acpi is gone, by what srd can see:
  * endpoint decoders with no region, and regions that survive the unbind.
  * Returns -ENOMEM or 0. */
-static int surviving_decode(const struct srd_inventory *inv, const struct srd_range *u, uint64_t *ret)
+static int surviving_decode(const struct srd_inventory *inv, const struct srd_range *u,
+			    uint64_t *ret)
 {
-	_cleanup_free_ struct srd_range *set = malloc(sizeof(*set) * (inv->n_decoded + inv->n_regions + 1));
+	_cleanup_free_ struct srd_range *set =
+	    malloc(sizeof(*set) * (inv->n_decoded + inv->n_regions + 1));
 	size_t n = 0;
 
 	if (!set)
@@ -108,10 +110,12 @@ static bool refuse(char *why, size_t size, const char *fmt, ...)
 }
 
 /* The range of a dax_hmem-bound Soft Reserved range region g lies over, or NULL. */
-static const struct srd_range *over_hmem_range(const struct srd_decision *d, const struct srd_region *g)
+static const struct srd_range *over_hmem_range(const struct srd_decision *d,
+					       const struct srd_region *g)
 {
 	for (size_t k = 0; g->has_range && k < d->n_ranges; k++)
-		if (d->ranges[k].target == SRD_TARGET_HMEM && srd_range_intersects(&g->range, &d->ranges[k].range))
+		if (d->ranges[k].target == SRD_TARGET_HMEM &&
+		    srd_range_intersects(&g->range, &d->ranges[k].range))
 			return &d->ranges[k].range;
 	return NULL;
 }
@@ -133,32 +137,36 @@ static bool regions_keep_decode(const struct srd_inventory *inv, const struct sr
 
 		if (!g->committed)
 			continue;
-		lock = !g->locked	     ? "its decoders are not locked"
-		       : inv->lock_honoured ? "its decoders are locked"
-					    : "its decoders are locked, but this kernel resets locked decoders too";
+		lock = !g->locked ? "its decoders are not locked"
+		       : inv->lock_honoured
+			   ? "its decoders are locked"
+			   : "its decoders are locked, but this kernel resets locked decoders too";
 		if (!over)
-			return refuse(why, size,
-				      "dax_hmem could have it only after cxl_acpi is unbound, and that takes away %s "
-				      "(%s; %s): its memory would be left with nobody serving it%s",
-				      g->name,
-				      innocent(d, g->name) ? "an innocent region: it overlaps no Soft Reserved range"
-							   : "a region over memory CXL keeps",
-				      lock, g->locked && inv->lock_honoured ? "" : ", and stop decoding");
+			return refuse(
+			    why, size,
+			    "dax_hmem could have it only after cxl_acpi is unbound, and that takes away %s "
+			    "(%s; %s): its memory would be left with nobody serving it%s",
+			    g->name,
+			    innocent(d, g->name)
+				? "an innocent region: it overlaps no Soft Reserved range"
+				: "a region over memory CXL keeps",
+			    lock, g->locked && inv->lock_honoured ? "" : ", and stop decoding");
 		if (srd_teardown_keeps_decode(inv, g, SRD_TEARDOWN_OP_UNBIND_CXL_ACPI))
 			continue;
-		return refuse(why, size,
-			      "dax_hmem could have it only after cxl_acpi is unbound, and that resets the HDM "
-			      "decoders of %s over %s (%s%s%s), so the memory would stop decoding; possible with "
-			      "lock-on-commit on a kernel that keeps locked decoders (7.0+)",
-			      g->name, srd_range_equal(over, u) ? "it" : srd_range_format(over, b, sizeof(b)), lock,
-			      g->locked ? "; " : "", g->locked ? inv->lock_basis : "");
+		return refuse(
+		    why, size,
+		    "dax_hmem could have it only after cxl_acpi is unbound, and that resets the HDM "
+		    "decoders of %s over %s (%s%s%s), so the memory would stop decoding; possible with "
+		    "lock-on-commit on a kernel that keeps locked decoders (7.0+)",
+		    g->name, srd_range_equal(over, u) ? "it" : srd_range_format(over, b, sizeof(b)),
+		    lock, g->locked ? "; " : "", g->locked ? inv->lock_basis : "");
 	}
 	return true;
 }
 
 /* Ranges CXL keeps (by decision, exclusion or hold) lose it when cxl_acpi goes. */
-static bool no_cxl_range_lost(const struct srd_inventory *inv, const struct srd_decision *d, size_t i,
-			      char *why, size_t size)
+static bool no_cxl_range_lost(const struct srd_inventory *inv, const struct srd_decision *d,
+			      size_t i, char *why, size_t size)
 {
 	char b[SRD_RANGE_FMT_MAX];
 
@@ -168,10 +176,13 @@ static bool no_cxl_range_lost(const struct srd_inventory *inv, const struct srd_
 		if (k == i || o->target == SRD_TARGET_HMEM)
 			continue;
 		if (o->target == SRD_TARGET_CXL || inv->ranges[k].cxl_bytes > 0)
-			return refuse(why, size,
-				      "unbinding cxl_acpi would take %s away from CXL, which %s keeps it",
-				      srd_range_format(&o->range, b, sizeof(b)),
-				      o->target == SRD_TARGET_CXL ? "the policy" : o->excluded ? "an exclusion" : "srd");
+			return refuse(
+			    why, size,
+			    "unbinding cxl_acpi would take %s away from CXL, which %s keeps it",
+			    srd_range_format(&o->range, b, sizeof(b)),
+			    o->target == SRD_TARGET_CXL ? "the policy"
+			    : o->excluded		? "an exclusion"
+							: "srd");
 	}
 	return true;
 }
@@ -185,11 +196,13 @@ bool srd_handoff_via_cxl_acpi(const struct srd_inventory *inv, const struct srd_
 	char b1[32], b2[32];
 
 	if (!inv->drivers[SRD_DRIVER_HMEM_PLATFORM].present)
-		return refuse(why, size,
-			      "no dax_hmem device exists for it, and this kernel has no hmem_platform driver "
-			      "to re-probe so dax_hmem registers it");
+		return refuse(
+		    why, size,
+		    "no dax_hmem device exists for it, and this kernel has no hmem_platform driver "
+		    "to re-probe so dax_hmem registers it");
 	/* What happens to the regions first: it names what would make it possible. */
-	if (!regions_keep_decode(inv, d, &u->range, why, size) || !no_cxl_range_lost(inv, d, i, why, size))
+	if (!regions_keep_decode(inv, d, &u->range, why, size) ||
+	    !no_cxl_range_lost(inv, d, i, why, size))
 		return false;
 	if (surviving_decode(inv, &u->range, &kept) < 0)
 		return refuse(why, size, "out of memory while checking its decode");
@@ -200,18 +213,20 @@ bool srd_handoff_via_cxl_acpi(const struct srd_inventory *inv, const struct srd_
 		else if ((u->sources & SRD_SOURCE_CMDLINE) && pol->trust_cmdline)
 			kept = full;
 		else
-			return refuse(why, size,
-				      "its HDM decoders cannot be read (%s: %s), and only the kernel command line "
-				      "declares it Soft Reserved, not the firmware's memory map; TrustCommandLine=yes "
-				      "(%s) takes the command line's word that firmware decodes it",
-				      hidden->device, srd_failure_to_string(hidden->kind),
-				      pol->trust_cmdline_origin.where);
+			return refuse(
+			    why, size,
+			    "its HDM decoders cannot be read (%s: %s), and only the kernel command line "
+			    "declares it Soft Reserved, not the firmware's memory map; TrustCommandLine=yes "
+			    "(%s) takes the command line's word that firmware decodes it",
+			    hidden->device, srd_failure_to_string(hidden->kind),
+			    pol->trust_cmdline_origin.where);
 	}
 	if (kept < full)
-		return refuse(why, size,
-			      "dax_hmem cannot be given it: only %s of %s would stay decoded once cxl_acpi is "
-			      "unbound (endpoint decoders without a region, and regions locked on a kernel that "
-			      "keeps locked decoders), and onlining the rest would fault",
-			      srd_format_bytes(kept, b1, sizeof(b1)), srd_format_bytes(full, b2, sizeof(b2)));
+		return refuse(
+		    why, size,
+		    "dax_hmem cannot be given it: only %s of %s would stay decoded once cxl_acpi is "
+		    "unbound (endpoint decoders without a region, and regions locked on a kernel that "
+		    "keeps locked decoders), and onlining the rest would fault",
+		    srd_format_bytes(kept, b1, sizeof(b1)), srd_format_bytes(full, b2, sizeof(b2)));
 	return true;
 }

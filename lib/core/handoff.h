@@ -10,10 +10,10 @@
 
 /* The ways CXL lets go of memory (DESIGN.md, "What tear-downs do to decode"). */
 enum srd_teardown_op {
-	SRD_TEARDOWN_OP_RELEASE,	 /* unbind the region from cxl_region */
-	SRD_TEARDOWN_OP_DESTROY,	 /* commit=0, delete_region */
+	SRD_TEARDOWN_OP_RELEASE, /* unbind the region from cxl_region */
+	SRD_TEARDOWN_OP_DESTROY, /* commit=0, delete_region */
 	SRD_TEARDOWN_OP_UNBIND_CXL_ACPI, /* windows and every region go */
-	SRD_TEARDOWN_OP_UNBIND_MEMDEV,	 /* cxl_mem or a port unbound under a region */
+	SRD_TEARDOWN_OP_UNBIND_MEMDEV, /* cxl_mem or a port unbound under a region */
 	_SRD_TEARDOWN_OP_MAX,
 };
 const char *srd_teardown_op_to_string(enum srd_teardown_op op);

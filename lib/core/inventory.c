@@ -13,10 +13,10 @@
 #include "inventory.h"
 
 static const char *const owner_names[_SRD_OWNER_MAX] = {
-	[SRD_OWNER_CXL] = "cxl",
-	[SRD_OWNER_HMEM] = "hmem",
-	[SRD_OWNER_NONE] = "none",
-	[SRD_OWNER_CONFLICT] = "conflict",
+    [SRD_OWNER_CXL] = "cxl",
+    [SRD_OWNER_HMEM] = "hmem",
+    [SRD_OWNER_NONE] = "none",
+    [SRD_OWNER_CONFLICT] = "conflict",
 };
 
 SRD_DEFINE_STRING_TABLE_TO_STRING(srd_owner, enum srd_owner, owner_names, _SRD_OWNER_MAX)
@@ -24,24 +24,30 @@ SRD_DEFINE_STRING_TABLE_TO_STRING(srd_owner, enum srd_owner, owner_names, _SRD_O
 SRD_DEFINE_STRING_TABLE_FROM_STRING(srd_owner, owner_names, _SRD_OWNER_MAX)
 
 static const char *const behaviour_names[_SRD_BEHAVIOUR_MAX] = {
-	[SRD_BEHAVIOUR_UNKNOWN] = "unknown",
-	[SRD_BEHAVIOUR_CLAIM_FIRST] = "claim-first",
-	[SRD_BEHAVIOUR_DEFER_ALWAYS] = "defer-always",
-	[SRD_BEHAVIOUR_RESOLVE_ONCE] = "resolve-once",
+    [SRD_BEHAVIOUR_UNKNOWN] = "unknown",
+    [SRD_BEHAVIOUR_CLAIM_FIRST] = "claim-first",
+    [SRD_BEHAVIOUR_DEFER_ALWAYS] = "defer-always",
+    [SRD_BEHAVIOUR_RESOLVE_ONCE] = "resolve-once",
 };
 
-SRD_DEFINE_STRING_TABLE_TO_STRING(srd_behaviour, enum srd_behaviour, behaviour_names, _SRD_BEHAVIOUR_MAX)
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_behaviour, enum srd_behaviour, behaviour_names,
+				  _SRD_BEHAVIOUR_MAX)
 
 SRD_DEFINE_STRING_TABLE_FROM_STRING(srd_behaviour, behaviour_names, _SRD_BEHAVIOUR_MAX)
 
 const char *srd_source_to_string(unsigned bit)
 {
 	switch (bit) {
-	case SRD_SOURCE_MEMMAP: return "memmap";
-	case SRD_SOURCE_IOMEM: return "iomem";
-	case SRD_SOURCE_CMDLINE: return "cmdline";
-	case SRD_SOURCE_HMEM: return "hmem";
-	default: return NULL;
+	case SRD_SOURCE_MEMMAP:
+		return "memmap";
+	case SRD_SOURCE_IOMEM:
+		return "iomem";
+	case SRD_SOURCE_CMDLINE:
+		return "cmdline";
+	case SRD_SOURCE_HMEM:
+		return "hmem";
+	default:
+		return NULL;
 	}
 }
 
@@ -63,32 +69,28 @@ const char *srd_sources_format(unsigned mask, char *buf, size_t size)
 }
 
 static const char *const driver_names[_SRD_DRIVER_MAX] = {
-	[SRD_DRIVER_CXL_ACPI] = "cxl_acpi",
-	[SRD_DRIVER_CXL_PCI] = "cxl_pci",
-	[SRD_DRIVER_CXL_MEM] = "cxl_mem",
-	[SRD_DRIVER_CXL_PORT] = "cxl_port",
-	[SRD_DRIVER_CXL_REGION] = "cxl_region",
-	[SRD_DRIVER_DAX_CXL] = "cxl_dax_region",
-	[SRD_DRIVER_DAX_HMEM] = "hmem",
-	[SRD_DRIVER_HMEM_PLATFORM] = "hmem_platform",
-	[SRD_DRIVER_DEVICE_DAX] = "device_dax",
-	[SRD_DRIVER_KMEM] = "kmem",
+    [SRD_DRIVER_CXL_ACPI] = "cxl_acpi",	    [SRD_DRIVER_CXL_PCI] = "cxl_pci",
+    [SRD_DRIVER_CXL_MEM] = "cxl_mem",	    [SRD_DRIVER_CXL_PORT] = "cxl_port",
+    [SRD_DRIVER_CXL_REGION] = "cxl_region", [SRD_DRIVER_DAX_CXL] = "cxl_dax_region",
+    [SRD_DRIVER_DAX_HMEM] = "hmem",	    [SRD_DRIVER_HMEM_PLATFORM] = "hmem_platform",
+    [SRD_DRIVER_DEVICE_DAX] = "device_dax", [SRD_DRIVER_KMEM] = "kmem",
 };
 
 SRD_DEFINE_STRING_TABLE_TO_STRING(srd_driver, enum srd_driver_id, driver_names, _SRD_DRIVER_MAX)
 
 static const char *const failure_names[_SRD_FAILURE_MAX] = {
-	[SRD_FAILURE_MODULE_ABSENT] = "module-absent",
-	[SRD_FAILURE_PCI_NO_DRIVER] = "pci-no-driver",
-	[SRD_FAILURE_PCI_NO_MEMDEV] = "pci-no-memdev",
-	[SRD_FAILURE_MEMDEV_NO_DRIVER] = "memdev-no-driver",
-	[SRD_FAILURE_MEMDEV_NO_ENDPOINT] = "memdev-no-endpoint",
-	[SRD_FAILURE_CXL_ACPI_UNBOUND] = "cxl-acpi-unbound",
-	[SRD_FAILURE_REGION_PROBE] = "region-probe",
-	[SRD_FAILURE_DAX_REGION_PROBE] = "dax-region-probe",
+    [SRD_FAILURE_MODULE_ABSENT] = "module-absent",
+    [SRD_FAILURE_PCI_NO_DRIVER] = "pci-no-driver",
+    [SRD_FAILURE_PCI_NO_MEMDEV] = "pci-no-memdev",
+    [SRD_FAILURE_MEMDEV_NO_DRIVER] = "memdev-no-driver",
+    [SRD_FAILURE_MEMDEV_NO_ENDPOINT] = "memdev-no-endpoint",
+    [SRD_FAILURE_CXL_ACPI_UNBOUND] = "cxl-acpi-unbound",
+    [SRD_FAILURE_REGION_PROBE] = "region-probe",
+    [SRD_FAILURE_DAX_REGION_PROBE] = "dax-region-probe",
 };
 
-SRD_DEFINE_STRING_TABLE_TO_STRING(srd_failure, enum srd_failure_kind, failure_names, _SRD_FAILURE_MAX)
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_failure, enum srd_failure_kind, failure_names,
+				  _SRD_FAILURE_MAX)
 
 bool srd_failure_hides_decoders(enum srd_failure_kind k)
 {
@@ -151,7 +153,8 @@ static void *append(void **v, size_t *n, size_t elem)
 	return p;
 }
 
-#define APPEND(inv, field, count) append((void **)&(inv)->field, &(inv)->count, sizeof(*(inv)->field))
+#define APPEND(inv, field, count)                                                                  \
+	append((void **)&(inv)->field, &(inv)->count, sizeof(*(inv)->field))
 
 struct srd_window *srd_inventory_add_window(struct srd_inventory *inv)
 {
@@ -339,9 +342,11 @@ static int collect_cuts(const struct srd_inventory *inv, uint64_t **ret, size_t 
 /* Indexes over the facts a unit's owner and sources are derived from. */
 struct derive_ctx {
 	struct srd_inventory *inv;
-	struct srd_range_index serving;	 /* regions committed, enabled, with an HPA, and a dax device if ram */
-	struct srd_range_index holding;	 /* regions committed and enabled: they hold the HPA, serving or not */
-	struct srd_range_index regions;	 /* regions with an HPA */
+	struct srd_range_index
+	    serving; /* regions committed, enabled, with an HPA, and a dax device if ram */
+	struct srd_range_index
+	    holding; /* regions committed and enabled: they hold the HPA, serving or not */
+	struct srd_range_index regions; /* regions with an HPA */
 	struct srd_range_index hmem_dax; /* dax devices of hmem.N */
 	struct srd_range_index decoded;
 	struct srd_range_index windows;
@@ -372,7 +377,8 @@ static bool sel_serving(const struct srd_inventory *inv, size_t i, struct srd_ra
 	const struct srd_region *r = &inv->regions[i];
 
 	*ret = r->range;
-	return r->has_range && r->committed && r->enabled && (r->has_dax || !srd_streq(r->mode, "ram"));
+	return r->has_range && r->committed && r->enabled &&
+	       (r->has_dax || !srd_streq(r->mode, "ram"));
 }
 
 static bool sel_holding(const struct srd_inventory *inv, size_t i, struct srd_range *ret)
@@ -447,7 +453,7 @@ static void derive_ctx_free(struct derive_ctx *c)
 
 static int derive_ctx_init(struct derive_ctx *c, struct srd_inventory *inv)
 {
-	*c = (struct derive_ctx){ .inv = inv };
+	*c = (struct derive_ctx){.inv = inv};
 	if (index_of(&c->serving, inv, inv->n_regions, sel_serving) < 0 ||
 	    index_of(&c->holding, inv, inv->n_regions, sel_holding) < 0 ||
 	    index_of(&c->regions, inv, inv->n_regions, sel_region) < 0 ||
@@ -489,7 +495,7 @@ static bool add_name(size_t id, const struct srd_range *r, void *userdata)
 static void names_touching(const struct derive_ctx *c, const struct srd_range *u, bool cxl,
 			   char *buf, size_t size)
 {
-	struct names n = { .inv = c->inv, .cxl = cxl, .buf = buf, .size = size };
+	struct names n = {.inv = c->inv, .cxl = cxl, .buf = buf, .size = size};
 
 	buf[0] = '\0';
 	srd_range_index_query(cxl ? &c->serving : &c->hmem_dax, u, add_name, &n);
@@ -512,32 +518,36 @@ static void derive_owner(const struct derive_ctx *c, struct srd_sr_range *u)
 
 	if (u->cxl_bytes == full && u->hmem_bytes == 0) {
 		u->owner = SRD_OWNER_CXL;
-		snprintf(u->reason, sizeof(u->reason), "committed CXL region %s contains and serves it",
-			 names_c);
+		snprintf(u->reason, sizeof(u->reason),
+			 "committed CXL region %s contains and serves it", names_c);
 	} else if (u->hmem_bytes == full && held == 0) {
 		u->owner = SRD_OWNER_HMEM;
 		snprintf(u->reason, sizeof(u->reason), "dax_hmem serves it through %s", names_h);
 	} else if (held && u->hmem_bytes && !u->cxl_bytes) {
 		u->owner = SRD_OWNER_CONFLICT;
-		snprintf(u->reason, sizeof(u->reason),
-			 "both claim it: a CXL region holds it without a dax device, and dax_hmem %s "
-			 "(resource conflict)", names_h);
+		snprintf(
+		    u->reason, sizeof(u->reason),
+		    "both claim it: a CXL region holds it without a dax device, and dax_hmem %s "
+		    "(resource conflict)",
+		    names_h);
 	} else if (u->cxl_bytes && u->hmem_bytes) {
 		u->owner = SRD_OWNER_CONFLICT;
 		snprintf(u->reason, sizeof(u->reason),
-			 "both claim it: CXL region %s and dax_hmem %s (resource conflict)", names_c,
-			 names_h);
+			 "both claim it: CXL region %s and dax_hmem %s (resource conflict)",
+			 names_c, names_h);
 	} else if (u->cxl_bytes == 0 && u->hmem_bytes == 0) {
 		u->owner = SRD_OWNER_NONE;
 		if (held)
-			snprintf(u->reason, sizeof(u->reason),
-				 "stranded: an enabled CXL region holds it but has no dax device, so nothing "
-				 "serves it");
+			snprintf(
+			    u->reason, sizeof(u->reason),
+			    "stranded: an enabled CXL region holds it but has no dax device, so nothing "
+			    "serves it");
 		else if (u->window >= 0)
-			snprintf(u->reason, sizeof(u->reason),
-				 "stranded: inside CXL window %s, no committed region serves it and "
-				 "no hmem device claimed it",
-				 inv->windows[u->window].name);
+			snprintf(
+			    u->reason, sizeof(u->reason),
+			    "stranded: inside CXL window %s, no committed region serves it and "
+			    "no hmem device claimed it",
+			    inv->windows[u->window].name);
 		else
 			snprintf(u->reason, sizeof(u->reason),
 				 "stranded: no hmem device claimed it (outside every CXL window)");
@@ -573,7 +583,8 @@ static void derive_sources(const struct derive_ctx *c, struct srd_sr_range *u)
 		char s[64];
 
 		snprintf(u->disagreement, sizeof(u->disagreement), "%s cover%s it only in part",
-			 srd_sources_format(partial, s, sizeof(s)), (partial & (partial - 1)) ? "" : "s");
+			 srd_sources_format(partial, s, sizeof(s)),
+			 (partial & (partial - 1)) ? "" : "s");
 	}
 }
 
@@ -594,7 +605,7 @@ static bool first_containing(size_t id, const struct srd_range *r, void *userdat
 
 static ssize_t containing(const struct srd_range_index *idx, const struct srd_range *q)
 {
-	struct first_id f = { .q = q, .id = -1 };
+	struct first_id f = {.q = q, .id = -1};
 
 	srd_range_index_query(idx, q, first_containing, &f);
 	return f.id;
@@ -622,15 +633,17 @@ static void guess_behaviour(const struct derive_ctx *c)
 
 	if (inv->have_iomem && firmware_sr && !inv->iomem_lists_soft_reserved) {
 		inv->behaviour = SRD_BEHAVIOUR_RESOLVE_ONCE;
-		snprintf(inv->behaviour_basis, sizeof(inv->behaviour_basis),
-			 "observed: Soft Reserved is listed by firmware or the command line but not in "
-			 "/proc/iomem");
+		snprintf(
+		    inv->behaviour_basis, sizeof(inv->behaviour_basis),
+		    "observed: Soft Reserved is listed by firmware or the command line but not in "
+		    "/proc/iomem");
 		return;
 	}
 	if (inv->iomem_lists_soft_reserved && window_hmem) {
 		inv->behaviour = SRD_BEHAVIOUR_CLAIM_FIRST;
-		snprintf(inv->behaviour_basis, sizeof(inv->behaviour_basis),
-			 "observed: dax_hmem claimed Soft Reserved inside a CXL window with no region");
+		snprintf(
+		    inv->behaviour_basis, sizeof(inv->behaviour_basis),
+		    "observed: dax_hmem claimed Soft Reserved inside a CXL window with no region");
 		return;
 	}
 	if (inv->iomem_lists_soft_reserved && window_stranded && inv->hmem_platform_bound) {
@@ -670,13 +683,16 @@ static void derive_lock_honour(struct srd_inventory *inv)
 {
 	inv->lock_honoured = inv->region_locked_attr;
 	if (inv->region_locked_attr)
-		snprintf(inv->lock_basis, sizeof(inv->lock_basis),
-			 "observed: regions have a locked attribute (7.1+), and a region it marks locked keeps "
-			 "its decoders on tear-down");
+		snprintf(
+		    inv->lock_basis, sizeof(inv->lock_basis),
+		    "observed: regions have a locked attribute (7.1+), and a region it marks locked keeps "
+		    "its decoders on tear-down");
 	else
-		snprintf(inv->lock_basis, sizeof(inv->lock_basis),
-			 "no regionZ/locked on this kernel%s%s: a tear-down is taken to reset locked decoders too "
-			 "(6.12 does)", inv->kernel_release[0] ? " " : "", inv->kernel_release);
+		snprintf(
+		    inv->lock_basis, sizeof(inv->lock_basis),
+		    "no regionZ/locked on this kernel%s%s: a tear-down is taken to reset locked decoders too "
+		    "(6.12 does)",
+		    inv->kernel_release[0] ? " " : "", inv->kernel_release);
 }
 
 int srd_inventory_derive(struct srd_inventory *inv)
@@ -723,7 +739,7 @@ int srd_inventory_derive(struct srd_inventory *inv)
 				r = -ENOMEM;
 				break;
 			}
-			u->range = (struct srd_range){ start, end };
+			u->range = (struct srd_range){start, end};
 			u->window = (int)containing(&c.windows, &u->range);
 			w = containing(&c.srat, &u->range);
 			u->proximity_domain = w >= 0 ? inv->srat_pxm[w] : -1;

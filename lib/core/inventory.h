@@ -26,10 +26,10 @@ int srd_owner_from_string(const char *s);
 
 /* Where a piece of Soft Reserved evidence came from (a bit set on each range). */
 enum srd_source {
-	SRD_SOURCE_MEMMAP = 1u << 0,  /* /sys/firmware/memmap */
-	SRD_SOURCE_IOMEM = 1u << 1,   /* "Soft Reserved" in /proc/iomem */
+	SRD_SOURCE_MEMMAP = 1u << 0, /* /sys/firmware/memmap */
+	SRD_SOURCE_IOMEM = 1u << 1, /* "Soft Reserved" in /proc/iomem */
 	SRD_SOURCE_CMDLINE = 1u << 2, /* memmap=...+0xefffffff */
-	SRD_SOURCE_HMEM = 1u << 3,    /* an hmem.N device's resource */
+	SRD_SOURCE_HMEM = 1u << 3, /* an hmem.N device's resource */
 	_SRD_SOURCE_ALL = (1u << 4) - 1,
 };
 const char *srd_source_to_string(unsigned bit);
@@ -39,16 +39,17 @@ const char *srd_sources_format(unsigned mask, char *buf, size_t size);
 /* Which generation of the hmem/CXL hand-off the kernel shows (DESIGN.md). */
 enum srd_behaviour {
 	SRD_BEHAVIOUR_UNKNOWN,
-	SRD_BEHAVIOUR_CLAIM_FIRST,   /* 6.1: dax_hmem claims first */
-	SRD_BEHAVIOUR_DEFER_ALWAYS,  /* ~6.3-7.0: hmem defers ranges in CXL windows */
-	SRD_BEHAVIOUR_RESOLVE_ONCE,  /* 7.1+: resolved once after CXL probing */
+	SRD_BEHAVIOUR_CLAIM_FIRST, /* 6.1: dax_hmem claims first */
+	SRD_BEHAVIOUR_DEFER_ALWAYS, /* ~6.3-7.0: hmem defers ranges in CXL windows */
+	SRD_BEHAVIOUR_RESOLVE_ONCE, /* 7.1+: resolved once after CXL probing */
 	_SRD_BEHAVIOUR_MAX,
 };
 const char *srd_behaviour_to_string(enum srd_behaviour b);
 int srd_behaviour_from_string(const char *s);
 
 struct srd_window {
-	char name[SRD_NAME_MAX]; /* root decoder, decoderR.N; "CFMWS.N" when only the CEDT shows it */
+	char name[SRD_NAME_MAX]; /* root decoder, decoderR.N; "CFMWS.N" when only the CEDT shows it
+				  */
 	bool enumerated; /* a root decoder exists (false: cxl_acpi has not enumerated it) */
 	struct srd_range range;
 	unsigned ways;
@@ -62,7 +63,7 @@ struct srd_region {
 	char decoder[SRD_NAME_MAX]; /* root decoder it lives under */
 	struct srd_range range;
 	bool has_range; /* false while no HPA is allocated */
-	char mode[16];	/* "ram", "pmem", or "" when the kernel has no mode attribute */
+	char mode[16]; /* "ram", "pmem", or "" when the kernel has no mode attribute */
 	bool committed;
 	bool enabled; /* bound to cxl_region / cxl_pmem_region */
 	bool has_dax; /* a CXL dax_region exists below it */
@@ -84,14 +85,14 @@ struct srd_region {
 /* Evidence that CXL failed to understand the platform (seeds/: "at the first
  * sign of trouble, drop CXL"), each with the device and what showed it. */
 enum srd_failure_kind {
-	SRD_FAILURE_MODULE_ABSENT,	/* a CXL driver the devices need is not registered */
-	SRD_FAILURE_PCI_NO_DRIVER,	/* a CXL memory PCI function (class 0x0502) no driver bound */
-	SRD_FAILURE_PCI_NO_MEMDEV,	/* ... bound to cxl_pci, but no memdev below it */
-	SRD_FAILURE_MEMDEV_NO_DRIVER,	/* memN not bound to cxl_mem */
+	SRD_FAILURE_MODULE_ABSENT, /* a CXL driver the devices need is not registered */
+	SRD_FAILURE_PCI_NO_DRIVER, /* a CXL memory PCI function (class 0x0502) no driver bound */
+	SRD_FAILURE_PCI_NO_MEMDEV, /* ... bound to cxl_pci, but no memdev below it */
+	SRD_FAILURE_MEMDEV_NO_DRIVER, /* memN not bound to cxl_mem */
 	SRD_FAILURE_MEMDEV_NO_ENDPOINT, /* memN bound, but no endpoint port (its decoders unread) */
-	SRD_FAILURE_CXL_ACPI_UNBOUND,	/* the CEDT describes windows, cxl_acpi is not bound */
-	SRD_FAILURE_REGION_PROBE,	/* a committed region that no driver took */
-	SRD_FAILURE_DAX_REGION_PROBE,	/* a ram region's dax_region whose probe failed */
+	SRD_FAILURE_CXL_ACPI_UNBOUND, /* the CEDT describes windows, cxl_acpi is not bound */
+	SRD_FAILURE_REGION_PROBE, /* a committed region that no driver took */
+	SRD_FAILURE_DAX_REGION_PROBE, /* a ram region's dax_region whose probe failed */
 	_SRD_FAILURE_MAX,
 };
 const char *srd_failure_to_string(enum srd_failure_kind k);
@@ -117,12 +118,12 @@ const struct srd_failure *srd_inventory_enumeration_failure(const struct srd_inv
 struct srd_memdev {
 	char name[SRD_NAME_MAX];
 	char host[SRD_NAME_MAX]; /* PCI device, e.g. 0000:0d:00.0 */
-	uint64_t serial;	 /* UINT64_MAX when unknown */
+	uint64_t serial; /* UINT64_MAX when unknown */
 	uint64_t ram_bytes;
 	uint64_t pmem_bytes;
 	uint16_t pci_vendor, pci_device; /* 0 when unknown */
 	int numa_node;
-	bool enabled;	   /* bound to cxl_mem */
+	bool enabled; /* bound to cxl_mem */
 	bool has_endpoint; /* its endpoint port exists: its decoders can be read */
 };
 
@@ -133,18 +134,18 @@ enum srd_dax_kind {
 };
 
 struct srd_dax_dev {
-	char name[SRD_NAME_MAX];   /* daxX.Y */
+	char name[SRD_NAME_MAX]; /* daxX.Y */
 	char parent[SRD_NAME_MAX]; /* hmem.N, regionN, or the region directory's name */
 	enum srd_dax_kind kind;
 	struct srd_range range;
 	bool has_range;
 	int target_node;
 	char driver[SRD_NAME_MAX]; /* "device_dax", "kmem", or "" */
-	bool memory_online;	   /* kmem: any of its memory blocks is online */
-	bool memory_movable;	   /* kmem: every block online, in ZONE_MOVABLE */
-	uint64_t align_bytes;	   /* the align attribute, 0 when absent */
-	bool align_writable;	   /* read-only for a static dax region */
-	int memmap_on_memory;	   /* the attribute (6.8+): 0, 1, or -1 when the kernel has none */
+	bool memory_online; /* kmem: any of its memory blocks is online */
+	bool memory_movable; /* kmem: every block online, in ZONE_MOVABLE */
+	uint64_t align_bytes; /* the align attribute, 0 when absent */
+	bool align_writable; /* read-only for a static dax region */
+	int memmap_on_memory; /* the attribute (6.8+): 0, 1, or -1 when the kernel has none */
 };
 
 struct srd_hmem {
@@ -170,7 +171,7 @@ enum srd_driver_id {
 const char *srd_driver_to_string(enum srd_driver_id d);
 
 struct srd_driver_state {
-	bool present;	 /* the driver is registered (its directory exists) */
+	bool present; /* the driver is registered (its directory exists) */
 	unsigned n_bound; /* devices bound to it */
 };
 
@@ -201,14 +202,14 @@ struct srd_sr_piece {
 /* A unit of decision: what dax_hmem would register. */
 struct srd_sr_range {
 	struct srd_range range;
-	unsigned sources;  /* SRD_SOURCE_* bits */
-	bool disagree;	   /* some source covers it only in part */
-	int window;	   /* index into windows, -1 when outside every window */
+	unsigned sources; /* SRD_SOURCE_* bits */
+	bool disagree; /* some source covers it only in part */
+	int window; /* index into windows, -1 when outside every window */
 	int proximity_domain; /* from SRAT, -1 when unknown */
-	bool excluded;	   /* set by the policy layer */
+	bool excluded; /* set by the policy layer */
 	char disagreement[128]; /* which sources cover it only in part */
 	enum srd_owner owner;
-	uint64_t cxl_bytes;  /* covered by committed, enabled regions */
+	uint64_t cxl_bytes; /* covered by committed, enabled regions */
 	uint64_t hmem_bytes; /* covered by hmem dax devices */
 	uint64_t decoded_bytes; /* covered by committed HDM decoders */
 	char reason[256];

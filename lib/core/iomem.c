@@ -132,7 +132,7 @@ int srd_iomem_parse(const char *buf, size_t len, const char *origin, struct srd_
 	iomem = calloc(1, sizeof(*iomem));
 	if (!iomem)
 		return -ENOMEM;
-	iomem->root.range = (struct srd_range){ 0, UINT64_MAX };
+	iomem->root.range = (struct srd_range){0, UINT64_MAX};
 
 	while (pos < len) {
 		const char *line = buf + pos, *nl = memchr(line, '\n', len - pos);
@@ -159,9 +159,8 @@ int srd_iomem_parse(const char *buf, size_t len, const char *origin, struct srd_
 		if (!last) {
 			if (depth != 0) {
 				free(name);
-				return srd_error_set(err, -EINVAL,
-						     "%s:%u: first entry is indented", origin,
-						     lineno);
+				return srd_error_set(err, -EINVAL, "%s:%u: first entry is indented",
+						     origin, lineno);
 			}
 			parent = &iomem->root;
 		} else if (depth > last->depth + 1) {
@@ -180,7 +179,8 @@ int srd_iomem_parse(const char *buf, size_t len, const char *origin, struct srd_
 
 		if (hidden)
 			any_hidden = true;
-		if (!hidden && parent != &iomem->root && !srd_range_contains(&parent->range, &range)) {
+		if (!hidden && parent != &iomem->root &&
+		    !srd_range_contains(&parent->range, &range)) {
 			free(name);
 			return srd_error_set(err, -EINVAL,
 					     "%s:%u: entry lies outside its parent (line %u)",
@@ -207,9 +207,10 @@ int srd_iomem_parse(const char *buf, size_t len, const char *origin, struct srd_
 			struct srd_iomem_node *s = parent->last_child;
 
 			if (!hidden && range.start <= s->range.end) {
-				r = srd_error_set(err, -EINVAL,
-						  "%s:%u: overlaps or precedes its sibling (line %u)",
-						  origin, lineno, s->line);
+				r = srd_error_set(
+				    err, -EINVAL,
+				    "%s:%u: overlaps or precedes its sibling (line %u)", origin,
+				    lineno, s->line);
 				node_free(node);
 				return r;
 			}
@@ -234,8 +235,7 @@ int srd_iomem_parse(const char *buf, size_t len, const char *origin, struct srd_
 	return 0;
 }
 
-struct srd_iomem_node *srd_iomem_next(const struct srd_iomem *iomem,
-				      const struct srd_iomem_node *n)
+struct srd_iomem_node *srd_iomem_next(const struct srd_iomem *iomem, const struct srd_iomem_node *n)
 {
 	if (!n)
 		return iomem->root.child;

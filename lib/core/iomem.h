@@ -15,9 +15,9 @@ struct srd_iomem_node {
 	unsigned depth;
 	unsigned line; /* 1-based line in the source text */
 	struct srd_iomem_node *parent;
-	struct srd_iomem_node *child;	   /* first child */
+	struct srd_iomem_node *child; /* first child */
 	struct srd_iomem_node *last_child; /* where the next child goes: appending stays O(1) */
-	struct srd_iomem_node *next;	   /* next sibling */
+	struct srd_iomem_node *next; /* next sibling */
 };
 
 struct srd_iomem {

@@ -15,15 +15,15 @@
 #include "policy-device.h"
 
 static const char *const action_names[_SRD_ACTION_MAX] = {
-	[SRD_ACTION_OFFLINE_MEMORY] = "offline-memory",
-	[SRD_ACTION_RELEASE_HMEM] = "release-hmem",
-	[SRD_ACTION_RELEASE_REGION] = "release-region",
-	[SRD_ACTION_DESTROY_REGION] = "destroy-region",
-	[SRD_ACTION_UNBIND_CXL_ACPI] = "unbind-cxl-acpi",
-	[SRD_ACTION_ENABLE_REGION] = "enable-region",
-	[SRD_ACTION_CREATE_REGION] = "create-region",
-	[SRD_ACTION_CLAIM_HMEM] = "claim-hmem",
-	[SRD_ACTION_CONFIGURE_DAX] = "configure-dax",
+    [SRD_ACTION_OFFLINE_MEMORY] = "offline-memory",
+    [SRD_ACTION_RELEASE_HMEM] = "release-hmem",
+    [SRD_ACTION_RELEASE_REGION] = "release-region",
+    [SRD_ACTION_DESTROY_REGION] = "destroy-region",
+    [SRD_ACTION_UNBIND_CXL_ACPI] = "unbind-cxl-acpi",
+    [SRD_ACTION_ENABLE_REGION] = "enable-region",
+    [SRD_ACTION_CREATE_REGION] = "create-region",
+    [SRD_ACTION_CLAIM_HMEM] = "claim-hmem",
+    [SRD_ACTION_CONFIGURE_DAX] = "configure-dax",
 };
 
 SRD_DEFINE_STRING_TABLE_TO_STRING(srd_action, enum srd_action_kind, action_names, _SRD_ACTION_MAX)
@@ -31,8 +31,9 @@ SRD_DEFINE_STRING_TABLE_TO_STRING(srd_action, enum srd_action_kind, action_names
 /* Appends an action.  Duplicates (same kind and target, serving several
  * ranges) are removed once the plan is complete.  On -ENOMEM it returns NULL
  * and sets d->oom, which srd_plan_build() turns into its result. */
-struct srd_action *srd_plan_add(struct srd_decision *d, enum srd_action_kind kind, const char *target,
-				const struct srd_range *range, const char *fmt, ...)
+struct srd_action *srd_plan_add(struct srd_decision *d, enum srd_action_kind kind,
+				const char *target, const struct srd_range *range, const char *fmt,
+				...)
 {
 	struct srd_action *a;
 	va_list ap;
@@ -98,7 +99,8 @@ static void set_dax(struct srd_action *a, const struct srd_dax_setting *want)
 	if (a) {
 		a->dax_mode = want->mode;
 		a->online = want->online;
-		a->memmap_on_memory = want->mode == SRD_DAX_SYSTEM_RAM ? want->memmap_on_memory : -1;
+		a->memmap_on_memory =
+		    want->mode == SRD_DAX_SYSTEM_RAM ? want->memmap_on_memory : -1;
 		a->align_bytes = want->mode == SRD_DAX_DEVDAX ? want->align_bytes : 0;
 		if (want->rule >= 0)
 			snprintf(a->rule, sizeof(a->rule), "%s", want->origin);
@@ -106,8 +108,8 @@ static void set_dax(struct srd_action *a, const struct srd_dax_setting *want)
 }
 
 /* What of x differs from want, as words for the reason ("" when nothing). */
-static void dax_differences(const struct srd_dax_dev *x, const struct srd_dax_setting *want, char *buf,
-			    size_t size)
+static void dax_differences(const struct srd_dax_dev *x, const struct srd_dax_setting *want,
+			    char *buf, size_t size)
 {
 	size_t n = 0;
 
@@ -117,20 +119,27 @@ static void dax_differences(const struct srd_dax_dev *x, const struct srd_dax_se
 		return;
 	}
 	if (dax_mode_now(x) != want->mode)
-		n += (size_t)snprintf(buf + n, size - n, "it is %s", x->driver[0] ? x->driver : "unbound");
+		n += (size_t)snprintf(buf + n, size - n, "it is %s",
+				      x->driver[0] ? x->driver : "unbound");
 	else if (want->mode == SRD_DAX_SYSTEM_RAM && online_now(x) != want->online)
 		n += (size_t)snprintf(buf + n, size - n, "its memory is %s",
-				      !x->memory_online ? "offline" : x->memory_movable ? "online movable" : "online");
+				      !x->memory_online	  ? "offline"
+				      : x->memory_movable ? "online movable"
+							  : "online");
 	if (n < size && want->mode == SRD_DAX_SYSTEM_RAM && want->memmap_on_memory >= 0 &&
 	    x->memmap_on_memory != want->memmap_on_memory)
 		n += (size_t)snprintf(buf + n, size - n, "%smemmap_on_memory is %s", n ? ", " : "",
-				      x->memmap_on_memory < 0 ? "absent" : x->memmap_on_memory ? "1" : "0");
-	if (n < size && want->mode == SRD_DAX_DEVDAX && want->align_bytes && x->align_bytes != want->align_bytes)
+				      x->memmap_on_memory < 0 ? "absent"
+				      : x->memmap_on_memory   ? "1"
+							      : "0");
+	if (n < size && want->mode == SRD_DAX_DEVDAX && want->align_bytes &&
+	    x->align_bytes != want->align_bytes)
 		snprintf(buf + n, size - n, "%salign is %" PRIu64, n ? ", " : "", x->align_bytes);
 }
 
-static void plan_one_dax(struct plan_ctx *p, const struct srd_dax_dev *x, const struct srd_dax_setting *want,
-			 const struct srd_range *u, const char *target)
+static void plan_one_dax(struct plan_ctx *p, const struct srd_dax_dev *x,
+			 const struct srd_dax_setting *want, const struct srd_range *u,
+			 const char *target)
 {
 	char diff[160], extra[96] = "", keys[96];
 
@@ -141,7 +150,9 @@ static void plan_one_dax(struct plan_ctx *p, const struct srd_dax_dev *x, const 
 		return;
 	if (want->mode == SRD_DAX_SYSTEM_RAM)
 		snprintf(extra, sizeof(extra), " online %s%s", srd_online_to_string(want->online),
-			 want->memmap_on_memory < 0 ? "" : want->memmap_on_memory ? " memmap_on_memory" : " no memmap_on_memory");
+			 want->memmap_on_memory < 0 ? ""
+			 : want->memmap_on_memory   ? " memmap_on_memory"
+						    : " no memmap_on_memory");
 	else if (want->align_bytes)
 		snprintf(extra, sizeof(extra), " align %" PRIu64, want->align_bytes);
 	if (want->rule >= 0)
@@ -151,7 +162,8 @@ static void plan_one_dax(struct plan_ctx *p, const struct srd_dax_dev *x, const 
 				     srd_dax_mode_to_string(want->mode), extra, diff),
 			want);
 	else
-		set_dax(srd_plan_add(p->d, SRD_ACTION_CONFIGURE_DAX, target, u, "policy wants %s%s (%s), %s",
+		set_dax(srd_plan_add(p->d, SRD_ACTION_CONFIGURE_DAX, target, u,
+				     "policy wants %s%s (%s), %s",
 				     srd_dax_mode_to_string(want->mode), extra, want->origin, diff),
 			want);
 }
@@ -160,7 +172,8 @@ static void plan_one_dax(struct plan_ctx *p, const struct srd_dax_dev *x, const 
  * [Device] rule that matches it, or the default of its kind); for a range
  * about to be claimed (no device yet) the target is the range itself, matched
  * by what is known of it before the device exists. */
-static void plan_dax(struct plan_ctx *p, enum srd_dax_kind kind, const struct srd_range *u, bool device_pending)
+static void plan_dax(struct plan_ctx *p, enum srd_dax_kind kind, const struct srd_range *u,
+		     bool device_pending)
 {
 	_cleanup_free_ size_t *ids = NULL;
 	size_t n = overlapping(p, &p->dax, u, &ids);
@@ -179,8 +192,11 @@ static void plan_dax(struct plan_ctx *p, enum srd_dax_kind kind, const struct sr
 	}
 	if (!any && device_pending) {
 		/* An unbound stand-in: every wanted mode differs from it. */
-		struct srd_dax_dev pending = { .kind = kind, .range = *u, .has_range = true, .target_node = -1,
-					       .memmap_on_memory = -1 };
+		struct srd_dax_dev pending = {.kind = kind,
+					      .range = *u,
+					      .has_range = true,
+					      .target_node = -1,
+					      .memmap_on_memory = -1};
 
 		srd_dax_setting_for(p->pol, p->inv, &pending, &want);
 		plan_one_dax(p, &pending, &want, u, srd_range_format(u, b, sizeof(b)));
@@ -197,7 +213,8 @@ static void offline_dax_of(struct plan_ctx *p, enum srd_dax_kind kind, const cha
 	for (size_t k = 0; k < n; k++) {
 		const struct srd_dax_dev *x = &p->inv->dax[ids[k]];
 
-		if (x->kind == kind && x->memory_online && (!parent || srd_streq(x->parent, parent)))
+		if (x->kind == kind && x->memory_online &&
+		    (!parent || srd_streq(x->parent, parent)))
 			srd_plan_add(p->d, SRD_ACTION_OFFLINE_MEMORY, x->name, u, "%s", why);
 	}
 }
@@ -218,8 +235,8 @@ static void plan_to_cxl(struct plan_ctx *p, const struct srd_range *u)
 			continue;
 		offline_dax_of(p, SRD_DAX_HMEM, x->parent, u,
 			       "dax_hmem's memory must be offline before it lets go");
-		srd_plan_add(p->d, SRD_ACTION_RELEASE_HMEM, x->parent, u, "CXL is to own this range; %s holds it",
-		    x->parent);
+		srd_plan_add(p->d, SRD_ACTION_RELEASE_HMEM, x->parent, u,
+			     "CXL is to own this range; %s holds it", x->parent);
 		hmem_let_go = true;
 	}
 	/* An hmem device without a dax device (kmem or the dax region failed) still
@@ -228,8 +245,8 @@ static void plan_to_cxl(struct plan_ctx *p, const struct srd_range *u)
 		const struct srd_hmem *h = &inv->hmem[hmem[k]];
 
 		if (h->driver[0]) {
-			srd_plan_add(p->d, SRD_ACTION_RELEASE_HMEM, h->name, u, "CXL is to own this range; %s holds it",
-			    h->name);
+			srd_plan_add(p->d, SRD_ACTION_RELEASE_HMEM, h->name, u,
+				     "CXL is to own this range; %s holds it", h->name);
 			hmem_let_go = true;
 		}
 	}
@@ -240,17 +257,22 @@ static void plan_to_cxl(struct plan_ctx *p, const struct srd_range *u)
 			continue;
 		if (!r->enabled)
 			srd_plan_add(p->d, SRD_ACTION_ENABLE_REGION, r->name, u,
-			    "CXL is to own this range and %s is committed but not enabled", r->name);
-		else if (srd_streq(r->mode, "ram") && !r->has_dax && inv->drivers[SRD_DRIVER_DAX_CXL].present)
-			srd_plan_add(p->d, SRD_ACTION_ENABLE_REGION, r->name, u,
-				     hmem_let_go ? "re-probe %s so dax_cxl creates the dax region dax_hmem's claim blocked"
-						 : "re-probe %s: it is enabled but has no dax device, so it serves nothing",
+				     "CXL is to own this range and %s is committed but not enabled",
 				     r->name);
+		else if (srd_streq(r->mode, "ram") && !r->has_dax &&
+			 inv->drivers[SRD_DRIVER_DAX_CXL].present)
+			srd_plan_add(
+			    p->d, SRD_ACTION_ENABLE_REGION, r->name, u,
+			    hmem_let_go
+				? "re-probe %s so dax_cxl creates the dax region dax_hmem's claim blocked"
+				: "re-probe %s: it is enabled but has no dax device, so it serves nothing",
+			    r->name);
 	}
 	plan_dax(p, SRD_DAX_CXL, u, false);
 }
 
-static void plan_to_hmem(struct plan_ctx *p, const struct srd_sr_range *su, const struct srd_range_decision *rd)
+static void plan_to_hmem(struct plan_ctx *p, const struct srd_sr_range *su,
+			 const struct srd_range_decision *rd)
 {
 	_cleanup_free_ size_t *hmem = NULL, *reg = NULL;
 	const struct srd_range *u = &su->range;
@@ -270,17 +292,21 @@ static void plan_to_hmem(struct plan_ctx *p, const struct srd_sr_range *su, cons
 			       "the region's memory must be offline before CXL lets go");
 		/* De-committing would reset the decoders dax_hmem needs to reach the
 		 * memory, so a hand-off to dax_hmem always releases. */
-		srd_plan_add(p->d, SRD_ACTION_RELEASE_REGION, r->name, u,
-		    "dax_hmem is to own this range; release %s and keep its decoders committed%s", r->name,
-		    p->pol->teardown == SRD_TEARDOWN_DESTROY ? " (Teardown=destroy would strand it)" : "");
+		srd_plan_add(
+		    p->d, SRD_ACTION_RELEASE_REGION, r->name, u,
+		    "dax_hmem is to own this range; release %s and keep its decoders committed%s",
+		    r->name,
+		    p->pol->teardown == SRD_TEARDOWN_DESTROY ? " (Teardown=destroy would strand it)"
+							     : "");
 		claim = true;
 	}
 
 	/* dax_hmem defers to the window resource cxl_acpi holds (handoff.c). */
 	if (rd->via_cxl_acpi)
-		srd_plan_add(p->d, SRD_ACTION_UNBIND_CXL_ACPI, SRD_CXL_ACPI_DEVICE, u,
-			     "dax_hmem registers %s only once cxl_acpi lets go of its window; it stays decoded",
-			     srd_range_format(u, b, sizeof(b)));
+		srd_plan_add(
+		    p->d, SRD_ACTION_UNBIND_CXL_ACPI, SRD_CXL_ACPI_DEVICE, u,
+		    "dax_hmem registers %s only once cxl_acpi lets go of its window; it stays decoded",
+		    srd_range_format(u, b, sizeof(b)));
 	for (size_t k = 0; k < n_hmem; k++)
 		if (srd_range_contains(&inv->hmem[hmem[k]].range, u))
 			dev = &inv->hmem[hmem[k]];
@@ -288,8 +314,9 @@ static void plan_to_hmem(struct plan_ctx *p, const struct srd_sr_range *su, cons
 	 * them unbound when kmem is not loaded): binding one is configure-dax's job,
 	 * by DaxMode=, not a claim. */
 	if (claim)
-		srd_plan_add(p->d, SRD_ACTION_CLAIM_HMEM, dev ? dev->name : srd_range_format(u, b, sizeof(b)), u,
-		    "dax_hmem is to own %s", srd_range_format(u, b, sizeof(b)));
+		srd_plan_add(p->d, SRD_ACTION_CLAIM_HMEM,
+			     dev ? dev->name : srd_range_format(u, b, sizeof(b)), u,
+			     "dax_hmem is to own %s", srd_range_format(u, b, sizeof(b)));
 	plan_dax(p, SRD_DAX_HMEM, u, claim && !dev);
 }
 
@@ -339,7 +366,7 @@ static int action_phase_cmp(const void *a, const void *b)
 int srd_plan_build(const struct srd_inventory *inv, const struct srd_policy *pol,
 		   struct srd_decision *d)
 {
-	struct plan_ctx p = { .inv = inv, .pol = pol, .d = d };
+	struct plan_ctx p = {.inv = inv, .pol = pol, .d = d};
 	int r;
 
 	r = BUILD_INDEX(&p.regions, inv->regions, inv->n_regions, struct srd_region);

@@ -5,9 +5,9 @@
  * assignments override earlier ones, an empty assignment resets a list.  It
  * is parsed strictly: an unknown section or key, or a value that does not
  * parse, is an error naming file and line, because a typo in a policy that
- * decides who owns terabytes of memory must never be silently ignored.  No library parses this dialect with line
- * numbers and drop-in semantics (libsystemd does not export its parser), so
- * this is a small hand-written one with its own tests.
+ * decides who owns terabytes of memory must never be silently ignored.  No library parses this
+ * dialect with line numbers and drop-in semantics (libsystemd does not export its parser), so this
+ * is a small hand-written one with its own tests.
  *
  * [Match] sections make a file serve a fleet: the sections that follow a
  * [Match] (up to the next one) apply only on hosts whose facts match every
@@ -20,19 +20,22 @@
 #include "policy-internal.h"
 
 static const char *const mode_names[_SRD_MODE_MAX] = {
-	[SRD_MODE_STRICT] = "strict",	   [SRD_MODE_PER_RANGE] = "per-range",
-	[SRD_MODE_PREFER_CXL] = "prefer-cxl", [SRD_MODE_PREFER_HMEM] = "prefer-hmem",
-	[SRD_MODE_AUDIT] = "audit",
+    [SRD_MODE_STRICT] = "strict",	  [SRD_MODE_PER_RANGE] = "per-range",
+    [SRD_MODE_PREFER_CXL] = "prefer-cxl", [SRD_MODE_PREFER_HMEM] = "prefer-hmem",
+    [SRD_MODE_AUDIT] = "audit",
 };
-static const char *const fallback_names[_SRD_FALLBACK_MAX] = { "hmem", "keep" };
-static const char *const teardown_names[_SRD_TEARDOWN_MAX] = { "release", "destroy" };
-static const char *const dax_mode_names[_SRD_DAX_MODE_MAX] = { "keep", "devdax", "system-ram" };
-static const char *const online_names[_SRD_ONLINE_MAX] = { "movable", "normal", "none" };
+static const char *const fallback_names[_SRD_FALLBACK_MAX] = {"hmem", "keep"};
+static const char *const teardown_names[_SRD_TEARDOWN_MAX] = {"release", "destroy"};
+static const char *const dax_mode_names[_SRD_DAX_MODE_MAX] = {"keep", "devdax", "system-ram"};
+static const char *const online_names[_SRD_ONLINE_MAX] = {"movable", "normal", "none"};
 
 SRD_DEFINE_STRING_TABLE(srd_mode, enum srd_mode, mode_names, _SRD_MODE_MAX)
-SRD_DEFINE_STRING_TABLE_TO_STRING(srd_fallback, enum srd_fallback, fallback_names, _SRD_FALLBACK_MAX)
-SRD_DEFINE_STRING_TABLE_TO_STRING(srd_teardown, enum srd_teardown, teardown_names, _SRD_TEARDOWN_MAX)
-SRD_DEFINE_STRING_TABLE_TO_STRING(srd_dax_mode, enum srd_dax_mode, dax_mode_names, _SRD_DAX_MODE_MAX)
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_fallback, enum srd_fallback, fallback_names,
+				  _SRD_FALLBACK_MAX)
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_teardown, enum srd_teardown, teardown_names,
+				  _SRD_TEARDOWN_MAX)
+SRD_DEFINE_STRING_TABLE_TO_STRING(srd_dax_mode, enum srd_dax_mode, dax_mode_names,
+				  _SRD_DAX_MODE_MAX)
 SRD_DEFINE_STRING_TABLE_TO_STRING(srd_online, enum srd_online, online_names, _SRD_ONLINE_MAX)
 
 void srd_strv_free(char **v, size_t n)
@@ -58,7 +61,7 @@ struct srd_policy *srd_policy_new(void)
 	p->teardown = SRD_TEARDOWN_RELEASE;
 	p->settle_quiet_usec = 2 * 1000000ull;
 	p->settle_timeout_usec = 60 * 1000000ull;
-	p->dax_cxl = (struct srd_dax_policy){ .mode = SRD_DAX_KEEP, .online = SRD_ONLINE_MOVABLE };
+	p->dax_cxl = (struct srd_dax_policy){.mode = SRD_DAX_KEEP, .online = SRD_ONLINE_MOVABLE};
 	p->dax_hmem = p->dax_cxl;
 	origin_default(&p->mode_origin);
 	origin_default(&p->fallback_origin);
@@ -108,7 +111,8 @@ int srd_strv_addf(char ***v, size_t *n, const char *fmt, ...)
 
 int srd_conf_parse_bool(const char *v, bool *ret)
 {
-	static const char *const yes[] = { "1", "yes", "true", "on" }, *const no[] = { "0", "no", "false", "off" };
+	static const char *const yes[] = {"1", "yes", "true", "on"}, *const no[] = {"0", "no",
+										    "false", "off"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
 		if (strcasecmp(v, yes[i]) == 0)
@@ -126,7 +130,7 @@ static int parse_timespan(const char *v, uint64_t *ret_usec)
 	static const struct {
 		const char *unit;
 		double usec;
-	} units[] = { { "us", 1 }, { "ms", 1e3 }, { "s", 1e6 }, { "sec", 1e6 }, { "min", 60e6 }, { "", 1e6 } };
+	} units[] = {{"us", 1}, {"ms", 1e3}, {"s", 1e6}, {"sec", 1e6}, {"min", 60e6}, {"", 1e6}};
 	size_t digits = strspn(v, "0123456789."), dots = 0;
 	char *end;
 	double d;
@@ -281,8 +285,9 @@ static bool valid_version_expr(const char *v)
 		return *v != '\0';
 	if (ops > 2 || v[ops] == '\0')
 		return false;
-	return strncmp(v, "<", ops) == 0 || strncmp(v, ">", ops) == 0 || strncmp(v, "=", ops) == 0 ||
-	       strncmp(v, "<=", ops) == 0 || strncmp(v, ">=", ops) == 0 || strncmp(v, "!=", ops) == 0;
+	return strncmp(v, "<", ops) == 0 || strncmp(v, ">", ops) == 0 ||
+	       strncmp(v, "=", ops) == 0 || strncmp(v, "<=", ops) == 0 ||
+	       strncmp(v, ">=", ops) == 0 || strncmp(v, "!=", ops) == 0;
 }
 
 /* ---- the parser ---- */
@@ -300,9 +305,9 @@ enum section {
 };
 
 static const char *const section_names[] = {
-	[SEC_POLICY] = "Policy", [SEC_SETTLE] = "Settle", [SEC_EXCLUDE] = "Exclude",
-	[SEC_CXL] = "CXL",	 [SEC_HMEM] = "HMEM",	  [SEC_MATCH] = "Match",
-	[SEC_REPORT] = "Report", [SEC_DEVICE] = "Device",
+    [SEC_POLICY] = "Policy", [SEC_SETTLE] = "Settle", [SEC_EXCLUDE] = "Exclude",
+    [SEC_CXL] = "CXL",	     [SEC_HMEM] = "HMEM",     [SEC_MATCH] = "Match",
+    [SEC_REPORT] = "Report", [SEC_DEVICE] = "Device",
 };
 
 struct parse_state {
@@ -340,8 +345,8 @@ static void set_origin(struct parse_state *st, struct srd_origin *o)
 	snprintf(o->where, sizeof(o->where), "%s:%u", st->origin, st->line);
 }
 
-static int set_enum(struct parse_state *st, const char *key, const char *v, const char *const *names,
-		    int n, int *field, struct srd_origin *o)
+static int set_enum(struct parse_state *st, const char *key, const char *v,
+		    const char *const *names, int n, int *field, struct srd_origin *o)
 {
 	int k = srd_string_table_lookup(names, (size_t)n, v);
 
@@ -370,12 +375,15 @@ static int set_enum(struct parse_state *st, const char *key, const char *v, cons
 		_r;                                                                                \
 	})
 
-static int assign_dax(struct parse_state *st, struct srd_dax_policy *d, const char *key, const char *v)
+static int assign_dax(struct parse_state *st, struct srd_dax_policy *d, const char *key,
+		      const char *v)
 {
 	if (strcmp(key, "DaxMode") == 0)
-		return SET_ENUM(st, key, v, dax_mode_names, _SRD_DAX_MODE_MAX, d->mode, &d->mode_origin);
+		return SET_ENUM(st, key, v, dax_mode_names, _SRD_DAX_MODE_MAX, d->mode,
+				&d->mode_origin);
 	if (strcmp(key, "Online") == 0)
-		return SET_ENUM(st, key, v, online_names, _SRD_ONLINE_MAX, d->online, &d->online_origin);
+		return SET_ENUM(st, key, v, online_names, _SRD_ONLINE_MAX, d->online,
+				&d->online_origin);
 	return 1;
 }
 
@@ -397,7 +405,8 @@ static int assign_exclude(struct parse_state *st, const char *key, const char *v
 			return BAD_NUMBER(st, k, key, v, "expected START-END or START+SIZE");
 		if (!st->apply)
 			return 0;
-		if (srd_grow((void **)&p->exclude_ranges, p->n_exclude_ranges, sizeof(*p->exclude_ranges)) < 0)
+		if (srd_grow((void **)&p->exclude_ranges, p->n_exclude_ranges,
+			     sizeof(*p->exclude_ranges)) < 0)
 			return -ENOMEM;
 		p->exclude_ranges[p->n_exclude_ranges].range = r;
 		set_origin(st, &p->exclude_ranges[p->n_exclude_ranges++].origin);
@@ -417,7 +426,8 @@ static int assign_exclude(struct parse_state *st, const char *key, const char *v
 			return BAD_NUMBER(st, k, key, v, "not a number");
 		if (!st->apply)
 			return 0;
-		if (srd_grow((void **)&p->exclude_serials, p->n_exclude_serials, sizeof(*p->exclude_serials)) < 0)
+		if (srd_grow((void **)&p->exclude_serials, p->n_exclude_serials,
+			     sizeof(*p->exclude_serials)) < 0)
 			return -ENOMEM;
 		p->exclude_serials[p->n_exclude_serials].serial = s;
 		set_origin(st, &p->exclude_serials[p->n_exclude_serials++].origin);
@@ -432,11 +442,13 @@ static int assign_exclude(struct parse_state *st, const char *key, const char *v
 			return 0;
 		}
 		if (parse_pci(v, &ven, &dev) < 0)
-			return BAD(st, "%s:%u: PCIDevice=%s: expected VENDOR:DEVICE in hex (8086:0d93)",
+			return BAD(st,
+				   "%s:%u: PCIDevice=%s: expected VENDOR:DEVICE in hex (8086:0d93)",
 				   st->origin, st->line, v);
 		if (!st->apply)
 			return 0;
-		if (srd_grow((void **)&p->exclude_pci, p->n_exclude_pci, sizeof(*p->exclude_pci)) < 0)
+		if (srd_grow((void **)&p->exclude_pci, p->n_exclude_pci, sizeof(*p->exclude_pci)) <
+		    0)
 			return -ENOMEM;
 		p->exclude_pci[p->n_exclude_pci].vendor = ven;
 		p->exclude_pci[p->n_exclude_pci].device = dev;
@@ -457,8 +469,8 @@ static int assign_settle(struct parse_state *st, const char *key, const char *v)
 		bool quiet = key[0] == 'Q';
 
 		if (parse_timespan(v, &usec) < 0)
-			return BAD(st, "%s:%u: %s=%s: expected a time span (2, 500ms, 1min)", st->origin,
-				   st->line, key, v);
+			return BAD(st, "%s:%u: %s=%s: expected a time span (2, 500ms, 1min)",
+				   st->origin, st->line, key, v);
 		if (!quiet && usec == 0)
 			return BAD(st, "%s:%u: TimeoutSec=%s: must be more than zero", st->origin,
 				   st->line, v);
@@ -480,7 +492,8 @@ static int assign_settle(struct parse_state *st, const char *key, const char *v)
 		bool b;
 
 		if (srd_conf_parse_bool(v, &b) < 0)
-			return BAD(st, "%s:%u: %s=%s: expected yes or no", st->origin, st->line, key, v);
+			return BAD(st, "%s:%u: %s=%s: expected yes or no", st->origin, st->line,
+				   key, v);
 		if (st->apply)
 			p->expect_auto = b;
 		return 0;
@@ -502,10 +515,13 @@ static int assign_policy(struct parse_state *st, const char *key, const char *v)
 				&p->teardown_origin);
 	if (strcmp(key, "AllowOffline") == 0 || strcmp(key, "Reassert") == 0 ||
 	    strcmp(key, "TrustCommandLine") == 0) {
-		bool b, *dst = key[0] == 'A' ? &p->allow_offline : key[0] == 'R' ? &p->reassert : &p->trust_cmdline;
+		bool b, *dst = key[0] == 'A'   ? &p->allow_offline
+			       : key[0] == 'R' ? &p->reassert
+					       : &p->trust_cmdline;
 
 		if (srd_conf_parse_bool(v, &b) < 0)
-			return BAD(st, "%s:%u: %s=%s: expected yes or no", st->origin, st->line, key, v);
+			return BAD(st, "%s:%u: %s=%s: expected yes or no", st->origin, st->line,
+				   key, v);
 		if (st->apply) {
 			*dst = b;
 			if (dst == &p->trust_cmdline)
@@ -543,8 +559,9 @@ static int assign_match(struct parse_state *st, const char *key, const char *v)
 		fact = h ? h->dmi_product_serial : "";
 	else if (strcmp(key, "KernelRelease") == 0) {
 		if (!valid_version_expr(v))
-			return BAD(st, "%s:%u: KernelRelease=%s: expected a glob or OP VERSION (>=6.12)",
-				   st->origin, st->line, v);
+			return BAD(
+			    st, "%s:%u: KernelRelease=%s: expected a glob or OP VERSION (>=6.12)",
+			    st->origin, st->line, v);
 		if (st->apply && (!h || !version_match(h->kernel_release, v)))
 			st->apply = false;
 		return 0;
@@ -568,7 +585,8 @@ static int begin_device(struct parse_state *st)
 	snprintf(where, sizeof(where), "%s:%u", st->origin, st->line);
 	st->device = &st->scratch;
 	if (st->apply) {
-		if (srd_grow((void **)&p->device_rules, p->n_device_rules, sizeof(*p->device_rules)) < 0)
+		if (srd_grow((void **)&p->device_rules, p->n_device_rules,
+			     sizeof(*p->device_rules)) < 0)
 			return -ENOMEM;
 		st->device = &p->device_rules[p->n_device_rules++];
 	}
@@ -689,7 +707,12 @@ int srd_policy_parse(struct srd_policy *p, const char *text, size_t len, const c
 		     const struct srd_host_facts *host, char ***errs, size_t *n_errs)
 {
 	struct parse_state st = {
-		.p = p, .host = host, .origin = origin, .apply = true, .errs = errs, .n_errs = n_errs,
+	    .p = p,
+	    .host = host,
+	    .origin = origin,
+	    .apply = true,
+	    .errs = errs,
+	    .n_errs = n_errs,
 	};
 	size_t pos = 0;
 
@@ -737,27 +760,29 @@ int srd_policy_validate(const struct srd_policy *p, char ***errs, size_t *n_errs
 	const struct {
 		const char *name;
 		const struct srd_dax_policy *d;
-	} dax[] = { { "CXL", &p->dax_cxl }, { "HMEM", &p->dax_hmem } };
+	} dax[] = {{"CXL", &p->dax_cxl}, {"HMEM", &p->dax_hmem}};
 
 	for (size_t i = 0; i < ARRAY_SIZE(dax); i++)
 		if (dax[i].d->mode == SRD_DAX_DEVDAX && dax[i].d->online != SRD_ONLINE_MOVABLE &&
 		    strcmp(dax[i].d->online_origin.where, "default") != 0) {
 			/* devdax memory is never onlined: an explicit zone contradicts it. */
 			bad++;
-			if (srd_strv_addf(errs, n_errs,
-				      "%s: [%s] Online=%s contradicts DaxMode=devdax (%s): devdax memory is "
-				      "not onlined",
-				      dax[i].d->online_origin.where, dax[i].name,
-				      online_names[dax[i].d->online], dax[i].d->mode_origin.where) < 0)
+			if (srd_strv_addf(
+				errs, n_errs,
+				"%s: [%s] Online=%s contradicts DaxMode=devdax (%s): devdax memory is "
+				"not onlined",
+				dax[i].d->online_origin.where, dax[i].name,
+				online_names[dax[i].d->online], dax[i].d->mode_origin.where) < 0)
 				return -ENOMEM;
 		}
 	for (size_t i = 0; i < p->n_exclude_ranges; i++)
 		for (size_t k = i + 1; k < p->n_exclude_ranges; k++)
-			if (srd_range_equal(&p->exclude_ranges[i].range, &p->exclude_ranges[k].range)) {
+			if (srd_range_equal(&p->exclude_ranges[i].range,
+					    &p->exclude_ranges[k].range)) {
 				bad++;
 				if (srd_strv_addf(errs, n_errs, "%s: Range= repeats the one at %s",
-					      p->exclude_ranges[k].origin.where,
-					      p->exclude_ranges[i].origin.where) < 0)
+						  p->exclude_ranges[k].origin.where,
+						  p->exclude_ranges[i].origin.where) < 0)
 					return -ENOMEM;
 			}
 	return bad;

@@ -87,10 +87,10 @@ struct srd_exclusion_pci {
  */
 enum srd_device_key {
 	SRD_DEVICE_KEY_SERIAL = 1u << 0, /* a memdev behind the region */
-	SRD_DEVICE_KEY_RANGE = 1u << 1,	 /* the region's HPA range contains it */
-	SRD_DEVICE_KEY_PCI = 1u << 2,	 /* the PCI address of a memdev behind the region */
-	SRD_DEVICE_KEY_HMEM = 1u << 3,	 /* the hmem device's range contains it */
-	SRD_DEVICE_KEY_NODE = 1u << 4,	 /* the dax device's target node */
+	SRD_DEVICE_KEY_RANGE = 1u << 1, /* the region's HPA range contains it */
+	SRD_DEVICE_KEY_PCI = 1u << 2, /* the PCI address of a memdev behind the region */
+	SRD_DEVICE_KEY_HMEM = 1u << 3, /* the hmem device's range contains it */
+	SRD_DEVICE_KEY_NODE = 1u << 4, /* the dax device's target node */
 	_SRD_DEVICE_KEY_ALL = (1u << 5) - 1,
 };
 
@@ -98,7 +98,7 @@ enum srd_device_key {
 
 struct srd_device_rule {
 	struct srd_origin origin; /* "FILE:LINE" of its [Device] header */
-	unsigned keys;		  /* SRD_DEVICE_KEY_* given */
+	unsigned keys; /* SRD_DEVICE_KEY_* given */
 	uint64_t serials[SRD_DEVICE_MAX_VALUES];
 	unsigned n_serials;
 	char pci[SRD_DEVICE_MAX_VALUES][16]; /* "0000:0d:00.0" */
@@ -121,7 +121,7 @@ struct srd_policy {
 	enum srd_fallback fallback;
 	enum srd_teardown teardown;
 	bool allow_offline; /* may offline online memory to carry out a hand-off */
-	bool reassert;	    /* later passes may undo what changed by hand since srd's last one */
+	bool reassert; /* later passes may undo what changed by hand since srd's last one */
 	/*
 	 * A Soft Reserved range only memmap=...+0xefffffff on the command line
 	 * declares is the administrator's claim, not firmware's: with yes, srd

@@ -114,7 +114,8 @@ int srd_range_coverage(const struct srd_range *target, const struct srd_range *s
 	if (!clip)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		if (srd_range_valid(&set[i]) && srd_range_intersection(target, &set[i], &clip[nclip]))
+		if (srd_range_valid(&set[i]) &&
+		    srd_range_intersection(target, &set[i], &clip[nclip]))
 			nclip++;
 	nclip = srd_ranges_normalize(clip, nclip);
 
@@ -128,7 +129,7 @@ int srd_range_coverage(const struct srd_range *target, const struct srd_range *s
 	cursor = target->start;
 	for (size_t i = 0; i < nclip && !done; i++) {
 		if (clip[i].start > cursor && gaps)
-			gaps[ngaps++] = (struct srd_range){ cursor, clip[i].start - 1 };
+			gaps[ngaps++] = (struct srd_range){cursor, clip[i].start - 1};
 		covered = add_sat(covered, srd_range_size(&clip[i]));
 		if (clip[i].end == target->end)
 			done = true;
@@ -136,7 +137,7 @@ int srd_range_coverage(const struct srd_range *target, const struct srd_range *s
 			cursor = clip[i].end + 1;
 	}
 	if (!done && gaps)
-		gaps[ngaps++] = (struct srd_range){ cursor, target->end };
+		gaps[ngaps++] = (struct srd_range){cursor, target->end};
 
 	if (ret_covered_bytes)
 		*ret_covered_bytes = covered;
@@ -175,7 +176,8 @@ struct index_entry {
 
 static int entry_cmp(const void *a, const void *b)
 {
-	return srd_range_cmp(&((const struct index_entry *)a)->r, &((const struct index_entry *)b)->r);
+	return srd_range_cmp(&((const struct index_entry *)a)->r,
+			     &((const struct index_entry *)b)->r);
 }
 
 int srd_range_index_build(struct srd_range_index *idx, const struct srd_range *ranges,
@@ -189,7 +191,7 @@ int srd_range_index_build(struct srd_range_index *idx, const struct srd_range *r
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		if ((!valid || valid[i]) && srd_range_valid(&ranges[i]))
-			e[k++] = (struct index_entry){ ranges[i], i };
+			e[k++] = (struct index_entry){ranges[i], i};
 	qsort(e, k, sizeof(*e), entry_cmp);
 	idx->ranges = malloc(sizeof(*idx->ranges) * (k ? k : 1));
 	idx->ids = malloc(sizeof(*idx->ids) * (k ? k : 1));
@@ -201,7 +203,8 @@ int srd_range_index_build(struct srd_range_index *idx, const struct srd_range *r
 	for (size_t i = 0; i < k; i++) {
 		idx->ranges[i] = e[i].r;
 		idx->ids[i] = e[i].id;
-		idx->max_end[i] = i && idx->max_end[i - 1] > e[i].r.end ? idx->max_end[i - 1] : e[i].r.end;
+		idx->max_end[i] =
+		    i && idx->max_end[i - 1] > e[i].r.end ? idx->max_end[i - 1] : e[i].r.end;
 	}
 	idx->n = k;
 	return 0;
@@ -263,7 +266,7 @@ static bool collect_one(size_t id, const struct srd_range *r, void *userdata)
 ssize_t srd_range_index_collect(const struct srd_range_index *idx, const struct srd_range *q,
 				size_t **buf, size_t *cap)
 {
-	struct collector c = { .buf = buf, .cap = cap };
+	struct collector c = {.buf = buf, .cap = cap};
 
 	srd_range_index_query(idx, q, collect_one, &c);
 	return c.oom ? -ENOMEM : (ssize_t)c.n;
@@ -294,7 +297,7 @@ static bool cover_one(size_t id, const struct srd_range *r, void *userdata)
 
 uint64_t srd_range_index_cover(const struct srd_range_index *idx, const struct srd_range *q)
 {
-	struct cover_state s = { .q = q, .cursor = q->start };
+	struct cover_state s = {.q = q, .cursor = q->start};
 
 	/* Entries arrive in start order, so one sweep with a cursor counts each byte once. */
 	srd_range_index_query(idx, q, cover_one, &s);

@@ -14,7 +14,7 @@
 #include "plan.h"
 #include "replace.h"
 
-static const char *const replace_names[_SRD_REPLACE_MAX] = { "none", "prepared", "removed" };
+static const char *const replace_names[_SRD_REPLACE_MAX] = {"none", "prepared", "removed"};
 
 SRD_DEFINE_STRING_TABLE(srd_replace_state, enum srd_replace_state, replace_names, _SRD_REPLACE_MAX)
 
@@ -89,11 +89,13 @@ const char *srd_layout_check(const struct srd_layout *l)
 	/* "": a kernel without the attribute; such a layout is never re-created. */
 	if (l->mode[0] && !srd_streq(l->mode, "ram") && !srd_streq(l->mode, "pmem"))
 		return "mode is neither \"ram\", \"pmem\" nor \"\"";
-	if (l->dax_mode[0] && !srd_streq(l->dax_mode, "system-ram") && !srd_streq(l->dax_mode, "devdax"))
+	if (l->dax_mode[0] && !srd_streq(l->dax_mode, "system-ram") &&
+	    !srd_streq(l->dax_mode, "devdax"))
 		return "dax_mode is neither \"system-ram\", \"devdax\" nor \"\"";
 	if (l->ways == 0 || l->ways > SRD_MAX_WAYS || l->n_targets != l->ways)
 		return "bad ways";
-	if (l->granularity < 256 || l->granularity > 16384 || (l->granularity & (l->granularity - 1)))
+	if (l->granularity < 256 || l->granularity > 16384 ||
+	    (l->granularity & (l->granularity - 1)))
 		return "bad granularity (a power of two from 256 to 16384)";
 	if (srd_range_size(&l->range) % l->ways)
 		return "the size does not divide by the ways";
@@ -111,7 +113,7 @@ const char *srd_layout_check(const struct srd_layout *l)
 int srd_layout_from_region(const struct srd_inventory *inv, const struct srd_region *r,
 			   struct srd_layout *ret)
 {
-	*ret = (struct srd_layout){ .owner = SRD_OWNER_NONE };
+	*ret = (struct srd_layout){.owner = SRD_OWNER_NONE};
 	if (!r->committed || !r->has_range || r->n_targets == 0 || r->n_targets > SRD_MAX_WAYS ||
 	    !r->decoder[0])
 		return -EINVAL;
@@ -137,7 +139,7 @@ int srd_layout_from_region(const struct srd_inventory *inv, const struct srd_reg
 	for (size_t i = 0; i < inv->n_dax; i++)
 		if (inv->dax[i].kind == SRD_DAX_CXL && srd_streq(inv->dax[i].parent, r->name))
 			snprintf(ret->dax_mode, sizeof(ret->dax_mode), "%s",
-				 srd_streq(inv->dax[i].driver, "kmem")	      ? "system-ram"
+				 srd_streq(inv->dax[i].driver, "kmem")	       ? "system-ram"
 				 : srd_streq(inv->dax[i].driver, "device_dax") ? "devdax"
 									       : "");
 	return 0;
@@ -146,8 +148,8 @@ int srd_layout_from_region(const struct srd_inventory *inv, const struct srd_reg
 bool srd_layout_same(const struct srd_layout *a, const struct srd_layout *b)
 {
 	if (!srd_range_equal(&a->range, &b->range) || !srd_streq(a->window, b->window) ||
-	    !srd_streq(a->mode, b->mode) || a->ways != b->ways || a->granularity != b->granularity ||
-	    a->n_targets != b->n_targets)
+	    !srd_streq(a->mode, b->mode) || a->ways != b->ways ||
+	    a->granularity != b->granularity || a->n_targets != b->n_targets)
 		return false;
 	for (unsigned t = 0; t < a->n_targets; t++)
 		if (a->targets[t].serial != b->targets[t].serial ||
@@ -156,7 +158,8 @@ bool srd_layout_same(const struct srd_layout *a, const struct srd_layout *b)
 	return true;
 }
 
-static void refuse(struct srd_decision *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void refuse(struct srd_decision *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void refuse(struct srd_decision *d, const char *fmt, ...)
 {
 	va_list ap;
@@ -185,7 +188,8 @@ static bool region_has_target(const struct srd_region *r, const char *memdev)
 	return false;
 }
 
-int srd_replace_prepare(const struct srd_inventory *inv, const char *memdev, struct srd_decision **ret)
+int srd_replace_prepare(const struct srd_inventory *inv, const char *memdev,
+			struct srd_decision **ret)
 {
 	_cleanup_(srd_decision_freep) struct srd_decision *d = new_decision();
 	size_t n_regions = 0;
@@ -207,9 +211,11 @@ int srd_replace_prepare(const struct srd_inventory *inv, const char *memdev, str
 			srd_range_format(&r->range, b, sizeof(b));
 			/* Taking down what completion would not bring back would be for good. */
 			if (!srd_streq(r->mode, "ram")) {
-				refuse(d, "%s is a target of %s, a %s region: srd re-creates ram regions only; "
-					  "take it down with cxl destroy-region and re-create it yourself",
-				       memdev, r->name, r->mode[0] ? r->mode : "modeless");
+				refuse(
+				    d,
+				    "%s is a target of %s, a %s region: srd re-creates ram regions only; "
+				    "take it down with cxl destroy-region and re-create it yourself",
+				    memdev, r->name, r->mode[0] ? r->mode : "modeless");
 				break;
 			}
 			/* A boot-time "Soft Reserved" entry in /proc/iomem is never removed on
@@ -218,33 +224,42 @@ int srd_replace_prepare(const struct srd_inventory *inv, const char *memdev, str
 			for (size_t k = 0; k < inv->n_ranges && !d->refused; k++)
 				if ((inv->ranges[k].sources & SRD_SOURCE_IOMEM) &&
 				    srd_range_intersects(&inv->ranges[k].range, &r->range))
-					refuse(d, "%s: \"Soft Reserved\" stays in /proc/iomem over %s on this kernel, "
-						  "so %s could not be re-created after the replace; replace %s with the "
-						  "machine powered off", memdev, b, r->name, memdev);
+					refuse(
+					    d,
+					    "%s: \"Soft Reserved\" stays in /proc/iomem over %s on this kernel, "
+					    "so %s could not be re-created after the replace; replace %s with the "
+					    "machine powered off",
+					    memdev, b, r->name, memdev);
 			if (d->refused)
 				break;
 			for (size_t k = 0; k < inv->n_dax; k++) {
 				const struct srd_dax_dev *x = &inv->dax[k];
 
-				if (x->memory_online && x->has_range && srd_range_intersects(&x->range, &r->range))
-					srd_plan_add(d, SRD_ACTION_OFFLINE_MEMORY, x->name, &r->range,
-						     "%s is in %s, which %s is to leave", b, r->name, memdev);
+				if (x->memory_online && x->has_range &&
+				    srd_range_intersects(&x->range, &r->range))
+					srd_plan_add(d, SRD_ACTION_OFFLINE_MEMORY, x->name,
+						     &r->range, "%s is in %s, which %s is to leave",
+						     b, r->name, memdev);
 			}
 			/* dax_hmem first: its Soft Reserved entry goes with the hmem device,
 			 * before the region is de-committed and the HPA reclaimed. */
 			for (size_t k = 0; k < inv->n_hmem; k++) {
 				const struct srd_hmem *h = &inv->hmem[k];
 
-				if (h->driver[0] && h->has_range && srd_range_intersects(&h->range, &r->range))
-					srd_plan_add(d, SRD_ACTION_RELEASE_HMEM, h->name, &r->range,
-						     "%s holds %s; it goes first so its Soft Reserved entry does",
-						     h->name, b);
+				if (h->driver[0] && h->has_range &&
+				    srd_range_intersects(&h->range, &r->range))
+					srd_plan_add(
+					    d, SRD_ACTION_RELEASE_HMEM, h->name, &r->range,
+					    "%s holds %s; it goes first so its Soft Reserved entry does",
+					    h->name, b);
 			}
 			srd_plan_add(d, SRD_ACTION_DESTROY_REGION, r->name, &r->range,
-				     "%s is a target of %s: de-commit it and free %s", memdev, r->name, b);
+				     "%s is a target of %s: de-commit it and free %s", memdev,
+				     r->name, b);
 		}
-		snprintf(d->summary, sizeof(d->summary), "%s: %zu region%s to take down, %zu action%s", memdev,
-			 n_regions, n_regions == 1 ? "" : "s", d->n_actions, d->n_actions == 1 ? "" : "s");
+		snprintf(d->summary, sizeof(d->summary),
+			 "%s: %zu region%s to take down, %zu action%s", memdev, n_regions,
+			 n_regions == 1 ? "" : "s", d->n_actions, d->n_actions == 1 ? "" : "s");
 	}
 	if (d->oom)
 		return -ENOMEM;
@@ -253,7 +268,8 @@ int srd_replace_prepare(const struct srd_inventory *inv, const char *memdev, str
 }
 
 /* The memdev now at a recorded position: the same PCI slot, else the same name. */
-static const struct srd_memdev *at_position(const struct srd_inventory *inv, const struct srd_layout_target *t)
+static const struct srd_memdev *at_position(const struct srd_inventory *inv,
+					    const struct srd_layout_target *t)
 {
 	for (size_t i = 0; t->host[0] && i < inv->n_memdevs; i++)
 		if (srd_streq(inv->memdevs[i].host, t->host))
@@ -310,8 +326,8 @@ static const char *excluded(const struct srd_policy *pol, const struct srd_layou
 		for (size_t i = 0; now[t] && i < pol->n_exclude_pci; i++)
 			if (pol->exclude_pci[i].vendor == now[t]->pci_vendor &&
 			    pol->exclude_pci[i].device == now[t]->pci_device) {
-				snprintf(buf, size, "%s's PCI ID %04x:%04x", now[t]->name, now[t]->pci_vendor,
-					 now[t]->pci_device);
+				snprintf(buf, size, "%s's PCI ID %04x:%04x", now[t]->name,
+					 now[t]->pci_vendor, now[t]->pci_device);
 				return buf;
 			}
 	}
@@ -319,7 +335,8 @@ static const char *excluded(const struct srd_policy *pol, const struct srd_layou
 }
 
 /* Appends "; " and a formatted note to buf. */
-static void note(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void note(char *buf, size_t size, const char *fmt, ...)
 {
 	size_t len = strlen(buf);
@@ -335,7 +352,8 @@ static void note(char *buf, size_t size, const char *fmt, ...)
 }
 
 int srd_replace_complete(const struct srd_inventory *inv, const struct srd_policy *pol,
-			 const struct srd_layout *layouts, size_t n, const char *memdev, struct srd_decision **ret)
+			 const struct srd_layout *layouts, size_t n, const char *memdev,
+			 struct srd_decision **ret)
 {
 	_cleanup_(srd_decision_freep) struct srd_decision *d = new_decision();
 	char b[SRD_RANGE_FMT_MAX], left[512] = "", why[128];
@@ -370,14 +388,17 @@ int srd_replace_complete(const struct srd_inventory *inv, const struct srd_polic
 		srd_range_format(&l->range, b, sizeof(b));
 		/* Left down, and said why; the record stays for the administrator. */
 		if (excluded(pol, l, now, why, sizeof(why))) {
-			note(left, sizeof(left), "%s on %s is excluded by the policy's [Exclude] (%s)", l->region, b,
+			note(left, sizeof(left),
+			     "%s on %s is excluded by the policy's [Exclude] (%s)", l->region, b,
 			     why);
 			continue;
 		}
 		if (!srd_streq(l->mode, "ram")) {
-			note(left, sizeof(left), "%s on %s was a %s region: srd re-creates ram regions only, and "
-				   "never one from a %s layout; create it with cxl create-region",
-			     l->region, b, l->mode[0] ? l->mode : "modeless", l->mode[0] ? l->mode : "modeless");
+			note(left, sizeof(left),
+			     "%s on %s was a %s region: srd re-creates ram regions only, and "
+			     "never one from a %s layout; create it with cxl create-region",
+			     l->region, b, l->mode[0] ? l->mode : "modeless",
+			     l->mode[0] ? l->mode : "modeless");
 			continue;
 		}
 		for (unsigned t = 0; t < l->n_targets && !d->refused; t++) {
@@ -385,23 +406,28 @@ int srd_replace_complete(const struct srd_inventory *inv, const struct srd_polic
 			size_t len = strlen(how);
 
 			if (m->ram_bytes < per_device)
-				refuse(d, "%s at position %u of %s has %" PRIu64 " MiB of volatile capacity; the "
-					  "layout needs %" PRIu64 " MiB", m->name, t, b, m->ram_bytes >> 20,
-				       per_device >> 20);
+				refuse(d,
+				       "%s at position %u of %s has %" PRIu64
+				       " MiB of volatile capacity; the "
+				       "layout needs %" PRIu64 " MiB",
+				       m->name, t, b, m->ram_bytes >> 20, per_device >> 20);
 			else if (in_some_region(inv, m->name))
-				refuse(d, "%s at position %u of %s already serves another region", m->name, t, b);
+				refuse(d, "%s at position %u of %s already serves another region",
+				       m->name, t, b);
 			else if (m->serial == l->targets[t].serial)
-				snprintf(how + len, sizeof(how) - len, "%sre-seat of %s (serial 0x%" PRIx64 ")",
-					 len ? ", " : "", m->name, m->serial);
+				snprintf(how + len, sizeof(how) - len,
+					 "%sre-seat of %s (serial 0x%" PRIx64 ")", len ? ", " : "",
+					 m->name, m->serial);
 			else
 				snprintf(how + len, sizeof(how) - len,
-					 "%s%s replaces serial 0x%" PRIx64 " with 0x%" PRIx64, len ? ", " : "",
-					 m->name, l->targets[t].serial, m->serial);
+					 "%s%s replaces serial 0x%" PRIx64 " with 0x%" PRIx64,
+					 len ? ", " : "", m->name, l->targets[t].serial, m->serial);
 		}
 		if (d->refused)
 			break;
-		struct srd_action *a = srd_plan_add(d, SRD_ACTION_CREATE_REGION, l->window, &l->range,
-						    "re-create %s on %s: %s", l->region, b, how);
+		struct srd_action *a =
+		    srd_plan_add(d, SRD_ACTION_CREATE_REGION, l->window, &l->range,
+				 "re-create %s on %s: %s", l->region, b, how);
 		if (a)
 			a->layout = (int)i;
 	}
@@ -410,8 +436,9 @@ int srd_replace_complete(const struct srd_inventory *inv, const struct srd_polic
 	if (!d->refused && d->n_actions == 0 && left[0])
 		refuse(d, "%s", left);
 	else if (!d->refused)
-		snprintf(d->summary, sizeof(d->summary), "%zu region%s to re-create%s%s", d->n_actions,
-			 d->n_actions == 1 ? "" : "s", left[0] ? "; left down: " : "", left);
+		snprintf(d->summary, sizeof(d->summary), "%zu region%s to re-create%s%s",
+			 d->n_actions, d->n_actions == 1 ? "" : "s", left[0] ? "; left down: " : "",
+			 left);
 	*ret = TAKE_PTR(d);
 	return 0;
 }

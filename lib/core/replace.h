@@ -17,14 +17,15 @@
 
 struct srd_layout_target {
 	char memdev[SRD_NAME_MAX]; /* the name it had when recorded */
-	char host[SRD_NAME_MAX];   /* PCI address: the slot, which a replacement shares */
+	char host[SRD_NAME_MAX]; /* PCI address: the slot, which a replacement shares */
 	uint64_t serial;
 };
 
 enum srd_replace_state {
 	SRD_REPLACE_NONE,
 	SRD_REPLACE_PREPARED, /* the region is gone, its device may be pulled */
-	SRD_REPLACE_REMOVED,  /* and a device of it was pulled: the next one to arrive completes it */
+	SRD_REPLACE_REMOVED, /* and a device of it was pulled: the next one to arrive completes it
+			      */
 	_SRD_REPLACE_MAX,
 };
 
@@ -37,13 +38,13 @@ struct srd_layout {
 	uint64_t granularity;
 	unsigned n_targets;
 	struct srd_layout_target targets[SRD_MAX_WAYS];
-	enum srd_owner owner;	    /* of the Soft Reserved range it served, when recorded */
-	char dax_mode[16];	    /* its dax device then: "system-ram", "devdax" or "" */
+	enum srd_owner owner; /* of the Soft Reserved range it served, when recorded */
+	char dax_mode[16]; /* its dax device then: "system-ram", "devdax" or "" */
 	enum srd_replace_state replace;
 	unsigned replace_position; /* the position being replaced */
-	unsigned generation;	   /* bumped each time the recorded layout changes */
-	uint64_t recorded_usec;	   /* realtime */
-	char machine_id[33];	   /* /etc/machine-id of the machine it was recorded on */
+	unsigned generation; /* bumped each time the recorded layout changes */
+	uint64_t recorded_usec; /* realtime */
+	char machine_id[33]; /* /etc/machine-id of the machine it was recorded on */
 };
 
 const char *srd_replace_state_to_string(enum srd_replace_state s);
@@ -73,7 +74,8 @@ bool srd_layout_same(const struct srd_layout *a, const struct srd_layout *b);
  * the memdev is unknown or the inventory is incomplete.  A memdev in no
  * region gets an empty plan: it may be pulled now.
  */
-int srd_replace_prepare(const struct srd_inventory *inv, const char *memdev, struct srd_decision **ret);
+int srd_replace_prepare(const struct srd_inventory *inv, const char *memdev,
+			struct srd_decision **ret);
 
 /*
  * Bringing recorded regions back: for each layout whose region is gone and
@@ -85,4 +87,5 @@ int srd_replace_prepare(const struct srd_inventory *inv, const char *memdev, str
  * replacement; the reason says which.
  */
 int srd_replace_complete(const struct srd_inventory *inv, const struct srd_policy *pol,
-			 const struct srd_layout *layouts, size_t n, const char *memdev, struct srd_decision **ret);
+			 const struct srd_layout *layouts, size_t n, const char *memdev,
+			 struct srd_decision **ret);

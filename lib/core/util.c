@@ -2,9 +2,9 @@
 /*
  * The formatting helpers shared by the library and the tools: the number
  * parsers every module reads with, the growing array and the error record
- * (the file readers are lib/io/read.c's).  Numbers are decimal or 0x hex, the two ways the kernel prints
- * them in sysfs and the two an administrator means; base-0 parsing (strtoull's
- * octal for a leading zero) is deliberately not offered.
+ * (the file readers are lib/io/read.c's).  Numbers are decimal or 0x hex, the two ways the kernel
+ * prints them in sysfs and the two an administrator means; base-0 parsing (strtoull's octal for a
+ * leading zero) is deliberately not offered.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -129,7 +129,7 @@ int srd_parse_block_size_bytes(const char *s, uint64_t *ret)
 
 const char *srd_format_bytes(uint64_t bytes, char *buf, size_t size)
 {
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 	unsigned i = 0;
 	uint64_t v = bytes;
 

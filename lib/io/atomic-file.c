@@ -91,7 +91,9 @@ static int create_named(int dfd, const char *base, mode_t mode, char *name, size
 
 		if (r < 0)
 			return r;
-		fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
+		fd =
+		    openat(dfd, name,
+			   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
 		if (fd < 0) {
 			if (errno == EEXIST)
 				continue;

@@ -37,7 +37,7 @@ static void daxctl_unrefp(struct daxctl_ctx **c)
 }
 
 _printf_(4, 0) static void library_log(struct srd_inventory *inv, const char *lib, int priority,
-			const char *format, va_list args)
+				       const char *format, va_list args)
 {
 	char *msg = NULL;
 	size_t l;
@@ -54,14 +54,14 @@ _printf_(4, 0) static void library_log(struct srd_inventory *inv, const char *li
 	free(msg);
 }
 
-_printf_(6, 0) static void cxl_log(struct cxl_ctx *ctx, int priority, const char *file, int line, const char *fn,
-		    const char *format, va_list args)
+_printf_(6, 0) static void cxl_log(struct cxl_ctx *ctx, int priority, const char *file, int line,
+				   const char *fn, const char *format, va_list args)
 {
 	library_log(cxl_get_userdata(ctx), "libcxl", priority, format, args);
 }
 
-_printf_(6, 0) static void daxctl_log(struct daxctl_ctx *ctx, int priority, const char *file, int line,
-		       const char *fn, const char *format, va_list args)
+_printf_(6, 0) static void daxctl_log(struct daxctl_ctx *ctx, int priority, const char *file,
+				      int line, const char *fn, const char *format, va_list args)
 {
 	library_log(daxctl_get_userdata(ctx), "libdaxctl", priority, format, args);
 }
@@ -145,7 +145,8 @@ static int read_region_lock(struct srd_inventory *inv, struct srd_region *r, con
 			continue;
 		n++;
 		snprintf(path, sizeof(path), SYS_CXL_DEVICES "/%s/locked", r->target_decoder[pos]);
-		n_locked += srd_read_line(path, buf, sizeof(buf)) == 0 && srd_parse_u64(buf, &v) == 0 && v == 1;
+		n_locked += srd_read_line(path, buf, sizeof(buf)) == 0 &&
+			    srd_parse_u64(buf, &v) == 0 && v == 1;
 	}
 	r->locked = n > 0 && n_locked == n;
 	return 0;
@@ -213,8 +214,8 @@ static int read_region(struct srd_inventory *inv, struct cxl_decoder *root, stru
 	r->granularity = cxl_region_get_interleave_granularity(cr);
 	if (size != ULLONG_MAX && size != 0 && start != ULLONG_MAX) {
 		if (srd_range_from_size(start, size, &r->range) < 0)
-			return srd_inventory_problem(inv, "%s: resource 0x%llx + size 0x%llx overflows",
-						     dir, start, size);
+			return srd_inventory_problem(
+			    inv, "%s: resource 0x%llx + size 0x%llx overflows", dir, start, size);
 		r->has_range = true;
 	} else if (r->committed) {
 		return srd_inventory_problem(inv, "%s: committed but no resource/size", dir);
@@ -223,13 +224,14 @@ static int read_region(struct srd_inventory *inv, struct cxl_decoder *root, stru
 	/* libcxl reads target0..ways-1; an absurd way count would make it spin. */
 	if (r->ways == 0 || r->ways > SRD_MAX_WAYS) {
 		if (r->committed)
-			return srd_inventory_problem(inv, "%s/interleave_ways: %u is not 1..%d", dir,
-						     r->ways, SRD_MAX_WAYS);
+			return srd_inventory_problem(inv, "%s/interleave_ways: %u is not 1..%d",
+						     dir, r->ways, SRD_MAX_WAYS);
 		return 0;
 	}
 	read_region_targets(r, dir);
 	if (r->committed && r->n_targets != r->ways)
-		return srd_inventory_problem(inv, "%s: committed with %u ways but %u targets readable",
+		return srd_inventory_problem(inv,
+					     "%s: committed with %u ways but %u targets readable",
 					     dir, r->ways, r->n_targets);
 	return read_region_lock(inv, r, dir);
 }
@@ -245,7 +247,8 @@ static int decoder_entry(const struct dirent *de)
  * start and size, from sysfs: libcxl's decoder objects read ten attributes
  * each.  In decoder order.
  */
-static int read_endpoint_decoders(struct srd_inventory *inv, const struct srd_memdev *m, const char *endpoint)
+static int read_endpoint_decoders(struct srd_inventory *inv, const struct srd_memdev *m,
+				  const char *endpoint)
 {
 	struct dirent **names = NULL;
 	char dir[PATH_MAX], path[PATH_MAX + 16], buf[32];
@@ -258,7 +261,8 @@ static int read_endpoint_decoders(struct srd_inventory *inv, const struct srd_me
 		struct srd_decoded *d;
 
 		snprintf(path, sizeof(path), "%s/%s/size", dir, names[i]->d_name);
-		if (r < 0 || srd_read_line(path, buf, sizeof(buf)) < 0 || srd_parse_u64(buf, &size) < 0 || size == 0)
+		if (r < 0 || srd_read_line(path, buf, sizeof(buf)) < 0 ||
+		    srd_parse_u64(buf, &size) < 0 || size == 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/start", dir, names[i]->d_name);
 		if (srd_read_line(path, buf, sizeof(buf)) < 0 || srd_parse_u64(buf, &start) < 0)
@@ -268,7 +272,8 @@ static int read_endpoint_decoders(struct srd_inventory *inv, const struct srd_me
 			r = -ENOMEM;
 		} else if (srd_range_from_size(start, size, &d->range) < 0) {
 			inv->n_decoded--;
-			r = srd_inventory_problem(inv, "%s: decoder %s range overflows", m->name, names[i]->d_name);
+			r = srd_inventory_problem(inv, "%s: decoder %s range overflows", m->name,
+						  names[i]->d_name);
 		} else {
 			snprintf(d->decoder, sizeof(d->decoder), "%s", names[i]->d_name);
 			snprintf(d->memdev, sizeof(d->memdev), "%s", m->name);
@@ -305,7 +310,8 @@ static int read_memdev(struct srd_inventory *inv, struct cxl_memdev *cm)
 		m->pci_device = (uint16_t)v;
 	struct cxl_endpoint *ep = cxl_memdev_get_endpoint(cm);
 
-	r = ep ? read_endpoint_decoders(inv, m, cxl_port_get_devname(cxl_endpoint_get_port(ep))) : 0;
+	r = ep ? read_endpoint_decoders(inv, m, cxl_port_get_devname(cxl_endpoint_get_port(ep)))
+	       : 0;
 	if (r < 0)
 		return r;
 	if (m->serial == UINT64_MAX)
@@ -328,11 +334,11 @@ int srd_discover_cxl(struct srd_inventory *inv)
 	cxl_set_log_fn(ctx, cxl_log);
 	cxl_set_log_priority(ctx, LOG_ERR);
 
-	cxl_bus_foreach(ctx, bus) {
+	cxl_bus_foreach (ctx, bus) {
 		struct cxl_port *port = cxl_bus_get_port(bus);
 		struct cxl_decoder *dec;
 
-		cxl_decoder_foreach(port, dec) {
+		cxl_decoder_foreach (port, dec) {
 			unsigned long long start = cxl_decoder_get_resource(dec);
 			unsigned long long size = cxl_decoder_get_size(dec);
 			struct srd_window *w = srd_inventory_add_window(inv);
@@ -358,14 +364,14 @@ int srd_discover_cxl(struct srd_inventory *inv)
 			w->cap_type2 = cxl_decoder_is_accelmem_capable(dec);
 			w->cap_type3 = cxl_decoder_is_mem_capable(dec);
 
-			cxl_region_foreach(dec, cr) {
+			cxl_region_foreach (dec, cr) {
 				r = read_region(inv, dec, cr);
 				if (r < 0)
 					return r;
 			}
 		}
 	}
-	cxl_memdev_foreach(ctx, cm) {
+	cxl_memdev_foreach (ctx, cm) {
 		r = read_memdev(inv, cm);
 		if (r < 0)
 			return r;
@@ -375,7 +381,8 @@ int srd_discover_cxl(struct srd_inventory *inv)
 		for (unsigned pos = 0; pos < inv->regions[i].n_targets; pos++)
 			for (size_t k = 0; k < inv->n_memdevs; k++)
 				if (inv->regions[i].target_memdev[pos][0] &&
-				    srd_streq(inv->regions[i].target_memdev[pos], inv->memdevs[k].name))
+				    srd_streq(inv->regions[i].target_memdev[pos],
+					      inv->memdevs[k].name))
 					inv->regions[i].target_serial[pos] = inv->memdevs[k].serial;
 	return 0;
 }
@@ -447,7 +454,8 @@ static int read_dax_dev(struct srd_inventory *inv, struct daxctl_region *dr, str
 
 			/* Any online block counts: it is memory someone may be using. */
 			d->memory_online = online > 0;
-			d->memory_movable = online > 0 && online == total && daxctl_memory_is_movable(mem) == 1;
+			d->memory_movable =
+			    online > 0 && online == total && daxctl_memory_is_movable(mem) == 1;
 		}
 	}
 	return 0;
@@ -469,10 +477,10 @@ int srd_discover_dax(struct srd_inventory *inv)
 	daxctl_set_log_fn(ctx, daxctl_log);
 	daxctl_set_log_priority(ctx, LOG_ERR);
 
-	daxctl_region_foreach(ctx, dr) {
+	daxctl_region_foreach (ctx, dr) {
 		struct daxctl_dev *dd;
 
-		daxctl_dev_foreach(dr, dd) {
+		daxctl_dev_foreach (dr, dd) {
 			r = read_dax_dev(inv, dr, dd);
 			if (r < 0)
 				return r;
@@ -510,11 +518,12 @@ int srd_discover_dax(struct srd_inventory *inv)
 		struct srd_hmem *h = &inv->hmem[i];
 
 		for (size_t k = 0; k < inv->n_dax && !h->has_range; k++)
-			if (inv->dax[k].kind == SRD_DAX_HMEM && srd_streq(inv->dax[k].parent, h->name) &&
-			    inv->dax[k].has_range) {
+			if (inv->dax[k].kind == SRD_DAX_HMEM &&
+			    srd_streq(inv->dax[k].parent, h->name) && inv->dax[k].has_range) {
 				h->range = inv->dax[k].range;
 				h->has_range = true;
-				r = srd_inventory_add_piece(inv, SRD_SOURCE_HMEM, &h->range, h->name);
+				r = srd_inventory_add_piece(inv, SRD_SOURCE_HMEM, &h->range,
+							    h->name);
 				if (r < 0)
 					return r;
 			}
@@ -526,16 +535,16 @@ static const struct {
 	enum srd_driver_id id;
 	const char *dir;
 } driver_dirs[] = {
-	{ SRD_DRIVER_CXL_ACPI, "/sys/bus/platform/drivers/cxl_acpi" },
-	{ SRD_DRIVER_CXL_PCI, "/sys/bus/pci/drivers/cxl_pci" },
-	{ SRD_DRIVER_CXL_MEM, "/sys/bus/cxl/drivers/cxl_mem" },
-	{ SRD_DRIVER_CXL_PORT, "/sys/bus/cxl/drivers/cxl_port" },
-	{ SRD_DRIVER_CXL_REGION, "/sys/bus/cxl/drivers/cxl_region" },
-	{ SRD_DRIVER_DAX_CXL, "/sys/bus/cxl/drivers/cxl_dax_region" },
-	{ SRD_DRIVER_DAX_HMEM, "/sys/bus/platform/drivers/hmem" },
-	{ SRD_DRIVER_HMEM_PLATFORM, "/sys/bus/platform/drivers/hmem_platform" },
-	{ SRD_DRIVER_DEVICE_DAX, "/sys/bus/dax/drivers/device_dax" },
-	{ SRD_DRIVER_KMEM, "/sys/bus/dax/drivers/kmem" },
+    {SRD_DRIVER_CXL_ACPI, "/sys/bus/platform/drivers/cxl_acpi"},
+    {SRD_DRIVER_CXL_PCI, "/sys/bus/pci/drivers/cxl_pci"},
+    {SRD_DRIVER_CXL_MEM, "/sys/bus/cxl/drivers/cxl_mem"},
+    {SRD_DRIVER_CXL_PORT, "/sys/bus/cxl/drivers/cxl_port"},
+    {SRD_DRIVER_CXL_REGION, "/sys/bus/cxl/drivers/cxl_region"},
+    {SRD_DRIVER_DAX_CXL, "/sys/bus/cxl/drivers/cxl_dax_region"},
+    {SRD_DRIVER_DAX_HMEM, "/sys/bus/platform/drivers/hmem"},
+    {SRD_DRIVER_HMEM_PLATFORM, "/sys/bus/platform/drivers/hmem_platform"},
+    {SRD_DRIVER_DEVICE_DAX, "/sys/bus/dax/drivers/device_dax"},
+    {SRD_DRIVER_KMEM, "/sys/bus/dax/drivers/kmem"},
 };
 
 int srd_discover_drivers(struct srd_inventory *inv)
@@ -556,8 +565,9 @@ int srd_discover_drivers(struct srd_inventory *inv)
 			if (de->d_type == DT_UNKNOWN) {
 				struct stat st;
 
-				link = fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-				       S_ISLNK(st.st_mode);
+				link =
+				    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				    S_ISLNK(st.st_mode);
 			}
 			if (link && strcmp(de->d_name, "module") != 0)
 				s->n_bound++;

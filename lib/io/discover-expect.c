@@ -50,7 +50,8 @@ static bool region_serves(const char *region)
 }
 
 /* One endpoint decoder: its committed HPA range, and whether a region serves it. */
-static bool endpoint_decoder(const char *name, uint64_t *ret_start, uint64_t *ret_size, bool *ret_served)
+static bool endpoint_decoder(const char *name, uint64_t *ret_start, uint64_t *ret_size,
+			     bool *ret_served)
 {
 	char path[PATH_MAX], buf[64], region[64];
 
@@ -59,13 +60,15 @@ static bool endpoint_decoder(const char *name, uint64_t *ret_start, uint64_t *re
 	if (access(path, F_OK) < 0)
 		return false;
 	snprintf(path, sizeof(path), SYS_CXL "/%s/size", name);
-	if (srd_read_line(path, buf, sizeof(buf)) < 0 || srd_parse_u64(buf, ret_size) < 0 || *ret_size == 0)
+	if (srd_read_line(path, buf, sizeof(buf)) < 0 || srd_parse_u64(buf, ret_size) < 0 ||
+	    *ret_size == 0)
 		return false;
 	snprintf(path, sizeof(path), SYS_CXL "/%s/start", name);
 	if (srd_read_line(path, buf, sizeof(buf)) < 0 || srd_parse_u64(buf, ret_start) < 0)
 		return false;
 	snprintf(path, sizeof(path), SYS_CXL "/%s/region", name);
-	*ret_served = srd_read_line(path, region, sizeof(region)) >= 0 && region[0] && region_serves(region);
+	*ret_served =
+	    srd_read_line(path, region, sizeof(region)) >= 0 && region[0] && region_serves(region);
 	return true;
 }
 
@@ -80,7 +83,8 @@ static unsigned pci_cxl_functions(void)
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/class", de->d_name);
-		if (srd_read_line(path, class, sizeof(class)) >= 0 && strncmp(class, "0x0502", 6) == 0)
+		if (srd_read_line(path, class, sizeof(class)) >= 0 &&
+		    strncmp(class, "0x0502", 6) == 0)
 			n++;
 	}
 	if (d)
@@ -92,12 +96,15 @@ void srd_discover_expect_cxl(struct srd_cxl_expect *ret)
 {
 	/* The interleaved decoders of one region all decode its whole range: a
 	 * range is counted once however many devices decode it. */
-	struct { uint64_t start, size; bool served; } seen[256];
+	struct {
+		uint64_t start, size;
+		bool served;
+	} seen[256];
 	DIR *d = opendir(SYS_CXL);
 	struct dirent *de;
 	size_t n = 0;
 
-	*ret = (struct srd_cxl_expect){ .pci_functions = pci_cxl_functions() };
+	*ret = (struct srd_cxl_expect){.pci_functions = pci_cxl_functions()};
 	while (d && (de = readdir(d))) {
 		uint64_t start, size;
 		bool served;
@@ -105,12 +112,13 @@ void srd_discover_expect_cxl(struct srd_cxl_expect *ret)
 
 		if (strncmp(de->d_name, "mem", 3) == 0)
 			ret->memdevs_bound += bound(de->d_name);
-		if (strncmp(de->d_name, "decoder", 7) != 0 || !endpoint_decoder(de->d_name, &start, &size, &served))
+		if (strncmp(de->d_name, "decoder", 7) != 0 ||
+		    !endpoint_decoder(de->d_name, &start, &size, &served))
 			continue;
 		for (k = 0; k < n && (seen[k].start != start || seen[k].size != size); k++)
 			;
 		if (k == n && n < ARRAY_SIZE(seen))
-			seen[n++] = (typeof(seen[0])){ start, size, served };
+			seen[n++] = (typeof(seen[0])){start, size, served};
 		else if (k < n)
 			seen[k].served = seen[k].served && served;
 	}
@@ -123,11 +131,12 @@ void srd_discover_expect_cxl(struct srd_cxl_expect *ret)
 
 bool srd_discover_expect_met(const struct srd_cxl_expect *e)
 {
-	return e->pci_functions > 0 && e->memdevs_bound >= e->pci_functions && e->ranges_served == e->ranges;
+	return e->pci_functions > 0 && e->memdevs_bound >= e->pci_functions &&
+	       e->ranges_served == e->ranges;
 }
 
-bool srd_discover_expected_present(unsigned want_memdevs, unsigned want_regions, bool expect_auto, char *why,
-			       size_t size)
+bool srd_discover_expected_present(unsigned want_memdevs, unsigned want_regions, bool expect_auto,
+				   char *why, size_t size)
 {
 	struct srd_cxl_expect e;
 	unsigned mem, reg;

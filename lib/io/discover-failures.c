@@ -53,13 +53,15 @@ static int pci_functions(struct srd_inventory *inv, unsigned *ret_n)
 		(*ret_n)++;
 		srd_link_basename(dir, "driver", drv, sizeof(drv));
 		if (!drv[0])
-			r = srd_inventory_failure(inv, SRD_FAILURE_PCI_NO_DRIVER, de->d_name,
-						  "%s: class %s, no driver bound (cxl_pci %s)", dir, class,
-						  inv->drivers[SRD_DRIVER_CXL_PCI].present ? "failed to probe it"
-											   : "is not loaded");
+			r = srd_inventory_failure(
+			    inv, SRD_FAILURE_PCI_NO_DRIVER, de->d_name,
+			    "%s: class %s, no driver bound (cxl_pci %s)", dir, class,
+			    inv->drivers[SRD_DRIVER_CXL_PCI].present ? "failed to probe it"
+								     : "is not loaded");
 		else if (srd_streq(drv, "cxl_pci") && !memdev_on(inv, de->d_name))
-			r = srd_inventory_failure(inv, SRD_FAILURE_PCI_NO_MEMDEV, de->d_name,
-						  "%s: bound to cxl_pci, but no CXL memdev has it as its host", dir);
+			r = srd_inventory_failure(
+			    inv, SRD_FAILURE_PCI_NO_MEMDEV, de->d_name,
+			    "%s: bound to cxl_pci, but no CXL memdev has it as its host", dir);
 	}
 	closedir(d);
 	return r;
@@ -72,14 +74,17 @@ static int memdevs(struct srd_inventory *inv)
 		int r = 0;
 
 		if (!m->enabled)
-			r = srd_inventory_failure(inv, SRD_FAILURE_MEMDEV_NO_DRIVER, m->name,
-						  SYS_CXL_DEVICES "/%s: not bound to cxl_mem (%s)", m->name,
-						  inv->drivers[SRD_DRIVER_CXL_MEM].present ? "its probe failed"
-											   : "cxl_mem is not loaded");
+			r = srd_inventory_failure(
+			    inv, SRD_FAILURE_MEMDEV_NO_DRIVER, m->name,
+			    SYS_CXL_DEVICES "/%s: not bound to cxl_mem (%s)", m->name,
+			    inv->drivers[SRD_DRIVER_CXL_MEM].present ? "its probe failed"
+								     : "cxl_mem is not loaded");
 		else if (!m->has_endpoint)
-			r = srd_inventory_failure(inv, SRD_FAILURE_MEMDEV_NO_ENDPOINT, m->name,
-						  SYS_CXL_DEVICES "/%s: bound to cxl_mem, but has no endpoint port, "
-						  "so its HDM decoders cannot be read", m->name);
+			r = srd_inventory_failure(
+			    inv, SRD_FAILURE_MEMDEV_NO_ENDPOINT, m->name,
+			    SYS_CXL_DEVICES "/%s: bound to cxl_mem, but has no endpoint port, "
+					    "so its HDM decoders cannot be read",
+			    m->name);
 		if (r < 0)
 			return r;
 	}
@@ -113,14 +118,17 @@ static int regions(struct srd_inventory *inv)
 		if (!g->committed || !g->has_range || hmem_dax_over(inv, &g->range))
 			continue;
 		if (!g->enabled && inv->drivers[SRD_DRIVER_CXL_REGION].present)
-			r = srd_inventory_failure(inv, SRD_FAILURE_REGION_PROBE, g->name,
-						  SYS_CXL_DEVICES "/%s: committed, but not bound to a region driver",
-						  g->name);
+			r = srd_inventory_failure(
+			    inv, SRD_FAILURE_REGION_PROBE, g->name,
+			    SYS_CXL_DEVICES "/%s: committed, but not bound to a region driver",
+			    g->name);
 		else if (g->enabled && srd_streq(g->mode, "ram") && !g->has_dax &&
 			 inv->drivers[SRD_DRIVER_DAX_CXL].present)
 			r = srd_inventory_failure(inv, SRD_FAILURE_DAX_REGION_PROBE, g->name,
-						  SYS_CXL_DEVICES "/%s: enabled ram region without a dax device "
-						  "(its dax_region probe failed)", g->name);
+						  SYS_CXL_DEVICES
+						  "/%s: enabled ram region without a dax device "
+						  "(its dax_region probe failed)",
+						  g->name);
 		if (r < 0)
 			return r;
 	}
@@ -131,8 +139,8 @@ static int module_absent(struct srd_inventory *inv, enum srd_driver_id id, const
 {
 	if (inv->drivers[id].present)
 		return 0;
-	return srd_inventory_failure(inv, SRD_FAILURE_MODULE_ABSENT, srd_driver_to_string(id), "%s is not loaded, %s",
-				     srd_driver_to_string(id), why);
+	return srd_inventory_failure(inv, SRD_FAILURE_MODULE_ABSENT, srd_driver_to_string(id),
+				     "%s is not loaded, %s", srd_driver_to_string(id), why);
 }
 
 int srd_discover_failures(struct srd_inventory *inv)
@@ -149,18 +157,21 @@ int srd_discover_failures(struct srd_inventory *inv)
 
 	r = pci_functions(inv, &n_pci);
 	if (r >= 0 && n_pci)
-		r = module_absent(inv, SRD_DRIVER_CXL_PCI, "but the machine has CXL memory PCI functions");
+		r = module_absent(inv, SRD_DRIVER_CXL_PCI,
+				  "but the machine has CXL memory PCI functions");
 	if (r >= 0 && inv->n_memdevs) {
 		r = module_absent(inv, SRD_DRIVER_CXL_MEM, "but the machine has CXL memdevs");
 		if (r >= 0)
-			r = module_absent(inv, SRD_DRIVER_CXL_PORT, "but the machine has CXL memdevs");
+			r = module_absent(inv, SRD_DRIVER_CXL_PORT,
+					  "but the machine has CXL memdevs");
 	}
 	if (r >= 0 && cedt_windows && !inv->cxl_acpi_bound)
-		r = srd_inventory_failure(inv, SRD_FAILURE_CXL_ACPI_UNBOUND, "ACPI0017:00",
-					  "%s describes CXL windows, but %s is not bound to cxl_acpi (%s)",
-					  SRD_PATH_CEDT, SRD_PATH_CXL_ACPI_DEV,
-					  inv->drivers[SRD_DRIVER_CXL_ACPI].present ? "loaded, not bound"
-										    : "cxl_acpi is not loaded");
+		r = srd_inventory_failure(
+		    inv, SRD_FAILURE_CXL_ACPI_UNBOUND, "ACPI0017:00",
+		    "%s describes CXL windows, but %s is not bound to cxl_acpi (%s)", SRD_PATH_CEDT,
+		    SRD_PATH_CXL_ACPI_DEV,
+		    inv->drivers[SRD_DRIVER_CXL_ACPI].present ? "loaded, not bound"
+							      : "cxl_acpi is not loaded");
 	if (r >= 0)
 		r = memdevs(inv);
 	if (r >= 0)

@@ -37,7 +37,7 @@ static int read_optional(struct srd_inventory *inv, const char *path, size_t max
  * them, the CXL memory tree (not PCI BARs or kernel text). */
 static bool keep_iomem(const struct srd_iomem_node *n)
 {
-	static const char *const prefixes[] = { "region", "hmem.", "dax" };
+	static const char *const prefixes[] = {"region", "hmem.", "dax"};
 
 	if (n->depth == 0 || srd_streq(n->name, "Soft Reserved") ||
 	    strncmp(n->name, "System RAM", 10) == 0 || strncmp(n->name, "CXL Window", 10) == 0)
@@ -69,7 +69,8 @@ static int discover_iomem(struct srd_inventory *inv)
 		return srd_inventory_problem(inv, "%s", err.msg);
 	inv->have_iomem = true;
 
-	srd_iomem_foreach(iomem, n) {
+	srd_iomem_foreach(iomem, n)
+	{
 		char origin[SRD_NAME_MAX];
 
 		if (keep_iomem(n)) {
@@ -246,10 +247,9 @@ static int discover_cedt(struct srd_inventory *inv)
 		/* Without cxl_acpi there are no root decoders at all: that is a state to
 		 * report, not an inconsistency. */
 		if (!found && enumerated)
-			r = srd_inventory_problem(inv,
-						  "%s: CFMWS %zu (%s) has no matching CXL root decoder",
-						  SRD_PATH_CEDT, i,
-						  srd_range_format(&c->range, b, sizeof(b)));
+			r = srd_inventory_problem(
+			    inv, "%s: CFMWS %zu (%s) has no matching CXL root decoder",
+			    SRD_PATH_CEDT, i, srd_range_format(&c->range, b, sizeof(b)));
 		else if (!found)
 			r = cedt_only_window(inv, c, i);
 		if (r < 0)
@@ -257,8 +257,9 @@ static int discover_cedt(struct srd_inventory *inv)
 	}
 	for (size_t k = 0; k < inv->n_windows; k++)
 		if (inv->windows[k].cedt_index < 0) {
-			r = srd_inventory_problem(inv, "%s: root decoder %s is not described by any CFMWS",
-						  SRD_PATH_CEDT, inv->windows[k].name);
+			r = srd_inventory_problem(
+			    inv, "%s: root decoder %s is not described by any CFMWS", SRD_PATH_CEDT,
+			    inv->windows[k].name);
 			if (r < 0)
 				return r;
 		}

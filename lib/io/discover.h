@@ -40,7 +40,7 @@ void srd_discover_count_cxl(unsigned *ret_memdevs, unsigned *ret_regions);
 struct srd_cxl_expect {
 	unsigned pci_functions; /* class 0x0502xx: CXL memory devices */
 	unsigned memdevs_bound; /* memdevs cxl_mem drives */
-	unsigned ranges;	/* distinct HPA ranges of committed endpoint decoders */
+	unsigned ranges; /* distinct HPA ranges of committed endpoint decoders */
 	unsigned ranges_served; /* of those, in a bound region with its dax device (ram) */
 };
 void srd_discover_expect_cxl(struct srd_cxl_expect *ret);
@@ -52,8 +52,8 @@ bool srd_discover_expect_met(const struct srd_cxl_expect *e);
  * expected, at least want_memdevs memdevs and want_regions regions are there,
  * and with expect_auto all the machine announced.  why says what is there.
  */
-bool srd_discover_expected_present(unsigned want_memdevs, unsigned want_regions, bool expect_auto, char *why,
-			       size_t size);
+bool srd_discover_expected_present(unsigned want_memdevs, unsigned want_regions, bool expect_auto,
+				   char *why, size_t size);
 
 /* Whether the machine shows a CXL failure now (settle ends on one instead of
  * waiting out its timeout); why gets the first sign's evidence. */

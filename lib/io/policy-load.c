@@ -89,7 +89,7 @@ int srd_policy_load(const char *path, const char *vendor_dir, const char *etc_di
 		bad += r;
 	} else {
 		char f[512];
-		const char *dirs[] = { vendor_dir, etc_dir };
+		const char *dirs[] = {vendor_dir, etc_dir};
 
 		for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 			snprintf(f, sizeof(f), "%s/srd.conf", dirs[i]);
@@ -142,7 +142,8 @@ int srd_config_load(const char *path, const struct srd_host_facts *host, struct 
 		srd_host_facts_read(&here);
 		host = &here;
 	}
-	r = srd_policy_load(path, SRD_VENDOR_CONFDIR, SRD_SYSCONFDIR "/srd", host, ret, ret_errors, ret_n_errors);
+	r = srd_policy_load(path, SRD_VENDOR_CONFDIR, SRD_SYSCONFDIR "/srd", host, ret, ret_errors,
+			    ret_n_errors);
 	if (r < 0) {
 		srd_strv_free(*ret_errors, *ret_n_errors);
 		*ret_errors = NULL;
@@ -163,7 +164,8 @@ void srd_host_facts_read(struct srd_host_facts *f)
 	memset(f, 0, sizeof(*f));
 	if (gethostname(f->hostname, sizeof(f->hostname) - 1) < 0)
 		f->hostname[0] = '\0';
-	read_fact("/sys/class/dmi/id/product_name", f->dmi_product_name, sizeof(f->dmi_product_name));
+	read_fact("/sys/class/dmi/id/product_name", f->dmi_product_name,
+		  sizeof(f->dmi_product_name));
 	read_fact("/sys/class/dmi/id/product_serial", f->dmi_product_serial,
 		  sizeof(f->dmi_product_serial));
 	read_fact("/proc/sys/kernel/osrelease", f->kernel_release, sizeof(f->kernel_release));

@@ -12,11 +12,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (srd_iomem_parse((const char *)data, size, "fuzz", &iomem, &err) == 0) {
 		size_t n = 0;
 
-		srd_iomem_foreach(iomem, node) {
+		srd_iomem_foreach(iomem, node)
+		{
 			/* Invariants the parser promises. */
 			if (node->range.end < node->range.start)
 				__builtin_trap();
-			if (node->parent->parent && !srd_range_contains(&node->parent->range, &node->range))
+			if (node->parent->parent &&
+			    !srd_range_contains(&node->parent->range, &node->range))
 				__builtin_trap();
 			/* Siblings in address order, the last one where the parent says. */
 			if (node->next && node->next->range.start <= node->range.end)

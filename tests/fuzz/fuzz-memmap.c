@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct srd_memmap_entry e;
 	struct srd_error err;
-	char *buf = malloc(size + 1), *f[3] = { NULL, NULL, NULL }, *save = NULL, *p;
+	char *buf = malloc(size + 1), *f[3] = {NULL, NULL, NULL}, *save = NULL, *p;
 	int i = 0;
 
 	if (!buf)

@@ -12,10 +12,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct srd_host_facts host = {
-		.hostname = "db-17",
-		.dmi_product_name = "PowerEdge R760",
-		.dmi_product_serial = "ABC123",
-		.kernel_release = "6.12.43+deb12-amd64",
+	    .hostname = "db-17",
+	    .dmi_product_name = "PowerEdge R760",
+	    .dmi_product_serial = "ABC123",
+	    .kernel_release = "6.12.43+deb12-amd64",
 	};
 	struct srd_policy *p = srd_policy_new();
 	char **errs = NULL;

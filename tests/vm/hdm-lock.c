@@ -85,7 +85,8 @@ static void block(const char *what, uint64_t pa)
 		       fd, (off_t)pa);
 	close(fd);
 	if (m == MAP_FAILED) {
-		printf("hdm-lock: %s: mmap 0x%" PRIx64 ": %s (iomem=relaxed on the command line?)\n",
+		printf("hdm-lock: %s: mmap 0x%" PRIx64
+		       ": %s (iomem=relaxed on the command line?)\n",
 		       what, pa, strerror(errno));
 		return;
 	}
@@ -93,7 +94,8 @@ static void block(const char *what, uint64_t pa)
 	uint32_t hdr = rd(cm, 0);
 	blocks++;
 	if ((hdr & 0xffff) != 1) {
-		printf("hdm-lock: %s at 0x%" PRIx64 ": no CXL.cache/mem capability header (0x%08" PRIx32 ")\n",
+		printf("hdm-lock: %s at 0x%" PRIx64
+		       ": no CXL.cache/mem capability header (0x%08" PRIx32 ")\n",
 		       what, pa, hdr);
 		munmap(m, BLOCK_SIZE);
 		return;
@@ -113,7 +115,8 @@ static void block(const char *what, uint64_t pa)
 	volatile uint8_t *h = cm + hdm;
 	uint32_t cap = rd(h, 0), gctl = rd(h, 4);
 	int n = decoder_count(cap);
-	printf("hdm-lock: %s at 0x%" PRIx64 ": HDM at +0x%" PRIx32 ", %d decoders, global control 0x%" PRIx32 "\n",
+	printf("hdm-lock: %s at 0x%" PRIx64 ": HDM at +0x%" PRIx32
+	       ", %d decoders, global control 0x%" PRIx32 "\n",
 	       what, pa, CM_OFFSET + hdm, n, gctl);
 	for (int i = 0; i < n; i++) {
 		uint32_t o = 0x20 * (uint32_t)i;
@@ -124,15 +127,16 @@ static void block(const char *what, uint64_t pa)
 		ctrl_str(s, sizeof s, c);
 		if (i && !(c & CTRL_COMMITTED) && !size && !(c & CTRL_LOCK))
 			continue; /* never programmed: not worth a line */
-		printf("hdm-lock:   %s decoder %d base=0x%" PRIx64 " size=0x%" PRIx64 " %s\n", what, i,
-		       base, size, s);
+		printf("hdm-lock:   %s decoder %d base=0x%" PRIx64 " size=0x%" PRIx64 " %s\n", what,
+		       i, base, size, s);
 		if (show_only || !(c & CTRL_COMMITTED) || (c & CTRL_LOCK))
 			continue;
 		wr(h, o + 0x20, c | CTRL_LOCK | CTRL_COMMIT);
 		uint32_t a = rd(h, o + 0x20);
 		ctrl_str(s, sizeof s, a);
 		bool ok = (a & CTRL_LOCK) && (a & CTRL_COMMITTED);
-		printf("hdm-lock:   %s decoder %d locked: %s%s\n", what, i, s, ok ? "" : " (did not stick)");
+		printf("hdm-lock:   %s decoder %d locked: %s%s\n", what, i, s,
+		       ok ? "" : " (did not stick)");
 		if (!ok)
 			failures++;
 	}
@@ -166,7 +170,8 @@ static void host_bridges(void)
 			char what[64];
 			snprintf(what, sizeof what, "host-bridge uid %" PRIu32, uid);
 			if (ver != 1)
-				printf("hdm-lock: %s: CXL version %" PRIu32 " (RCRB), skipped\n", what, ver);
+				printf("hdm-lock: %s: CXL version %" PRIu32 " (RCRB), skipped\n",
+				       what, ver);
 			else
 				block(what, base);
 		}
@@ -214,27 +219,38 @@ static void pci_functions(void)
 				uint32_t h1 = le32(cfg + off + 4), h2 = le32(cfg + off + 8);
 				unsigned dlen = h1 >> 20;
 				if ((h1 & 0xffff) == 0x1e98 && (h2 & 0xffff) == 8) {
-					for (unsigned r = 0xc; r + 8 <= dlen && off + r + 8 <= 4096; r += 8) {
-						uint32_t lo = le32(cfg + off + r), hi = le32(cfg + off + r + 4);
+					for (unsigned r = 0xc; r + 8 <= dlen && off + r + 8 <= 4096;
+					     r += 8) {
+						uint32_t lo = le32(cfg + off + r),
+							 hi = le32(cfg + off + r + 4);
 						if (((lo >> 8) & 0xff) != 1)
 							continue;
 						unsigned bir = lo & 7;
-						uint64_t boff = ((uint64_t)hi << 32) | (lo & 0xffff0000u);
+						uint64_t boff =
+						    ((uint64_t)hi << 32) | (lo & 0xffff0000u);
 						char rp[512], line[128];
-						snprintf(rp, sizeof rp, "/sys/bus/pci/devices/%s/resource", e->d_name);
+						snprintf(rp, sizeof rp,
+							 "/sys/bus/pci/devices/%s/resource",
+							 e->d_name);
 						FILE *f = fopen(rp, "r");
 						uint64_t start = 0;
-						for (unsigned i = 0; f && i <= bir && fgets(line, sizeof line, f); i++)
+						for (unsigned i = 0;
+						     f && i <= bir && fgets(line, sizeof line, f);
+						     i++)
 							if (i == bir)
 								start = strtoull(line, NULL, 16);
 						if (f)
 							fclose(f);
-						uint32_t class = cfg[9] | cfg[10] << 8 | cfg[11] << 16;
+						uint32_t class =
+						    cfg[9] | cfg[10] << 8 | cfg[11] << 16;
 						char what[300];
-						snprintf(what, sizeof what, "%s %s", class >> 8 == 0x0502 ? "endpoint" : "port",
+						snprintf(what, sizeof what, "%s %s",
+							 class >> 8 == 0x0502 ? "endpoint" : "port",
 							 e->d_name);
 						if (!start)
-							printf("hdm-lock: %s: BAR %u not assigned\n", what, bir);
+							printf(
+							    "hdm-lock: %s: BAR %u not assigned\n",
+							    what, bir);
 						else
 							block(what, start + boff);
 					}
