@@ -112,13 +112,6 @@ struct srd_inventory *srd_inventory_new(void)
 	return calloc(1, sizeof(struct srd_inventory));
 }
 
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void srd_inventory_free(struct srd_inventory *inv)
 {
 	if (!inv)
@@ -136,8 +129,8 @@ void srd_inventory_free(struct srd_inventory *inv)
 	free(inv->srat_ranges);
 	free(inv->srat_pxm);
 	free(inv->ranges);
-	strv_free(inv->problems, inv->n_problems);
-	strv_free(inv->notes, inv->n_notes);
+	srd_strv_free(inv->problems, inv->n_problems);
+	srd_strv_free(inv->notes, inv->n_notes);
 	free(inv);
 }
 

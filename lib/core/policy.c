@@ -38,13 +38,6 @@ SRD_DEFINE_STRING_TABLE_TO_STRING(srd_dax_mode, enum srd_dax_mode, dax_mode_name
 				  _SRD_DAX_MODE_MAX)
 SRD_DEFINE_STRING_TABLE_TO_STRING(srd_online, enum srd_online, online_names, _SRD_ONLINE_MAX)
 
-void srd_strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static void origin_default(struct srd_origin *o)
 {
 	snprintf(o->where, sizeof(o->where), "default");
@@ -86,25 +79,6 @@ void srd_policy_free(struct srd_policy *p)
 	free(p->device_rules);
 	srd_strv_free(p->files, p->n_files);
 	free(p);
-}
-
-int srd_strv_addf(char ***v, size_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return -ENOMEM;
-	if (srd_grow((void **)v, *n, sizeof(char *)) < 0) {
-		free(s);
-		return -ENOMEM;
-	}
-	(*v)[(*n)++] = s;
-	return 0;
 }
 
 /* ---- value parsers: 0, -EINVAL, or -EDOM for a number with a leading zero ---- */

@@ -183,7 +183,3 @@ int srd_policy_parse(struct srd_policy *p, const char *text, size_t len, const c
 /* Checks the combination of settings (contradictions); appends errors like
  * srd_policy_parse().  Returns the number of errors, or -ENOMEM. */
 int srd_policy_validate(const struct srd_policy *p, char ***errs, size_t *n_errs);
-
-void srd_strv_free(char **v, size_t n);
-/* Appends a formatted string to the list *v of *n; 0 or -ENOMEM (*v is kept). */
-int srd_strv_addf(char ***v, size_t *n, const char *fmt, ...) _printf_(3, 4);

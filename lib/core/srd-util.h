@@ -114,3 +114,8 @@ int srd_string_table_lookup(const char *const *names, size_t n, const char *s);
 #define SRD_DEFINE_STRING_TABLE(prefix, type, table, max)                                          \
 	SRD_DEFINE_STRING_TABLE_TO_STRING(prefix, type, table, max)                                \
 	SRD_DEFINE_STRING_TABLE_FROM_STRING(prefix, table, max)
+
+/* A counted list of strings: frees each and the list. */
+void srd_strv_free(char **v, size_t n);
+/* Appends a formatted string to the list *v of *n; 0 or -ENOMEM (*v is kept). */
+int srd_strv_addf(char ***v, size_t *n, const char *fmt, ...) _printf_(3, 4);

@@ -151,3 +151,29 @@ const char *srd_format_bytes(uint64_t bytes, char *buf, size_t size)
 	snprintf(buf, size, "%" PRIu64 " %s", v, units[i]);
 	return buf;
 }
+
+void srd_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int srd_strv_addf(char ***v, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	if (srd_grow((void **)v, *n, sizeof(char *)) < 0) {
+		free(s);
+		return -ENOMEM;
+	}
+	(*v)[(*n)++] = s;
+	return 0;
+}
