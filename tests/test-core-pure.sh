@@ -13,7 +13,7 @@ lib=$1
 
 command -v nm >/dev/null || skip_all "nm (binutils) is not installed"
 
-allowed='^(calloc|malloc|realloc|free|mem(chr|cmp|cpy|move|set)|str(casecmp|chr|cmp|cspn|dup|len|ncasecmp|ncat|ncmp|ndup|nlen|pbrk|rchr|spn|str|tod|tok_r|toul|toull|verscmp)|(v)?(s)?n?printf|v?asprintf|__isoc99_sscanf|sscanf|qsort|bsearch|fnmatch|__ctype_(b|tolower|toupper)_loc|__stack_chk_fail|__(v)?snprintf_chk|__(v)?sprintf_chk|__(v)?asprintf_chk|__mem(cpy|move|set)_chk|__strn?cat_chk|__strn?cpy_chk|_GLOBAL_OFFSET_TABLE_|__(asan|ubsan|sanitizer|lsan)_.*|__tsan_.*)$'
+allowed='^(calloc|malloc|realloc|free|mem(chr|cmp|cpy|move|set)|str(casecmp|chr|cmp|cpy|cspn|dup|len|ncasecmp|ncat|ncmp|ncpy|ndup|nlen|pbrk|rchr|spn|str|tod|tok_r|toul|toull|verscmp)|stpn?cpy|(v)?(s)?n?printf|v?asprintf|__isoc99_sscanf|sscanf|qsort|bsearch|fnmatch|__ctype_(b|tolower|toupper)_loc|__stack_chk_fail|__(v)?snprintf_chk|__(v)?sprintf_chk|__(v)?asprintf_chk|__mem(cpy|move|set)_chk|__strn?cat_chk|__strn?cpy_chk|_GLOBAL_OFFSET_TABLE_|__(asan|ubsan|sanitizer|lsan)_.*|__tsan_.*)$'
 
 defined=$(nm --defined-only "$lib" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u)
 check "lib/core has objects" test -n "$defined"

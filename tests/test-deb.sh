@@ -113,6 +113,7 @@ grep -v 'running with root privileges' "$T/lintian.out" > "$T/lintian.tags"
 indent "lintian: " < "$T/lintian.tags"
 check "lintian: no error or warning that is not overridden" [ $rc = 0 ]
 check "lintian printed no E: or W: line" not grep -qE '^[EW]: ' "$T/lintian.out"
+check "lintian: every tag it shows is overridden and explained" not grep -qE '^[EWI]: ' "$T/lintian.out"
 
 # --- a clean Debian 12 root, made once
 base=$CACHE/$SUITE-minbase.tar.gz
