@@ -63,5 +63,8 @@ struct json_object *srd_json_once(const struct srd_pass *p, bool ok)
 	json_object_object_add(o, "converged", json_object_new_boolean(ok));
 	json_object_object_add(o, "final", srd_json_inventory(p->after ? p->after : p->inventory));
 	json_object_object_add(o, "discoveries", json_object_new_int((int)p->n_discoveries));
+	if (p->dry_run)
+		json_object_object_add(o, "writes",
+				       json_object_new_string(p->writes ? p->writes : ""));
 	return o;
 }

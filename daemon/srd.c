@@ -427,6 +427,7 @@ static int run_once(void)
 	_cleanup_(srd_policy_freep) struct srd_policy *p = NULL;
 	struct srd_pass pass = {};
 	struct srd_pass_input in = {.policy_override = arg_policy};
+	size_t n_writes = 0;
 	struct srd_pass_options o = {
 	    .dry_run = arg_dry_run,
 	    .out = arg_json ? NULL : stdout,
@@ -472,7 +473,18 @@ static int run_once(void)
 		srd_print_decision(pass.decision, stdout);
 		printf("\n%s:\n", arg_dry_run ? "Dry run, the writes srd would make" : "Applying");
 	}
+	/* With --json a dry run's writes go into the document, as srdctl apply
+	 * --dry-run --json has them. */
+	if (arg_dry_run && arg_json) {
+		o.out = open_memstream(&pass.writes, &n_writes);
+		if (!o.out) {
+			srd_pass_done(&pass);
+			return -ENOMEM;
+		}
+	}
 	r = srd_pass_apply(&pass, &o);
+	if (arg_dry_run && arg_json)
+		fclose(o.out);
 	if (r == -ENOMEM) {
 		srd_pass_done(&pass);
 		return r;

@@ -269,6 +269,14 @@ apply)
 	check "dry run exits 0" [ $? = 0 ]
 	check "dry run prints the writes" grep -q "write /sys/bus/platform/drivers/hmem/unbind hmem.0" $W/dry.out
 	check "dry run stores nothing" [ "$(n_stores)" = 0 ]
+	# srd --once --dry-run --json shows the same writes as srdctl's dry run.
+	$SRDCTL apply --policy prefer-cxl --dry-run --json > $W/dry.json
+	$SRD --once --dry-run --json --policy prefer-cxl --config $W/srd.conf --state-dir $W/once > $W/once-dry.json
+	check "srd --once --dry-run --json: the same writes as srdctl apply --dry-run --json" python3 -c "
+import json
+a, b = json.load(open('$W/dry.json')), json.load(open('$W/once-dry.json'))
+assert a['writes'] and a['writes'] == b['writes'], (a.get('writes'), b.get('writes'))"
+	check "neither dry run stored anything" [ "$(n_stores)" = 0 ]
 	$SRDCTL apply --policy prefer-cxl --json > $W/apply.json
 	check "apply exits 0" [ $? = 0 ]
 	check "apply converged" python3 -c "import json; d=json.load(open('$W/apply.json')); assert d['converged'] and d['apply']['steps'][0]['result'] == 'done'"
