@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The owner record on disk (srd-owners.h): a small JSON document in the
- * state directory, replaced atomically after every pass.  A record srd
+ * state directory, replaced atomically (srd_atomic_write_file) after every pass.  A record srd
  * cannot trust is not used: then every range counts as srd's, as at boot.
  */
 #include <errno.h>
@@ -16,7 +16,9 @@
 
 #include <json-c/json.h>
 
+#include "atomic-file.h"
 #include "srd-owners.h"
+#include "srd-util.h"
 
 static struct json_object *hex(uint64_t v)
 {
@@ -30,7 +32,8 @@ int srd_owners_save(const char *dir, const char *boot_id, const struct srd_owner
 		    size_t n)
 {
 	struct json_object *j = json_object_new_object(), *a = json_object_new_array();
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char path[PATH_MAX];
+	const char *text;
 	int r = 0;
 
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
@@ -52,13 +55,8 @@ int srd_owners_save(const char *dir, const char *boot_id, const struct srd_owner
 	}
 	json_object_object_add(j, "ranges", a);
 	snprintf(path, sizeof(path), "%s/owners.json", dir);
-	snprintf(tmp, sizeof(tmp), "%s/.owners.json.tmp", dir);
-	if (json_object_to_file_ext(tmp, j, JSON_C_TO_STRING_PLAIN) < 0)
-		r = errno ? -errno : -EIO;
-	else if (rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
+	text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+	r = text ? srd_atomic_write_file(path, text, strlen(text), 0644) : -ENOMEM;
 	json_object_put(j);
 	return r;
 }
@@ -66,15 +64,10 @@ int srd_owners_save(const char *dir, const char *boot_id, const struct srd_owner
 static int parse_u64(struct json_object *x, const char *key, uint64_t *ret)
 {
 	struct json_object *v;
-	const char *s;
-	char *end;
 
 	if (!json_object_object_get_ex(x, key, &v) || !json_object_is_type(v, json_type_string))
 		return -EBADMSG;
-	s = json_object_get_string(v);
-	errno = 0;
-	*ret = strtoull(s, &end, 0);
-	return errno || end == s || *end ? -EBADMSG : 0;
+	return srd_parse_u64(json_object_get_string(v), ret) < 0 ? -EBADMSG : 0;
 }
 
 static int parse(struct json_object *j, const char *boot_id, struct srd_owner_record **ret,

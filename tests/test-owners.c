@@ -69,6 +69,35 @@ TEST(test_untrusted)
 	CHECK(srd_owners_load(dir, "b1", &out, &n) == -EBADMSG);
 }
 
+/* A link planted where the record goes is replaced, never written through;
+ * a leading zero (octal to strtoull) is not a number srd writes or reads. */
+TEST(test_planted_link)
+{
+	struct srd_owner_record rec = {.range = {0x10, 0x1f}, .owner = SRD_OWNER_HMEM}, *out;
+	char path[256], victim[256], buf[16] = "";
+	size_t n;
+	FILE *f;
+
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	snprintf(path, sizeof(path), "%s/owners.json", dir);
+	f = fopen(victim, "w");
+	CHECK(f && fputs("precious", f) >= 0 && fclose(f) == 0);
+	unlink(path);
+	CHECK(symlink(victim, path) == 0);
+	CHECK(srd_owners_save(dir, "b1", &rec, 1) == 0);
+	f = fopen(victim, "r");
+	CHECK(f && fgets(buf, sizeof(buf), f) && fclose(f) == 0);
+	CHECK_STREQ(buf, "precious");
+	CHECK(srd_owners_load(dir, "b1", &out, &n) == 0 && n == 1 &&
+	      out[0].owner == SRD_OWNER_HMEM);
+	free(out);
+	CHECK(unlink(victim) == 0);
+
+	write_file("{\"schema_version\": 1, \"boot_id\": \"b1\", \"ranges\": "
+		   "[{\"start\": \"010\", \"end\": \"0x1f\", \"owner\": \"cxl\"}]}");
+	CHECK(srd_owners_load(dir, "b1", &out, &n) == -EBADMSG);
+}
+
 int main(void)
 {
 	char path[256];
@@ -76,6 +105,7 @@ int main(void)
 	CHECK(mkdtemp(dir));
 	RUN(test_round_trip);
 	RUN(test_untrusted);
+	RUN(test_planted_link);
 	snprintf(path, sizeof(path), "%s/owners.json", dir);
 	unlink(path);
 	rmdir(dir);
