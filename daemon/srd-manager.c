@@ -30,7 +30,6 @@
 
 /* While udev still has events queued, look again this often. */
 #define QUEUE_RECHECK_USEC (100 * 1000ull)
-#define BUS_RETRY_USEC (5 * USEC_PER_SEC)
 
 void srd_manager_set_state(struct srd_manager *m, enum srd_state s, const char *fmt, ...)
 {

@@ -245,27 +245,13 @@ int srd_inventory_add_srat(struct srd_inventory *inv, const struct srd_range *r,
 	return 0;
 }
 
-_printf_(3, 0) static int strv_addv(char ***v, size_t *n, const char *fmt, va_list ap)
-{
-	char *s;
-
-	if (vasprintf(&s, fmt, ap) < 0)
-		return -ENOMEM;
-	if (srd_grow((void **)v, *n, sizeof(char *)) < 0) {
-		free(s);
-		return -ENOMEM;
-	}
-	(*v)[(*n)++] = s;
-	return 0;
-}
-
 int srd_inventory_problem(struct srd_inventory *inv, const char *fmt, ...)
 {
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = strv_addv(&inv->problems, &inv->n_problems, fmt, ap);
+	r = srd_strv_addv(&inv->problems, &inv->n_problems, fmt, ap);
 	va_end(ap);
 	return r;
 }
@@ -276,7 +262,7 @@ int srd_inventory_note(struct srd_inventory *inv, const char *fmt, ...)
 	int r;
 
 	va_start(ap, fmt);
-	r = strv_addv(&inv->notes, &inv->n_notes, fmt, ap);
+	r = srd_strv_addv(&inv->notes, &inv->n_notes, fmt, ap);
 	va_end(ap);
 	return r;
 }

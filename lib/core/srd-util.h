@@ -119,3 +119,4 @@ int srd_string_table_lookup(const char *const *names, size_t n, const char *s);
 void srd_strv_free(char **v, size_t n);
 /* Appends a formatted string to the list *v of *n; 0 or -ENOMEM (*v is kept). */
 int srd_strv_addf(char ***v, size_t *n, const char *fmt, ...) _printf_(3, 4);
+int srd_strv_addv(char ***v, size_t *n, const char *fmt, va_list ap) _printf_(3, 0);

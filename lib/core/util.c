@@ -159,16 +159,11 @@ void srd_strv_free(char **v, size_t n)
 	free(v);
 }
 
-int srd_strv_addf(char ***v, size_t *n, const char *fmt, ...)
+int srd_strv_addv(char ***v, size_t *n, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char *s;
-	int r;
 
-	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (r < 0)
+	if (vasprintf(&s, fmt, ap) < 0)
 		return -ENOMEM;
 	if (srd_grow((void **)v, *n, sizeof(char *)) < 0) {
 		free(s);
@@ -176,4 +171,15 @@ int srd_strv_addf(char ***v, size_t *n, const char *fmt, ...)
 	}
 	(*v)[(*n)++] = s;
 	return 0;
+}
+
+int srd_strv_addf(char ***v, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = srd_strv_addv(v, n, fmt, ap);
+	va_end(ap);
+	return r;
 }
