@@ -195,10 +195,4 @@ SH
 	exit 2
 	;;
 esac
-if [ $n_bad -gt 0 ]; then
-	echo "--- srd stderr" >&2
-	tail -40 $W/srd.err >&2
-	echo "--- denials" >&2
-	cat $W/denials >&2 2>/dev/null
-fi
 finish

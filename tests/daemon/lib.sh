@@ -115,7 +115,17 @@ PY
 # Stores srd made (the simulator's log), minus the ones tests made themselves.
 n_stores() { wc -l < "$SRD_SIM/log"; }
 
+# Ends a scenario: on a failed check srd's stderr (and the bus's denials,
+# when the scenario logged them) go to stderr first.
 finish() {
+	if [ $n_bad -gt 0 ]; then
+		echo "--- srd stderr" >&2
+		tail -40 $W/srd.err >&2
+		if [ -s $W/denials ]; then
+			echo "--- denials" >&2
+			cat $W/denials >&2
+		fi
+	fi
 	stop_all
 	checks_summary
 }

@@ -581,8 +581,4 @@ nobus)
 	exit 2
 	;;
 esac
-if [ $n_bad -gt 0 ]; then
-	echo "--- srd stderr" >&2
-	tail -40 $W/srd.err >&2
-fi
 finish
