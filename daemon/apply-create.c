@@ -23,6 +23,7 @@
 #include <json-c/json.h>
 
 #include "apply-internal.h"
+#include "atomic-file.h"
 #include "read.h"
 
 #define SYS_CXL "/sys/bus/cxl/devices"
@@ -152,9 +153,9 @@ static void undo_partial(struct actx *c, const char *window, const char *region,
 }
 
 /* <state_dir>/create.json: the region and decoders a create-region is building. */
-static void note_path(const char *state_dir, char *buf, size_t size, bool tmp)
+static void note_path(const char *state_dir, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s/%screate.json%s", state_dir, tmp ? "." : "", tmp ? ".tmp" : "");
+	snprintf(buf, size, "%s/create.json", state_dir);
 }
 
 /* Notes what is about to be built (written atomically, before the first store). */
@@ -162,7 +163,8 @@ static void note_building(struct actx *c, const char *window, const char *region
 			  char decoders[][SRD_NAME_MAX], unsigned n)
 {
 	struct json_object *j, *a;
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char path[PATH_MAX];
+	const char *text;
 
 	if (!c->o->state_dir || c->o->dry_run)
 		return;
@@ -173,10 +175,12 @@ static void note_building(struct actx *c, const char *window, const char *region
 	for (unsigned t = 0; t < n; t++)
 		json_object_array_add(a, json_object_new_string(decoders[t]));
 	json_object_object_add(j, "decoders", a);
-	note_path(c->o->state_dir, path, sizeof(path), false);
-	note_path(c->o->state_dir, tmp, sizeof(tmp), true);
-	if (json_object_to_file_ext(tmp, j, JSON_C_TO_STRING_PLAIN) == 0)
-		rename(tmp, path);
+	note_path(c->o->state_dir, path, sizeof(path));
+	text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+	/* Without the note, a crash mid-build leaves the region to the
+	 * administrator, as it would have without this record. */
+	if (text)
+		(void)srd_atomic_write_file(path, text, strlen(text), 0644);
 	json_object_put(j);
 }
 
@@ -186,7 +190,7 @@ static void note_done(struct actx *c)
 
 	if (!c->o->state_dir || c->o->dry_run)
 		return;
-	note_path(c->o->state_dir, path, sizeof(path), false);
+	note_path(c->o->state_dir, path, sizeof(path));
 	unlink(path);
 }
 
@@ -214,7 +218,7 @@ int srd_apply_create_cleanup(const struct srd_apply_opts *o, char *what, size_t 
 
 	if (!o->state_dir)
 		return 0;
-	note_path(o->state_dir, path, sizeof(path), false);
+	note_path(o->state_dir, path, sizeof(path));
 	j = json_object_from_file(path);
 	if (!j)
 		return 0;
@@ -237,7 +241,13 @@ int srd_apply_create_cleanup(const struct srd_apply_opts *o, char *what, size_t 
 		return k;
 	}
 	snprintf(path, sizeof(path), SYS_CXL "/%s", region);
-	if (access(path, F_OK) == 0 && read_u64_at(path, "commit", &committed) && committed) {
+	if (access(path, F_OK) == 0 && !read_u64_at(path, "commit", &committed)) {
+		/* What it is cannot be told: nothing is taken down, the note stays
+		 * for the next start. */
+		snprintf(what, size, "%s: its commit state does not read; left alone", region);
+		return -EIO;
+	}
+	if (access(path, F_OK) == 0 && committed) {
 		/* The commit went through: a region on the HPA, for the policy to enable. */
 		snprintf(what, size, "%s was committed before srd stopped; left for the policy",
 			 region);
@@ -247,6 +257,9 @@ int srd_apply_create_cleanup(const struct srd_apply_opts *o, char *what, size_t 
 			srd_apply_write(&c, path, "0");
 			snprintf(path, sizeof(path), SYS_CXL "/%s/delete_region", window);
 			k = srd_apply_write(&c, path, region);
+			snprintf(path, sizeof(path), SYS_CXL "/%s", region);
+			if (k == 0 && access(path, F_OK) == 0)
+				k = -EIO; /* the store returned, the region is still there */
 		}
 		/* The DPA it gave endpoint decoders that no region holds now. */
 		for (unsigned t = 0; t < n; t++) {
@@ -254,8 +267,9 @@ int srd_apply_create_cleanup(const struct srd_apply_opts *o, char *what, size_t 
 
 			snprintf(dec, sizeof(dec), SYS_CXL "/%s", decoders[t]);
 			snprintf(path, sizeof(path), "%s/region", dec);
+			/* Only DPA that is known to be in no region. */
 			if (!read_u64_at(dec, "dpa_size", &dpa) || dpa == 0 ||
-			    (srd_read_line(path, in, sizeof(in)) == 0 && in[0]))
+			    srd_read_line(path, in, sizeof(in)) != 0 || in[0])
 				continue;
 			snprintf(path, sizeof(path), "%s/dpa_size", dec);
 			if (srd_apply_write(&c, path, "0") < 0 && k == 0)
@@ -264,7 +278,7 @@ int srd_apply_create_cleanup(const struct srd_apply_opts *o, char *what, size_t 
 		snprintf(what, size, "took down %s, which a create-region cut short left on %s%s",
 			 region, window, k < 0 ? " (not all of it)" : "");
 	}
-	note_path(o->state_dir, path, sizeof(path), false);
+	note_path(o->state_dir, path, sizeof(path));
 	unlink(path);
 	return k < 0 ? k : 1;
 }
