@@ -7,17 +7,20 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include <json-c/json.h>
 
 #include "apply-internal.h"
+#include "atomic-file.h"
 
 void srd_apply_progress(const struct srd_apply_opts *o, const struct srd_decision *d,
 			const struct srd_apply_result *res, size_t current, bool finished)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char path[PATH_MAX];
 	struct json_object *j, *a;
+	const char *text;
 
 	if (!o->state_dir || o->dry_run)
 		return;
@@ -42,10 +45,10 @@ void srd_apply_progress(const struct srd_apply_opts *o, const struct srd_decisio
 	}
 	json_object_object_add(j, "actions", a);
 	snprintf(path, sizeof(path), "%s/progress.json", o->state_dir);
-	snprintf(tmp, sizeof(tmp), "%s/.progress.json.tmp", o->state_dir);
 	/* Written atomically: a crash leaves the old record or the new one. */
-	if (json_object_to_file_ext(tmp, j, JSON_C_TO_STRING_PRETTY) == 0)
-		rename(tmp, path);
+	text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY);
+	if (text)
+		(void)srd_atomic_write_file(path, text, strlen(text), 0644);
 	json_object_put(j);
 }
 
